@@ -1,0 +1,286 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { TRPCError } from '@trpc/server';
+import type { Job, JobLog } from '@jobdeck/db';
+import { defaultQueues, jobTypes, JobStateKey, JobTypeKey, priorityFromKey, redactSecrets, type JobState } from '@jobdeck/workflows';
+import type { Services } from '../services';
+import { bucketOf, deriveJobState, STAT_BUCKETS, type PendingActivityView } from './state';
+import { executionRow, pendingActivityView, statusName, type ExecutionRow } from './temporal-views';
+import { jobsQuery, stateClause, type JobFilter } from './visibility';
+
+export interface JobProgressView {
+  percent: number;
+  step: string | null;
+  stepsDone: number;
+  stepsTotal: number | null;
+  message: string | null;
+}
+
+export interface JobSummary {
+  id: string;
+  runId: string | null;
+  type: string;
+  queue: string;
+  state: JobState;
+  priority: string;
+  requestedBy: string | null;
+  progress: JobProgressView | null;
+  attempts: number;
+  error: string | null;
+  createdAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+function progressOf(record: Job | null | undefined): JobProgressView | null {
+  if (!record) return null;
+  return {
+    percent: record.progressPercent,
+    step: record.progressStep,
+    stepsDone: record.stepsDone,
+    stepsTotal: record.stepsTotal,
+    message: record.progressMessage,
+  };
+}
+
+function summary(row: ExecutionRow, record: Job | undefined): JobSummary {
+  return {
+    id: row.id,
+    runId: row.runId,
+    type: row.type,
+    queue: row.queue,
+    state: deriveJobState({ status: row.status, jobStateAttribute: row.jobState, executionTime: row.executionTime ? new Date(row.executionTime) : null }),
+    priority: priorityFromKey(row.priorityKey ?? record?.priority ?? 3),
+    requestedBy: row.requestedBy ?? record?.requestedBy ?? null,
+    progress: progressOf(record),
+    attempts: record?.attempts ?? 0,
+    error: record?.error ?? null,
+    createdAt: record?.createdAt.toISOString() ?? row.startTime,
+    startedAt: record?.startedAt?.toISOString() ?? null,
+    finishedAt: row.closeTime ?? record?.finishedAt?.toISOString() ?? null,
+  };
+}
+
+function recordSummary(record: Job): JobSummary {
+  return {
+    id: record.id,
+    runId: record.runId,
+    type: record.type,
+    queue: record.queue,
+    state: record.state,
+    priority: priorityFromKey(record.priority),
+    requestedBy: record.requestedBy,
+    progress: progressOf(record),
+    attempts: record.attempts,
+    error: record.error,
+    createdAt: record.createdAt.toISOString(),
+    startedAt: record.startedAt?.toISOString() ?? null,
+    finishedAt: record.finishedAt?.toISOString() ?? null,
+  };
+}
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: number }).code;
+  // gRPC UNAVAILABLE / DEADLINE_EXCEEDED: the server is away, not the request wrong.
+  return code === 14 || code === 4 || /UNAVAILABLE|ECONNREFUSED|deadline/i.test(String((error as Error).message));
+}
+
+/**
+ * Jobs from Temporal visibility (what is really running, failed, waiting), with progress and errors
+ * from Postgres. Should Temporal be unreachable, the list comes from Postgres alone and says so.
+ */
+export async function listJobs(services: Services, filter: JobFilter, limit: number, cursor?: string) {
+  const { temporal, db, config } = services;
+  try {
+    const response = await temporal.workflowService.listWorkflowExecutions({
+      namespace: config.temporalNamespace,
+      query: jobsQuery(filter),
+      pageSize: limit,
+      nextPageToken: cursor ? Buffer.from(cursor, 'base64url') : undefined,
+    });
+    const rows = (response.executions ?? []).map(executionRow);
+    const records = await db.job.findMany({ where: { id: { in: rows.map((row) => row.id) } } });
+    const byId = new Map(records.map((record) => [record.id, record]));
+    const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+    return { items: rows.map((row) => summary(row, byId.get(row.id))), nextCursor: token, source: 'temporal' as const };
+  } catch (error) {
+    if (!isUnavailable(error)) throw error;
+    const offset = cursor?.startsWith('pg:') ? Number(cursor.slice(3)) || 0 : 0;
+    const records = await db.job.findMany({
+      where: { type: filter.type, queue: filter.queue, state: filter.state },
+      orderBy: { createdAt: 'desc' },
+      skip: offset,
+      take: limit + 1,
+    });
+    return {
+      items: records.slice(0, limit).map(recordSummary),
+      nextCursor: records.length > limit ? `pg:${offset + limit}` : null,
+      source: 'postgres' as const,
+    };
+  }
+}
+
+export interface JobDetail extends JobSummary {
+  input: unknown;
+  result: unknown;
+  resultSummary: string | null;
+  errorStack: string | null;
+  maxAttempts: number | null;
+  timeoutMs: number | null;
+  idempotencyKey: string | null;
+  runAt: string | null;
+  lastHeartbeatAt: string | null;
+  pendingActivities: PendingActivityView[];
+  temporal: { status: string; namespace: string; workflowType: string | null; historyLength: number | null; uiUrl: string; describeCommand: string } | null;
+  logs: Array<{ id: string; level: string; message: string; attempt: number; data: unknown; at: string }>;
+}
+
+export async function getJob(services: Services, id: string): Promise<JobDetail> {
+  const { temporal, db, config } = services;
+  const [record, description, logs] = await Promise.all([
+    db.job.findUnique({ where: { id } }),
+    temporal.workflow
+      .getHandle(id)
+      .describe()
+      .catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) return null;
+        if (isUnavailable(error)) return undefined; // unknown: Temporal is away
+        throw error;
+      }),
+    db.jobLog.findMany({ where: { jobId: id }, orderBy: { id: 'desc' }, take: 200 }),
+  ]);
+  if (!record && !description) throw new TRPCError({ code: 'NOT_FOUND', message: `no job ${id}` });
+
+  const pending = (description?.raw.pendingActivities ?? []).map(pendingActivityView);
+  const status = description ? statusName(description.raw.workflowExecutionInfo?.status) : null;
+  const state = description
+    ? deriveJobState({
+        status: status!,
+        jobStateAttribute: description.typedSearchAttributes.get(JobStateKey),
+        pendingActivities: pending,
+        executionTime: description.executionTime ?? null,
+      })
+    : record!.state;
+
+  const reconciled = record && description ? await reconcile(services, record, state, description.closeTime ?? null, id) : record;
+  const row = reconciled ?? record;
+  const namespace = config.temporalNamespace;
+  const lastHeartbeat = pending.map((activity) => activity.lastHeartbeatAt).filter(Boolean).sort().at(-1) ?? row?.lastHeartbeatAt?.toISOString() ?? null;
+
+  return {
+    id,
+    runId: description?.runId ?? row?.runId ?? null,
+    type: row?.type ?? description?.typedSearchAttributes.get(JobTypeKey) ?? description?.type ?? 'unknown',
+    queue: description?.taskQueue ?? row!.queue,
+    state,
+    priority: priorityFromKey(row?.priority ?? 3),
+    requestedBy: row?.requestedBy ?? null,
+    progress: progressOf(row),
+    attempts: Math.max(row?.attempts ?? 0, ...pending.map((activity) => activity.attempt)),
+    error: row?.error ?? pending.find((activity) => activity.lastFailure)?.lastFailure ?? null,
+    errorStack: row?.errorStack ?? null,
+    createdAt: row?.createdAt.toISOString() ?? description?.startTime.toISOString() ?? null,
+    startedAt: row?.startedAt?.toISOString() ?? null,
+    finishedAt: description?.closeTime?.toISOString() ?? row?.finishedAt?.toISOString() ?? null,
+    input: redactSecrets(row?.input ?? null),
+    result: row?.result ?? null,
+    resultSummary: row?.resultSummary ?? null,
+    maxAttempts: row?.maxAttempts ?? null,
+    timeoutMs: row?.timeoutMs ?? null,
+    idempotencyKey: row?.idempotencyKey ?? null,
+    runAt: row?.runAt?.toISOString() ?? null,
+    lastHeartbeatAt: lastHeartbeat,
+    pendingActivities: pending,
+    temporal: description
+      ? {
+          status: status!,
+          namespace,
+          workflowType: description.type,
+          historyLength: description.historyLength,
+          uiUrl: `${config.temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(id)}`,
+          describeCommand: `temporal workflow describe --namespace ${namespace} --workflow-id ${id}`,
+        }
+      : null,
+    logs: logs.map(logView),
+  };
+}
+
+function logView(log: JobLog) {
+  return { id: log.id.toString(), level: log.level, message: log.message, attempt: log.attempt, data: log.data, at: log.createdAt.toISOString() };
+}
+
+/**
+ * A terminated or timed-out workflow cannot record its own end: when Temporal says a job is closed
+ * but its record still says it runs, the record is brought in line (with the termination reason).
+ */
+async function reconcile(services: Services, record: Job, state: JobState, closeTime: Date | null, id: string): Promise<Job> {
+  const live = ['waiting', 'delayed', 'active', 'retrying'];
+  if (!live.includes(record.state) || live.includes(state)) return record;
+  let error = record.error;
+  if (state === 'terminated' || state === 'timed_out') {
+    error = state === 'timed_out' ? `timed out${record.timeoutMs ? ` after ${record.timeoutMs} ms` : ''}` : 'terminated';
+    if (state === 'terminated') {
+      const history = await services.temporal.workflow.getHandle(id).fetchHistory().catch(() => null);
+      const reason = history?.events?.at(-1)?.workflowExecutionTerminatedEventAttributes?.reason;
+      if (reason) error = `terminated: ${reason}`;
+    }
+  }
+  return services.db.job.update({ where: { id }, data: { state, error, finishedAt: closeTime ?? new Date() } });
+}
+
+export interface StatGroup {
+  name: string;
+  counts: Record<JobState, number>;
+  buckets: Record<(typeof STAT_BUCKETS)[number] | 'cancelled', number>;
+  /** completed / (completed + failed + timed out + terminated), over what Temporal retains; null with none finished. */
+  successRate: number | null;
+  /** Jobs completed in the last five minutes, per minute. */
+  perMinute: number;
+}
+
+const RUNNING_STATES = ['waiting', 'delayed', 'active', 'retrying'] as const;
+const STATUS_TO_STATE: Record<string, JobState> = {
+  Completed: 'completed',
+  Failed: 'failed',
+  Canceled: 'cancelled',
+  Terminated: 'terminated',
+  TimedOut: 'timed_out',
+};
+
+async function groupStats(services: Services, name: string, filter: JobFilter): Promise<StatGroup> {
+  const { temporal } = services;
+  const base = jobsQuery(filter);
+  const since = new Date(Date.now() - 5 * 60_000).toISOString();
+  const [byStatus, recent, ...running] = await Promise.all([
+    temporal.workflow.count(`${base} GROUP BY ExecutionStatus`),
+    temporal.workflow.count(`${base} AND ExecutionStatus='Completed' AND CloseTime > '${since}'`),
+    ...RUNNING_STATES.map((state) => temporal.workflow.count(`${base} AND ${stateClause(state)}`)),
+  ]);
+  const counts = Object.fromEntries([...RUNNING_STATES, ...Object.values(STATUS_TO_STATE)].map((state) => [state, 0])) as Record<JobState, number>;
+  for (const group of byStatus.groups) {
+    const state = STATUS_TO_STATE[String(group.groupValues[0])];
+    if (state) counts[state] = group.count;
+  }
+  RUNNING_STATES.forEach((state, index) => (counts[state] = running[index]!.count));
+  const buckets = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, cancelled: 0 };
+  for (const [state, count] of Object.entries(counts)) buckets[bucketOf(state as JobState)] += count;
+  const finished = counts.completed + counts.failed + counts.timed_out + counts.terminated;
+  return {
+    name,
+    counts,
+    buckets,
+    successRate: finished ? counts.completed / finished : null,
+    perMinute: recent.count / 5,
+  };
+}
+
+/** Per job type and per queue; cached for two seconds, since every open dashboard polls it. */
+export async function jobStats(services: Services) {
+  return services.cache.remember('stats', 2_000, async () => {
+    const queues = [...new Set([...defaultQueues(), ...jobTypes.map((jobType) => jobType.queue)])];
+    const [types, queueStats] = await Promise.all([
+      Promise.all(jobTypes.map((jobType) => groupStats(services, jobType.type, { type: jobType.type }))),
+      Promise.all(queues.map((queue) => groupStats(services, queue, { queue }))),
+    ]);
+    return { types, queues: queueStats, updatedAt: new Date().toISOString() };
+  });
+}

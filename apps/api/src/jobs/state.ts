@@ -1,0 +1,72 @@
+import type { JobState, LiveJobState } from '@jobdeck/workflows';
+
+/** Temporal's execution statuses, as the SDK names them. */
+export type ExecutionStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW' | 'UNSPECIFIED';
+
+export interface PendingActivityView {
+  activityType: string;
+  /** SCHEDULED: waiting for a worker (or for its retry backoff); STARTED: running. */
+  state: 'SCHEDULED' | 'STARTED' | 'CANCEL_REQUESTED' | 'PAUSED' | 'UNKNOWN';
+  attempt: number;
+  maximumAttempts: number;
+  lastFailure: string | null;
+  lastHeartbeatAt: string | null;
+  lastStartedAt: string | null;
+  nextAttemptAt: string | null;
+}
+
+const CLOSED: Partial<Record<ExecutionStatus, JobState>> = {
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+};
+
+const LIVE = new Set<string>(['waiting', 'delayed', 'active', 'retrying']);
+
+/**
+ * A job's state from what Temporal knows: a closed execution says it outright; a running one is
+ * what its workflow last wrote to the JobState search attribute, sharpened, when the caller has
+ * described the execution, by its pending activities (a retry waiting out its backoff is
+ * `retrying`, whatever the attribute says).
+ */
+export function deriveJobState(input: {
+  status: ExecutionStatus;
+  jobStateAttribute?: string | null;
+  pendingActivities?: PendingActivityView[];
+  /** When the workflow may start: in the future for a job enqueued with a delay. */
+  executionTime?: Date | null;
+  now?: Date;
+}): JobState {
+  const closed = CLOSED[input.status];
+  if (closed) return closed;
+  const now = input.now ?? new Date();
+  if (input.executionTime && input.executionTime > now) return 'delayed';
+  const pending = input.pendingActivities ?? [];
+  if (pending.some((activity) => activity.state === 'SCHEDULED' && activity.attempt > 1)) return 'retrying';
+  if (pending.some((activity) => activity.state === 'STARTED')) return 'active';
+  const attribute = input.jobStateAttribute ?? 'waiting';
+  if (LIVE.has(attribute)) {
+    // A delay that has run out leaves `delayed` behind until the workflow's first task.
+    return attribute === 'delayed' ? 'waiting' : (attribute as LiveJobState);
+  }
+  // The workflow wrote a final state and is finishing its bookkeeping.
+  return 'active';
+}
+
+/** The five counts of the overview, and the bucket each state falls in. */
+export const STAT_BUCKETS = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
+export type StatBucket = (typeof STAT_BUCKETS)[number];
+
+export function bucketOf(state: JobState): StatBucket | 'cancelled' {
+  switch (state) {
+    case 'retrying':
+      return 'delayed';
+    case 'timed_out':
+    case 'terminated':
+      return 'failed';
+    default:
+      return state;
+  }
+}

@@ -1,0 +1,43 @@
+import type { JobState } from '@jobdeck/workflows';
+
+/** Temporal visibility's name for each closed status, in queries. */
+const STATUS_OF: Record<Exclude<JobState, 'waiting' | 'delayed' | 'active' | 'retrying'>, string> = {
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Canceled',
+  terminated: 'Terminated',
+  timed_out: 'TimedOut',
+};
+
+/** Quotes a value for a visibility query; values come from validated enums and names, never free text. */
+export function quote(value: string): string {
+  if (!/^[\w.:@+-]*$/.test(value)) throw new Error(`refusing to put ${JSON.stringify(value)} in a visibility query`);
+  return `'${value}'`;
+}
+
+/**
+ * The visibility query for one state. These are exactly what an operator can paste into
+ * `temporal workflow list --query …` to see what the dashboard counts.
+ */
+export function stateClause(state: JobState): string {
+  if (state in STATUS_OF) return `ExecutionStatus=${quote(STATUS_OF[state as keyof typeof STATUS_OF])}`;
+  return `ExecutionStatus='Running' AND JobState=${quote(state)}`;
+}
+
+export interface JobFilter {
+  state?: JobState;
+  type?: string;
+  queue?: string;
+}
+
+/**
+ * Every Jobdeck workflow has a JobType; other workflows in the namespace are not jobs. No ORDER BY:
+ * SQL visibility refuses it, and its own order (running first, then most recently closed) is the one wanted.
+ */
+export function jobsQuery(filter: JobFilter): string {
+  const clauses = ['JobType IS NOT NULL'];
+  if (filter.type) clauses.push(`JobType=${quote(filter.type)}`);
+  if (filter.queue) clauses.push(`TaskQueue=${quote(filter.queue)}`);
+  if (filter.state) clauses.push(stateClause(filter.state));
+  return clauses.join(' AND ');
+}

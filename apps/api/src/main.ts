@@ -1,0 +1,23 @@
+import { ensureAdmin } from './auth/admin';
+import { loadApiConfig } from './config';
+import { createApiServer, listen } from './server';
+import { createServices } from './services';
+
+const config = loadApiConfig();
+const services = await createServices(config);
+const admin = await ensureAdmin(services.db, config.adminEmail, config.adminPassword);
+if (admin.password) console.log(`created admin ${admin.email} with password ${admin.password} (set JOBDECK_ADMIN_PASSWORD to choose it)`);
+
+const server = createApiServer(services);
+const port = await listen(server, config.port, config.host);
+console.log(`api listening on http://${config.host}:${port}/trpc (health: /healthz)`);
+
+async function shutdown(signal: string) {
+  console.log(`api: ${signal}, closing`);
+  server.close();
+  server.closeAllConnections();
+  await services.close();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,74 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { verifyPassword } from '../auth/passwords';
+import { hashToken, issueToken } from '../auth/tokens';
+import { adminProcedure, publicProcedure, router, viewerProcedure } from '../trpc';
+
+const email = z.string().trim().toLowerCase().email('email is not a valid address').max(254);
+
+export const authRouter = router({
+  login: publicProcedure
+    .input(z.object({ email, password: z.string().min(1, 'password is required').max(256) }))
+    .mutation(async ({ ctx, input }) => {
+      const { db, cache, config } = ctx.services;
+      const attempts = await cache.hit(`login:${ctx.ip}:${input.email}`, 60_000);
+      if (attempts > config.loginAttemptsPerMinute) {
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'too many login attempts; wait a minute' });
+      }
+      const user = await db.user.findUnique({ where: { email: input.email } });
+      const valid = user && !user.disabledAt && (await verifyPassword(input.password, user.passwordHash));
+      if (!user || !valid) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong email or password' });
+      const expiresAt = new Date(Date.now() + config.sessionHours * 3_600_000);
+      const { token } = await issueToken(db, { kind: 'session', name: 'dashboard', role: user.role, userId: user.id, expiresAt });
+      return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+    }),
+
+  me: viewerProcedure.query(({ ctx }) => ({
+    name: ctx.principal.name,
+    role: ctx.principal.role,
+    kind: ctx.principal.kind,
+    userId: ctx.principal.userId,
+  })),
+
+  logout: viewerProcedure.mutation(async ({ ctx }) => {
+    if (ctx.principal.kind === 'session' && ctx.token) {
+      await ctx.services.db.apiToken.updateMany({ where: { tokenHash: hashToken(ctx.token) }, data: { revokedAt: new Date() } });
+    }
+    return { ok: true };
+  }),
+
+  createToken: adminProcedure
+    .input(
+      z.object({
+        name: z.string().trim().min(1).max(100).regex(/^[\w .:-]+$/, 'name may use letters, digits, spaces and . : - _'),
+        role: z.enum(['viewer', 'operator', 'admin']),
+        expiresInDays: z.number().int().min(1).max(3650).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
+      const { token, record } = await issueToken(ctx.services.db, { kind: 'service', name: input.name, role: input.role, expiresAt });
+      // The token is shown this once: only its hash is stored.
+      return { token, id: record.id, prefix: record.prefix, role: record.role, expiresAt: record.expiresAt?.toISOString() ?? null };
+    }),
+
+  listTokens: adminProcedure.query(async ({ ctx }) => {
+    const tokens = await ctx.services.db.apiToken.findMany({ where: { kind: 'service' }, orderBy: { createdAt: 'desc' } });
+    return tokens.map((token) => ({
+      id: token.id,
+      name: token.name,
+      prefix: token.prefix,
+      role: token.role,
+      createdAt: token.createdAt.toISOString(),
+      expiresAt: token.expiresAt?.toISOString() ?? null,
+      revokedAt: token.revokedAt?.toISOString() ?? null,
+      lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    }));
+  }),
+
+  revokeToken: adminProcedure.input(z.object({ id: z.uuid('id is not a token id') })).mutation(async ({ ctx, input }) => {
+    const { count } = await ctx.services.db.apiToken.updateMany({ where: { id: input.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (!count) throw new TRPCError({ code: 'NOT_FOUND', message: `no active token ${input.id}` });
+    return { ok: true };
+  }),
+});

@@ -1,0 +1,59 @@
+import { defaultQueues } from '@jobdeck/workflows';
+import { router, viewerProcedure } from '../trpc';
+import type { Services } from '../services';
+
+interface Check {
+  ok: boolean;
+  latencyMs: number | null;
+  error: string | null;
+}
+
+async function check(probe: () => Promise<unknown>): Promise<Check> {
+  const started = Date.now();
+  try {
+    await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3_000))]);
+    return { ok: true, latencyMs: Date.now() - started, error: null };
+  } catch (error) {
+    return { ok: false, latencyMs: null, error: (error as Error).message };
+  }
+}
+
+/** A queue is served when some worker polled it recently; Temporal keeps pollers for about a minute. */
+async function queueWorkers(services: Services, queue: string) {
+  const { temporal, config } = services;
+  const describe = (taskQueueType: number) =>
+    temporal.workflowService.describeTaskQueue({ namespace: config.temporalNamespace, taskQueue: { name: queue, kind: 1 }, taskQueueType });
+  const [workflowPollers, activityPollers] = await Promise.all([describe(1), describe(2)]);
+  const identities = new Set([...(workflowPollers.pollers ?? []), ...(activityPollers.pollers ?? [])].map((poller) => poller.identity ?? ''));
+  return { name: queue, workers: identities.size, identities: [...identities].filter(Boolean) };
+}
+
+export async function systemHealth(services: Services) {
+  const { db, temporal, redis, events } = services;
+  const [temporalCheck, postgres, redisCheck] = await Promise.all([
+    check(() => temporal.workflowService.getSystemInfo({})),
+    check(() => db.$queryRaw`SELECT 1`),
+    redis ? check(() => redis.ping()) : Promise.resolve<Check>({ ok: false, latencyMs: null, error: 'not configured' }),
+  ]);
+  const queues = temporalCheck.ok
+    ? await Promise.all(defaultQueues().map((queue) => queueWorkers(services, queue).catch(() => ({ name: queue, workers: 0, identities: [] }))))
+    : defaultQueues().map((name) => ({ name, workers: 0, identities: [] as string[] }));
+  return {
+    temporal: temporalCheck,
+    postgres,
+    redis: { ...redisCheck, configured: redis !== null, liveUpdates: events.mode === 'redis' && redisCheck.ok },
+    queues,
+    checkedAt: new Date().toISOString(),
+  };
+}
+
+export const systemRouter = router({
+  health: viewerProcedure.query(({ ctx }) => systemHealth(ctx.services)),
+  /** What the dashboard needs to link out: the Temporal UI and namespace. */
+  info: viewerProcedure.query(({ ctx }) => ({
+    temporalUiUrl: ctx.services.config.temporalUiUrl,
+    temporalAddress: ctx.services.config.temporalAddress,
+    namespace: ctx.services.config.temporalNamespace,
+    liveUpdates: ctx.services.events.mode === 'redis',
+  })),
+});

@@ -1,0 +1,2 @@
+export { loadWorkerConfig, parseQueues, type WorkerConfig, type QueueConfig } from './config';
+export { startWorkers, loadWorkflowBundle, type RunningWorkers } from './workers';

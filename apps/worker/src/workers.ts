@@ -1,0 +1,65 @@
+import { mkdir } from 'node:fs/promises';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createDb } from '@jobdeck/db';
+import { createEventBus } from '@jobdeck/workflows';
+import { createActivities } from '@jobdeck/workflows/activities';
+import { writeWorkflowsEntry } from '@jobdeck/workflows/bundle';
+import { attemptTracking } from './attempts';
+import type { WorkerConfig } from './config';
+
+export async function loadWorkflowBundle(path: string | null): Promise<WorkflowBundleOption> {
+  if (path) return { codePath: path };
+  return bundleWorkflowCode({ workflowsPath: writeWorkflowsEntry(), logger: quietBundlerLogger });
+}
+
+const quietBundlerLogger = {
+  log() {}, trace() {}, debug() {}, info() {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export interface RunningWorkers {
+  /** Resolves once every worker has stopped (after shutdown() or a shutdown signal). */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** One Temporal worker per queue in this process, sharing one connection, bundle and set of services. */
+export async function startWorkers(config: WorkerConfig, log: (message: string) => void = console.log): Promise<RunningWorkers> {
+  await mkdir(config.storageDir, { recursive: true });
+  const db = createDb(config.databaseUrl);
+  const events = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, onError: () => {} });
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const clientConnection = await Connection.connect({ address: config.temporalAddress });
+  const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  const workflowBundle = await loadWorkflowBundle(config.workflowBundlePath);
+  const activities = createActivities({ db, events, storageDir: config.storageDir });
+
+  const workers = await Promise.all(
+    config.queues.map((queue) =>
+      Worker.create({
+        connection,
+        namespace: config.temporalNamespace,
+        taskQueue: queue.name,
+        workflowBundle,
+        activities,
+        maxConcurrentActivityTaskExecutions: queue.concurrency,
+        shutdownGraceTime: config.shutdownGraceMs,
+        interceptors: { activity: [attemptTracking({ db, events, client })] },
+      }),
+    ),
+  );
+  log(`worker polling ${config.queues.map((q) => `${q.name} (${q.concurrency})`).join(', ')} on ${config.temporalAddress}; events via ${events.mode === 'redis' ? 'Redis' : 'nothing (no Redis)'}`);
+
+  const done = Promise.all(workers.map((worker) => worker.run())).then(async () => {
+    await Promise.allSettled([db.$disconnect(), events.close(), connection.close(), clientConnection.close()]);
+  });
+  return {
+    done,
+    async shutdown() {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

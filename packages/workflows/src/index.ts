@@ -1,0 +1,11 @@
+export { jobTypes, findJobType, defaultQueues } from './catalog';
+export { defineJob, workflowTypeFor, type JobType, type JobTypeOptions, type JobTimeouts } from './runtime/define-job';
+export type { JobEnvelope, RetrySettings } from './runtime/envelope';
+export type { ActivityDeps } from './runtime/activity-deps';
+export { createEventBus, type EventBus, type JobEvent, type JobProgress } from './runtime/events';
+export { jobContext, type JobContext } from './runtime/job-context';
+export { redactSecrets, REDACTED } from './runtime/redact';
+export { JobTypeKey, JobStateKey, JobPriorityKey, RequestedByKey, SEARCH_ATTRIBUTES } from './runtime/search-attributes';
+export * from './runtime/states';
+export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './runtime/workflow';
+export type { JobOutcome } from './runtime/bookkeeping';

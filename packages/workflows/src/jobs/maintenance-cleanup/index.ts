@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineJob } from '../../runtime/define-job';
+import { FINAL_STATES } from '../../runtime/states';
+import { cleanupActivities } from './activities';
+
+export const maintenanceCleanupInput = z.object({
+  olderThanDays: z.number().int().min(1).max(3650).default(30),
+  states: z.array(z.enum(FINAL_STATES)).min(1).default([...FINAL_STATES]),
+  dryRun: z.boolean().default(false),
+  batchSize: z.number().int().min(1).max(5_000).default(500),
+});
+
+export default defineJob(import.meta.url, {
+  type: 'maintenance.cleanup',
+  description: 'Applies the retention policy: deletes finished job records, their logs and files older than the cut-off.',
+  queue: 'maintenance',
+  input: maintenanceCleanupInput,
+  example: { olderThanDays: 30, dryRun: true },
+  retry: { maxAttempts: 5, initialIntervalMs: 5_000, backoffCoefficient: 2, maximumIntervalMs: 5 * 60_000 },
+  timeouts: { activityStartToCloseMs: 30 * 60_000, heartbeatMs: 60_000 },
+  activities: cleanupActivities,
+});

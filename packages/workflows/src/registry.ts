@@ -1,0 +1,5 @@
+// The job catalogue: one line per job type. See "Adding a job type" in the README.
+export { default as reportGenerate } from './jobs/report-generate';
+export { default as webhookDeliver } from './jobs/webhook-deliver';
+export { default as dataSync } from './jobs/data-sync';
+export { default as maintenanceCleanup } from './jobs/maintenance-cleanup';

@@ -1,0 +1,58 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import type { RetrySettings } from './envelope';
+import type { ActivityDeps } from './activity-deps';
+
+export interface JobTimeouts {
+  /** Longest a single attempt of one activity may run. */
+  activityStartToCloseMs: number;
+  /** An activity that has not heartbeated for this long is presumed dead and retried elsewhere. */
+  heartbeatMs?: number;
+}
+
+export interface JobTypeOptions<Schema extends z.ZodType, Type extends string = string> {
+  /** Dotted name users see everywhere: `report.generate`. */
+  type: Type;
+  description: string;
+  /** Task queue the job runs on unless enqueue names another. */
+  queue: string;
+  input: Schema;
+  /** A valid input, shown in the dashboard's enqueue form and the README. */
+  example: z.input<Schema>;
+  retry: RetrySettings;
+  /** Error types (ApplicationFailure.type) that fail the job at once. */
+  nonRetryableErrors?: string[];
+  timeouts: JobTimeouts;
+  /** Activities of this job type; receives the worker's shared services. */
+  activities: (deps: ActivityDeps) => Record<string, (...args: any[]) => Promise<unknown>>;
+}
+
+export interface JobType<Schema extends z.ZodType = z.ZodType, Type extends string = string> extends JobTypeOptions<Schema, Type> {
+  /** Temporal workflow type: the camel-cased job type (`report.generate` → `reportGenerate`). */
+  workflowType: string;
+  /** File that exports the workflow function, bundled by the worker. */
+  workflowModule: string;
+}
+
+export function workflowTypeFor(type: string): string {
+  return type.replace(/[._-]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Declares a job type. Call it from the job's `index.ts` with `import.meta.url`: the workflow
+ * is then expected beside it in `workflow.ts`, exported under the camel-cased type name.
+ */
+export function defineJob<Schema extends z.ZodType, const Type extends string>(
+  moduleUrl: string,
+  options: JobTypeOptions<Schema, Type>,
+): JobType<Schema, Type> {
+  if (!/^[a-z][a-z0-9]*(\.[a-z][a-z0-9-]*)+$/.test(options.type)) {
+    throw new Error(`job type "${options.type}" must be dotted lower case, like "report.generate"`);
+  }
+  return {
+    ...options,
+    workflowType: workflowTypeFor(options.type),
+    workflowModule: join(dirname(fileURLToPath(moduleUrl)), 'workflow.ts'),
+  };
+}

@@ -1,0 +1,29 @@
+import type { Priority } from './states';
+
+/** Retry settings of a job's activities; the job type gives defaults, enqueue may override them. */
+export interface RetrySettings {
+  maxAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+}
+
+/**
+ * The single argument of every job workflow: readable in the Temporal UI's input panel,
+ * and everything the worker needs to rebuild the job record if the API never wrote it.
+ */
+export interface JobEnvelope<Input = unknown> {
+  jobId: string;
+  type: string;
+  queue: string;
+  input: Input;
+  priority: Priority;
+  retry: RetrySettings;
+  /** The job type's activity timeouts and the error types it never retries. */
+  activity: { startToCloseMs: number; heartbeatMs?: number; nonRetryableErrors: string[] };
+  requestedBy: string;
+  idempotencyKey?: string;
+  timeoutMs?: number;
+  enqueuedAt: string;
+  runAt?: string;
+}

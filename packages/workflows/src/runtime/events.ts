@@ -1,0 +1,91 @@
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+import type { JobState } from './states';
+
+export interface JobProgress {
+  percent: number;
+  step?: string | null;
+  stepsDone?: number;
+  stepsTotal?: number | null;
+  message?: string | null;
+}
+
+export type JobEvent =
+  | { kind: 'job.updated'; jobId: string; state?: JobState; progress?: JobProgress; attempt?: number; at: string }
+  | { kind: 'job.log'; jobId: string; level: 'debug' | 'info' | 'warn' | 'error'; message: string; at: string };
+
+export interface EventBus {
+  /** `redis` fans out across processes; `local` reaches only this process (no Redis was found). */
+  readonly mode: 'redis' | 'local';
+  /** Best effort: events are a live view of what is already in Postgres, so a lost one loses no data. */
+  publish(event: JobEvent): Promise<void>;
+  subscribe(listener: (event: JobEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface EventBusOptions {
+  redisUrl?: string | null;
+  /** Key prefix, so that several Jobdeck installs (or test runs) can share one Redis. */
+  prefix: string;
+  onError?: (error: Error) => void;
+}
+
+export function createEventBus({ redisUrl, prefix, onError = () => {} }: EventBusOptions): EventBus {
+  const local = new EventEmitter();
+  local.setMaxListeners(0);
+  if (!redisUrl) {
+    return {
+      mode: 'local',
+      async publish(event) {
+        local.emit('event', event);
+      },
+      subscribe(listener) {
+        local.on('event', listener);
+        return () => local.off('event', listener);
+      },
+      async close() {
+        local.removeAllListeners();
+      },
+    };
+  }
+
+  const channel = `${prefix}events`;
+  // Fail fast while Redis is away instead of queueing: a job must never wait on its live view.
+  const connectionOptions = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false } as const;
+  const publisher = new Redis(redisUrl, connectionOptions);
+  publisher.on('error', onError);
+  let subscriber: Redis | undefined;
+
+  return {
+    mode: 'redis',
+    async publish(event) {
+      try {
+        if (publisher.status === 'wait') await publisher.connect();
+        await publisher.publish(channel, JSON.stringify(event));
+      } catch (error) {
+        onError(error as Error);
+      }
+    },
+    subscribe(listener) {
+      if (!subscriber) {
+        subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
+        subscriber.on('error', onError);
+        subscriber.subscribe(channel).catch(onError);
+        subscriber.on('message', (_channel: string, message: string) => {
+          try {
+            local.emit('event', JSON.parse(message) as JobEvent);
+          } catch (error) {
+            onError(error as Error);
+          }
+        });
+      }
+      local.on('event', listener);
+      return () => local.off('event', listener);
+    },
+    async close() {
+      local.removeAllListeners();
+      publisher.disconnect();
+      subscriber?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * What a user sees. Running workflows carry one of the live states in the JobState search
+ * attribute, kept up to date by the workflow; closed workflows are read from Temporal's
+ * ExecutionStatus, since a terminated or timed-out workflow cannot write anything itself.
+ */
+export const LIVE_STATES = ['waiting', 'delayed', 'active', 'retrying'] as const;
+export const FINAL_STATES = ['completed', 'failed', 'cancelled', 'terminated', 'timed_out'] as const;
+export const JOB_STATES = [...LIVE_STATES, ...FINAL_STATES] as const;
+
+export type LiveJobState = (typeof LIVE_STATES)[number];
+export type FinalJobState = (typeof FINAL_STATES)[number];
+export type JobState = (typeof JOB_STATES)[number];
+
+export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Temporal's priority key: 1 runs first; 3 is the server's default. */
+export const PRIORITY_KEYS: Record<Priority, number> = { critical: 1, high: 2, normal: 3, low: 4 };
+
+export function priorityFromKey(key: number): Priority {
+  return (Object.entries(PRIORITY_KEYS).find(([, value]) => value === key)?.[0] as Priority | undefined) ?? 'normal';
+}

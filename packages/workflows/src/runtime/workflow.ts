@@ -1,0 +1,122 @@
+// Runs inside Temporal's deterministic workflow sandbox: import only @temporalio/workflow and types.
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { BookkeepingActivities } from './bookkeeping';
+import type { JobEnvelope } from './envelope';
+import { JobStateKey } from './search-attributes';
+import type { JobState } from './states';
+
+export interface AttemptUpdate {
+  state: 'active' | 'retrying';
+  attempt: number;
+  activity: string;
+  error?: string;
+  nextRetryInMs?: number;
+}
+
+export interface JobSnapshot {
+  state: JobState;
+  attempt: number;
+  lastFailure?: string;
+}
+
+/** Sent by the worker's activity interceptor when an attempt fails or a retry starts. */
+export const attemptSignal = defineSignal<[AttemptUpdate]>('jobdeck.attempt');
+/** `temporal workflow query --type jobdeck.state` shows the job's live state from the CLI. */
+export const stateQuery = defineQuery<JobSnapshot>('jobdeck.state');
+
+// Bookkeeping must land eventually, so it retries without limit while Postgres is away.
+const bookkeeping = proxyActivities<BookkeepingActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** The job's own activities, with the retry policy the job was enqueued with. */
+export function jobActivities<A extends object>(job: JobEnvelope): A {
+  const options: ActivityOptions = {
+    startToCloseTimeout: job.activity.startToCloseMs,
+    heartbeatTimeout: job.activity.heartbeatMs,
+    // A cancelled job waits for its activity to clean up and acknowledge.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: {
+      maximumAttempts: job.retry.maxAttempts,
+      initialInterval: job.retry.initialIntervalMs,
+      backoffCoefficient: job.retry.backoffCoefficient,
+      maximumInterval: job.retry.maximumIntervalMs,
+      nonRetryableErrorTypes: job.activity.nonRetryableErrors,
+    },
+  };
+  return proxyActivities<A>(options) as A;
+}
+
+function setState(state: JobState): void {
+  upsertSearchAttributes([{ key: JobStateKey, value: state }]);
+}
+
+function rootCause(error: unknown): { message: string; stack?: string; type?: string } {
+  let current: any = error;
+  while (current?.cause) current = current.cause;
+  return {
+    message: String(current?.message ?? error),
+    stack: typeof current?.stack === 'string' ? current.stack : undefined,
+    type: current instanceof ApplicationFailure ? (current.type ?? undefined) : undefined,
+  };
+}
+
+/**
+ * The shell every job workflow runs its work in: it keeps the JobState search attribute and
+ * the Postgres record up to date, and records the outcome whether the job succeeds, fails or is
+ * cancelled, then lets Temporal see the same outcome.
+ */
+export async function runJob<Result>(
+  job: JobEnvelope,
+  work: () => Promise<Result>,
+  summarize: (result: Result) => string = () => '',
+): Promise<Result> {
+  const snapshot: JobSnapshot = { state: 'active', attempt: 1 };
+  setHandler(stateQuery, () => snapshot);
+  setHandler(attemptSignal, (update) => {
+    snapshot.attempt = Math.max(snapshot.attempt, update.attempt);
+    if (update.error) snapshot.lastFailure = update.error;
+    if (snapshot.state === 'active' || snapshot.state === 'retrying') {
+      snapshot.state = update.state;
+      setState(update.state);
+    }
+  });
+
+  setState('active');
+  await bookkeeping.recordJobStarted(job, workflowInfo().runId);
+  try {
+    const result = await work();
+    snapshot.state = 'completed';
+    setState('completed');
+    await bookkeeping.recordJobFinished(job.jobId, { state: 'completed', result, summary: summarize(result) });
+    return result;
+  } catch (error) {
+    if (isCancellation(error)) {
+      snapshot.state = 'cancelled';
+      setState('cancelled');
+      await CancellationScope.nonCancellable(() =>
+        bookkeeping.recordJobFinished(job.jobId, { state: 'cancelled', reason: 'cancelled by request' }),
+      );
+      throw error;
+    }
+    const cause = rootCause(error);
+    snapshot.state = 'failed';
+    snapshot.lastFailure = cause.message;
+    setState('failed');
+    await bookkeeping.recordJobFinished(job.jobId, { state: 'failed', error: cause.message, stack: cause.stack, errorType: cause.type });
+    throw error;
+  }
+}
