@@ -1,4 +1,5 @@
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { EventSource as EventSourcePonyfill } from 'eventsource';
 import type { AppRouter } from './router';
 
 export type { AppRouter } from './router';
@@ -29,7 +30,12 @@ export function createJobdeckClient(options: JobdeckClientOptions) {
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url, connectionParams: () => ({ token: token() ?? '' }) }),
+        // Node 20 has no EventSource of its own.
+        true: httpSubscriptionLink({
+          url,
+          connectionParams: () => ({ token: token() ?? '' }),
+          EventSource: (globalThis.EventSource ?? EventSourcePonyfill) as typeof EventSource,
+        }),
         false: options.batch === false ? httpLink({ url, headers }) : httpBatchLink({ url, headers }),
       }),
     ],

@@ -11,7 +11,7 @@ const envSchema = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** Origins allowed to call the API from a browser, comma separated; the dashboard's dev server by default. */
   JOBDECK_CORS_ORIGINS: z.string().default('http://127.0.0.1:5173,http://localhost:5173'),
-  JOBDECK_ADMIN_EMAIL: z.string().email().default('admin@localhost'),
+  JOBDECK_ADMIN_EMAIL: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'JOBDECK_ADMIN_EMAIL is not an email address').default('admin@localhost'),
   JOBDECK_ADMIN_PASSWORD: z.string().min(8, 'JOBDECK_ADMIN_PASSWORD must be at least 8 characters').optional(),
   JOBDECK_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   JOBDECK_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),

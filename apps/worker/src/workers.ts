@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createDb } from '@jobdeck/db';
 import { createEventBus } from '@jobdeck/workflows';
 import { createActivities } from '@jobdeck/workflows/activities';
@@ -25,8 +25,17 @@ export interface RunningWorkers {
   shutdown(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  // Temporal's own INFO lines (every state change of every worker) drown what matters.
+  Runtime.install({ logger: new DefaultLogger((process.env.JOBDECK_TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+}
+
 /** One Temporal worker per queue in this process, sharing one connection, bundle and set of services. */
 export async function startWorkers(config: WorkerConfig, log: (message: string) => void = console.log): Promise<RunningWorkers> {
+  installRuntime();
   await mkdir(config.storageDir, { recursive: true });
   const db = createDb(config.databaseUrl);
   const events = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, onError: () => {} });
@@ -46,6 +55,8 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
         activities,
         maxConcurrentActivityTaskExecutions: queue.concurrency,
         shutdownGraceTime: config.shutdownGraceMs,
+        // Heartbeats carry checkpoints: send them at least every 2 s, so a crash loses little work.
+        maxHeartbeatThrottleInterval: '2 seconds',
         interceptors: { activity: [attemptTracking({ db, events, client })] },
       }),
     ),

@@ -4,7 +4,8 @@ import { verifyPassword } from '../auth/passwords';
 import { hashToken, issueToken } from '../auth/tokens';
 import { adminProcedure, publicProcedure, router, viewerProcedure } from '../trpc';
 
-const email = z.string().trim().toLowerCase().email('email is not a valid address').max(254);
+// Deliberately loose: dev and intranet addresses such as admin@localhost are valid here.
+const email = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'email is not a valid address');
 
 export const authRouter = router({
   login: publicProcedure

@@ -47,6 +47,11 @@ export async function systemHealth(services: Services) {
   };
 }
 
+/** Live updates need Redis to be reachable now, not merely configured. */
+function liveUpdates(services: Services): boolean {
+  return services.events.mode === 'redis' && services.redis?.status === 'ready';
+}
+
 export const systemRouter = router({
   health: viewerProcedure.query(({ ctx }) => systemHealth(ctx.services)),
   /** What the dashboard needs to link out: the Temporal UI and namespace. */
@@ -54,6 +59,6 @@ export const systemRouter = router({
     temporalUiUrl: ctx.services.config.temporalUiUrl,
     temporalAddress: ctx.services.config.temporalAddress,
     namespace: ctx.services.config.temporalNamespace,
-    liveUpdates: ctx.services.events.mode === 'redis',
+    liveUpdates: liveUpdates(ctx.services),
   })),
 });

@@ -1,0 +1,25 @@
+import { between, dateTime, duration } from '../lib/format';
+import type { JobDetail } from '../trpc';
+
+export function Timings({ job }: { job: JobDetail }) {
+  const rows: Array<[string, string]> = [
+    ['Created', dateTime(job.createdAt)],
+    ['Run at', job.runAt ? dateTime(job.runAt) : '—'],
+    ['Started', dateTime(job.startedAt)],
+    ['Finished', dateTime(job.finishedAt)],
+    ['Waited', duration(between(job.createdAt, job.startedAt))],
+    ['Ran', duration(between(job.startedAt, job.finishedAt))],
+    ['Last heartbeat', dateTime(job.lastHeartbeatAt)],
+    ['Timeout', job.timeoutMs ? duration(job.timeoutMs) : 'none'],
+  ];
+  return (
+    <dl className="facts" data-testid="job-timings">
+      {rows.map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,54 @@
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "12 s ago", "in 3 min": for times near now. */
+export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const ms = Date.parse(iso) - now;
+  if (Number.isNaN(ms)) return '—';
+  const abs = Math.abs(ms);
+  if (abs < 5_000) return 'just now';
+  if (abs < 60_000) return relative.format(Math.round(ms / 1000), 'second');
+  if (abs < 3_600_000) return relative.format(Math.round(ms / 60_000), 'minute');
+  if (abs < 86_400_000) return relative.format(Math.round(ms / 3_600_000), 'hour');
+  return relative.format(Math.round(ms / 86_400_000), 'day');
+}
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '—' : date.toLocaleString();
+}
+
+export function clockTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '—' : date.toLocaleTimeString();
+}
+
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+}
+
+export function between(from: string | null | undefined, to: string | null | undefined): number | null {
+  if (!from || !to) return null;
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+export function percent(value: number | null | undefined, digits = 0): string {
+  if (value === null || value === undefined) return '—';
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
+export function rate(perMinute: number): string {
+  if (!perMinute) return '0';
+  return perMinute < 10 ? perMinute.toFixed(1) : Math.round(perMinute).toString();
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value, null, 2) ?? 'null';
+}

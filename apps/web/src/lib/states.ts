@@ -1,0 +1,42 @@
+/** Job states as the API names them, in the order a job usually passes through them. */
+export const JOB_STATES = ['waiting', 'delayed', 'active', 'retrying', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const LIVE_STATES: readonly string[] = ['waiting', 'delayed', 'active', 'retrying'];
+
+export function isLive(state: string | undefined | null): boolean {
+  return !!state && LIVE_STATES.includes(state);
+}
+
+/** The five buckets of the overview (plus cancelled), and the state a click on each filters by. */
+export const BUCKETS = [
+  { key: 'waiting', label: 'waiting', state: 'waiting' },
+  { key: 'active', label: 'active', state: 'active' },
+  { key: 'delayed', label: 'delayed', state: 'delayed' },
+  { key: 'completed', label: 'completed', state: 'completed' },
+  { key: 'failed', label: 'failed', state: 'failed' },
+] as const;
+
+export function stateLabel(state: string): string {
+  return state.replace('_', ' ');
+}
+
+/** The colour family of a state: one of the five buckets, or cancelled. */
+export function toneOf(state: string): 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'cancelled' {
+  switch (state) {
+    case 'retrying':
+      return 'delayed';
+    case 'terminated':
+    case 'timed_out':
+      return 'failed';
+    case 'waiting':
+    case 'active':
+    case 'delayed':
+    case 'completed':
+    case 'failed':
+    case 'cancelled':
+      return state;
+    default:
+      return 'cancelled';
+  }
+}

@@ -1,0 +1,145 @@
+import { createContext, createElement, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { trpc, type JobDetail } from './trpc';
+import { isUnauthorized } from './lib/errors';
+import { clearToken } from './lib/auth';
+
+/**
+ * Live updates: one Server-Sent Events subscription to events.subscribe for the whole dashboard.
+ * An event invalidates what it changes; the job's own page at once, lists and counts at most every
+ * 500 ms, so a fast job does not set off a storm of refetches. Without Redis (or while the stream
+ * is down) pages poll instead: see usePollInterval.
+ */
+
+export type LiveMode = 'live' | 'connecting' | 'polling';
+
+interface LiveState {
+  mode: LiveMode;
+  /** Why the dashboard polls, for the notice in the header. */
+  reason: string | null;
+}
+
+const LiveContext = createContext<LiveState>({ mode: 'polling', reason: null });
+
+const LIST_DEBOUNCE_MS = 500;
+const JOB_DEBOUNCE_MS = 200;
+
+/** What events.subscribe yields, as far as the dashboard reads it. */
+interface JobEvent {
+  kind: 'job.updated' | 'job.log';
+  jobId: string;
+  state?: string;
+  progress?: { percent: number; step?: string | null; stepsDone?: number; stepsTotal?: number | null; message?: string | null };
+  attempt?: number;
+}
+
+function useInvalidator() {
+  const utils = trpc.useUtils();
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+
+  useEffect(() => {
+    const pending = timers.current;
+    return () => {
+      for (const timer of pending.values()) clearTimeout(timer);
+      pending.clear();
+    };
+  }, []);
+
+  return useMemo(() => {
+    /** Runs `task` once `ms` after the first request: later requests in the window join it. */
+    const coalesce = (key: string, ms: number, task: () => void) => {
+      if (timers.current.has(key)) return;
+      timers.current.set(
+        key,
+        setTimeout(() => {
+          timers.current.delete(key);
+          task();
+        }, ms),
+      );
+    };
+
+    return (event: JobEvent) => {
+      const input = { id: event.jobId };
+      // Progress is in the event itself: show it at once, then fetch the rest.
+      if (event.kind === 'job.updated' && (event.progress || event.state)) {
+        utils.jobs.get.setData(input, (old) =>
+          old
+            ? {
+                ...old,
+                state: (event.state as JobDetail['state'] | undefined) ?? old.state,
+                progress: event.progress
+                  ? {
+                      percent: event.progress.percent,
+                      step: event.progress.step ?? old.progress?.step ?? null,
+                      stepsDone: event.progress.stepsDone ?? old.progress?.stepsDone ?? 0,
+                      stepsTotal: event.progress.stepsTotal ?? old.progress?.stepsTotal ?? null,
+                      message: event.progress.message ?? old.progress?.message ?? null,
+                    }
+                  : old.progress,
+                attempts: Math.max(old.attempts, event.attempt ?? 0),
+              }
+            : old,
+        );
+      }
+      coalesce(`job:${event.jobId}`, JOB_DEBOUNCE_MS, () => void utils.jobs.get.invalidate(input));
+      // A workflow records its end just before Temporal closes it: look again once it has.
+      if (event.state && !['waiting', 'delayed', 'active', 'retrying'].includes(event.state)) {
+        setTimeout(() => void utils.jobs.get.invalidate(input), 1_200);
+        setTimeout(() => void utils.jobs.list.invalidate(), 1_200);
+      }
+      if (event.kind === 'job.updated') {
+        // Matches the jobs table's pages too (their key starts with jobs.list).
+        coalesce('lists', LIST_DEBOUNCE_MS, () => {
+          void utils.jobs.list.invalidate();
+          void utils.jobs.stats.invalidate();
+        });
+      }
+    };
+  }, [utils]);
+}
+
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const info = trpc.system.info.useQuery(undefined, { staleTime: 60_000, refetchInterval: 60_000 });
+  // The API may use Redis and still have lost it: then no event flows, however healthy the stream.
+  const health = trpc.system.health.useQuery(undefined, { refetchInterval: 15_000 });
+  const redisDown = health.data ? !health.data.redis.liveUpdates : false;
+  const enabled = info.data?.liveUpdates === true;
+  const invalidate = useInvalidator();
+  const [lastError, setLastError] = useState<string | null>(null);
+
+  const subscription = trpc.events.subscribe.useSubscription(
+    {},
+    {
+      enabled,
+      onStarted: () => setLastError(null),
+      onData: (event) => invalidate(event),
+      onError: (error) => {
+        if (isUnauthorized(error)) clearToken();
+        setLastError(error.message);
+      },
+    },
+  );
+
+  const value = useMemo<LiveState>(() => {
+    if (!info.data) return { mode: 'polling', reason: null };
+    if (!enabled || redisDown) return { mode: 'polling', reason: 'Redis unavailable: live updates by polling' };
+    if (subscription.status === 'pending') return { mode: 'live', reason: null };
+    if (subscription.status === 'connecting' && !subscription.error && !lastError) return { mode: 'connecting', reason: null };
+    return { mode: 'polling', reason: `live updates interrupted (${subscription.error?.message ?? lastError ?? 'reconnecting'}): polling meanwhile` };
+  }, [info.data, enabled, redisDown, subscription.status, subscription.error, lastError]);
+
+  return createElement(LiveContext.Provider, { value }, children);
+}
+
+export function useLive(): LiveState {
+  return useContext(LiveContext);
+}
+
+/**
+ * How often a page refetches: quickly when nothing pushes updates, slowly (a safety net for a lost
+ * event) when the event stream is up, never when `active` is false.
+ */
+export function usePollInterval(active = true, { polling = 2_500, live = 20_000 } = {}): number | false {
+  const { mode } = useLive();
+  if (!active) return false;
+  return mode === 'live' ? live : polling;
+}

@@ -1,0 +1,109 @@
+import { ErrorBox } from '../components/ErrorBox';
+import { HealthBadges } from '../components/HealthBadges';
+import { Loading } from '../components/Loading';
+import { RelativeTime } from '../components/RelativeTime';
+import { StatCard } from '../components/StatCard';
+import { usePollInterval } from '../live';
+import { trpc } from '../trpc';
+
+export function OverviewPage() {
+  const interval = usePollInterval(true, { polling: 3_000, live: 15_000 });
+  const stats = trpc.jobs.stats.useQuery(undefined, { refetchInterval: interval });
+  const health = trpc.system.health.useQuery(undefined, { refetchInterval: 15_000 });
+  const types = trpc.jobs.types.useQuery(undefined, { staleTime: 10 * 60_000 });
+  const utils = trpc.useUtils();
+  const refreshing = stats.isFetching || health.isFetching;
+
+  const refresh = () => {
+    void utils.jobs.stats.invalidate();
+    void utils.system.health.invalidate();
+  };
+
+  const descriptions = new Map(types.data?.map((type) => [type.type, type]) ?? []);
+  const workersByQueue = new Map(health.data?.queues.map((queue) => [queue.name, queue]) ?? []);
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <h1>Overview</h1>
+        <div className="page-actions">
+          {stats.data && (
+            <span className="muted small" data-testid="last-updated">
+              last updated <RelativeTime iso={stats.data.updatedAt} />
+            </span>
+          )}
+          <button type="button" className="button" onClick={refresh} disabled={refreshing} data-testid="refresh">
+            {refreshing ? 'Refreshing…' : 'Refresh'}
+          </button>
+        </div>
+      </div>
+
+      <section aria-labelledby="health-title" className="section">
+        <h2 id="health-title" className="visually-hidden">
+          Health
+        </h2>
+        {health.error ? (
+          <ErrorBox error={health.error} title="Health check failed" onRetry={() => void health.refetch()} />
+        ) : health.data ? (
+          <HealthBadges health={health.data} />
+        ) : (
+          <Loading rows={1} label="Checking health…" />
+        )}
+      </section>
+
+      <section aria-labelledby="types-title" className="section">
+        <h2 id="types-title">Job types</h2>
+        {stats.error && !stats.data ? (
+          <ErrorBox error={stats.error} title="Could not load the counts" onRetry={() => void stats.refetch()} />
+        ) : !stats.data ? (
+          <Loading label="Counting jobs…" />
+        ) : (
+          <div className="card-grid">
+            {stats.data.types.map((group) => {
+              const info = descriptions.get(group.name);
+              return (
+                <StatCard
+                  key={group.name}
+                  group={group}
+                  by="type"
+                  testId="type-card"
+                  subtitle={info ? <>queue <code>{info.queue}</code> · {info.description}</> : undefined}
+                />
+              );
+            })}
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="queues-title" className="section">
+        <h2 id="queues-title">Queues</h2>
+        {stats.data && (
+          <div className="card-grid">
+            {stats.data.queues.map((group) => {
+              const queue = workersByQueue.get(group.name);
+              const workers = queue?.workers;
+              return (
+                <StatCard
+                  key={group.name}
+                  group={group}
+                  by="queue"
+                  testId="queue-card"
+                  subtitle={
+                    workers === undefined ? (
+                      health.data ? 'workers unknown (not a default queue)' : 'checking workers…'
+                    ) : (
+                      <span title={queue?.identities.join(', ')}>
+                        {workers} worker{workers === 1 ? '' : 's'} polling
+                      </span>
+                    )
+                  }
+                  warning={workers === 0 && health.data?.temporal.ok ? 'no workers polling' : undefined}
+                />
+              );
+            })}
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { defaultQueues, jobTypes, SEARCH_ATTRIBUTES, workflowTypeFor } from '../../src/index';
+
+describe('the job catalogue', () => {
+  it('has the four built-in job types', () => {
+    expect(jobTypes.map((jobType) => jobType.type).sort()).toEqual(['data.sync', 'maintenance.cleanup', 'report.generate', 'webhook.deliver']);
+    expect(defaultQueues()).toEqual(['maintenance', 'reports', 'sync', 'webhooks']);
+  });
+
+  it.each(jobTypes.map((jobType) => [jobType.type, jobType] as const))('%s: example is valid and its workflow is exported', async (_, jobType) => {
+    expect(jobType.input.safeParse(jobType.example).success).toBe(true);
+    const module = (await import(jobType.workflowModule)) as Record<string, unknown>;
+    expect(typeof module[jobType.workflowType]).toBe('function');
+    expect(jobType.retry.maxAttempts).toBeGreaterThanOrEqual(1);
+  });
+
+  it('derives workflow type names from job types', () => {
+    expect(workflowTypeFor('report.generate')).toBe('reportGenerate');
+    expect(workflowTypeFor('maintenance.cleanup-old')).toBe('maintenanceCleanupOld');
+  });
+
+  it('registers the same search attributes the dev server is started with', () => {
+    const stack = readFileSync(new URL('../../../../scripts/lib/stack.mjs', import.meta.url), 'utf8');
+    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) expect(stack).toContain(`${name}: '${type}'`);
+  });
+});

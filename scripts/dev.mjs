@@ -1,0 +1,101 @@
+// `npm run dev`: installs what is missing, then runs Temporal, the worker, the API and the dashboard.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bootstrap } from './lib/bootstrap.mjs';
+import { log, repoRoot } from './lib/util.mjs';
+
+const { temporalCli } = bootstrap();
+// Everything below may use the installed dependencies.
+const { chooseDatabase, chooseRedis } = await import('./lib/infra.mjs');
+const { ensureTemporal, migrate, startApps } = await import('./lib/stack.mjs');
+const { stopProcess } = await import('./lib/processes.mjs');
+
+const dataDir = join(repoRoot, '.data');
+mkdirSync(dataDir, { recursive: true });
+const ports = {
+  temporal: Number(process.env.TEMPORAL_PORT ?? 7233),
+  temporalUi: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+  api: Number(process.env.API_PORT ?? 4000),
+  web: Number(process.env.WEB_PORT ?? 5173),
+};
+
+const infra = [];
+let apps = null;
+let stopping = false;
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  await apps?.stop();
+  for (const child of infra.reverse()) await stopProcess(child, 5_000);
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  const database = await chooseDatabase({ databaseName: 'jobdeck', dataDir });
+  if (database.child) infra.push(database.child);
+  const migrations = await migrate(database.url, { create: !database.embedded });
+  if (migrations.applied.length) log(`applied migrations: ${migrations.applied.join(', ')}`);
+
+  const redis = await chooseRedis();
+  if (redis.child) infra.push(redis.child);
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const temporal = await ensureTemporal({ cli: temporalCli, port: ports.temporal, uiPort: ports.temporalUi, dbFile: join(dataDir, 'temporal.db') });
+    if (temporal.child) infra.push(temporal.child);
+    temporalAddress = temporal.address;
+  }
+
+  // A stable dev password, kept in the git-ignored data folder, unless you choose one.
+  const passwordFile = join(dataDir, 'admin-password');
+  const adminPassword =
+    process.env.JOBDECK_ADMIN_PASSWORD ?? (existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : randomBytes(9).toString('base64url'));
+  if (!process.env.JOBDECK_ADMIN_PASSWORD) writeFileSync(passwordFile, adminPassword, { mode: 0o600 });
+  const webhookSecretFile = join(dataDir, 'webhook-secret');
+  const webhookSecret =
+    process.env.JOBDECK_WEBHOOK_SECRET ?? (existsSync(webhookSecretFile) ? readFileSync(webhookSecretFile, 'utf8').trim() : randomBytes(24).toString('hex'));
+  if (!process.env.JOBDECK_WEBHOOK_SECRET) writeFileSync(webhookSecretFile, webhookSecret, { mode: 0o600 });
+
+  const temporalUiUrl = process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${ports.temporalUi}`;
+  apps = await startApps({
+    apiPort: ports.api,
+    webPort: ports.web,
+    env: {
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url ?? '',
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_UI_URL: temporalUiUrl,
+      JOBDECK_ADMIN_PASSWORD: adminPassword,
+      JOBDECK_WEBHOOK_SECRET: webhookSecret,
+      JOBDECK_STORAGE_DIR: process.env.JOBDECK_STORAGE_DIR ?? join(dataDir, 'storage'),
+      JOBDECK_CORS_ORIGINS: process.env.JOBDECK_CORS_ORIGINS ?? `http://127.0.0.1:${ports.web},http://localhost:${ports.web}`,
+    },
+  });
+
+  const line = '─'.repeat(64);
+  console.log(`
+${line}
+  Jobdeck is running
+    Dashboard     ${apps.webUrl}
+    API (tRPC)    ${apps.apiUrl}/trpc      health: ${apps.apiUrl}/healthz
+    Temporal      ${temporalAddress}         Web UI: ${temporalUiUrl}
+    Database      ${database.kind}
+    Redis         ${redis.kind}
+  Dev login       admin@localhost / ${adminPassword}
+  CLI             temporal workflow list --address ${temporalAddress} --query "JobType='data.sync'"
+  Ctrl-C stops everything.
+${line}
+`);
+  const first = await Promise.race([...apps.children, ...infra].map((child) => child.exited.then((result) => ({ child, result }))));
+  if (!stopping) {
+    log(`${first.child.name ?? 'temporal'} exited (${JSON.stringify(first.result)}); stopping the rest`);
+    await shutdown(1);
+  }
+} catch (error) {
+  console.error(`\njobdeck: ${error.message}`);
+  await shutdown(1);
+}

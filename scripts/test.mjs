@@ -1,0 +1,144 @@
+// `npm test`: installs what is missing, type-checks every workspace, starts a private stack
+// (ephemeral Temporal dev server, own database, own Redis prefix, worker, API, dashboard) and runs
+// every suite against it. Ends with one line totalling all suites.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { bootstrap } from './lib/bootstrap.mjs';
+import { freePort, log, repoRoot } from './lib/util.mjs';
+
+const started = Date.now();
+const { temporalCli, chromiumPath } = bootstrap({ chromium: true });
+const { chooseDatabase, chooseRedis } = await import('./lib/infra.mjs');
+const { buildWorkflowBundle, ensureTemporal, migrate, startApps } = await import('./lib/stack.mjs');
+const { stopProcess } = await import('./lib/processes.mjs');
+
+const runDir = join(repoRoot, '.data', 'test');
+rmSync(runDir, { recursive: true, force: true });
+const logDir = join(runDir, 'logs');
+mkdirSync(logDir, { recursive: true });
+const only = process.argv.slice(2); // e.g. `npm test -- unit integration`
+const projects = ['unit', 'db', 'integration', 'e2e'].filter((name) => !only.length || only.includes(name));
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+let exitCode = 0;
+
+function typecheck() {
+  log('type-checking every workspace');
+  const result = spawnSync(join(repoRoot, 'node_modules', '.bin', 'turbo'), ['run', 'typecheck', '--output-logs=errors-only', '--log-prefix=task'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1', DO_NOT_TRACK: '1' },
+  });
+  if (result.status !== 0) {
+    failures.push('typecheck');
+    exitCode = 1;
+  }
+}
+
+// Asynchronous on purpose: the stack's processes log through this process's event loop.
+async function runVitest(project, env) {
+  const report = join(runDir, `${project}.json`);
+  log(`running the ${project} suite`);
+  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  await new Promise((resolve) => child.on('exit', resolve));
+  if (!existsSync(report)) {
+    failures.push(`${project}: vitest wrote no report`);
+    totals.failed += 1;
+    exitCode = 1;
+    return;
+  }
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  totals.passed += result.numPassedTests;
+  totals.failed += result.numFailedTests;
+  totals.skipped += result.numPendingTests + result.numTodoTests;
+  // A file that fails to load counts no test but must still fail the run.
+  const brokenFiles = result.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0);
+  totals.failed += brokenFiles.length;
+  if (!result.success || result.numFailedTests || brokenFiles.length) {
+    failures.push(project);
+    exitCode = 1;
+  }
+}
+
+const cleanup = [];
+async function teardown() {
+  for (const step of cleanup.reverse()) await step().catch((error) => console.error(`cleanup: ${error.message}`));
+}
+process.on('SIGINT', () => void teardown().then(() => process.exit(130)));
+
+try {
+  if (!only.length) typecheck();
+  if (projects.includes('unit')) await runVitest('unit', {});
+  if (projects.includes('db')) await runVitest('db', {});
+
+  if (projects.includes('integration') || projects.includes('e2e')) {
+    const database = await chooseDatabase({ databaseName: `jobdeck_test_${process.pid}`, dataDir: runDir, logFile: join(logDir, 'postgres.log') });
+    if (database.child) cleanup.push(() => stopProcess(database.child, 5_000));
+    await migrate(database.url, { create: !database.embedded });
+    if (!database.embedded) {
+      cleanup.push(async () => {
+        const { tsImport } = await import('tsx/esm/api');
+        const { dropDatabase } = await tsImport(join(repoRoot, 'packages/db/src/migrate.ts'), import.meta.url);
+        await dropDatabase(database.url);
+      });
+    }
+    const redis = await chooseRedis({ logFile: join(logDir, 'redis.log') });
+    if (redis.child) cleanup.push(() => stopProcess(redis.child, 5_000));
+    const redisPrefix = `jobdeck-test-${process.pid}:`;
+    if (redis.url) {
+      cleanup.push(async () => {
+        const { Redis } = await import('ioredis');
+        const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+        const keys = await client.keys(`${redisPrefix}*`);
+        if (keys.length) await client.del(...keys);
+        client.disconnect();
+      });
+    }
+
+    log('starting an ephemeral Temporal dev server');
+    const temporal = await ensureTemporal({ cli: temporalCli, port: await freePort(), headless: true, logFile: join(logDir, 'temporal.log') });
+    cleanup.push(() => stopProcess(temporal.child, 5_000));
+    const workflowBundle = await buildWorkflowBundle(join(runDir, 'workflow-bundle.js'));
+
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url ?? '',
+      JOBDECK_REDIS_PREFIX: redisPrefix,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_CLI: temporalCli,
+      TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+      JOBDECK_ADMIN_PASSWORD: `test-${process.pid}-password`,
+      JOBDECK_WEBHOOK_SECRET: 'test-webhook-secret',
+      JOBDECK_STORAGE_DIR: join(runDir, 'storage'),
+      JOBDECK_WORKFLOW_BUNDLE: workflowBundle,
+      JOBDECK_SHUTDOWN_GRACE_MS: '5000',
+      JOBDECK_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+      CHROMIUM_PATH: chromiumPath ?? '',
+    };
+    const apiPort = await freePort();
+    const webPort = await freePort();
+    const apps = await startApps({ env, apiPort, webPort, web: projects.includes('e2e'), logDir });
+    cleanup.push(() => apps.stop());
+    const testEnv = { ...env, JOBDECK_TEST_API_URL: apps.apiUrl, JOBDECK_TEST_WEB_URL: apps.webUrl ?? '', JOBDECK_TEST_LOG_DIR: logDir };
+    if (projects.includes('integration')) await runVitest('integration', testEnv);
+    if (projects.includes('e2e')) await runVitest('e2e', testEnv);
+  }
+} catch (error) {
+  console.error(`\njobdeck test: ${error.stack ?? error.message}`);
+  failures.push(`setup: ${error.message}`);
+  totals.failed += 1;
+  exitCode = 1;
+} finally {
+  await teardown();
+}
+
+if (failures.length) console.log(`\nfailed: ${failures.join(', ')} (process logs in ${logDir})`);
+console.log(`\ntook ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(exitCode);

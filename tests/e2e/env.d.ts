@@ -1,0 +1,9 @@
+declare module 'vitest' {
+  export interface ProvidedContext {
+    webUrl: string;
+    apiUrl: string;
+    adminEmail: string;
+    adminPassword: string;
+  }
+}
+export {};

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { JobdeckClient } from '@jobdeck/api/client';
+import { clientAs, eventually, spawnWorker, waitForPoller, waitForState } from '../support/harness';
+
+// A private queue, so that only the worker this test kills can have picked the job up.
+const QUEUE = 'sync-chaos';
+let operator: JobdeckClient;
+const workers: ReturnType<typeof spawnWorker>[] = [];
+
+beforeAll(async () => {
+  ({ client: operator } = await clientAs('operator'));
+});
+
+afterEach(() => {
+  for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
+});
+
+describe('a worker killed mid-job', () => {
+  it('resumes data.sync from its heartbeated checkpoint on another worker, and the job completes once', async () => {
+    const first = spawnWorker(`${QUEUE}:1`);
+    workers.push(first);
+    await waitForPoller(QUEUE, first);
+
+    const { id } = await operator.jobs.enqueue.mutate({
+      type: 'data.sync',
+      input: { source: 'it.crash', records: 300, batchSize: 10, throttleMs: 200 },
+      options: { queue: QUEUE },
+    });
+    const before = await eventually('a few batches done', async () => {
+      const job = await operator.jobs.get.query({ id });
+      return job.progress && job.progress.stepsDone >= 5 ? job : undefined;
+    });
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const progressAtKill = before.progress!.stepsDone * 10;
+
+    // Nothing runs it while no worker is left: Temporal notices the missed heartbeats and schedules a retry.
+    const second = spawnWorker(`${QUEUE}:1`);
+    workers.push(second);
+    await waitForPoller(QUEUE, second);
+
+    const done = await waitForState(operator, id, ['completed'], 90_000);
+    const result = done.result as { output: string; resumedFrom: number | null; records: number };
+    expect(done.attempts).toBe(2);
+    // Resumed mid-way: from the last checkpoint Temporal received, which heartbeat throttling (at most
+    // 2 s, see the worker) may leave a few batches behind the progress the dashboard showed.
+    expect(result.resumedFrom).toBeGreaterThan(0);
+    expect(result.resumedFrom! % 10).toBe(0);
+    expect(result.resumedFrom).toBeLessThan(300);
+    expect(progressAtKill).toBeGreaterThanOrEqual(50);
+    expect(done.logs.map((log) => log.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`attempt 2: resuming from checkpoint at record ${result.resumedFrom} of 300`))]),
+    );
+    const lines = (await readFile(result.output, 'utf8')).trim().split('\n').map((line) => JSON.parse(line).index as number);
+    expect(lines).toHaveLength(300);
+    expect(lines).toEqual([...Array(300).keys()]);
+    expect(done.temporal?.status).toBe('COMPLETED');
+    second.kill('SIGTERM');
+  });
+});

@@ -1,0 +1,41 @@
+import { defineConfig } from 'vitest/config';
+
+const slow = { testTimeout: 120_000, hookTimeout: 120_000 };
+
+// One project per kind of suite; scripts/test.mjs runs them in this order and totals them.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/unit/**/*.test.ts', 'apps/*/test/unit/**/*.test.ts'],
+        },
+      },
+      'packages/db',
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          // The files share one Temporal server and worker; one at a time keeps their timings honest.
+          fileParallelism: false,
+          ...slow,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          ...slow,
+          provide: {
+            webUrl: process.env.JOBDECK_TEST_WEB_URL ?? '',
+            apiUrl: process.env.JOBDECK_TEST_API_URL ?? '',
+            adminEmail: 'admin@localhost',
+            adminPassword: process.env.JOBDECK_ADMIN_PASSWORD ?? '',
+          },
+        },
+      },
+    ],
+  },
+});
