@@ -58,4 +58,35 @@ describe('a worker killed mid-job', () => {
     expect(done.temporal?.status).toBe('COMPLETED');
     second.kill('SIGTERM');
   });
+
+  it('on SIGTERM stops taking work, hands the running activity back, and another worker finishes the job', async () => {
+    const first = spawnWorker(`${QUEUE}:1`);
+    workers.push(first);
+    await waitForPoller(QUEUE, first);
+    const { id } = await operator.jobs.enqueue.mutate({
+      type: 'data.sync',
+      input: { source: 'it.sigterm', records: 400, batchSize: 10, throttleMs: 200 },
+      options: { queue: QUEUE },
+    });
+    await eventually('the job to be under way', async () => {
+      const job = await operator.jobs.get.query({ id });
+      return job.progress && job.progress.stepsDone >= 3 ? job : undefined;
+    });
+    const exited = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
+    const stoppedAt = Date.now();
+    first.kill('SIGTERM');
+    // The test stack gives in-flight activities 5 s (JOBDECK_SHUTDOWN_GRACE_MS) before handing them back.
+    expect(await exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(20_000);
+
+    const second = spawnWorker(`${QUEUE}:1`);
+    workers.push(second);
+    await waitForPoller(QUEUE, second);
+    const done = await waitForState(operator, id, ['completed'], 90_000);
+    const result = done.result as { output: string; resumedFrom: number | null };
+    expect(result.resumedFrom).toBeGreaterThan(0);
+    const lines = (await readFile(result.output, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(400);
+    second.kill('SIGTERM');
+  });
 });

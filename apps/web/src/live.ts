@@ -83,8 +83,12 @@ function useInvalidator() {
       coalesce(`job:${event.jobId}`, JOB_DEBOUNCE_MS, () => void utils.jobs.get.invalidate(input));
       // A workflow records its end just before Temporal closes it: look again once it has.
       if (event.state && !['waiting', 'delayed', 'active', 'retrying'].includes(event.state)) {
-        setTimeout(() => void utils.jobs.get.invalidate(input), 1_200);
-        setTimeout(() => void utils.jobs.list.invalidate(), 1_200);
+        for (const ms of [1_200, 4_000]) {
+          setTimeout(() => {
+            void utils.jobs.get.invalidate(input);
+            void utils.jobs.list.invalidate();
+          }, ms);
+        }
       }
       if (event.kind === 'job.updated') {
         // Matches the jobs table's pages too (their key starts with jobs.list).

@@ -1,4 +1,4 @@
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' });
 
 /** "12 s ago", "in 3 min": for times near now. */
 export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
