@@ -36,7 +36,8 @@ export async function chooseDatabase({ databaseName, dataDir, logFile = null }) 
     log(`DATABASE_URL does not answer; looking for another PostgreSQL`);
   }
   const users = [...new Set(['postgres', process.env.PGUSER, userInfo().username].filter(Boolean))];
-  for (const user of users) {
+  // JOBDECK_EMBEDDED_DB=1 skips the local server: to try the embedded path on a machine that has one.
+  for (const user of process.env.JOBDECK_EMBEDDED_DB === '1' ? [] : users) {
     const server = `postgresql://${encodeURIComponent(user)}@127.0.0.1:5432/postgres`;
     if (await canConnect(server)) return { url: withDatabase(server, databaseName), kind: 'local PostgreSQL on 127.0.0.1:5432', child: null };
   }

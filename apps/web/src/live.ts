@@ -1,5 +1,5 @@
 import { createContext, createElement, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { trpc, type JobDetail } from './trpc';
+import { trpc } from './trpc';
 import { isUnauthorized } from './lib/errors';
 import { clearToken } from './lib/auth';
 
@@ -59,22 +59,22 @@ function useInvalidator() {
 
     return (event: JobEvent) => {
       const input = { id: event.jobId };
-      // Progress is in the event itself: show it at once, then fetch the rest.
-      if (event.kind === 'job.updated' && (event.progress || event.state)) {
+      // Progress is in the event itself: show it at once, then fetch the rest. The state is left to
+      // the server: a workflow announces its end a moment before Temporal closes it, and a badge
+      // that said "completed" and then "active" again would be worse than one that waits.
+      if (event.kind === 'job.updated' && event.progress) {
+        const progress = event.progress;
         utils.jobs.get.setData(input, (old) =>
           old
             ? {
                 ...old,
-                state: (event.state as JobDetail['state'] | undefined) ?? old.state,
-                progress: event.progress
-                  ? {
-                      percent: event.progress.percent,
-                      step: event.progress.step ?? old.progress?.step ?? null,
-                      stepsDone: event.progress.stepsDone ?? old.progress?.stepsDone ?? 0,
-                      stepsTotal: event.progress.stepsTotal ?? old.progress?.stepsTotal ?? null,
-                      message: event.progress.message ?? old.progress?.message ?? null,
-                    }
-                  : old.progress,
+                progress: {
+                  percent: progress.percent,
+                  step: progress.step ?? old.progress?.step ?? null,
+                  stepsDone: progress.stepsDone ?? old.progress?.stepsDone ?? 0,
+                  stepsTotal: progress.stepsTotal ?? old.progress?.stepsTotal ?? null,
+                  message: progress.message ?? old.progress?.message ?? null,
+                },
                 attempts: Math.max(old.attempts, event.attempt ?? 0),
               }
             : old,
