@@ -1,5 +1,5 @@
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { EventSource as EventSourcePonyfill } from 'eventsource';
+import { EventSource } from 'eventsource';
 import type { AppRouter } from './router';
 
 export type { AppRouter } from './router';
@@ -22,7 +22,7 @@ export interface JobdeckClientOptions {
 export function createJobdeckClient(options: JobdeckClientOptions) {
   const url = `${options.url.replace(/\/$/, '')}/trpc`;
   const token = () => (typeof options.token === 'function' ? options.token() : options.token) ?? undefined;
-  const headers = () => {
+  const headers = (): Record<string, string> => {
     const value = token();
     return value ? { Authorization: `Bearer ${value}` } : {};
   };
@@ -30,11 +30,14 @@ export function createJobdeckClient(options: JobdeckClientOptions) {
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        // Node 20 has no EventSource of its own.
+        // The token travels as a header, as on every other call, never in the URL where proxies log it:
+        // the `eventsource` package lets fetch add it (Node 20 has no EventSource of its own anyway).
         true: httpSubscriptionLink({
           url,
-          connectionParams: () => ({ token: token() ?? '' }),
-          EventSource: (globalThis.EventSource ?? EventSourcePonyfill) as typeof EventSource,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers() } }),
+          }),
         }),
         false: options.batch === false ? httpLink({ url, headers }) : httpBatchLink({ url, headers }),
       }),
