@@ -15,6 +15,8 @@ const envSchema = z.object({
   JOBDECK_ADMIN_PASSWORD: z.string().min(8, 'JOBDECK_ADMIN_PASSWORD must be at least 8 characters').optional(),
   JOBDECK_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   JOBDECK_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Behind a reverse proxy (nginx in docker-compose), the client address is the one the proxy adds to X-Forwarded-For. */
+  JOBDECK_TRUST_PROXY: z.enum(['0', '1', 'true', 'false', '']).default('0'),
 });
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
@@ -39,5 +41,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
     adminPassword: e.JOBDECK_ADMIN_PASSWORD ?? null,
     sessionHours: e.JOBDECK_SESSION_HOURS,
     loginAttemptsPerMinute: e.JOBDECK_LOGIN_ATTEMPTS_PER_MINUTE,
+    trustProxy: e.JOBDECK_TRUST_PROXY === '1' || e.JOBDECK_TRUST_PROXY === 'true',
   };
 }

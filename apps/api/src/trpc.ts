@@ -15,16 +15,14 @@ export interface Context {
 }
 
 export function contextFactory(services: Services) {
-  return async ({ req, info }: CreateHTTPContextOptions): Promise<Context> => {
+  return async ({ req }: CreateHTTPContextOptions): Promise<Context> => {
+    // Only ever a header, subscriptions included: a token in a URL ends up in proxy logs.
     const header = req.headers.authorization;
-    // EventSource cannot send headers: subscriptions pass the token as a connection parameter.
-    const token = header?.startsWith('Bearer ')
-      ? header.slice(7).trim()
-      : typeof info.connectionParams?.token === 'string'
-        ? info.connectionParams.token
-        : null;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
     const principal = token ? await authenticate(services.db, services.cache, token) : null;
-    return { services, principal, ip: req.socket.remoteAddress ?? 'unknown', token };
+    // The last X-Forwarded-For entry is the one our proxy added; earlier ones are whatever the client claimed.
+    const forwarded = services.config.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : '';
+    return { services, principal, ip: forwarded || req.socket.remoteAddress || 'unknown', token };
   };
 }
 

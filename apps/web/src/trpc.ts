@@ -1,6 +1,7 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
+import { EventSource } from 'eventsource';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@jobdeck/api';
 import { clearToken, getToken } from './lib/auth';
@@ -20,6 +21,11 @@ export type Health = RouterOutputs['system']['health'];
 export type JobTypeInfo = RouterOutputs['jobs']['types'][number];
 export type EnqueueInput = RouterInputs['jobs']['enqueue'];
 
+function authHeaders(): Record<string, string> {
+  const token = getToken();
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
 /** Same origin: Vite (dev) or nginx (production) proxies /trpc to the API. */
 const url = '/trpc';
 
@@ -28,16 +34,17 @@ export function createClient() {
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        // EventSource cannot send headers: the server reads the token from the connection parameters.
-        true: httpSubscriptionLink({ url, connectionParams: () => ({ token: getToken() ?? '' }) }),
-        false: httpBatchLink({
+        // The browser's EventSource cannot send headers, and a token in the URL ends up in proxy logs:
+        // the `eventsource` package streams over fetch, which sends the same Authorization header.
+        true: httpSubscriptionLink({
           url,
-          maxURLLength: 4000,
-          headers: () => {
-            const token = getToken();
-            return token ? { Authorization: `Bearer ${token}` } : {};
-          },
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input: string | URL | Request, init?: RequestInit) =>
+              fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...authHeaders() } }),
+          }),
         }),
+        false: httpBatchLink({ url, maxURLLength: 4000, headers: authHeaders }),
       }),
     ],
   });

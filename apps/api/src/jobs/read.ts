@@ -5,7 +5,7 @@ import { defaultQueues, jobTypes, JobStateKey, JobTypeKey, priorityFromKey, reda
 import type { Services } from '../services';
 import { bucketOf, deriveJobState, STAT_BUCKETS, type PendingActivityView } from './state';
 import { executionRow, pendingActivityView, statusName, type ExecutionRow } from './temporal-views';
-import { jobsQuery, stateClause, type JobFilter } from './visibility';
+import { BUCKET_STATES, jobsQuery, stateClause, type JobFilter } from './visibility';
 
 export interface JobProgressView {
   percent: number;
@@ -25,6 +25,7 @@ export interface JobSummary {
   requestedBy: string | null;
   progress: JobProgressView | null;
   attempts: number;
+  maxAttempts: number | null;
   error: string | null;
   createdAt: string | null;
   startedAt: string | null;
@@ -53,6 +54,7 @@ function summary(row: ExecutionRow, record: Job | undefined): JobSummary {
     requestedBy: row.requestedBy ?? record?.requestedBy ?? null,
     progress: progressOf(record),
     attempts: record?.attempts ?? 0,
+    maxAttempts: record?.maxAttempts ?? null,
     error: record?.error ?? null,
     createdAt: record?.createdAt.toISOString() ?? row.startTime,
     startedAt: record?.startedAt?.toISOString() ?? null,
@@ -71,6 +73,7 @@ function recordSummary(record: Job): JobSummary {
     requestedBy: record.requestedBy,
     progress: progressOf(record),
     attempts: record.attempts,
+    maxAttempts: record.maxAttempts,
     error: record.error,
     createdAt: record.createdAt.toISOString(),
     startedAt: record.startedAt?.toISOString() ?? null,
@@ -106,7 +109,11 @@ export async function listJobs(services: Services, filter: JobFilter, limit: num
     if (!isUnavailable(error)) throw error;
     const offset = cursor?.startsWith('pg:') ? Number(cursor.slice(3)) || 0 : 0;
     const records = await db.job.findMany({
-      where: { type: filter.type, queue: filter.queue, state: filter.state },
+      where: {
+        type: filter.type,
+        queue: filter.queue,
+        state: filter.state ?? (filter.bucket ? { in: [...BUCKET_STATES[filter.bucket]] } : undefined),
+      },
       orderBy: { createdAt: 'desc' },
       skip: offset,
       take: limit + 1,
@@ -124,7 +131,6 @@ export interface JobDetail extends JobSummary {
   result: unknown;
   resultSummary: string | null;
   errorStack: string | null;
-  maxAttempts: number | null;
   timeoutMs: number | null;
   idempotencyKey: string | null;
   runAt: string | null;
@@ -235,6 +241,8 @@ export interface StatGroup {
   successRate: number | null;
   /** Jobs completed in the last five minutes, per minute. */
   perMinute: number;
+  /** Jobs that ended unsuccessfully (failed, timed out, terminated) in the last five minutes, per minute. */
+  failedPerMinute: number;
 }
 
 const RUNNING_STATES = ['waiting', 'delayed', 'active', 'retrying'] as const;
@@ -250,9 +258,10 @@ async function groupStats(services: Services, name: string, filter: JobFilter): 
   const { temporal } = services;
   const base = jobsQuery(filter);
   const since = new Date(Date.now() - 5 * 60_000).toISOString();
-  const [byStatus, recent, ...running] = await Promise.all([
+  const [byStatus, recent, recentFailures, ...running] = await Promise.all([
     temporal.workflow.count(`${base} GROUP BY ExecutionStatus`),
     temporal.workflow.count(`${base} AND ExecutionStatus='Completed' AND CloseTime > '${since}'`),
+    temporal.workflow.count(`${base} AND ExecutionStatus IN ('Failed','TimedOut','Terminated') AND CloseTime > '${since}'`),
     ...RUNNING_STATES.map((state) => temporal.workflow.count(`${base} AND ${stateClause(state)}`)),
   ]);
   const counts = Object.fromEntries([...RUNNING_STATES, ...Object.values(STATUS_TO_STATE)].map((state) => [state, 0])) as Record<JobState, number>;
@@ -270,13 +279,23 @@ async function groupStats(services: Services, name: string, filter: JobFilter): 
     buckets,
     successRate: finished ? counts.completed / finished : null,
     perMinute: recent.count / 5,
+    failedPerMinute: recentFailures.count / 5,
   };
+}
+
+/** The catalogue's queues and any other queue jobs were enqueued on lately (enqueue may name one). */
+export async function knownQueues(services: Services): Promise<string[]> {
+  return services.cache.remember('queues', 30_000, async () => {
+    const since = new Date(Date.now() - 7 * 86_400_000);
+    const rows = await services.db.job.findMany({ where: { createdAt: { gte: since } }, distinct: ['queue'], select: { queue: true } }).catch(() => []);
+    return [...new Set([...defaultQueues(), ...rows.map((row) => row.queue)])].sort();
+  });
 }
 
 /** Per job type and per queue; cached for two seconds, since every open dashboard polls it. */
 export async function jobStats(services: Services) {
   return services.cache.remember('stats', 2_000, async () => {
-    const queues = [...new Set([...defaultQueues(), ...jobTypes.map((jobType) => jobType.queue)])];
+    const queues = await knownQueues(services);
     const [types, queueStats] = await Promise.all([
       Promise.all(jobTypes.map((jobType) => groupStats(services, jobType.type, { type: jobType.type }))),
       Promise.all(queues.map((queue) => groupStats(services, queue, { queue }))),

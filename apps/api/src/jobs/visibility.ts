@@ -24,8 +24,25 @@ export function stateClause(state: JobState): string {
   return `ExecutionStatus='Running' AND JobState=${quote(state)}`;
 }
 
+/** The overview's groups of states; clicking a count lists its bucket. */
+export const BUCKET_STATES = {
+  waiting: ['waiting'],
+  active: ['active'],
+  delayed: ['delayed', 'retrying'],
+  completed: ['completed'],
+  failed: ['failed', 'timed_out', 'terminated'],
+  cancelled: ['cancelled'],
+} as const satisfies Record<string, readonly JobState[]>;
+export type Bucket = keyof typeof BUCKET_STATES;
+
+/** One clause for several states, e.g. a bucket: `(… OR …)`. */
+export function statesClause(states: readonly JobState[]): string {
+  return states.length === 1 ? stateClause(states[0]!) : `(${states.map((state) => `(${stateClause(state)})`).join(' OR ')})`;
+}
+
 export interface JobFilter {
   state?: JobState;
+  bucket?: Bucket;
   type?: string;
   queue?: string;
 }
@@ -39,5 +56,6 @@ export function jobsQuery(filter: JobFilter): string {
   if (filter.type) clauses.push(`JobType=${quote(filter.type)}`);
   if (filter.queue) clauses.push(`TaskQueue=${quote(filter.queue)}`);
   if (filter.state) clauses.push(stateClause(filter.state));
+  if (filter.bucket) clauses.push(statesClause(BUCKET_STATES[filter.bucket]));
   return clauses.join(' AND ');
 }

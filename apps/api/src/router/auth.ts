@@ -12,13 +12,17 @@ export const authRouter = router({
     .input(z.object({ email, password: z.string().min(1, 'password is required').max(256) }))
     .mutation(async ({ ctx, input }) => {
       const { db, cache, config } = ctx.services;
-      const attempts = await cache.hit(`login:${ctx.ip}:${input.email}`, 60_000);
-      if (attempts > config.loginAttemptsPerMinute) {
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'too many login attempts; wait a minute' });
+      // Only failures count: a password guesser is slowed down, a user who logs in often is not.
+      const limitKey = `login-failures:${ctx.ip}:${input.email}`;
+      if ((await cache.hits(limitKey, 60_000)) >= config.loginAttemptsPerMinute) {
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'too many failed login attempts; wait a minute' });
       }
       const user = await db.user.findUnique({ where: { email: input.email } });
       const valid = user && !user.disabledAt && (await verifyPassword(input.password, user.passwordHash));
-      if (!user || !valid) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong email or password' });
+      if (!user || !valid) {
+        await cache.hit(limitKey, 60_000);
+        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong email or password' });
+      }
       const expiresAt = new Date(Date.now() + config.sessionHours * 3_600_000);
       const { token } = await issueToken(db, { kind: 'session', name: 'dashboard', role: user.role, userId: user.id, expiresAt });
       return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email, name: user.name, role: user.role } };

@@ -1,4 +1,5 @@
 import { defaultQueues } from '@jobdeck/workflows';
+import { knownQueues } from '../jobs/read';
 import { router, viewerProcedure } from '../trpc';
 import type { Services } from '../services';
 
@@ -35,9 +36,10 @@ export async function systemHealth(services: Services) {
     check(() => db.$queryRaw`SELECT 1`),
     redis ? check(() => redis.ping()) : Promise.resolve<Check>({ ok: false, latencyMs: null, error: 'not configured' }),
   ]);
+  const names = postgres.ok ? await knownQueues(services) : defaultQueues();
   const queues = temporalCheck.ok
-    ? await Promise.all(defaultQueues().map((queue) => queueWorkers(services, queue).catch(() => ({ name: queue, workers: 0, identities: [] }))))
-    : defaultQueues().map((name) => ({ name, workers: 0, identities: [] as string[] }));
+    ? await Promise.all(names.map((queue) => queueWorkers(services, queue).catch(() => ({ name: queue, workers: 0, identities: [] as string[] }))))
+    : names.map((name) => ({ name, workers: 0, identities: [] as string[] }));
   return {
     temporal: temporalCheck,
     postgres,

@@ -1,4 +1,4 @@
-import { JOB_STATES, stateLabel } from '../lib/states';
+import { BUCKETS, JOB_STATES, stateLabel } from '../lib/states';
 import type { JobFilter } from '../lib/useJobList';
 
 interface Props {
@@ -10,9 +10,15 @@ interface Props {
 
 export function JobFilters({ filter, types, queues, onChange }: Props) {
   const set = (key: keyof JobFilter, value: string) => onChange({ ...filter, [key]: value || undefined });
-  const active = !!(filter.state || filter.type || filter.queue);
+  const active = !!(filter.state || filter.bucket || filter.type || filter.queue);
+  const bucket = BUCKETS.find((entry) => entry.key === filter.bucket);
   return (
     <div className="filters" role="search" data-testid="job-filters">
+      {bucket && (
+        <button type="button" className="chip" onClick={() => set('bucket', '')} data-testid="filter-bucket" title="Remove this filter">
+          {bucket.label}: {bucket.states.map(stateLabel).join(', ')} ×
+        </button>
+      )}
       <label className="field field-inline">
         <span>State</span>
         <select value={filter.state ?? ''} onChange={(event) => set('state', event.target.value)} data-testid="filter-state">

@@ -37,7 +37,10 @@ export function JobsTable({ jobs }: { jobs: JobSummary[] }) {
               <td className="progress-cell" data-label="Progress">
                 <ProgressBar percent={job.progress?.percent ?? (job.state === 'completed' ? 100 : null)} state={job.state} compact label={`progress of ${job.id}`} />
               </td>
-              <td className="num" data-label="Attempts">{job.attempts}</td>
+              <td className="num" data-label="Attempts">
+                {job.attempts}
+                {job.maxAttempts ? <span className="muted"> / {job.maxAttempts}</span> : null}
+              </td>
               <td data-label="Priority">
                 <span className={`priority priority-${job.priority}`}>{job.priority}</span>
               </td>

@@ -7,14 +7,15 @@ import { StatusBadge } from './StateBadge';
 type Verdict = { tone: 'ok' | 'warn' | 'bad' | 'idle' | 'info'; label: string };
 
 /**
- * The API counts what Temporal retains, not a recent window (apart from completions per minute):
- * "failing" when failures outnumber successes among finished jobs, "degraded" below 90 %.
+ * Judged on the last five minutes: "failing" when failures outnumber completions, "degraded" when
+ * some fail; with nothing recent, on what Temporal retains.
  */
 export function verdictOf(group: StatGroup): Verdict {
-  const { buckets, successRate, perMinute } = group;
+  const { buckets, successRate, perMinute, failedPerMinute } = group;
   const running = buckets.waiting + buckets.active + buckets.delayed;
-  if (successRate !== null && buckets.failed > 0 && successRate < 0.5) return { tone: 'bad', label: 'failing' };
-  if (successRate !== null && buckets.failed > 0 && successRate < 0.9) return { tone: 'warn', label: 'degraded' };
+  if (failedPerMinute > 0 && failedPerMinute >= perMinute) return { tone: 'bad', label: 'failing' };
+  if (failedPerMinute > 0) return { tone: 'warn', label: 'degraded' };
+  if (perMinute === 0 && successRate !== null && buckets.failed > 0 && successRate < 0.5) return { tone: 'warn', label: 'degraded' };
   if (running > 0) return { tone: 'info', label: 'running' };
   if (perMinute > 0) return { tone: 'ok', label: 'healthy' };
   if (successRate === null) return { tone: 'idle', label: 'idle' };
@@ -34,7 +35,7 @@ export function StatCard({ group, by, subtitle, warning, testId }: Props) {
   const verdict = verdictOf(group);
   const link = (state?: string) => {
     const params = new URLSearchParams({ [by]: group.name });
-    if (state) params.set('state', state);
+    if (state) params.set('bucket', state);
     return `/jobs?${params.toString()}`;
   };
   return (
@@ -56,7 +57,7 @@ export function StatCard({ group, by, subtitle, warning, testId }: Props) {
       <ul className="counts">
         {BUCKETS.map((bucket) => (
           <li key={bucket.key}>
-            <Link to={link(bucket.state)} className={`count tone-${bucket.key}`} data-testid={`count-${bucket.key}`} aria-label={`${group.buckets[bucket.key]} ${bucket.label}: show these jobs`}>
+            <Link to={link(bucket.key)} className={`count tone-${bucket.key}`} data-testid={`count-${bucket.key}`} aria-label={`${group.buckets[bucket.key]} ${bucket.label}: show these jobs`}>
               <span className="count-value">{group.buckets[bucket.key]}</span>
               <span className="count-label">{bucket.label}</span>
             </Link>

@@ -8,13 +8,13 @@ export function isLive(state: string | undefined | null): boolean {
   return !!state && LIVE_STATES.includes(state);
 }
 
-/** The five buckets of the overview (plus cancelled), and the state a click on each filters by. */
+/** The five buckets of the overview, as jobs.list's `bucket` filter groups states. */
 export const BUCKETS = [
-  { key: 'waiting', label: 'waiting', state: 'waiting' },
-  { key: 'active', label: 'active', state: 'active' },
-  { key: 'delayed', label: 'delayed', state: 'delayed' },
-  { key: 'completed', label: 'completed', state: 'completed' },
-  { key: 'failed', label: 'failed', state: 'failed' },
+  { key: 'waiting', label: 'waiting', states: ['waiting'] },
+  { key: 'active', label: 'active', states: ['active'] },
+  { key: 'delayed', label: 'delayed', states: ['delayed', 'retrying'] },
+  { key: 'completed', label: 'completed', states: ['completed'] },
+  { key: 'failed', label: 'failed', states: ['failed', 'timed_out', 'terminated'] },
 ] as const;
 
 export function stateLabel(state: string): string {

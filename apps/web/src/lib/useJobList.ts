@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { trpc, type RouterInputs } from '../trpc';
 
-export type JobFilter = Pick<Exclude<RouterInputs['jobs']['list'], void | undefined>, 'state' | 'type' | 'queue'>;
+export type JobFilter = Pick<Exclude<RouterInputs['jobs']['list'], void | undefined>, 'state' | 'bucket' | 'type' | 'queue'>;
 
 const PAGE_SIZE = 25;
 

@@ -6,7 +6,7 @@ import { JobFilters } from '../components/JobFilters';
 import { JobsTable } from '../components/JobsTable';
 import { Loading } from '../components/Loading';
 import { usePollInterval } from '../live';
-import { JOB_STATES } from '../lib/states';
+import { JOB_STATES, BUCKETS } from '../lib/states';
 import { useJobList, type JobFilter } from '../lib/useJobList';
 import { trpc } from '../trpc';
 
@@ -14,14 +14,16 @@ import { trpc } from '../trpc';
 function useFilter(): [JobFilter, (next: JobFilter) => void] {
   const [params, setParams] = useSearchParams();
   const state = params.get('state');
+  const bucket = params.get('bucket');
   const filter: JobFilter = {
     state: JOB_STATES.includes(state as never) ? (state as JobFilter['state']) : undefined,
+    bucket: BUCKETS.some((entry) => entry.key === bucket) ? (bucket as JobFilter['bucket']) : undefined,
     type: params.get('type') || undefined,
     queue: params.get('queue') || undefined,
   };
   const setFilter = (next: JobFilter) => {
     const search = new URLSearchParams();
-    for (const key of ['state', 'type', 'queue'] as const) if (next[key]) search.set(key, next[key]!);
+    for (const key of ['state', 'bucket', 'type', 'queue'] as const) if (next[key]) search.set(key, next[key]!);
     setParams(search, { replace: true });
   };
   return [filter, setFilter];
@@ -88,7 +90,7 @@ export function JobsPage() {
           <Loading label="Loading jobs…" rows={5} />
         ) : jobs.length === 0 ? (
           <p className="empty" data-testid="jobs-empty">
-            No jobs{filter.state || filter.type || filter.queue ? ' match these filters' : ' yet'}.
+            No jobs{filter.state || filter.bucket || filter.type || filter.queue ? ' match these filters' : ' yet'}.
           </p>
         ) : (
           <div className={list.isPlaceholderData ? 'stale' : undefined}>

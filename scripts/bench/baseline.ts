@@ -1,0 +1,132 @@
+// The TypeScript side of `npm run bench`, loaded by scripts/bench.mjs with tsx's tsImport in one
+// go (one module graph, so the search attribute keys and the SDK are single instances):
+//  - the typed Jobdeck client, as a service holds it;
+//  - the raw Temporal baseline: the same calls Jobdeck's API makes to Temporal, made directly with
+//    @temporalio/client, so that every "overhead vs raw Temporal" figure compares like with like.
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import {
+  defaultQueues,
+  findJobType,
+  JobPriorityKey,
+  JobStateKey,
+  JobTypeKey,
+  jobTypes,
+  LIVE_STATES,
+  PRIORITY_KEYS,
+  RequestedByKey,
+  type JobEnvelope,
+  type Priority,
+} from '../../packages/workflows/src/index';
+import { newJobId } from '../../apps/api/src/jobs/enqueue';
+import { jobsQuery, stateClause, type JobFilter } from '../../apps/api/src/jobs/visibility';
+
+export { createJobdeckClient } from '../../apps/api/src/client';
+
+export interface RawTemporal {
+  client: Client;
+  /** What `jobs.enqueue` sends Temporal for a job without delay, key or timeout. */
+  start(type: string, input: unknown, requestedBy: string): Promise<{ id: string; runId: string }>;
+  /** What `jobs.list` asks Temporal for (the Postgres join is left out). */
+  list(filter: JobFilter, pageSize: number): Promise<number>;
+  /** What `jobs.get` asks Temporal for. */
+  describe(id: string): Promise<string>;
+  /** The visibility counts one uncached `jobs.stats` makes, all at once as the API does. */
+  statsCounts(): Promise<number>;
+  /** Resolves (never rejects) when the workflow has closed, with Temporal's own start and close times. */
+  closed(id: string): Promise<{ ok: boolean; startTime: number; closeTime: number | null; status: string }>;
+  close(): Promise<void>;
+}
+
+export async function connectRawTemporal(address: string, namespace = 'default'): Promise<RawTemporal> {
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+
+  // Kept in step with enqueueJob in apps/api/src/jobs/enqueue.ts (no delay, no key, no timeout,
+  // no maxAttempts override). A `buildStart(jobType, request, principal, now)` exported from there
+  // would let this file use the very same code.
+  async function start(type: string, input: unknown, requestedBy: string) {
+    const jobType = findJobType(type);
+    if (!jobType) throw new Error(`unknown job type ${type}`);
+    const priority: Priority = 'normal';
+    const now = new Date();
+    const id = newJobId(jobType.type, now);
+    const envelope: JobEnvelope = {
+      jobId: id,
+      type: jobType.type,
+      queue: jobType.queue,
+      input,
+      priority,
+      retry: { ...jobType.retry },
+      activity: {
+        startToCloseMs: jobType.timeouts.activityStartToCloseMs,
+        heartbeatMs: jobType.timeouts.heartbeatMs,
+        nonRetryableErrors: jobType.nonRetryableErrors ?? [],
+      },
+      requestedBy,
+      idempotencyKey: undefined,
+      timeoutMs: undefined,
+      enqueuedAt: now.toISOString(),
+      runAt: undefined,
+    };
+    const handle = await client.workflow.start(jobType.workflowType, {
+      workflowId: id,
+      taskQueue: jobType.queue,
+      args: [envelope],
+      priority: { priorityKey: PRIORITY_KEYS[priority] },
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      typedSearchAttributes: [
+        { key: JobTypeKey, value: jobType.type },
+        { key: JobStateKey, value: 'waiting' },
+        { key: JobPriorityKey, value: PRIORITY_KEYS[priority] },
+        { key: RequestedByKey, value: requestedBy },
+      ],
+    });
+    return { id, runId: handle.firstExecutionRunId };
+  }
+
+  async function list(filter: JobFilter, pageSize: number) {
+    const response = await client.workflowService.listWorkflowExecutions({ namespace, query: jobsQuery(filter), pageSize });
+    return response.executions?.length ?? 0;
+  }
+
+  async function describe(id: string) {
+    const description = await client.workflow.getHandle(id).describe();
+    return description.status.name;
+  }
+
+  // The same queries as groupStats in apps/api/src/jobs/read.ts, for every type and every queue.
+  async function statsCounts() {
+    const queues = [...new Set([...defaultQueues(), ...jobTypes.map((jobType) => jobType.queue)])];
+    const filters: JobFilter[] = [...jobTypes.map((jobType) => ({ type: jobType.type })), ...queues.map((queue) => ({ queue }))];
+    const since = new Date(Date.now() - 5 * 60_000).toISOString();
+    const queries = filters.flatMap((filter) => {
+      const base = jobsQuery(filter);
+      return [
+        `${base} GROUP BY ExecutionStatus`,
+        `${base} AND ExecutionStatus='Completed' AND CloseTime > '${since}'`,
+        ...LIVE_STATES.map((state) => `${base} AND ${stateClause(state)}`),
+      ];
+    });
+    await Promise.all(queries.map((query) => client.workflow.count(query)));
+    return queries.length;
+  }
+
+  async function closed(id: string) {
+    const handle: WorkflowHandle = client.workflow.getHandle(id);
+    try {
+      const ok = await handle.result().then(() => true, () => false);
+      const description = await handle.describe();
+      return {
+        ok,
+        startTime: description.startTime.getTime(),
+        closeTime: description.closeTime?.getTime() ?? null,
+        status: description.status.name,
+      };
+    } catch (error) {
+      return { ok: false, startTime: NaN, closeTime: null, status: `not described: ${(error as Error).message}` };
+    }
+  }
+
+  return { client, start, list, describe, statsCounts, closed, close: () => connection.close() };
+}
