@@ -1,9 +1,8 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
-import { EventSource } from 'eventsource';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@jobdeck/api';
+import { jobdeckLinks } from '@jobdeck/api/client';
 import { clearToken, getToken } from './lib/auth';
 import { isClientError, isUnauthorized } from './lib/errors';
 
@@ -30,24 +29,7 @@ function authHeaders(): Record<string, string> {
 const url = '/trpc';
 
 export function createClient() {
-  return trpc.createClient({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        // The browser's EventSource cannot send headers, and a token in the URL ends up in proxy logs:
-        // the `eventsource` package streams over fetch, which sends the same Authorization header.
-        true: httpSubscriptionLink({
-          url,
-          EventSource,
-          eventSourceOptions: () => ({
-            fetch: (input: string | URL | Request, init?: RequestInit) =>
-              fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...authHeaders() } }),
-          }),
-        }),
-        false: httpBatchLink({ url, maxURLLength: 4000, headers: authHeaders }),
-      }),
-    ],
-  });
+  return trpc.createClient({ links: jobdeckLinks({ url, headers: authHeaders, maxURLLength: 4000 }) });
 }
 
 /** Any 401 means the session is gone (expired, revoked, logged out elsewhere): back to the login page. */

@@ -84,32 +84,34 @@ export function listMigrations(dir = migrationsDir): string[] {
     .sort();
 }
 
-/** Creates the database named in the URL when it does not exist yet (CREATE DATABASE cannot run in the target itself). */
-export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+/** Runs fn against the server's `postgres` database: CREATE and DROP DATABASE cannot run in the target itself. */
+async function onServer<T>(databaseUrl: string, fn: (client: pg.Client, name: string) => Promise<T>): Promise<T> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount) return false;
-    await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
-    return true;
+    return await fn(client, name);
   } finally {
     await client.end();
   }
 }
 
-export async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.slice(1));
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** Creates the database named in the URL when it does not exist yet; true when it did not. */
+export function ensureDatabase(databaseUrl: string): Promise<boolean> {
+  return onServer(databaseUrl, async (client, name) => {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return false;
+    await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    return true;
+  });
+}
+
+export function dropDatabase(databaseUrl: string): Promise<void> {
+  return onServer(databaseUrl, async (client, name) => {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  });
 }
