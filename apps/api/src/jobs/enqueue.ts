@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
@@ -14,6 +14,8 @@ import {
   RequestedByKey,
   type JobEnvelope,
   type JobState,
+  type JobType,
+  type RetrySettings,
 } from '@jobdeck/workflows';
 import type * as registry from '@jobdeck/workflows/registry';
 import type { Principal } from '../auth/tokens';
@@ -89,6 +91,77 @@ export interface EnqueueResult {
   state: JobState;
 }
 
+export interface JobStart {
+  envelope: JobEnvelope;
+  /** Everything `client.workflow.start` needs but the workflow id and its reuse policy. */
+  workflowOptions: {
+    taskQueue: string;
+    args: [JobEnvelope];
+    startDelay?: number;
+    workflowExecutionTimeout?: number;
+    priority: { priorityKey: number };
+    typedSearchAttributes: SearchAttributePair[];
+  };
+  state: 'waiting' | 'delayed';
+  runAt: Date | null;
+}
+
+/**
+ * How a job of this type starts in Temporal: the envelope its workflow receives and the start
+ * options (queue, search attributes, priority, delay, timeout). Enqueue, retries and schedules share it.
+ */
+export function jobStart(params: {
+  jobType: JobType;
+  id: string;
+  input: unknown;
+  options: z.output<typeof enqueueOptions>;
+  requestedBy: string;
+  now: Date;
+  retry?: Partial<RetrySettings>;
+}): JobStart {
+  const { jobType, id, input, options, requestedBy, now } = params;
+  const runAt = options.runAt ? new Date(options.runAt) : options.delayMs ? new Date(now.getTime() + options.delayMs) : null;
+  const delayMs = runAt ? Math.max(0, runAt.getTime() - now.getTime()) : 0;
+  const state = delayMs > 0 ? 'delayed' : 'waiting';
+  const queue = options.queue ?? jobType.queue;
+  const envelope: JobEnvelope = {
+    jobId: id,
+    type: jobType.type,
+    queue,
+    input,
+    priority: options.priority,
+    retry: { ...jobType.retry, ...params.retry, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) },
+    activity: {
+      startToCloseMs: jobType.timeouts.activityStartToCloseMs,
+      heartbeatMs: jobType.timeouts.heartbeatMs,
+      nonRetryableErrors: jobType.nonRetryableErrors ?? [],
+    },
+    requestedBy,
+    idempotencyKey: options.idempotencyKey,
+    timeoutMs: options.timeoutMs,
+    enqueuedAt: now.toISOString(),
+    runAt: runAt?.toISOString(),
+  };
+  return {
+    envelope,
+    state,
+    runAt,
+    workflowOptions: {
+      taskQueue: queue,
+      args: [envelope],
+      startDelay: delayMs > 0 ? delayMs : undefined,
+      workflowExecutionTimeout: options.timeoutMs,
+      priority: { priorityKey: PRIORITY_KEYS[options.priority] },
+      typedSearchAttributes: [
+        { key: JobTypeKey, value: jobType.type },
+        { key: JobStateKey, value: state },
+        { key: JobPriorityKey, value: PRIORITY_KEYS[options.priority] },
+        { key: RequestedByKey, value: requestedBy },
+      ],
+    },
+  };
+}
+
 export async function enqueueJob(services: Services, principal: Principal, request: ParsedEnqueueRequest): Promise<EnqueueResult> {
   const jobType = findJobType(request.type);
   if (!jobType) throw new TRPCError({ code: 'BAD_REQUEST', message: `unknown job type ${request.type}` });
@@ -101,47 +174,17 @@ export async function enqueueJob(services: Services, principal: Principal, reque
   }
 
   const now = new Date();
-  const runAt = options.runAt ? new Date(options.runAt) : options.delayMs ? new Date(now.getTime() + options.delayMs) : null;
-  const delayMs = runAt ? Math.max(0, runAt.getTime() - now.getTime()) : 0;
-  const state = delayMs > 0 ? 'delayed' : 'waiting';
   const id = key ? keyedJobId(jobType.type, key) : newJobId(jobType.type, now);
-  const queue = options.queue ?? jobType.queue;
-  const envelope: JobEnvelope = {
-    jobId: id,
-    type: jobType.type,
-    queue,
-    input: request.input,
-    priority: options.priority,
-    retry: { ...jobType.retry, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) },
-    activity: {
-      startToCloseMs: jobType.timeouts.activityStartToCloseMs,
-      heartbeatMs: jobType.timeouts.heartbeatMs,
-      nonRetryableErrors: jobType.nonRetryableErrors ?? [],
-    },
-    requestedBy: principal.name,
-    idempotencyKey: key,
-    timeoutMs: options.timeoutMs,
-    enqueuedAt: now.toISOString(),
-    runAt: runAt?.toISOString(),
-  };
+  const { envelope, workflowOptions, state, runAt } = jobStart({ jobType, id, input: request.input, options, requestedBy: principal.name, now });
+  const queue = envelope.queue;
 
   let runId: string;
   try {
     const handle = await services.temporal.workflow.start(jobType.workflowType, {
+      ...workflowOptions,
       workflowId: id,
-      taskQueue: queue,
-      args: [envelope],
-      startDelay: delayMs > 0 ? delayMs : undefined,
-      workflowExecutionTimeout: options.timeoutMs,
-      priority: { priorityKey: PRIORITY_KEYS[options.priority] },
       // A keyed job stays unique for as long as Temporal remembers it; Postgres remembers after that.
       workflowIdReusePolicy: key ? WorkflowIdReusePolicy.REJECT_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      typedSearchAttributes: [
-        { key: JobTypeKey, value: jobType.type },
-        { key: JobStateKey, value: state },
-        { key: JobPriorityKey, value: PRIORITY_KEYS[options.priority] },
-        { key: RequestedByKey, value: principal.name },
-      ],
     });
     runId = handle.firstExecutionRunId;
   } catch (error) {

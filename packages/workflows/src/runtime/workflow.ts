@@ -80,11 +80,15 @@ function rootCause(error: unknown): { message: string; stack?: string; type?: st
  * cancelled, then lets Temporal see the same outcome.
  */
 export async function runJob<Result>(
-  job: JobEnvelope,
+  envelope: JobEnvelope,
   work: () => Promise<Result>,
   summarize: (result: Result) => string = () => '',
 ): Promise<Result> {
-  const snapshot: JobSnapshot = { state: 'active', attempt: 1 };
+  // The job id is the workflow id as Temporal knows it: a Schedule's runs get ids Temporal derives
+  // (`<schedule id>-<time>`), which no envelope written in advance can carry.
+  const info = workflowInfo();
+  const job: JobEnvelope = { ...envelope, jobId: info.workflowId, enqueuedAt: envelope.enqueuedAt ?? info.startTime.toISOString() };
+  const snapshot: JobSnapshot = { state: 'waiting', attempt: 1 };
   setHandler(stateQuery, () => snapshot);
   setHandler(attemptSignal, (update) => {
     snapshot.attempt = Math.max(snapshot.attempt, update.attempt);
@@ -95,8 +99,11 @@ export async function runJob<Result>(
     }
   });
 
+  // Active once a worker has actually picked the job up: while its queue is paused (no activity is
+  // dispatched) the job keeps saying waiting, in the dashboard and in visibility queries alike.
+  await bookkeeping.recordJobStarted(job, info.runId);
+  snapshot.state = 'active';
   setState('active');
-  await bookkeeping.recordJobStarted(job, workflowInfo().runId);
   try {
     const result = await work();
     snapshot.state = 'completed';
