@@ -34,15 +34,15 @@ describe('authentication', () => {
   it('refuses unknown, malformed and revoked tokens', async () => {
     expect((await http('jobs.stats', { token: 'jd_t_thisisnotarealtokenatallreally' })).status).toBe(401);
     expect((await http('jobs.stats', { token: "'; DROP TABLE \"Job\"; --" })).status).toBe(401);
-    const created = await http('auth.createToken', { token: adminToken, input: { name: 'to revoke', role: 'viewer' } });
+    const created = await http('tokens.create', { token: adminToken, input: { name: 'to revoke', role: 'viewer' } });
     const { token, id } = created.json.result.data;
     expect((await http('jobs.stats', { token })).status).toBe(200);
-    expect((await http('auth.revokeToken', { token: adminToken, input: { id } })).status).toBe(200);
+    expect((await http('tokens.revoke', { token: adminToken, input: { id } })).status).toBe(200);
     expect((await http('jobs.stats', { token })).status).toBe(401);
   });
 
   it('stores tokens hashed, never in clear', async () => {
-    const created = await http('auth.createToken', { token: adminToken, input: { name: 'hash check', role: 'viewer' } });
+    const created = await http('tokens.create', { token: adminToken, input: { name: 'hash check', role: 'viewer' } });
     const { token, id } = created.json.result.data;
     const record = await db.apiToken.findUniqueOrThrow({ where: { id } });
     expect(record.tokenHash).toMatch(/^[0-9a-f]{64}$/);
@@ -62,7 +62,7 @@ describe('authentication', () => {
     expect(viewerEnqueue.status).toBe(403);
     expect(viewerEnqueue.json.error.message).toBe('requires the operator role; you are viewer');
     expect((await http('jobs.stats', { token: viewerToken })).status).toBe(200);
-    expect((await http('auth.createToken', { token: operatorToken, input: { name: 'x', role: 'admin' } })).status).toBe(403);
+    expect((await http('tokens.create', { token: operatorToken, input: { name: 'x', role: 'admin' } })).status).toBe(403);
     expect((await http('jobs.enqueue', { token: operatorToken, input: enqueue })).status).toBe(200);
   });
 });
@@ -81,9 +81,9 @@ describe('bad input', () => {
     ['jobs.enqueue', 'huge idempotency key', { type: 'data.sync', input: { source: 'a', records: 1 }, options: { idempotencyKey: 'k'.repeat(500) } }, /idempotencyKey/],
     ['jobs.enqueue', 'oversized input', { type: 'webhook.deliver', input: { url: 'https://example.com', payload: { blob: 'x'.repeat(300_000) } } }, /larger than 256 KiB/],
     ['jobs.enqueue', 'an array instead of an object', [1, 2, 3], /./],
-    ['auth.createToken', 'bad role', { name: 'x', role: 'root' }, /role/],
-    ['auth.createToken', 'empty name', { name: '', role: 'viewer' }, /name/],
-    ['auth.revokeToken', 'not a uuid', { id: 'abc' }, /id is not a token id/],
+    ['tokens.create', 'bad role', { name: 'x', role: 'root' }, /role/],
+    ['tokens.create', 'empty name', { name: '', role: 'viewer' }, /name/],
+    ['tokens.revoke', 'not a uuid', { id: 'abc' }, /id is not a token id/],
     ['auth.login', 'no password', { email: 'admin@localhost' }, /password/],
   ];
 

@@ -48,7 +48,7 @@ export async function clientAs(role: 'viewer' | 'operator' | 'admin'): Promise<{
     const token = await login();
     return { client: createJobdeckClient({ url: env.apiUrl, token }), token };
   }
-  const { token } = await admin.auth.createToken.mutate({ name: `test ${role} ${Date.now()}`, role });
+  const { token } = await admin.tokens.create.mutate({ name: `test ${role} ${Date.now()}`, role });
   return { client: createJobdeckClient({ url: env.apiUrl, token }), token };
 }
 

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import type { Role } from '@jobdeck/db';
 import { z, ZodError } from 'zod';
+import { redactSecrets } from '@jobdeck/workflows';
 import { authenticate, ROLE_RANK, type Principal } from './auth/tokens';
 import type { Services } from './services';
 
@@ -48,8 +49,48 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** What a mutation acted on, for the audit trail: a job, a queue, a user, a schedule, or a count. */
+export function auditTarget(input: unknown): string | null {
+  if (!input || typeof input !== 'object') return null;
+  const fields = input as Record<string, unknown>;
+  for (const key of ['id', 'queue', 'scheduleId', 'email', 'name']) {
+    if (typeof fields[key] === 'string') return fields[key] as string;
+  }
+  if (Array.isArray(fields.ids)) return `${fields.ids.length} jobs`;
+  if (fields.filter && typeof fields.filter === 'object') return `filter ${JSON.stringify(fields.filter)}`;
+  return null;
+}
+
+/**
+ * Every mutation leaves a row, whoever asked and however it ended (refusals too): who, role, action,
+ * target, parameters with secrets redacted, outcome, time, source address. Queries are not audited.
+ */
+const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
+  const result = await next();
+  if (type !== 'mutation') return result;
+  // A caller without a valid token changed nothing; recording each such knock would let anyone fill the table.
+  if (!result.ok && result.error.code === 'UNAUTHORIZED' && path !== 'auth.login') return result;
+  const input = await getRawInput().catch(() => undefined);
+  const params = input === undefined ? undefined : (redactSecrets(input) as object);
+  await ctx.services.db.auditLog
+    .create({
+      data: {
+        actor: ctx.principal?.name ?? (path === 'auth.login' && typeof (input as { email?: unknown })?.email === 'string' ? String((input as { email: string }).email) : 'anonymous'),
+        role: ctx.principal?.role ?? null,
+        action: path,
+        target: auditTarget(input)?.slice(0, 300) ?? null,
+        params: params ?? undefined,
+        outcome: result.ok ? 'ok' : result.error.code,
+        error: result.ok ? null : result.error.message.slice(0, 2000),
+        ip: ctx.ip,
+      },
+    })
+    .catch((error: Error) => console.error(`audit: could not record ${path}: ${error.message}`));
+  return result;
+});
+
 /** The only procedures that answer without a token: logging in. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(audited);
 
 function requireRole(minimum: Role) {
   return t.middleware(({ ctx, next }) => {
@@ -61,6 +102,6 @@ function requireRole(minimum: Role) {
   });
 }
 
-export const viewerProcedure = t.procedure.use(requireRole('viewer'));
-export const operatorProcedure = t.procedure.use(requireRole('operator'));
-export const adminProcedure = t.procedure.use(requireRole('admin'));
+export const viewerProcedure = t.procedure.use(audited).use(requireRole('viewer'));
+export const operatorProcedure = t.procedure.use(audited).use(requireRole('operator'));
+export const adminProcedure = t.procedure.use(audited).use(requireRole('admin'));

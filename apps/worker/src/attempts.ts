@@ -9,7 +9,8 @@ import { BOOKKEEPING_ACTIVITIES } from '@jobdeck/workflows/activities';
 /**
  * Activity retries happen inside Temporal, out of the workflow's sight. This interceptor tells the
  * job record and the workflow (which keeps the JobState search attribute) when an attempt fails and
- * will be retried, and when a retry starts, so "retrying" is a state people can see and query.
+ * will be retried, and when an attempt starts, so "active" and "retrying" are states people can see
+ * and query, and a job held back by a paused queue or a rate limit does not look active.
  */
 export function attemptTracking(deps: { db: Db; events: EventBus; client: Client }): ActivityInterceptorsFactory {
   return () => ({
@@ -19,13 +20,14 @@ export function attemptTracking(deps: { db: Db; events: EventBus; client: Client
         const jobId = info.workflowExecution?.workflowId;
         if (!jobId || BOOKKEEPING_ACTIVITIES.has(info.activityType)) return next(input);
 
+        const now = new Date();
         await deps.db.job
-          .updateMany({ where: { id: jobId }, data: { attempts: info.attempt, state: 'active', lastHeartbeatAt: new Date() } })
+          .updateMany({ where: { id: jobId }, data: { attempts: info.attempt, state: 'active', lastHeartbeatAt: now } })
           .catch(() => undefined);
-        if (info.attempt > 1) {
-          await signal(deps.client, jobId, { state: 'active', attempt: info.attempt, activity: info.activityType });
-          await deps.events.publish({ kind: 'job.updated', jobId, state: 'active', attempt: info.attempt, at: new Date().toISOString() });
-        }
+        // startedAt is when work first began, which a paused queue or a rate limit may hold back.
+        await deps.db.job.updateMany({ where: { id: jobId, startedAt: null }, data: { startedAt: now } }).catch(() => undefined);
+        await signal(deps.client, jobId, { state: 'active', attempt: info.attempt, activity: info.activityType });
+        await deps.events.publish({ kind: 'job.updated', jobId, state: 'active', attempt: info.attempt, at: now.toISOString() });
         try {
           return await next(input);
         } catch (error) {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createDb } from '@jobdeck/db';
-import { createEventBus } from '@jobdeck/workflows';
+import { BOOKKEEPING_QUEUE, createEventBus } from '@jobdeck/workflows';
 import { createActivities } from '@jobdeck/workflows/activities';
 import { writeWorkflowsEntry } from '@jobdeck/workflows/bundle';
 import { attemptTracking } from './attempts';
@@ -43,10 +43,21 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
   const workflowBundle = await loadWorkflowBundle(config.workflowBundlePath);
-  const activities = createActivities({ db, events, storageDir: config.storageDir });
+  const activities = createActivities({ db, events, storageDir: config.storageDir, temporal: client, namespace: config.temporalNamespace });
 
-  const workers = await Promise.all(
-    config.queues.map((queue) =>
+  const interceptors = { activity: [attemptTracking({ db, events, client })] };
+  // Every worker also serves the never-paused bookkeeping queue, so jobs can always record their end.
+  const bookkeepingWorker = Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: BOOKKEEPING_QUEUE,
+    activities,
+    maxConcurrentActivityTaskExecutions: 50,
+    shutdownGraceTime: config.shutdownGraceMs,
+  });
+  const workers = await Promise.all([
+    bookkeepingWorker,
+    ...config.queues.map((queue) =>
       Worker.create({
         connection,
         namespace: config.temporalNamespace,
@@ -57,10 +68,10 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
         shutdownGraceTime: config.shutdownGraceMs,
         // Heartbeats carry checkpoints: send them at least every 2 s, so a crash loses little work.
         maxHeartbeatThrottleInterval: '2 seconds',
-        interceptors: { activity: [attemptTracking({ db, events, client })] },
+        interceptors,
       }),
     ),
-  );
+  ]);
   log(`worker polling ${config.queues.map((q) => `${q.name} (${q.concurrency})`).join(', ')} on ${config.temporalAddress}; events via ${events.mode === 'redis' ? 'Redis' : 'nothing (no Redis)'}`);
 
   const done = Promise.all(workers.map((worker) => worker.run())).then(async () => {

@@ -3,3 +3,5 @@ export { default as reportGenerate } from './jobs/report-generate';
 export { default as webhookDeliver } from './jobs/webhook-deliver';
 export { default as dataSync } from './jobs/data-sync';
 export { default as maintenanceCleanup } from './jobs/maintenance-cleanup';
+export { default as maintenanceStuckCheck } from './jobs/maintenance-stuck-check';
+export { default as bulkAction } from './jobs/bulk-action';

@@ -1,53 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import {
-  findJobType,
-  jobTypes,
-  JobPriorityKey,
-  JobStateKey,
-  JobTypeKey,
-  PRIORITIES,
-  PRIORITY_KEYS,
-  RequestedByKey,
-  type JobEnvelope,
-  type JobState,
-  type JobType,
-  type RetrySettings,
-} from '@jobdeck/workflows';
+import { jobTypes } from '@jobdeck/workflows';
+import { ControlError, enqueueOptions, startJob, type EnqueueOptions, type EnqueueResult } from '@jobdeck/workflows/control';
 import type * as registry from '@jobdeck/workflows/registry';
 import type { Principal } from '../auth/tokens';
 import type { Services } from '../services';
 
+export { enqueueOptions, queueName, jobStart, newJobId, keyedJobId, type EnqueueOptions, type EnqueueResult } from '@jobdeck/workflows/control';
+
 const MAX_INPUT_BYTES = 256 * 1024;
-const DAY_MS = 86_400_000;
-
-export const queueName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'queue is lower case letters, digits and . _ - (at most 64)');
-
-export const enqueueOptions = z
-  .object({
-    priority: z.enum(PRIORITIES).default('normal'),
-    /** Start no sooner than this many milliseconds from now. */
-    delayMs: z.number().int().min(0).max(365 * DAY_MS).optional(),
-    /** Start no sooner than this instant (ISO 8601). */
-    runAt: z.iso.datetime({ offset: true, error: 'runAt must be an ISO 8601 date-time' }).optional(),
-    /** The same key always answers with the same job: a retried request never enqueues twice. */
-    idempotencyKey: z.string().min(1).max(200).optional(),
-    maxAttempts: z.number().int().min(1).max(100).optional(),
-    /** The whole job, retries included, must end within this; past it the job ends as timed out. */
-    timeoutMs: z.number().int().min(1_000).max(30 * DAY_MS).optional(),
-    /** Another queue than the job type's default, e.g. a dedicated worker pool. */
-    queue: queueName.optional(),
-  })
-  .strict()
-  .refine((options) => !(options.delayMs !== undefined && options.runAt !== undefined), {
-    message: 'give delayMs or runAt, not both',
-    path: ['runAt'],
-  });
-
-export type EnqueueOptions = z.input<typeof enqueueOptions>;
 
 type Registry = typeof registry;
 /** What a typed client sends: the input's type follows from the job type. */
@@ -71,157 +32,12 @@ export const enqueueRequest = z
     }
   }) as unknown as z.ZodType<ParsedEnqueueRequest, EnqueueRequest>;
 
-/** Readable in the Temporal UI and sortable by time: `report.generate-20261127-210533-k3f9q2`. */
-export function newJobId(type: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${type}-${stamp}-${randomBytes(4).toString('hex').slice(0, 6)}`;
-}
-
-/** A keyed job's id is derived from the key, so that Temporal itself refuses a second start. */
-export function keyedJobId(type: string, key: string): string {
-  const safe = /^[A-Za-z0-9._:-]{1,100}$/.test(key) ? key : createHash('sha256').update(key).digest('hex').slice(0, 32);
-  return `${type}-key-${safe}`;
-}
-
-export interface EnqueueResult {
-  id: string;
-  runId: string | null;
-  /** False when an idempotency key matched an existing job: nothing new was started. */
-  created: boolean;
-  state: JobState;
-}
-
-export interface JobStart {
-  envelope: JobEnvelope;
-  /** Everything `client.workflow.start` needs but the workflow id and its reuse policy. */
-  workflowOptions: {
-    taskQueue: string;
-    args: [JobEnvelope];
-    startDelay?: number;
-    workflowExecutionTimeout?: number;
-    priority: { priorityKey: number };
-    typedSearchAttributes: SearchAttributePair[];
-  };
-  state: 'waiting' | 'delayed';
-  runAt: Date | null;
-}
-
-/**
- * How a job of this type starts in Temporal: the envelope its workflow receives and the start
- * options (queue, search attributes, priority, delay, timeout). Enqueue, retries and schedules share it.
- */
-export function jobStart(params: {
-  jobType: JobType;
-  id: string;
-  input: unknown;
-  options: z.output<typeof enqueueOptions>;
-  requestedBy: string;
-  now: Date;
-  retry?: Partial<RetrySettings>;
-}): JobStart {
-  const { jobType, id, input, options, requestedBy, now } = params;
-  const runAt = options.runAt ? new Date(options.runAt) : options.delayMs ? new Date(now.getTime() + options.delayMs) : null;
-  const delayMs = runAt ? Math.max(0, runAt.getTime() - now.getTime()) : 0;
-  const state = delayMs > 0 ? 'delayed' : 'waiting';
-  const queue = options.queue ?? jobType.queue;
-  const envelope: JobEnvelope = {
-    jobId: id,
-    type: jobType.type,
-    queue,
-    input,
-    priority: options.priority,
-    retry: { ...jobType.retry, ...params.retry, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) },
-    activity: {
-      startToCloseMs: jobType.timeouts.activityStartToCloseMs,
-      heartbeatMs: jobType.timeouts.heartbeatMs,
-      nonRetryableErrors: jobType.nonRetryableErrors ?? [],
-    },
-    requestedBy,
-    idempotencyKey: options.idempotencyKey,
-    timeoutMs: options.timeoutMs,
-    enqueuedAt: now.toISOString(),
-    runAt: runAt?.toISOString(),
-  };
-  return {
-    envelope,
-    state,
-    runAt,
-    workflowOptions: {
-      taskQueue: queue,
-      args: [envelope],
-      startDelay: delayMs > 0 ? delayMs : undefined,
-      workflowExecutionTimeout: options.timeoutMs,
-      priority: { priorityKey: PRIORITY_KEYS[options.priority] },
-      typedSearchAttributes: [
-        { key: JobTypeKey, value: jobType.type },
-        { key: JobStateKey, value: state },
-        { key: JobPriorityKey, value: PRIORITY_KEYS[options.priority] },
-        { key: RequestedByKey, value: requestedBy },
-      ],
-    },
-  };
+/** Control errors are the caller's to read: they keep their code (400, 404, 409, 412, 503). */
+export function toTRPCError(error: unknown): never {
+  if (error instanceof ControlError) throw new TRPCError({ code: error.code, message: error.message });
+  throw error;
 }
 
 export async function enqueueJob(services: Services, principal: Principal, request: ParsedEnqueueRequest): Promise<EnqueueResult> {
-  const jobType = findJobType(request.type);
-  if (!jobType) throw new TRPCError({ code: 'BAD_REQUEST', message: `unknown job type ${request.type}` });
-  const options = request.options ?? enqueueOptions.parse({});
-  const key = options.idempotencyKey;
-
-  if (key) {
-    const existing = await services.db.job.findUnique({ where: { idempotencyKey: key } });
-    if (existing) return existingJob(existing.id, existing.type, request.type, existing.runId, existing.state);
-  }
-
-  const now = new Date();
-  const id = key ? keyedJobId(jobType.type, key) : newJobId(jobType.type, now);
-  const { envelope, workflowOptions, state, runAt } = jobStart({ jobType, id, input: request.input, options, requestedBy: principal.name, now });
-  const queue = envelope.queue;
-
-  let runId: string;
-  try {
-    const handle = await services.temporal.workflow.start(jobType.workflowType, {
-      ...workflowOptions,
-      workflowId: id,
-      // A keyed job stays unique for as long as Temporal remembers it; Postgres remembers after that.
-      workflowIdReusePolicy: key ? WorkflowIdReusePolicy.REJECT_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    });
-    runId = handle.firstExecutionRunId;
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError && key) {
-      // A concurrent request with the same key won the race.
-      return existingJob(id, jobType.type, request.type, null, state);
-    }
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: `Temporal did not accept the job: ${(error as Error).message}`, cause: error });
-  }
-
-  // Temporal has the job; should this write fail, the workflow's first activity writes the record.
-  await services.db.job
-    .create({
-      data: {
-        id,
-        runId,
-        type: jobType.type,
-        queue,
-        priority: PRIORITY_KEYS[options.priority],
-        state,
-        input: request.input as object,
-        requestedBy: principal.name,
-        idempotencyKey: key,
-        maxAttempts: envelope.retry.maxAttempts,
-        timeoutMs: options.timeoutMs,
-        createdAt: now,
-        runAt,
-      },
-    })
-    .catch((error: Error) => console.warn(`job ${id}: record not written at enqueue (the worker will write it): ${error.message}`));
-  await services.events.publish({ kind: 'job.updated', jobId: id, state, at: now.toISOString() });
-  return { id, runId, created: true, state };
-}
-
-async function existingJob(id: string, existingType: string, requestedType: string, runId: string | null, state: JobState): Promise<EnqueueResult> {
-  if (existingType !== requestedType) {
-    throw new TRPCError({ code: 'CONFLICT', message: `idempotency key already used by job ${id} of type ${existingType}` });
-  }
-  return { id, runId, created: false, state };
+  return startJob(services, { ...request, requestedBy: principal.name }).catch(toTRPCError);
 }

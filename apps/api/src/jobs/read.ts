@@ -1,11 +1,12 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
 import type { Job, JobLog } from '@jobdeck/db';
 import { defaultQueues, jobTypes, JobStateKey, JobTypeKey, priorityFromKey, redactSecrets, type JobState } from '@jobdeck/workflows';
 import type { Services } from '../services';
 import { bucketOf, deriveJobState, STAT_BUCKETS, type PendingActivityView } from './state';
 import { executionRow, pendingActivityView, statusName, type ExecutionRow } from './temporal-views';
-import { BUCKET_STATES, jobsQuery, stateClause, type JobFilter } from './visibility';
+import { BUCKET_STATES, jobsQuery, stateClause, type JobFilter } from '@jobdeck/workflows/control';
 
 export interface JobProgressView {
   percent: number;
@@ -112,6 +113,7 @@ export async function listJobs(services: Services, filter: JobFilter, limit: num
       where: {
         type: filter.type,
         queue: filter.queue,
+        scheduleId: filter.scheduleId,
         state: filter.state ?? (filter.bucket ? { in: [...BUCKET_STATES[filter.bucket]] } : undefined),
       },
       orderBy: { createdAt: 'desc' },
@@ -133,6 +135,8 @@ export interface JobDetail extends JobSummary {
   errorStack: string | null;
   timeoutMs: number | null;
   idempotencyKey: string | null;
+  /** The Temporal Schedule that started this job, if one did. */
+  scheduleId: string | null;
   runAt: string | null;
   lastHeartbeatAt: string | null;
   pendingActivities: PendingActivityView[];
@@ -193,6 +197,7 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
     maxAttempts: row?.maxAttempts ?? null,
     timeoutMs: row?.timeoutMs ?? null,
     idempotencyKey: row?.idempotencyKey ?? null,
+    scheduleId: scheduledBy(description) ?? row?.scheduleId ?? null,
     runAt: row?.runAt?.toISOString() ?? null,
     lastHeartbeatAt: lastHeartbeat,
     pendingActivities: pending,
@@ -303,3 +308,24 @@ export async function jobStats(services: Services) {
     return { types, queues: queueStats, updatedAt: new Date().toISOString() };
   });
 }
+
+/** Temporal's built-in TemporalScheduledById, which a schedule sets on every workflow it starts. */
+const ScheduledByIdKey = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
+function scheduledBy(description: { typedSearchAttributes: { get(key: typeof ScheduledByIdKey): string | undefined }; raw: { workflowExecutionInfo?: { searchAttributes?: { indexedFields?: Record<string, { data?: Uint8Array | null } | null> | null } | null } | null } } | null | undefined): string | null {
+  if (!description) return null;
+  try {
+    const typed = description.typedSearchAttributes.get(ScheduledByIdKey);
+    if (typed) return typed;
+  } catch {
+    // fall back to the raw payload below
+  }
+  const data = description.raw.workflowExecutionInfo?.searchAttributes?.indexedFields?.TemporalScheduledById?.data;
+  if (!data) return null;
+  try {
+    const value = JSON.parse(Buffer.from(data).toString('utf8')) as unknown;
+    return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : null;
+  } catch {
+    return null;
+  }
+}
+

@@ -2,10 +2,10 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { verifyPassword } from '../auth/passwords';
 import { hashToken, issueToken } from '../auth/tokens';
-import { adminProcedure, publicProcedure, router, viewerProcedure } from '../trpc';
+import { publicProcedure, router, viewerProcedure } from '../trpc';
 
 // Deliberately loose: dev and intranet addresses such as admin@localhost are valid here.
-const email = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'email is not a valid address');
+export const email = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'email is not a valid address');
 
 export const authRouter = router({
   login: publicProcedure
@@ -42,38 +42,4 @@ export const authRouter = router({
     return { ok: true };
   }),
 
-  createToken: adminProcedure
-    .input(
-      z.object({
-        name: z.string().trim().min(1).max(100).regex(/^[\w .:-]+$/, 'name may use letters, digits, spaces and . : - _'),
-        role: z.enum(['viewer', 'operator', 'admin']),
-        expiresInDays: z.number().int().min(1).max(3650).optional(),
-      }),
-    )
-    .mutation(async ({ ctx, input }) => {
-      const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
-      const { token, record } = await issueToken(ctx.services.db, { kind: 'service', name: input.name, role: input.role, expiresAt });
-      // The token is shown this once: only its hash is stored.
-      return { token, id: record.id, prefix: record.prefix, role: record.role, expiresAt: record.expiresAt?.toISOString() ?? null };
-    }),
-
-  listTokens: adminProcedure.query(async ({ ctx }) => {
-    const tokens = await ctx.services.db.apiToken.findMany({ where: { kind: 'service' }, orderBy: { createdAt: 'desc' } });
-    return tokens.map((token) => ({
-      id: token.id,
-      name: token.name,
-      prefix: token.prefix,
-      role: token.role,
-      createdAt: token.createdAt.toISOString(),
-      expiresAt: token.expiresAt?.toISOString() ?? null,
-      revokedAt: token.revokedAt?.toISOString() ?? null,
-      lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
-    }));
-  }),
-
-  revokeToken: adminProcedure.input(z.object({ id: z.uuid('id is not a token id') })).mutation(async ({ ctx, input }) => {
-    const { count } = await ctx.services.db.apiToken.updateMany({ where: { id: input.id, revokedAt: null }, data: { revokedAt: new Date() } });
-    if (!count) throw new TRPCError({ code: 'NOT_FOUND', message: `no active token ${input.id}` });
-    return { ok: true };
-  }),
 });

@@ -2,10 +2,26 @@ import { z } from 'zod';
 import { JOB_STATES, jobTypes } from '@jobdeck/workflows';
 import { enqueueJob, enqueueRequest, queueName } from '../jobs/enqueue';
 import { getJob, jobStats, listJobs } from '../jobs/read';
-import { BUCKET_STATES, type Bucket } from '../jobs/visibility';
+import {
+  applyBulkItem,
+  BUCKET_STATES,
+  bulkRequest,
+  cancelJob,
+  jobIdSchema as jobId,
+  resolveBulkTargets,
+  retryChanges,
+  retryJob,
+  terminateJob,
+  type Bucket,
+} from '@jobdeck/workflows/control';
 import { operatorProcedure, router, viewerProcedure } from '../trpc';
+import type { Services } from '../services';
+import { toTRPCError } from '../jobs/enqueue';
 
-const jobId = z.string().min(1, 'id is required').max(300).regex(/^[\w.:-]+$/, 'id is a job id such as report.generate-20261127-101500-a1b2c3');
+/** Selections up to this size are acted on at once, in the request; larger ones become a bulk.action job. */
+const INLINE_BULK_LIMIT = 25;
+
+const control = (services: Services) => ({ ...services, namespace: services.config.temporalNamespace });
 
 export const jobsRouter = router({
   /** The catalogue: what can be enqueued, with a JSON Schema of each input and an example. */
@@ -34,6 +50,8 @@ export const jobsRouter = router({
           bucket: z.enum(Object.keys(BUCKET_STATES) as [Bucket, ...Bucket[]]).optional(),
           type: z.enum(jobTypes.map((jobType) => jobType.type) as [string, ...string[]]).optional(),
           queue: queueName.optional(),
+          /** Runs of one schedule (Temporal's TemporalScheduledById). */
+          scheduleId: z.string().max(200).regex(/^[\w.:-]+$/, 'scheduleId is a schedule id such as sched-nightly-sync').optional(),
           limit: z.number().int().min(1).max(100).default(25),
           cursor: z.string().max(4096).nullish(),
         })
@@ -43,4 +61,41 @@ export const jobsRouter = router({
     .query(({ ctx, input }) => listJobs(ctx.services, input, input.limit, input.cursor ?? undefined)),
 
   stats: viewerProcedure.query(({ ctx }) => jobStats(ctx.services)),
+
+  /** A new run of a failed, cancelled, terminated or timed-out job, optionally with changes. */
+  retry: operatorProcedure
+    .input(z.object({ id: jobId, changes: retryChanges.optional() }).strict())
+    .mutation(({ ctx, input }) => retryJob(ctx.services, input.id, input.changes, ctx.principal.name).catch(toTRPCError)),
+
+  /** Graceful: the running activity learns it at its next heartbeat, cleans up, and the job ends cancelled. */
+  cancel: operatorProcedure
+    .input(z.object({ id: jobId }).strict())
+    .mutation(({ ctx, input }) => cancelJob(ctx.services, input.id, ctx.principal.name).catch(toTRPCError)),
+
+  /** Forced, with a reason that is recorded. */
+  terminate: operatorProcedure
+    .input(z.object({ id: jobId, reason: z.string().trim().min(3, 'say why, in a few words').max(500) }).strict())
+    .mutation(({ ctx, input }) => terminateJob(ctx.services, input.id, input.reason, ctx.principal.name).catch(toTRPCError)),
+
+  /** How many jobs a bulk action would touch, and a sample of them, before doing it. */
+  bulkPreview: operatorProcedure.input(bulkRequest).query(async ({ ctx, input }) => {
+    const ids = await resolveBulkTargets(control(ctx.services), input);
+    return { action: input.action, count: ids.length, sample: ids.slice(0, 20), runsAsJob: ids.length > INLINE_BULK_LIMIT };
+  }),
+
+  /**
+   * Small selections are done in the request with a result per job; larger ones start a durable
+   * bulk.action job (progress, results, survives a closed browser) whose id is returned.
+   */
+  bulk: operatorProcedure.input(bulkRequest).mutation(async ({ ctx, input }) => {
+    const ids = await resolveBulkTargets(control(ctx.services), input);
+    if (ids.length > INLINE_BULK_LIMIT) {
+      // The job resolves a filter itself (in pages, as it goes): the input stays small whatever the selection.
+      const job = await enqueueJob(ctx.services, ctx.principal, { type: 'bulk.action', input });
+      return { mode: 'job' as const, jobId: job.id, count: ids.length, results: [] };
+    }
+    const results = [];
+    for (const id of ids) results.push(await applyBulkItem(ctx.services, input, id, ctx.principal.name));
+    return { mode: 'inline' as const, jobId: null, count: ids.length, results };
+  }),
 });

@@ -1,4 +1,5 @@
 import { defaultQueues } from '@jobdeck/workflows';
+import { queueStatus } from '@jobdeck/workflows/control';
 import { knownQueues } from '../jobs/read';
 import { router, viewerProcedure } from '../trpc';
 import type { Services } from '../services';
@@ -21,12 +22,13 @@ async function check(probe: () => Promise<unknown>): Promise<Check> {
 
 /** A queue is served when some worker polled it recently; Temporal keeps pollers for about a minute. */
 async function queueWorkers(services: Services, queue: string) {
+  const status = await queueStatus({ ...services, namespace: services.config.temporalNamespace }, queue).catch(() => null);
   const { temporal, config } = services;
   const describe = (taskQueueType: number) =>
     temporal.workflowService.describeTaskQueue({ namespace: config.temporalNamespace, taskQueue: { name: queue, kind: 1 }, taskQueueType });
   const [workflowPollers, activityPollers] = await Promise.all([describe(1), describe(2)]);
   const identities = new Set([...(workflowPollers.pollers ?? []), ...(activityPollers.pollers ?? [])].map((poller) => poller.identity ?? ''));
-  return { name: queue, workers: identities.size, identities: [...identities].filter(Boolean) };
+  return { name: queue, workers: identities.size, identities: [...identities].filter(Boolean), paused: status?.paused ?? false, pausedReason: status?.reason ?? null };
 }
 
 export async function systemHealth(services: Services) {
@@ -38,8 +40,8 @@ export async function systemHealth(services: Services) {
   ]);
   const names = postgres.ok ? await knownQueues(services) : defaultQueues();
   const queues = temporalCheck.ok
-    ? await Promise.all(names.map((queue) => queueWorkers(services, queue).catch(() => ({ name: queue, workers: 0, identities: [] as string[] }))))
-    : names.map((name) => ({ name, workers: 0, identities: [] as string[] }));
+    ? await Promise.all(names.map((queue) => queueWorkers(services, queue).catch(() => ({ name: queue, workers: 0, identities: [] as string[], paused: false, pausedReason: null }))))
+    : names.map((name) => ({ name, workers: 0, identities: [] as string[], paused: false, pausedReason: null }));
   return {
     temporal: temporalCheck,
     postgres,

@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Db } from '@jobdeck/db';
 import type { EventBus } from './events';
 
@@ -7,4 +8,7 @@ export interface ActivityDeps {
   events: EventBus;
   /** Folder for files jobs produce (reports, sync output). */
   storageDir: string;
+  /** For activities that act on other jobs (bulk actions). */
+  temporal: Client;
+  namespace: string;
 }

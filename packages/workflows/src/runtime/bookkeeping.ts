@@ -25,7 +25,7 @@ export function bookkeepingActivities({ db, events }: ActivityDeps) {
           type: job.type,
           queue: job.queue,
           priority: PRIORITY_KEYS[job.priority],
-          state: 'active',
+          state: 'waiting',
           input: (job.input ?? {}) as object,
           requestedBy: job.requestedBy,
           idempotencyKey: job.idempotencyKey,
@@ -33,13 +33,30 @@ export function bookkeepingActivities({ db, events }: ActivityDeps) {
           timeoutMs: job.timeoutMs,
           createdAt: new Date(job.enqueuedAt),
           runAt: job.runAt ? new Date(job.runAt) : undefined,
-          startedAt: now,
+          scheduleId: job.scheduleId,
+          retryOfId: job.retryOf,
+          rateLimitKey: job.rateLimit?.key,
         },
-        update: { runId, state: 'active' },
+        // Active, and startedAt, come from the worker when the job's first activity starts.
+        update: { runId },
       });
-      // startedAt is the first start only: a workflow replayed on another worker must not move it.
-      await db.job.updateMany({ where: { id: job.jobId, startedAt: null }, data: { startedAt: now } });
-      await events.publish({ kind: 'job.updated', jobId: job.jobId, state: 'active', at: now.toISOString() });
+      await events.publish({ kind: 'job.updated', jobId: job.jobId, at: now.toISOString() });
+    },
+
+    /**
+     * Counts a start against the key's current fixed window in Postgres (one atomic statement, so
+     * every worker shares the count); 0 when the job may start, else how long to wait for the next window.
+     */
+    async takeRateLimitSlot(key: string, limit: number, intervalMs: number): Promise<number> {
+      const now = Date.now();
+      const windowStart = new Date(Math.floor(now / intervalMs) * intervalMs);
+      const rows = await db.$queryRaw<Array<{ count: number }>>`
+        INSERT INTO "RateLimitWindow" ("key", "windowStart", "count") VALUES (${key}, ${windowStart}, 1)
+        ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
+        WHERE "RateLimitWindow"."count" < ${limit}
+        RETURNING "count"`;
+      if (rows.length > 0) return 0;
+      return windowStart.getTime() + intervalMs - now + 1;
     },
 
     async recordJobFinished(jobId: string, outcome: JobOutcome): Promise<void> {

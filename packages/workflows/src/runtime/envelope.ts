@@ -26,4 +26,10 @@ export interface JobEnvelope<Input = unknown> {
   timeoutMs?: number;
   enqueuedAt: string;
   runAt?: string;
+  /** The Temporal Schedule whose action starts this job (its runs carry TemporalScheduledById too). */
+  scheduleId?: string;
+  /** At most `limit` starts per `intervalMs` among jobs sharing `key`, across all workers. */
+  rateLimit?: { key: string; limit: number; intervalMs: number };
+  /** The job this one retries. */
+  retryOf?: string;
 }

@@ -11,6 +11,12 @@ export type LiveJobState = (typeof LIVE_STATES)[number];
 export type FinalJobState = (typeof FINAL_STATES)[number];
 export type JobState = (typeof JOB_STATES)[number];
 
+/**
+ * Where the workflow shell's own activities (records, rate-limit slots) run: every worker polls it,
+ * and it is never paused, so a job in a paused queue can still be cancelled and recorded.
+ */
+export const BOOKKEEPING_QUEUE = 'jobdeck-bookkeeping';
+
 export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 

@@ -7,6 +7,7 @@ import {
   defineSignal,
   isCancellation,
   proxyActivities,
+  sleep,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -15,7 +16,7 @@ import {
 import type { BookkeepingActivities } from './bookkeeping';
 import type { JobEnvelope } from './envelope';
 import { JobStateKey } from './search-attributes';
-import type { JobState } from './states';
+import { BOOKKEEPING_QUEUE, type JobState } from './states';
 
 export interface AttemptUpdate {
   state: 'active' | 'retrying';
@@ -38,6 +39,7 @@ export const stateQuery = defineQuery<JobSnapshot>('jobdeck.state');
 
 // Bookkeeping must land eventually, so it retries without limit while Postgres is away.
 const bookkeeping = proxyActivities<BookkeepingActivities>({
+  taskQueue: BOOKKEEPING_QUEUE,
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
@@ -58,6 +60,21 @@ export function jobActivities<A extends object>(job: JobEnvelope): A {
     },
   };
   return proxyActivities<A>(options) as A;
+}
+
+const LIVE: JobState[] = ['waiting', 'delayed', 'active', 'retrying'];
+
+/** Takes a start slot of the job's rate-limit key, sleeping (durably) until a window has room. */
+async function waitForRateLimitSlot(limit: NonNullable<JobEnvelope['rateLimit']>, snapshot: JobSnapshot): Promise<void> {
+  for (;;) {
+    const waitMs = await bookkeeping.takeRateLimitSlot(limit.key, limit.limit, limit.intervalMs);
+    if (waitMs === 0) return;
+    if (snapshot.state !== 'delayed') {
+      snapshot.state = 'delayed';
+      setState('delayed');
+    }
+    await sleep(waitMs);
+  }
 }
 
 function setState(state: JobState): void {
@@ -93,18 +110,17 @@ export async function runJob<Result>(
   setHandler(attemptSignal, (update) => {
     snapshot.attempt = Math.max(snapshot.attempt, update.attempt);
     if (update.error) snapshot.lastFailure = update.error;
-    if (snapshot.state === 'active' || snapshot.state === 'retrying') {
+    if (LIVE.includes(snapshot.state)) {
       snapshot.state = update.state;
       setState(update.state);
     }
   });
 
-  // Active once a worker has actually picked the job up: while its queue is paused (no activity is
-  // dispatched) the job keeps saying waiting, in the dashboard and in visibility queries alike.
   await bookkeeping.recordJobStarted(job, info.runId);
-  snapshot.state = 'active';
-  setState('active');
   try {
+    if (job.rateLimit) await waitForRateLimitSlot(job.rateLimit, snapshot);
+    // The job turns active when a worker starts its first activity (the attempt signal): while its
+    // queue is paused it keeps saying waiting, in the dashboard and in visibility queries alike.
     const result = await work();
     snapshot.state = 'completed';
     setState('completed');

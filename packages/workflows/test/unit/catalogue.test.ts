@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultQueues, jobTypes, SEARCH_ATTRIBUTES, workflowTypeFor } from '../../src/index';
 
 describe('the job catalogue', () => {
-  it('has the four built-in job types', () => {
-    expect(jobTypes.map((jobType) => jobType.type).sort()).toEqual(['data.sync', 'maintenance.cleanup', 'report.generate', 'webhook.deliver']);
+  it('has the five built-in job types', () => {
+    expect(jobTypes.map((jobType) => jobType.type).sort()).toEqual(['data.sync', 'maintenance.cleanup', 'maintenance.stuck-check', 'report.generate', 'webhook.deliver']);
     expect(defaultQueues()).toEqual(['maintenance', 'reports', 'sync', 'webhooks']);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobsQuery, quote, stateClause } from '../../src/jobs/visibility';
+import { jobsQuery, quote, stateClause } from '../../src/control/visibility';
 
 describe('visibility queries', () => {
   it('reads live states from JobState and closed ones from ExecutionStatus', () => {

@@ -1,4 +1,4 @@
-import type { JobState } from '@jobdeck/workflows';
+import type { JobState } from '../runtime/states';
 
 /** Temporal visibility's name for each closed status, in queries. */
 const STATUS_OF: Record<Exclude<JobState, 'waiting' | 'delayed' | 'active' | 'retrying'>, string> = {
@@ -45,6 +45,11 @@ export interface JobFilter {
   bucket?: Bucket;
   type?: string;
   queue?: string;
+  /** Started at or after / before these instants (ISO 8601). */
+  from?: string;
+  to?: string;
+  /** Runs of this Temporal Schedule (Temporal's built-in TemporalScheduledById). */
+  scheduleId?: string;
 }
 
 /**
@@ -57,5 +62,8 @@ export function jobsQuery(filter: JobFilter): string {
   if (filter.queue) clauses.push(`TaskQueue=${quote(filter.queue)}`);
   if (filter.state) clauses.push(stateClause(filter.state));
   if (filter.bucket) clauses.push(statesClause(BUCKET_STATES[filter.bucket]));
+  if (filter.from) clauses.push(`StartTime >= ${quote(new Date(filter.from).toISOString())}`);
+  if (filter.to) clauses.push(`StartTime <= ${quote(new Date(filter.to).toISOString())}`);
+  if (filter.scheduleId) clauses.push(`TemporalScheduledById=${quote(filter.scheduleId)}`);
   return clauses.join(' AND ');
 }

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { adminProcedure, router } from '../trpc';
+
+export const auditRouter = router({
+  /** Newest first; the cursor is the id of the last row seen. */
+  list: adminProcedure
+    .input(
+      z
+        .object({
+          actor: z.string().max(254).optional(),
+          action: z.string().regex(/^[a-zA-Z.]+$/, 'action is a procedure such as jobs.cancel').max(100).optional(),
+          target: z.string().max(300).optional(),
+          outcome: z.enum(['ok', 'error']).optional(),
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+          limit: z.number().int().min(1).max(200).default(50),
+          cursor: z.string().regex(/^\d+$/, 'cursor is a number').nullish(),
+        })
+        .default({ limit: 50 }),
+    )
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.services.db.auditLog.findMany({
+        where: {
+          actor: input.actor,
+          action: input.action,
+          target: input.target,
+          outcome: input.outcome === 'ok' ? 'ok' : input.outcome === 'error' ? { not: 'ok' } : undefined,
+          at: { gte: input.from ? new Date(input.from) : undefined, lte: input.to ? new Date(input.to) : undefined },
+          id: input.cursor ? { lt: BigInt(input.cursor) } : undefined,
+        },
+        orderBy: { id: 'desc' },
+        take: input.limit + 1,
+      });
+      const page = rows.slice(0, input.limit);
+      return {
+        items: page.map((row) => ({
+          id: row.id.toString(),
+          at: row.at.toISOString(),
+          actor: row.actor,
+          role: row.role,
+          action: row.action,
+          target: row.target,
+          params: row.params,
+          outcome: row.outcome,
+          error: row.error,
+          ip: row.ip,
+        })),
+        nextCursor: rows.length > input.limit ? page.at(-1)!.id.toString() : null,
+      };
+    }),
+});

@@ -1,0 +1,145 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import { findJobType } from '../catalog';
+import { PRIORITIES, priorityFromKey, type JobState } from '../runtime/states';
+import { ControlError, type ControlDeps } from './deps';
+import { enqueueOptions, startJob } from './start';
+
+const CLOSED_STATUS: Record<string, JobState> = {
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+};
+export const RETRYABLE_STATES: readonly JobState[] = ['failed', 'cancelled', 'terminated', 'timed_out'];
+
+/** Whether Temporal still runs the job, and how it ended if not; null when Temporal no longer knows it. */
+async function closedState(deps: ControlDeps, id: string): Promise<JobState | 'running' | null> {
+  try {
+    const description = await deps.temporal.workflow.getHandle(id).describe();
+    return CLOSED_STATUS[description.status.name] ?? 'running';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return null;
+    throw new ControlError('SERVICE_UNAVAILABLE', `Temporal did not answer: ${(error as Error).message}`);
+  }
+}
+
+async function log(deps: ControlDeps, jobId: string, level: 'info' | 'warn', message: string) {
+  await deps.db.jobLog.create({ data: { jobId, level, message } }).catch(() => undefined);
+  await deps.events.publish({ kind: 'job.log', jobId, level, message, at: new Date().toISOString() });
+}
+
+export const cliCommands = {
+  cancel: (id: string) => `temporal workflow cancel --workflow-id ${id}`,
+  terminate: (id: string, reason: string) => `temporal workflow terminate --workflow-id ${id} --reason ${JSON.stringify(reason)}`,
+};
+
+/** Asks the workflow to stop: its running activity learns it at its next heartbeat, cleans up, and the job ends cancelled. */
+export async function cancelJob(deps: ControlDeps, id: string, actor: string) {
+  const state = await closedState(deps, id);
+  if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
+  if (state !== 'running') throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state}; only waiting or running jobs can be cancelled`);
+  await deps.temporal.workflow.getHandle(id).cancel();
+  await log(deps, id, 'warn', `cancellation requested by ${actor}`);
+  return { id, state: 'cancelling' as const, cli: cliCommands.cancel(id) };
+}
+
+/** Ends the workflow at once, without cleanup: for a job that ignores cancellation. */
+export async function terminateJob(deps: ControlDeps, id: string, reason: string, actor: string) {
+  const state = await closedState(deps, id);
+  if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
+  if (state !== 'running') throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state}; only waiting or running jobs can be terminated`);
+  const full = `${reason} (by ${actor})`;
+  await deps.temporal.workflow.getHandle(id).terminate(full);
+  const now = new Date();
+  await deps.db.job.updateMany({ where: { id }, data: { state: 'terminated', error: `terminated: ${full}`, finishedAt: now } });
+  await log(deps, id, 'warn', `terminated by ${actor}: ${reason}`);
+  await deps.events.publish({ kind: 'job.updated', jobId: id, state: 'terminated', at: now.toISOString() });
+  return { id, state: 'terminated' as const, cli: cliCommands.terminate(id, full) };
+}
+
+export const retryChanges = z
+  .object({
+    priority: z.enum(PRIORITIES).optional(),
+    maxAttempts: z.number().int().min(1).max(100).optional(),
+    backoff: z
+      .object({
+        initialIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
+        backoffCoefficient: z.number().min(1).max(10).optional(),
+        maximumIntervalMs: z.number().int().min(100).max(86_400_000).optional(),
+      })
+      .strict()
+      .refine((b) => !(b.initialIntervalMs && b.maximumIntervalMs && b.maximumIntervalMs < b.initialIntervalMs), {
+        message: 'maximumIntervalMs must not be below initialIntervalMs',
+        path: ['maximumIntervalMs'],
+      })
+      .optional(),
+    /** Merged into the original input (objects deeply), then validated again by the job type's schema. */
+    input: z.record(z.string(), z.unknown()).optional(),
+    /** Mark the original as superseded by the retry. */
+    supersede: z.boolean().default(false),
+  })
+  .strict();
+export type RetryChanges = z.input<typeof retryChanges>;
+
+export function mergeInput(base: unknown, overrides: Record<string, unknown>): unknown {
+  if (base === null || typeof base !== 'object' || Array.isArray(base)) return overrides;
+  const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = merged[key];
+    merged[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+        ? mergeInput(current, value as Record<string, unknown>)
+        : value;
+  }
+  return merged;
+}
+
+/**
+ * A new run with the same input (changed where asked), linked both ways to the original: the new
+ * job's record says `retryOf`, its workflow memo too (visible in the Temporal UI), and the original's
+ * record says `retriedAs`.
+ */
+export async function retryJob(deps: ControlDeps, id: string, changesInput: RetryChanges | undefined, actor: string) {
+  const changes = retryChanges.parse(changesInput ?? {});
+  const record = await deps.db.job.findUnique({ where: { id } });
+  if (!record) throw new ControlError('NOT_FOUND', `no job ${id}`);
+  const state = (await closedState(deps, id)) ?? record.state;
+  if (state === 'running' || !RETRYABLE_STATES.includes(state as JobState)) {
+    throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state === 'running' ? record.state : state}; only failed, cancelled, terminated or timed-out jobs can be retried`);
+  }
+  const jobType = findJobType(record.type);
+  if (!jobType) throw new ControlError('PRECONDITION_FAILED', `job type ${record.type} is no longer registered`);
+  const input = changes.input ? mergeInput(record.input, changes.input) : record.input;
+  const parsed = jobType.input.safeParse(input);
+  if (!parsed.success) {
+    throw new ControlError('BAD_REQUEST', parsed.error.issues.map((issue) => `input.${issue.path.join('.')}: ${issue.message}`).join('; '));
+  }
+
+  // Claim the original first, so that two operators clicking "retry" at once make one retry, not two.
+  const claim = `pending:${Date.now()}`;
+  const { count } = await deps.db.job.updateMany({ where: { id, retriedAsId: null }, data: { retriedAsId: claim } });
+  if (!count) throw new ControlError('CONFLICT', `job ${id} was already retried as ${record.retriedAsId ?? 'another job'}`);
+  try {
+    const options = enqueueOptions.parse({
+      priority: changes.priority ?? priorityFromKey(record.priority),
+      maxAttempts: changes.maxAttempts ?? record.maxAttempts,
+      timeoutMs: record.timeoutMs ?? undefined,
+      queue: record.queue,
+    });
+    const retry = changes.backoff
+      ? Object.fromEntries(Object.entries(changes.backoff).filter(([, value]) => value !== undefined))
+      : undefined;
+    const started = await startJob(deps, { type: record.type, input: parsed.data, options, requestedBy: actor, retry, retryOf: id });
+    await deps.db.job.update({
+      where: { id },
+      data: { retriedAsId: started.id, supersededAt: changes.supersede ? new Date() : undefined },
+    });
+    await log(deps, id, 'info', `retried as ${started.id} by ${actor}${changes.supersede ? ' (superseded)' : ''}`);
+    return { id: started.id, retryOf: id, superseded: changes.supersede };
+  } catch (error) {
+    await deps.db.job.updateMany({ where: { id, retriedAsId: claim }, data: { retriedAsId: null } });
+    throw error;
+  }
+}

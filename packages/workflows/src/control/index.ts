@@ -1,0 +1,6 @@
+export * from './deps';
+export * from './start';
+export * from './actions';
+export * from './visibility';
+export * from './bulk';
+export * from './queues';
