@@ -139,6 +139,10 @@ export interface JobDetail extends JobSummary {
   scheduleId: string | null;
   runAt: string | null;
   lastHeartbeatAt: string | null;
+  retryOfId: string | null;
+  retriedAsId: string | null;
+  supersededAt: string | null;
+  rateLimitKey: string | null;
   pendingActivities: PendingActivityView[];
   temporal: { status: string; namespace: string; workflowType: string | null; historyLength: number | null; uiUrl: string; describeCommand: string } | null;
   logs: Array<{ id: string; level: string; message: string; attempt: number; data: unknown; at: string }>;
@@ -200,6 +204,11 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
     scheduleId: scheduledBy(description) ?? row?.scheduleId ?? null,
     runAt: row?.runAt?.toISOString() ?? null,
     lastHeartbeatAt: lastHeartbeat,
+    retryOfId: row?.retryOfId ?? null,
+    // A claim in progress (`pending:…`) is not a link yet.
+    retriedAsId: row?.retriedAsId?.startsWith('pending:') ? null : (row?.retriedAsId ?? null),
+    supersededAt: row?.supersededAt?.toISOString() ?? null,
+    rateLimitKey: row?.rateLimitKey ?? null,
     pendingActivities: pending,
     temporal: description
       ? {

@@ -75,6 +75,12 @@ export function dataSyncActivities(deps: ActivityDeps) {
           );
           if (input.throttleMs > 0 && nextRecord < input.records) await sleep(input.throttleMs, undefined, { signal: job.signal });
         }
+      } catch (error) {
+        if (job.signal.aborted) {
+          // Cancelled (or the worker is stopping): what is written up to the last batch stays, and is checkpointed.
+          await job.log('warn', `stopped at record ${nextRecord} of ${input.records}: ${String(job.signal.reason ?? 'cancelled')}`);
+        }
+        throw error;
       } finally {
         await file.close();
       }

@@ -1,0 +1,77 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '@jobdeck/api';
+import { http, login } from '../support/harness';
+
+type Role = 'public' | 'viewer' | 'operator' | 'admin';
+
+/**
+ * The least role of every procedure, written out by hand: a new procedure fails this test until
+ * someone decides who may call it.
+ */
+const EXPECTED: Record<string, Role> = {
+  'auth.login': 'public',
+  'auth.me': 'viewer',
+  'auth.logout': 'viewer',
+  'jobs.types': 'viewer',
+  'jobs.get': 'viewer',
+  'jobs.list': 'viewer',
+  'jobs.stats': 'viewer',
+  'jobs.enqueue': 'operator',
+  'jobs.retry': 'operator',
+  'jobs.cancel': 'operator',
+  'jobs.terminate': 'operator',
+  'jobs.bulkPreview': 'operator',
+  'jobs.bulk': 'operator',
+  'queues.list': 'viewer',
+  'queues.pause': 'operator',
+  'queues.resume': 'operator',
+  'queues.drainPreview': 'admin',
+  'queues.drain': 'admin',
+  'queues.cleanPreview': 'admin',
+  'queues.clean': 'admin',
+  'users.list': 'admin',
+  'users.create': 'admin',
+  'users.update': 'admin',
+  'users.resetPassword': 'admin',
+  'tokens.list': 'admin',
+  'tokens.create': 'admin',
+  'tokens.revoke': 'admin',
+  'audit.list': 'admin',
+  'system.health': 'viewer',
+  'system.info': 'viewer',
+  'events.subscribe': 'viewer',
+};
+
+const RANK: Record<Role, number> = { public: 0, viewer: 1, operator: 2, admin: 3 };
+const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: string } }>).map(([path, procedure]) => ({ path, type: procedure._def.type }));
+const tokens: Partial<Record<Role, string>> = {};
+
+beforeAll(async () => {
+  const adminSession = await login();
+  // Service tokens, so that calling auth.logout does not end the session the test runs on.
+  for (const role of ['viewer', 'operator', 'admin'] as const) {
+    const created = await http('tokens.create', { token: adminSession, input: { name: `matrix ${role}`, role } });
+    tokens[role] = created.json.result.data.token;
+  }
+});
+
+describe('the role matrix', () => {
+  it('names every procedure of the router', () => {
+    expect(procedures.map((procedure) => procedure.path).filter((path) => !(path in EXPECTED))).toEqual([]);
+  });
+
+  it.each(procedures.filter((procedure) => procedure.type !== 'subscription').map((procedure) => [procedure.path, procedure.type] as const))(
+    '%s',
+    async (path, type) => {
+      const least = EXPECTED[path]!;
+      for (const caller of ['public', 'viewer', 'operator', 'admin'] as const) {
+        // An empty input: a caller who may call it gets past authorisation and is answered on the input (or served).
+        const response = await http(path, { token: tokens[caller as Exclude<Role, 'public'>], method: type === 'query' ? 'GET' : 'POST', input: type === 'query' ? undefined : {} });
+        const allowed = RANK[caller] >= RANK[least];
+        const expected = allowed ? 'allowed' : caller === 'public' ? 401 : 403;
+        const actual = response.status === 401 || response.status === 403 ? response.status : 'allowed';
+        expect({ path, caller, result: actual }).toEqual({ path, caller, result: expected });
+      }
+    },
+  );
+});
