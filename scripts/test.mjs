@@ -41,7 +41,9 @@ function typecheck() {
 async function runVitest(project, env) {
   const report = join(runDir, `${project}.json`);
   log(`running the ${project} suite`);
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+  // JOBDECK_TEST_NAME narrows a run to the tests whose names match (vitest's -t), while working on one.
+  const filter = process.env.JOBDECK_TEST_NAME ? ['-t', process.env.JOBDECK_TEST_NAME] : [];
+  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'vitest'), ['run', '--project', project, ...filter, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
     cwd: repoRoot,
     stdio: 'inherit',
     env: { ...process.env, ...env },

@@ -38,6 +38,9 @@ export async function startTemporalDevServer({ cli, port, uiPort, dbFile, search
   else args.push('--ui-port', String(uiPort));
   if (dbFile) args.push('--db-filename', dbFile);
   for (const [name, type] of Object.entries(searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
+  // Priority orders tasks within a task-queue partition; one partition makes it exact on a dev server
+  // (a production cluster with several partitions orders each partition, i.e. approximately).
+  args.push('--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1', '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1');
   // Rebuild the metrics port from ours so that two servers (dev and test) never collide.
   args.push('--metrics-port', String(port + 2000));
   const child = spawn(cli, args, { stdio: ['ignore', stdio, stdio], detached: false });

@@ -201,8 +201,8 @@ describe('priorities and rate limits', () => {
     const all = [...low, ...critical];
     for (const entry of all) await waitForState(operator, entry.id, ['completed'], 60_000);
     const records = await db.job.findMany({ where: { id: { in: all.map((entry) => entry.id) } }, orderBy: { startedAt: 'asc' } });
-    const order = records.map((record) => record.id);
-    expect(order.slice(0, 2).sort()).toEqual(critical.map((entry) => entry.id).sort());
+    const order = records.map((record) => `${record.id} ${record.startedAt?.toISOString()}`);
+    expect(order.slice(0, 2).map((entry) => entry.split(' ')[0]).sort(), order.join('\n')).toEqual(critical.map((entry) => entry.id).sort());
   });
 
   it('starts at most N jobs per interval per rate-limit key, across workers', async () => {

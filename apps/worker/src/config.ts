@@ -21,7 +21,7 @@ export interface WorkerConfig {
   shutdownGraceMs: number;
 }
 
-const DEFAULT_CONCURRENCY: Record<string, number> = { webhooks: 20, sync: 4, reports: 2, maintenance: 1 };
+const DEFAULT_CONCURRENCY: Record<string, number> = { webhooks: 20, sync: 4, reports: 2, maintenance: 1, control: 2 };
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**

@@ -4,6 +4,7 @@ import { parseQueues } from '../../src/config';
 describe('JOBDECK_QUEUES', () => {
   it('defaults to every queue of the catalogue with its default concurrency', () => {
     expect(parseQueues(undefined)).toEqual([
+      { name: 'control', concurrency: 2 },
       { name: 'maintenance', concurrency: 1 },
       { name: 'reports', concurrency: 2 },
       { name: 'sync', concurrency: 4 },

@@ -16,7 +16,7 @@ import {
 import type { BookkeepingActivities } from './bookkeeping';
 import type { JobEnvelope } from './envelope';
 import { JobStateKey } from './search-attributes';
-import { BOOKKEEPING_QUEUE, type JobState } from './states';
+import { BOOKKEEPING_QUEUE, PRIORITY_KEYS, type JobState } from './states';
 
 export interface AttemptUpdate {
   state: 'active' | 'retrying';
@@ -51,6 +51,8 @@ export function jobActivities<A extends object>(job: JobEnvelope): A {
     heartbeatTimeout: job.activity.heartbeatMs,
     // A cancelled job waits for its activity to clean up and acknowledge.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    // Said explicitly rather than inherited: a job's priority orders its activities on a busy queue.
+    priority: { priorityKey: PRIORITY_KEYS[job.priority] },
     retry: {
       maximumAttempts: job.retry.maxAttempts,
       initialInterval: job.retry.initialIntervalMs,

@@ -3,9 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { defaultQueues, jobTypes, SEARCH_ATTRIBUTES, workflowTypeFor } from '../../src/index';
 
 describe('the job catalogue', () => {
-  it('has the five built-in job types', () => {
-    expect(jobTypes.map((jobType) => jobType.type).sort()).toEqual(['data.sync', 'maintenance.cleanup', 'maintenance.stuck-check', 'report.generate', 'webhook.deliver']);
-    expect(defaultQueues()).toEqual(['maintenance', 'reports', 'sync', 'webhooks']);
+  it('has the built-in job types', () => {
+    expect(jobTypes.map((jobType) => jobType.type).sort()).toEqual([
+      'bulk.action',
+      'data.sync',
+      'maintenance.cleanup',
+      'maintenance.stuck-check',
+      'report.generate',
+      'webhook.deliver',
+    ]);
+    expect(defaultQueues()).toEqual(['control', 'maintenance', 'reports', 'sync', 'webhooks']);
   });
 
   it.each(jobTypes.map((jobType) => [jobType.type, jobType] as const))('%s: example is valid and its workflow is exported', async (_, jobType) => {
