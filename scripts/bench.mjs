@@ -4,14 +4,15 @@
 // @temporalio/client, both run by Jobdeck's worker. Prints a table, writes the raw numbers to
 // .data/bench/results.json and tears everything down, failure or not.
 //
-//   npm run bench -- --enqueue 200 --jobs 200 --concurrency 20 --reads 50 --warmup 10 [--no-batch]
+//   npm run bench -- --enqueue 200 --jobs 200 --concurrency 20 --reads 50 --stats 10 --idle 100 --warmup 10 [--no-batch]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { bootstrap } from './lib/bootstrap.mjs';
-import { freePort, log, repoRoot } from './lib/util.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, log as logLine, repoRoot } from './lib/util.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -19,17 +20,24 @@ const { values: flags } = parseArgs({
     jobs: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '20' },
     reads: { type: 'string', default: '50' },
+    stats: { type: 'string', default: '10' },
+    idle: { type: 'string', default: '100' },
+    'visibility-rps': { type: 'string', default: '50' },
     warmup: { type: 'string', default: '10' },
     'no-batch': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (flags.help) {
-  console.log(`npm run bench -- [--enqueue N=200] [--jobs M=200] [--concurrency C=20] [--reads R=50] [--warmup W=10] [--no-batch]
-  --enqueue      sequential jobs.enqueue calls, and as many raw workflow starts
-  --jobs         jobs per end-to-end run (Jobdeck, then raw Temporal), enqueued C at a time
-  --reads        samples of jobs.list, jobs.get, jobs.stats (uncached and cached)
-  --no-batch     typed client without httpBatchLink (one HTTP request per call)`);
+  console.log(`npm run bench -- [--enqueue N=200] [--jobs M=200] [--concurrency C=20] [--reads R=50] [--stats S=10] [--idle I=100] [--warmup W=10] [--no-batch]
+  --enqueue         sequential jobs.enqueue calls, and as many raw workflow starts
+  --jobs            jobs per end-to-end run (Jobdeck, then raw Temporal), enqueued C at a time
+  --reads           samples of jobs.list, jobs.get and cached jobs.stats
+  --stats           samples of uncached jobs.stats (a visibility count per type, queue and state; as many raw)
+  --idle            sequential enqueues (and raw starts) on a queue no worker polls: latency without load
+  --visibility-rps  pace of the read phase's visibility calls (R=50; the dev server throttles bursts
+                    above ~100/s; a production frontend's default, frontend.namespaceRPS.visibility, is 10)
+  --no-batch        typed client without httpBatchLink (one HTTP request per call)`);
   process.exit(0);
 }
 const count = (name) => {
@@ -37,9 +45,20 @@ const count = (name) => {
   if (!Number.isInteger(value) || value < (name === 'warmup' ? 0 : 1)) throw new Error(`--${name} must be a positive integer`);
   return value;
 };
-const config = { enqueue: count('enqueue'), jobs: count('jobs'), concurrency: count('concurrency'), reads: count('reads'), warmup: count('warmup'), batch: !flags['no-batch'] };
+const config = {
+  enqueue: count('enqueue'),
+  jobs: count('jobs'),
+  concurrency: count('concurrency'),
+  reads: count('reads'),
+  stats: count('stats'),
+  idle: count('idle'),
+  visibilityRps: count('visibility-rps'),
+  warmup: count('warmup'),
+  batch: !flags['no-batch'],
+};
 
 const started = Date.now();
+const log = (message) => logLine(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
 const { temporalCli } = bootstrap();
 const { chooseDatabase, chooseRedis } = await import('./lib/infra.mjs');
 const { buildWorkflowBundle, ensureTemporal, migrate, startApps } = await import('./lib/stack.mjs');
@@ -56,7 +75,11 @@ mkdirSync(logDir, { recursive: true });
 
 const JOB_TYPE = 'data.sync';
 const JOB_INPUT = { source: 'bench', records: 1, batchSize: 1 };
+/** A queue no worker polls (phase d). */
+const IDLE_QUEUE = 'bench-idle';
 const COMPLETION_TIMEOUT_MS = 180_000;
+/** The SDK retries RESOURCE_EXHAUSTED after 1 s × 1.7 ± 20 %: a call this slow was most likely throttled. */
+const THROTTLED_MS = 1_300;
 
 // ---------------------------------------------------------------------------------------------
 // Figures
@@ -275,37 +298,73 @@ try {
   const e2e = { jobdeck: await endToEnd('Jobdeck', enqueueJobdeck), raw: await endToEnd('raw Temporal', enqueueRaw) };
 
   // -------------------------------------------------------------------------------------------
-  // c. Reads. jobs.stats is cached for 2 s in Redis: each round drops the cache key, then makes an
-  // uncached call and a cached one right after.
+  // c. Reads. jobs.stats is cached for 2 s in Redis: an uncached sample drops the cache key first,
+  // and is followed at once by cached ones. Visibility calls (one uncached jobs.stats makes dozens,
+  // its raw baseline as many) are paced under the dev server's namespace rate limit: above it,
+  // Temporal answers RESOURCE_EXHAUSTED and the SDK waits ~1.7 s before retrying.
 
-  log(`c. reads: ${config.reads}× jobs.list, jobs.get, jobs.stats (uncached and cached)`);
+  log(`c. reads: ${config.reads}× jobs.list, jobs.get, cached jobs.stats; ${config.stats}× uncached jobs.stats (≤ ${config.visibilityRps} visibility calls/s)`);
   const finishedId = seq.jobdeckIds[0];
   const statsKey = `${redisPrefix}cache:stats`;
+  const statsQueries = raw.statsQueries().length;
+  const historyLength = (await raw.client.workflow.getHandle(finishedId).describe()).historyLength;
   const reads = { list: [], rawList: [], get: [], rawDescribe: [], statsUncached: [], statsCached: [], rawStatsCounts: [] };
-  let statsQueries = 0;
   const meterC = meter();
   await meterC.start();
-  for (let i = 0; i < config.reads; i++) {
-    const calls = [
-      async () => reads.list.push((await timed(() => jobdeck.jobs.list.query({ limit: 25 }))).ms),
-      async () => reads.rawList.push((await timed(() => raw.list({}, 25))).ms),
-      async () => reads.get.push((await timed(() => jobdeck.jobs.get.query({ id: finishedId }))).ms),
-      async () => reads.rawDescribe.push((await timed(() => raw.describe(finishedId))).ms),
-      async () => {
-        await redisClient?.del(statsKey);
-        reads.statsUncached.push((await timed(() => jobdeck.jobs.stats.query())).ms);
-        reads.statsCached.push((await timed(() => jobdeck.jobs.stats.query())).ms);
-      },
-      async () => {
-        const { ms, value } = await timed(() => raw.statsCounts());
-        reads.rawStatsCounts.push(ms);
-        statsQueries = value;
-      },
-    ];
+  const readsStart = performance.now();
+  let visibilityCalls = 0;
+  const visibilityBudget = async (calls) => {
+    const due = (visibilityCalls / config.visibilityRps) * 1000 - (performance.now() - readsStart);
+    if (due > 0) await sleep(due);
+    visibilityCalls += calls;
+  };
+  const cachedPerRound = Math.ceil(config.reads / config.stats);
+  for (let i = 0; i < Math.max(config.reads, config.stats); i++) {
+    const calls = [];
+    if (i < config.reads) {
+      calls.push(
+        async () => { await visibilityBudget(1); reads.list.push((await timed(() => jobdeck.jobs.list.query({ limit: 25 }))).ms); },
+        async () => { await visibilityBudget(1); reads.rawList.push((await timed(() => raw.list({}, 25))).ms); },
+        async () => reads.get.push((await timed(() => jobdeck.jobs.get.query({ id: finishedId }))).ms),
+        async () => reads.rawDescribe.push((await timed(() => raw.describe(finishedId))).ms),
+      );
+    }
+    if (i < config.stats) {
+      calls.push(
+        async () => {
+          await redisClient?.del(statsKey);
+          await visibilityBudget(statsQueries);
+          reads.statsUncached.push((await timed(() => jobdeck.jobs.stats.query())).ms);
+          for (let k = 0; k < cachedPerRound && reads.statsCached.length < config.reads; k++) {
+            reads.statsCached.push((await timed(() => jobdeck.jobs.stats.query())).ms);
+          }
+        },
+        async () => { await visibilityBudget(statsQueries); reads.rawStatsCounts.push((await timed(() => raw.statsCounts())).ms); },
+      );
+    }
     if (i % 2) calls.reverse();
     for (const call of calls) await call();
   }
   const cpuC = await meterC.stop();
+
+  // -------------------------------------------------------------------------------------------
+  // d. Enqueue latency with nothing running: on a queue no worker polls, so that neither side
+  // competes with the execution of earlier jobs for the CPU. Last, because these jobs stay waiting.
+
+  log(`d. enqueue latency with nothing running: ${config.idle} jobs.enqueue vs ${config.idle} workflow.start on queue '${IDLE_QUEUE}'`);
+  const idle = { jobdeck: [], raw: [], authMe: [] };
+  const meterD = meter();
+  await meterD.start();
+  for (let i = 0; i < config.idle; i++) {
+    const calls = [
+      async () => idle.jobdeck.push((await timed(() => jobdeck.jobs.enqueue.mutate({ type: JOB_TYPE, input: JOB_INPUT, options: { queue: IDLE_QUEUE } }))).ms),
+      async () => idle.raw.push((await timed(() => raw.start(JOB_TYPE, JOB_INPUT, user.email, { queue: IDLE_QUEUE }))).ms),
+      async () => idle.authMe.push((await timed(() => jobdeck.auth.me.query())).ms),
+    ];
+    if (i % 2) calls.reverse();
+    for (const call of calls) await call();
+  }
+  const cpuD = await meterD.stop();
   interference.after = { loadavg: loadavg(), processes: otherActivity(ourPids) };
 
   // -------------------------------------------------------------------------------------------
@@ -324,6 +383,9 @@ try {
     statsUncached: summarize(reads.statsUncached),
     statsCached: summarize(reads.statsCached),
     rawStatsCounts: summarize(reads.rawStatsCounts),
+    idleEnqueue: summarize(idle.jobdeck),
+    idleRawStart: summarize(idle.raw),
+    idleAuthMe: summarize(idle.authMe),
   };
   const ms = (value) => (value === undefined ? '' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
   const rate = (value) => (value === undefined ? '' : `${value.toFixed(value >= 100 ? 0 : 1)}/s`);
@@ -333,22 +395,26 @@ try {
     ['jobdeck jobs.enqueue', s.enqueue, rate(1000 / s.enqueue.mean), vsRaw(s.enqueue, s.rawStart)],
     ['raw workflow.start', s.rawStart, rate(1000 / s.rawStart.mean), 'baseline'],
     ['jobdeck auth.me (HTTP+auth floor)', s.authMe, rate(1000 / s.authMe.mean), ''],
-    ['job run, start→close (jobdeck)', s.runJobdeck, '', `${vsRaw(s.runJobdeck, s.runRaw)} (same worker)`],
-    ['job run, start→close (raw)', s.runRaw, '', 'baseline'],
+    ['  its jobs, start→close (jobdeck)', s.runJobdeck, '', `${vsRaw(s.runJobdeck, s.runRaw)} (same worker)`],
+    ['  its jobs, start→close (raw)', s.runRaw, '', 'baseline'],
     [`b. end to end, ${config.jobs} jobs, ${config.concurrency} at a time`],
     ['jobdeck enqueue (per call)', e2e.jobdeck.enqueue, rate(e2e.jobdeck.enqueuePerSecond), vsRaw(e2e.jobdeck.enqueue, e2e.raw.enqueue)],
     ['raw start (per call)', e2e.raw.enqueue, rate(e2e.raw.enqueuePerSecond), 'baseline'],
     ['jobdeck submit→completed', e2e.jobdeck.endToEnd, rate(e2e.jobdeck.completedPerSecond),
       `${vsRaw(e2e.jobdeck.endToEnd, e2e.raw.endToEnd)}; throughput ${(e2e.jobdeck.completedPerSecond / e2e.raw.completedPerSecond).toFixed(2)}×`],
     ['raw submit→completed', e2e.raw.endToEnd, rate(e2e.raw.completedPerSecond), 'baseline'],
-    [`c. reads, ${config.reads} each`],
+    [`c. reads, ${config.reads} each (uncached stats: ${config.stats})`],
     ['jobdeck jobs.list (limit 25)', s.list, rate(1000 / s.list.mean), vsRaw(s.list, s.rawList)],
     ['raw listWorkflowExecutions (25)', s.rawList, rate(1000 / s.rawList.mean), 'baseline'],
     ['jobdeck jobs.get (finished job)', s.get, rate(1000 / s.get.mean), vsRaw(s.get, s.rawDescribe)],
     ['raw describe', s.rawDescribe, rate(1000 / s.rawDescribe.mean), 'baseline'],
-    ['jobdeck jobs.stats, first call', s.statsUncached, rate(1000 / s.statsUncached.mean), vsRaw(s.statsUncached, s.rawStatsCounts)],
-    ['jobdeck jobs.stats, cached (2 s)', s.statsCached, rate(1000 / s.statsCached.mean), `${(s.statsUncached.p50 / s.statsCached.p50).toFixed(1)}× faster than first call`],
+    ['jobdeck jobs.stats, uncached', s.statsUncached, rate(1000 / s.statsUncached.mean), vsRaw(s.statsUncached, s.rawStatsCounts)],
+    ['jobdeck jobs.stats, cached (2 s)', s.statsCached, rate(1000 / s.statsCached.mean), `${(s.statsUncached.p50 / s.statsCached.p50).toFixed(1)}× faster than uncached`],
     [`raw ${statsQueries} counts, in parallel`, s.rawStatsCounts, rate(1000 / s.rawStatsCounts.mean), 'baseline'],
+    [`d. enqueue, sequential, nothing running (queue '${IDLE_QUEUE}' has no worker)`],
+    ['jobdeck jobs.enqueue', s.idleEnqueue, rate(1000 / s.idleEnqueue.mean), vsRaw(s.idleEnqueue, s.idleRawStart)],
+    ['raw workflow.start', s.idleRawStart, rate(1000 / s.idleRawStart.mean), 'baseline'],
+    ['jobdeck auth.me (HTTP+auth floor)', s.idleAuthMe, rate(1000 / s.idleAuthMe.mean), ''],
   ];
   const header = ['', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'throughput', 'overhead vs raw Temporal'];
   const widths = [36, 5, 8, 8, 8, 8, 11];
@@ -371,25 +437,31 @@ try {
     out.push(`b. ${label.padEnd(12)}: ${config.jobs} accepted in ${(run.enqueueWallMs / 1000).toFixed(2)} s, all completed ${(run.completionWallMs / 1000).toFixed(2)} s after the first submit ` +
       `(${run.completedPerSecond.toFixed(1)} jobs/s); time inside Temporal p50 ${ms(run.inTemporal.p50)} ms, p95 ${ms(run.inTemporal.p95)} ms`);
   }
+  const throttled = (samples) => samples.filter((value) => value >= THROTTLED_MS).length;
+  const throttledStats = throttled(reads.statsUncached) + throttled(reads.rawStatsCounts) + throttled(reads.list) + throttled(reads.rawList);
+  out.push(`a. a finished ${JOB_TYPE} job has ${historyLength} events in its Temporal history`);
+  out.push(`c. one uncached jobs.stats = ${statsQueries} Temporal visibility calls (counts per job type and per queue); ` +
+    `${throttledStats ? `${throttledStats} read samples took ≥ ${THROTTLED_MS} ms, the SDK's back-off after Temporal's namespace rate limit` : `none of the read samples was throttled at ${config.visibilityRps} calls/s`}`);
   const cpuLine = (label, cpu, jobs) => {
     if (!cpu) return `${label}: CPU accounting needs /proc`;
     const per = (value) => (jobs ? `${((value * 1000) / jobs).toFixed(1)}` : value.toFixed(2));
     const parts = Object.entries(cpu.cpuSeconds).filter(([, value]) => value > 0).map(([name, value]) => `${name} ${per(value)}`);
-    const others = cpu.others.filter((entry) => entry.cpuSeconds >= 0.05).slice(0, 3).map((entry) => `${entry.comm} ${entry.cpuSeconds}s`).join(', ');
-    return `${label} (${cpu.seconds} s wall, machine busy ${(cpu.machineBusySeconds / cpu.seconds).toFixed(2)} of ${cpus().length} cores): ` +
-      `${jobs ? 'CPU ms per job' : 'CPU s'}: ${parts.join(', ')}; other processes ${cpu.otherSeconds} s${others ? ` (${others})` : ''}`;
+    const others = cpu.others.filter((entry) => entry.cpuSeconds >= 0.2).slice(0, 3).map((entry) => `${entry.comm} ${entry.cpuSeconds}s`).join(', ');
+    return `${label} (${cpu.seconds} s, machine busy ${(cpu.machineBusySeconds / cpu.seconds).toFixed(2)} of ${cpus().length} cores): ` +
+      `${jobs ? 'CPU ms per job' : 'CPU s'}: ${parts.join(', ')}; not ours: ${(cpu.otherSeconds / cpu.seconds).toFixed(2)} cores${others ? ` (${others})` : ''}`;
   };
   out.push('');
   out.push(cpuLine('CPU a. sequential', cpuA, config.enqueue * 2));
   out.push(cpuLine('CPU b. Jobdeck', e2e.jobdeck.cpu, config.jobs));
   out.push(cpuLine('CPU b. raw', e2e.raw.cpu, config.jobs));
   out.push(cpuLine('CPU c. reads', cpuC, 0));
-  const busyOthers = [cpuA, e2e.jobdeck.cpu, e2e.raw.cpu, cpuC].filter(Boolean).map((cpu) => cpu.otherSeconds / cpu.seconds);
+  out.push(cpuLine('CPU d. idle enqueue', cpuD, config.idle * 2));
+  const busyOthers = [cpuA, e2e.jobdeck.cpu, e2e.raw.cpu, cpuC, cpuD].filter(Boolean).map((cpu) => cpu.otherSeconds / cpu.seconds);
   const worstOthers = busyOthers.length ? Math.max(...busyOthers) : 0;
   const seen = [...new Map([...interference.before.processes, ...interference.after.processes].map((p) => [p.pid, p])).values()];
   out.push('');
   out.push(`load average ${interference.before.loadavg.map((v) => v.toFixed(2)).join(' ')} at start, ${interference.after.loadavg.map((v) => v.toFixed(2)).join(' ')} at end; ` +
-    `other processes used up to ${worstOthers.toFixed(2)} cores during a phase`);
+    `work not from this bench took up to ${worstOthers.toFixed(2)} cores during a phase`);
   if (worstOthers > 0.25) out.push(`WARNING: other work on this machine took ${worstOthers.toFixed(2)} cores in some phase: the figures are noisy (see results.json interference)`);
   if (seen.length) out.push(`other Jobdeck/Temporal/test processes seen: ${seen.slice(0, 6).map((p) => `${p.pid} ${p.args.slice(0, 70)}`).join(' | ')}`);
   console.log(out.join('\n'));
@@ -399,7 +471,9 @@ try {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: totalmem() / 2 ** 30, node: process.versions.node, platform: process.platform, arch: process.arch },
     config: { ...config, jobType: JOB_TYPE, input: JOB_INPUT, database: database.kind, redis: redis.kind, temporal: temporal.address },
     summary: { ...s, endToEnd: { jobdeck: { ...e2e.jobdeck, samples: undefined }, raw: { ...e2e.raw, samples: undefined } } },
-    cpu: { a: cpuA, bJobdeck: e2e.jobdeck.cpu, bRaw: e2e.raw.cpu, c: cpuC },
+    cpu: { a: cpuA, bJobdeck: e2e.jobdeck.cpu, bRaw: e2e.raw.cpu, c: cpuC, d: cpuD },
+    historyLength,
+    statsVisibilityCalls: statsQueries,
     interference: { ...interference, worstOtherCores: worstOthers },
     samplesMs: {
       enqueue: seq.jobdeck, rawStart: seq.raw, authMe: seq.authMe,
@@ -407,6 +481,7 @@ try {
       runRaw: closedA.raw.map((entry) => entry.closeTime - entry.startTime),
       e2eEnqueueJobdeck: e2e.jobdeck.samples.enqueueMs, e2eEnqueueRaw: e2e.raw.samples.enqueueMs,
       ...reads,
+      idleEnqueue: idle.jobdeck, idleRawStart: idle.raw, idleAuthMe: idle.authMe,
     },
   };
   writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

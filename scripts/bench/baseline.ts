@@ -5,34 +5,23 @@
 //    @temporalio/client, so that every "overhead vs raw Temporal" figure compares like with like.
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import {
-  defaultQueues,
-  findJobType,
-  JobPriorityKey,
-  JobStateKey,
-  JobTypeKey,
-  jobTypes,
-  LIVE_STATES,
-  PRIORITY_KEYS,
-  RequestedByKey,
-  type JobEnvelope,
-  type Priority,
-} from '../../packages/workflows/src/index';
-import { newJobId } from '../../apps/api/src/jobs/enqueue';
-import { jobsQuery, stateClause, type JobFilter } from '../../apps/api/src/jobs/visibility';
+import { defaultQueues, findJobType, jobTypes, LIVE_STATES } from '../../packages/workflows/src/index';
+import { enqueueOptions, jobsQuery, jobStart, newJobId, stateClause, type EnqueueOptions, type JobFilter } from '../../packages/workflows/src/control/index';
 
 export { createJobdeckClient } from '../../apps/api/src/client';
 
 export interface RawTemporal {
   client: Client;
-  /** What `jobs.enqueue` sends Temporal for a job without delay, key or timeout. */
-  start(type: string, input: unknown, requestedBy: string): Promise<{ id: string; runId: string }>;
+  /** What `jobs.enqueue` sends Temporal for a job without idempotency key (options as enqueue takes them). */
+  start(type: string, input: unknown, requestedBy: string, options?: EnqueueOptions): Promise<{ id: string; runId: string }>;
   /** What `jobs.list` asks Temporal for (the Postgres join is left out). */
   list(filter: JobFilter, pageSize: number): Promise<number>;
   /** What `jobs.get` asks Temporal for. */
   describe(id: string): Promise<string>;
   /** The visibility counts one uncached `jobs.stats` makes, all at once as the API does. */
   statsCounts(): Promise<number>;
+  /** The visibility queries of one uncached `jobs.stats`. */
+  statsQueries(): string[];
   /** Resolves (never rejects) when the workflow has closed, with Temporal's own start and close times. */
   closed(id: string): Promise<{ ok: boolean; startTime: number; closeTime: number | null; status: string }>;
   close(): Promise<void>;
@@ -42,45 +31,18 @@ export async function connectRawTemporal(address: string, namespace = 'default')
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
 
-  // Kept in step with enqueueJob in apps/api/src/jobs/enqueue.ts (no delay, no key, no timeout,
-  // no maxAttempts override). A `buildStart(jobType, request, principal, now)` exported from there
-  // would let this file use the very same code.
-  async function start(type: string, input: unknown, requestedBy: string) {
+  // The envelope and start options come from jobStart, the very code jobs.enqueue (startJob) uses;
+  // only the Postgres record and the live event that startJob adds around the start are left out.
+  async function start(type: string, input: unknown, requestedBy: string, options: EnqueueOptions = {}) {
     const jobType = findJobType(type);
     if (!jobType) throw new Error(`unknown job type ${type}`);
-    const priority: Priority = 'normal';
     const now = new Date();
     const id = newJobId(jobType.type, now);
-    const envelope: JobEnvelope = {
-      jobId: id,
-      type: jobType.type,
-      queue: jobType.queue,
-      input,
-      priority,
-      retry: { ...jobType.retry },
-      activity: {
-        startToCloseMs: jobType.timeouts.activityStartToCloseMs,
-        heartbeatMs: jobType.timeouts.heartbeatMs,
-        nonRetryableErrors: jobType.nonRetryableErrors ?? [],
-      },
-      requestedBy,
-      idempotencyKey: undefined,
-      timeoutMs: undefined,
-      enqueuedAt: now.toISOString(),
-      runAt: undefined,
-    };
+    const { workflowOptions } = jobStart({ jobType, id, input, options: enqueueOptions.parse(options), requestedBy, now });
     const handle = await client.workflow.start(jobType.workflowType, {
+      ...workflowOptions,
       workflowId: id,
-      taskQueue: jobType.queue,
-      args: [envelope],
-      priority: { priorityKey: PRIORITY_KEYS[priority] },
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      typedSearchAttributes: [
-        { key: JobTypeKey, value: jobType.type },
-        { key: JobStateKey, value: 'waiting' },
-        { key: JobPriorityKey, value: PRIORITY_KEYS[priority] },
-        { key: RequestedByKey, value: requestedBy },
-      ],
     });
     return { id, runId: handle.firstExecutionRunId };
   }
@@ -95,8 +57,9 @@ export async function connectRawTemporal(address: string, namespace = 'default')
     return description.status.name;
   }
 
-  // The same queries as groupStats in apps/api/src/jobs/read.ts, for every type and every queue.
-  async function statsCounts() {
+  // The same queries as groupStats in apps/api/src/jobs/read.ts, for every type and every queue
+  // (kept in step by hand: read.ts does not export its query list).
+  function statsQueries() {
     const queues = [...new Set([...defaultQueues(), ...jobTypes.map((jobType) => jobType.queue)])];
     const filters: JobFilter[] = [...jobTypes.map((jobType) => ({ type: jobType.type })), ...queues.map((queue) => ({ queue }))];
     const since = new Date(Date.now() - 5 * 60_000).toISOString();
@@ -105,9 +68,15 @@ export async function connectRawTemporal(address: string, namespace = 'default')
       return [
         `${base} GROUP BY ExecutionStatus`,
         `${base} AND ExecutionStatus='Completed' AND CloseTime > '${since}'`,
+        `${base} AND ExecutionStatus IN ('Failed','TimedOut','Terminated') AND CloseTime > '${since}'`,
         ...LIVE_STATES.map((state) => `${base} AND ${stateClause(state)}`),
       ];
     });
+    return queries;
+  }
+
+  async function statsCounts() {
+    const queries = statsQueries();
     await Promise.all(queries.map((query) => client.workflow.count(query)));
     return queries.length;
   }
@@ -128,5 +97,5 @@ export async function connectRawTemporal(address: string, namespace = 'default')
     }
   }
 
-  return { client, start, list, describe, statsCounts, closed, close: () => connection.close() };
+  return { client, start, list, describe, statsCounts, statsQueries, closed, close: () => connection.close() };
 }

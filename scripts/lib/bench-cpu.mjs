@@ -72,13 +72,16 @@ export function cpuMeter({ groups, pgPids = async () => [] }) {
       }
       const seconds = (after.at - before.at) / 1000;
       const machineBusy = (after.machine.busy - before.machine.busy) / HZ;
+      const ours = Object.values(cpuSeconds).reduce((sum, value) => sum + value, 0);
       const round = (value) => Math.round(value * 100) / 100;
       return {
         seconds: round(seconds),
         machineBusySeconds: round(machineBusy),
         cpuSeconds: Object.fromEntries(Object.entries(cpuSeconds).map(([name, value]) => [name, round(value)])),
+        // Everything the machine did that was not our stack, including processes that ended during
+        // the phase (whose time no longer shows per process): the interference figure.
+        otherSeconds: round(Math.max(0, machineBusy - ours)),
         others: [...others.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([comm, value]) => ({ comm, cpuSeconds: round(value) })),
-        otherSeconds: round([...others.values()].reduce((sum, value) => sum + value, 0)),
       };
     },
   };

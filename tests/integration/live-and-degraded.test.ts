@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, createJobdeckClient, createServices, listen, loadApiConfig, type Services } from '@jobdeck/api';
 import type { JobdeckClient } from '@jobdeck/api/client';
+import { jobTypes } from '@jobdeck/workflows';
 import { clientAs, env, eventually, login, waitForState } from '../support/harness';
 
 interface Instance {
@@ -75,7 +76,7 @@ describe('without Redis', () => {
     const job = await waitForState(client, id, ['completed']);
     expect(job.progress?.percent).toBe(100);
     const stats = await client.jobs.stats.query();
-    expect(stats.types.length).toBe(4);
+    expect(stats.types.length).toBe(jobTypes.length);
   });
 });
 

@@ -40,6 +40,23 @@ const EXPECTED: Record<string, Role> = {
   'system.health': 'viewer',
   'system.info': 'viewer',
   'events.subscribe': 'viewer',
+  'schedules.list': 'viewer',
+  'schedules.get': 'viewer',
+  'schedules.validate': 'viewer',
+  'schedules.create': 'admin',
+  'schedules.update': 'admin',
+  'schedules.delete': 'admin',
+  'schedules.pause': 'admin',
+  'schedules.resume': 'admin',
+  'schedules.trigger': 'admin',
+  'schedules.backfill': 'admin',
+  'templates.list': 'viewer',
+  'templates.get': 'viewer',
+  'templates.create': 'admin',
+  'templates.update': 'admin',
+  'templates.delete': 'admin',
+  'templates.run': 'operator',
+  'alerts.list': 'viewer',
 };
 
 const RANK: Record<Role, number> = { public: 0, viewer: 1, operator: 2, admin: 3 };

@@ -1,12 +1,22 @@
 import { ensureAdmin } from './auth/admin';
 import { loadApiConfig } from './config';
 import { createApiServer, listen } from './server';
+import { ensureMaintenanceSchedules } from './schedules/maintenance';
 import { createServices } from './services';
 
 const config = loadApiConfig();
 const services = await createServices(config);
 const admin = await ensureAdmin(services.db, config.adminEmail, config.adminPassword);
 if (admin.password) console.log(`created admin ${admin.email} with password ${admin.password} (set JOBDECK_ADMIN_PASSWORD to choose it)`);
+
+// Built-in maintenance schedules: created when missing, left alone when present (user edits survive).
+await ensureMaintenanceSchedules(services).then(
+  (results) => {
+    const created = results.filter((result) => result.created).map((result) => result.id);
+    if (created.length) console.log(`created maintenance schedules ${created.join(', ')}`);
+  },
+  (error: Error) => console.warn(`maintenance schedules not ensured (will be at next start): ${error.message}`),
+);
 
 const server = createApiServer(services);
 const port = await listen(server, config.port, config.host);

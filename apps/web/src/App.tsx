@@ -1,11 +1,17 @@
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout';
+import { ToastProvider } from './components/Toasts';
 import { LiveProvider } from './live';
 import { JobDetailPage } from './pages/JobDetail';
 import { JobsPage } from './pages/Jobs';
 import { LoginPage } from './pages/Login';
+import { AuditPage } from './pages/Audit';
 import { NotFoundPage } from './pages/NotFound';
 import { OverviewPage } from './pages/Overview';
+import { SchedulePage } from './pages/Schedule';
+import { SchedulesPage } from './pages/Schedules';
+import { TokensPage } from './pages/Tokens';
+import { UsersPage } from './pages/Users';
 import { useToken } from './trpc';
 
 /** Without a session every page is the login page, which brings the user back afterwards. */
@@ -15,7 +21,9 @@ function RequireAuth() {
   if (!token) return <Navigate to="/login" replace state={{ from: `${location.pathname}${location.search}` }} />;
   return (
     <LiveProvider>
-      <Layout />
+      <ToastProvider>
+        <Layout />
+      </ToastProvider>
     </LiveProvider>
   );
 }
@@ -28,6 +36,11 @@ export function App() {
         <Route index element={<OverviewPage />} />
         <Route path="jobs" element={<JobsPage />} />
         <Route path="jobs/:id" element={<JobDetailPage />} />
+        <Route path="schedules" element={<SchedulesPage />} />
+        <Route path="schedules/:id" element={<SchedulePage />} />
+        <Route path="users" element={<UsersPage />} />
+        <Route path="tokens" element={<TokensPage />} />
+        <Route path="audit" element={<AuditPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -1,15 +1,57 @@
+import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import type { JobSummary } from '../trpc';
+import { JobActions } from './JobActions';
+import { QueueName } from './QueueControls';
 import { ProgressBar } from './ProgressBar';
 import { RelativeTime } from './RelativeTime';
 import { StateBadge } from './StateBadge';
 
-export function JobsTable({ jobs }: { jobs: JobSummary[] }) {
+/** Row selection for bulk actions; without it the table has no checkboxes. */
+export interface JobSelection {
+  selected: ReadonlySet<string>;
+  onChange: (next: Set<string>) => void;
+}
+
+function SelectAll({ jobs, selection }: { jobs: JobSummary[]; selection: JobSelection }) {
+  const ref = useRef<HTMLInputElement>(null);
+  const ids = jobs.map((job) => job.id);
+  const chosen = ids.filter((id) => selection.selected.has(id)).length;
+  const all = ids.length > 0 && chosen === ids.length;
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = chosen > 0 && !all;
+  }, [chosen, all]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      className="row-check"
+      checked={all}
+      onChange={(event) => {
+        const next = new Set(selection.selected);
+        for (const id of ids) {
+          if (event.target.checked) next.add(id);
+          else next.delete(id);
+        }
+        selection.onChange(next);
+      }}
+      aria-label={all ? 'Unselect every job shown' : 'Select every job shown'}
+      data-testid="select-all"
+    />
+  );
+}
+
+export function JobsTable({ jobs, selection, actions = false }: { jobs: JobSummary[]; selection?: JobSelection; actions?: boolean }) {
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Jobs">
       <table className="table table-cards" data-testid="jobs-table">
         <thead>
           <tr>
+            {selection && (
+              <th scope="col" className="check-cell">
+                <SelectAll jobs={jobs} selection={selection} />
+              </th>
+            )}
             <th scope="col">Job</th>
             <th scope="col">Type</th>
             <th scope="col">Queue</th>
@@ -21,16 +63,40 @@ export function JobsTable({ jobs }: { jobs: JobSummary[] }) {
             <th scope="col">Priority</th>
             <th scope="col">Requested by</th>
             <th scope="col">Created</th>
+            {actions && (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
           {jobs.map((job) => (
-            <tr key={`${job.id}:${job.runId ?? ''}`} data-testid="job-row" data-job-id={job.id}>
+            <tr key={`${job.id}:${job.runId ?? ''}`} data-testid="job-row" data-job-id={job.id} className={selection?.selected.has(job.id) ? 'row-selected' : undefined}>
+              {selection && (
+                <td className="check-cell" data-label="Select">
+                  <input
+                    type="checkbox"
+                    className="row-check"
+                    checked={selection.selected.has(job.id)}
+                    onChange={(event) => {
+                      const next = new Set(selection.selected);
+                      if (event.target.checked) next.add(job.id);
+                      else next.delete(job.id);
+                      selection.onChange(next);
+                    }}
+                    aria-label={`Select ${job.id}`}
+                    data-testid="row-select"
+                  />
+                </td>
+              )}
               <td className="mono id-cell" data-label="Job">
                 <Link to={`/jobs/${encodeURIComponent(job.id)}`}>{job.id}</Link>
               </td>
               <td data-label="Type">{job.type}</td>
-              <td data-label="Queue">{job.queue}</td>
+              <td data-label="Queue">
+                <QueueName queue={job.queue} />
+              </td>
               <td data-label="State">
                 <StateBadge state={job.state} />
               </td>
@@ -48,6 +114,11 @@ export function JobsTable({ jobs }: { jobs: JobSummary[] }) {
               <td data-label="Created">
                 <RelativeTime iso={job.createdAt} />
               </td>
+              {actions && (
+                <td className="actions-cell" data-label="Actions">
+                  <JobActions job={job} compact />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

@@ -54,6 +54,14 @@ export function Layout() {
               Overview
             </NavLink>
             <NavLink to="/jobs">Jobs</NavLink>
+            <NavLink to="/schedules">Schedules</NavLink>
+            {me.data?.role === 'admin' && (
+              <>
+                <NavLink to="/users">Users</NavLink>
+                <NavLink to="/tokens">Tokens</NavLink>
+                <NavLink to="/audit">Audit</NavLink>
+              </>
+            )}
             <span className="nav-spacer" />
             <LiveIndicator />
             {me.data && (

@@ -28,10 +28,14 @@ interface Props {
   by: 'type' | 'queue';
   subtitle?: React.ReactNode;
   warning?: React.ReactNode;
+  /** Under the warning: a state such as a queue's "paused". */
+  status?: React.ReactNode;
+  /** At the bottom of the card: controls such as a queue's Pause. */
+  children?: React.ReactNode;
   testId: string;
 }
 
-export function StatCard({ group, by, subtitle, warning, testId }: Props) {
+export function StatCard({ group, by, subtitle, warning, status, children, testId }: Props) {
   const verdict = verdictOf(group);
   const link = (state?: string) => {
     const params = new URLSearchParams({ [by]: group.name });
@@ -54,6 +58,7 @@ export function StatCard({ group, by, subtitle, warning, testId }: Props) {
           ⚠ {warning}
         </p>
       )}
+      {status}
       <ul className="counts">
         {BUCKETS.map((bucket) => (
           <li key={bucket.key}>
@@ -75,6 +80,7 @@ export function StatCard({ group, by, subtitle, warning, testId }: Props) {
           {group.buckets.cancelled} cancelled
         </Link>
       </footer>
+      {children}
     </article>
   );
 }

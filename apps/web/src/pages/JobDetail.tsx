@@ -1,10 +1,12 @@
 import { Link, useParams } from 'react-router';
 import { ErrorBox } from '../components/ErrorBox';
+import { JobActions, JobLineage } from '../components/JobActions';
 import { JsonBlock } from '../components/JsonBlock';
 import { Loading } from '../components/Loading';
 import { LogList } from '../components/LogList';
 import { PendingActivities } from '../components/PendingActivities';
 import { ProgressBar } from '../components/ProgressBar';
+import { QueuePausedBadge, QueuePausedNotice } from '../components/QueueControls';
 import { StateBadge } from '../components/StateBadge';
 import { TemporalLinks } from '../components/TemporalLinks';
 import { Timings } from '../components/Timings';
@@ -76,8 +78,17 @@ function Header({ job }: { job: JobDetail }) {
           {job.id}
         </h1>
         <p className="muted small">
-          queue <code>{job.queue}</code> · priority <span className={`priority priority-${job.priority}`}>{job.priority}</span> · requested by{' '}
+          queue <code>{job.queue}</code> <QueuePausedBadge queue={job.queue} /> · priority <span className={`priority priority-${job.priority}`}>{job.priority}</span> · requested by{' '}
           {job.requestedBy ?? '—'}
+          {job.scheduleId && (
+            <>
+              {' '}
+              · from schedule{' '}
+              <Link to={`/schedules/${encodeURIComponent(job.scheduleId)}`} data-testid="job-schedule">
+                {job.scheduleId}
+              </Link>
+            </>
+          )}
           {job.idempotencyKey && (
             <>
               {' '}
@@ -86,7 +97,12 @@ function Header({ job }: { job: JobDetail }) {
           )}
         </p>
       </div>
-      <StateBadge state={job.state} testId="job-state" large />
+      <div className="job-header-side">
+        <StateBadge state={job.state} testId="job-state" large />
+        <JobActions job={job} />
+      </div>
+      <JobLineage job={job} />
+      <QueuePausedNotice queue={job.queue} live={isLive(job.state)} />
     </div>
   );
 }

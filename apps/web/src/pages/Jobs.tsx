@@ -1,11 +1,13 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { BulkBar } from '../components/BulkBar';
 import { EnqueueForm } from '../components/EnqueueForm';
 import { ErrorBox } from '../components/ErrorBox';
 import { JobFilters } from '../components/JobFilters';
 import { JobsTable } from '../components/JobsTable';
 import { Loading } from '../components/Loading';
 import { usePollInterval } from '../live';
+import { usePermissions } from '../lib/permissions';
 import { JOB_STATES, BUCKETS } from '../lib/states';
 import { useJobList, type JobFilter } from '../lib/useJobList';
 import { trpc } from '../trpc';
@@ -70,6 +72,11 @@ export function JobsPage() {
   const queues = stats.data?.queues.map((group) => group.name) ?? [];
   const jobs = list.data?.pages.flatMap((page) => page.items) ?? [];
   const source = list.data?.pages[0]?.source;
+  const { canOperate } = usePermissions();
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const filterKey = JSON.stringify(filter);
+  // A selection belongs to the list it was made in.
+  useEffect(() => setSelected(new Set()), [filterKey]);
 
   return (
     <div className="page">
@@ -84,6 +91,9 @@ export function JobsPage() {
             Temporal is unreachable: this list comes from Postgres and may lag behind.
           </p>
         )}
+        {canOperate && list.data && (jobs.length > 0 || selected.size > 0) && (
+          <BulkBar selected={[...selected]} filter={filter} onDone={() => setSelected(new Set())} onClear={() => setSelected(new Set())} />
+        )}
         {list.error && !list.data ? (
           <ErrorBox error={list.error} title="Could not load jobs" onRetry={() => void list.refetch()} />
         ) : !list.data ? (
@@ -94,7 +104,7 @@ export function JobsPage() {
           </p>
         ) : (
           <div className={list.isPlaceholderData ? 'stale' : undefined}>
-            <JobsTable jobs={jobs} />
+            <JobsTable jobs={jobs} actions={canOperate} selection={canOperate ? { selected, onChange: setSelected } : undefined} />
           </div>
         )}
         {list.error && list.data && <ErrorBox error={list.error} title="Could not refresh" onRetry={() => void list.refetch()} />}

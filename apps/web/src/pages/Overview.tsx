@@ -1,6 +1,8 @@
+import { AlertsPanel } from '../components/AlertsPanel';
 import { ErrorBox } from '../components/ErrorBox';
 import { HealthBadges } from '../components/HealthBadges';
 import { Loading } from '../components/Loading';
+import { QueueControls, QueueStatusLine } from '../components/QueueControls';
 import { RelativeTime } from '../components/RelativeTime';
 import { StatCard } from '../components/StatCard';
 import { usePollInterval } from '../live';
@@ -51,6 +53,8 @@ export function OverviewPage() {
         )}
       </section>
 
+      <AlertsPanel />
+
       <section aria-labelledby="types-title" className="section">
         <h2 id="types-title">Job types</h2>
         {stats.error && !stats.data ? (
@@ -98,7 +102,10 @@ export function OverviewPage() {
                     )
                   }
                   warning={workers === 0 && health.data?.temporal.ok ? 'no workers polling' : undefined}
-                />
+                  status={<QueueStatusLine queue={group.name} />}
+                >
+                  <QueueControls queue={group.name} />
+                </StatCard>
               );
             })}
           </div>

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './activity-deps';
 import type { JobEnvelope } from './envelope';
 import { redactSecrets } from './redact';
@@ -56,7 +57,14 @@ export function bookkeepingActivities({ db, events }: ActivityDeps) {
         WHERE "RateLimitWindow"."count" < ${limit}
         RETURNING "count"`;
       if (rows.length > 0) return 0;
-      return windowStart.getTime() + intervalMs - now + 1;
+      const waitMs = windowStart.getTime() + intervalMs - now + 1;
+      const jobId = Context.current().info.workflowExecution?.workflowId;
+      if (jobId) {
+        const message = `rate limit ${key}: ${limit} starts per ${intervalMs} ms reached; waiting ${waitMs} ms`;
+        await db.jobLog.create({ data: { jobId, level: 'info', message } }).catch(() => undefined);
+        await events.publish({ kind: 'job.log', jobId, level: 'info', message, at: new Date().toISOString() });
+      }
+      return waitMs;
     },
 
     async recordJobFinished(jobId: string, outcome: JobOutcome): Promise<void> {

@@ -1,0 +1,99 @@
+import { useNavigate, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { Countdown } from '../components/Countdown';
+import { ErrorBox } from '../components/ErrorBox';
+import { Loading } from '../components/Loading';
+import { ScheduleActions } from '../components/ScheduleActions';
+import { ScheduleForm } from '../components/ScheduleForm';
+import { StatusBadge } from '../components/StateBadge';
+import { TemplatesPanel } from '../components/TemplatesPanel';
+import { trpc } from '../trpc';
+
+export function SchedulesPage() {
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const schedules = trpc.schedules.list.useQuery(undefined, { refetchInterval: 15_000 });
+  const creating = params.get('new') === '1';
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <h1>Schedules</h1>
+        <div className="page-actions">
+          <button type="button" className="button button-primary" onClick={() => setParams(creating ? {} : { new: '1' })} data-testid="schedule-new">
+            {creating ? 'Close' : 'New schedule'}
+          </button>
+        </div>
+      </div>
+      <p className="muted small">
+        Every schedule is a Temporal Schedule: <code>temporal schedule list</code> and the Temporal UI show the same ones.
+      </p>
+
+      {creating && (
+        <section className="panel" aria-label="New schedule">
+          <ScheduleForm defaultTemplateId={params.get('template') ?? ''} onSaved={(id) => navigate(`/schedules/${encodeURIComponent(id)}`)} onCancel={() => setParams({})} />
+        </section>
+      )}
+
+      <section className="section" aria-label="Schedules">
+        {schedules.error && !schedules.data ? (
+          <ErrorBox error={schedules.error} title="Could not load the schedules" onRetry={() => void schedules.refetch()} />
+        ) : !schedules.data ? (
+          <Loading label="Loading schedules…" />
+        ) : schedules.data.length === 0 ? (
+          <p className="muted">No schedules yet.</p>
+        ) : (
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Schedules">
+            <table className="table table-cards" data-testid="schedules-table">
+              <thead>
+                <tr>
+                  <th scope="col">Schedule</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">When</th>
+                  <th scope="col">Job type</th>
+                  <th scope="col">Next run</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {schedules.data.map((schedule) => (
+                  <tr key={schedule.id} data-testid="schedule-row" data-schedule-id={schedule.id}>
+                    <td data-label="Schedule">
+                      <Link to={`/schedules/${encodeURIComponent(schedule.id)}`}>{schedule.name}</Link>
+                      {schedule.builtIn && <span className="muted small"> · built-in</span>}
+                      <div className="muted small mono">{schedule.id}</div>
+                    </td>
+                    <td data-label="Status">
+                      {schedule.paused ? (
+                        <StatusBadge tone="warn" testId="schedule-status" title={schedule.note ?? undefined}>
+                          paused
+                        </StatusBadge>
+                      ) : (
+                        <StatusBadge tone="ok" testId="schedule-status">
+                          active
+                        </StatusBadge>
+                      )}
+                    </td>
+                    <td data-label="When">
+                      {schedule.descriptions.join('; ') || '—'}
+                      <div className="muted small">{schedule.timezone}</div>
+                    </td>
+                    <td data-label="Job type">
+                      <code>{schedule.type ?? schedule.workflowType}</code>
+                    </td>
+                    <td data-label="Next run">{schedule.paused ? <span className="muted">paused</span> : <Countdown iso={schedule.nextRuns[0]} testId="schedule-next" />}</td>
+                    <td data-label="Actions">
+                      <ScheduleActions id={schedule.id} paused={schedule.paused} compact />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <TemplatesPanel />
+    </div>
+  );
+}

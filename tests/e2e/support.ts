@@ -1,0 +1,30 @@
+// Shared by e2e suites: the browser the dashboard suite launches (same flags), and a sign-in.
+import { inject } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const webUrl = inject('webUrl').replace(/\/$/, '');
+export const apiUrl = inject('apiUrl').replace(/\/$/, '');
+export const adminEmail = inject('adminEmail');
+export const adminPassword = inject('adminPassword');
+
+export async function launch(viewport = { width: 1280, height: 900 }): Promise<{ browser: Browser; context: BrowserContext; page: Page; pageErrors: string[] }> {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { browser, context, page, pageErrors };
+}
+
+export async function signIn(page: Page): Promise<void> {
+  await page.goto(webUrl);
+  await page.getByTestId('login-form').waitFor();
+  await page.getByTestId('login-email').fill(adminEmail);
+  await page.getByTestId('login-password').fill(adminPassword);
+  await page.getByTestId('login-submit').click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+}
