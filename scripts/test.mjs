@@ -2,7 +2,16 @@
 // (ephemeral Temporal dev server, own database, own Redis prefix, worker, API, dashboard) and runs
 // every suite against it. Ends with one line totalling all suites.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 import { join } from 'node:path';
 import { bootstrap } from './lib/bootstrap.mjs';
 import { freePort, log, repoRoot } from './lib/util.mjs';
@@ -13,8 +22,15 @@ const { chooseDatabase, chooseRedis } = await import('./lib/infra.mjs');
 const { buildWorkflowBundle, ensureTemporal, migrate, startApps } = await import('./lib/stack.mjs');
 const { stopProcess } = await import('./lib/processes.mjs');
 
-const runDir = join(repoRoot, '.data', 'test');
-rmSync(runDir, { recursive: true, force: true });
+// One folder per run, so that two runs on one machine never delete each other's files; folders of
+// runs whose process is gone are removed.
+const testRoot = join(repoRoot, '.data', 'test');
+mkdirSync(testRoot, { recursive: true });
+for (const entry of readdirSync(testRoot)) {
+  const pid = Number(entry.replace('run-', ''));
+  if (entry.startsWith('run-') && !isAlive(pid)) rmSync(join(testRoot, entry), { recursive: true, force: true });
+}
+const runDir = join(testRoot, `run-${process.pid}`);
 const logDir = join(runDir, 'logs');
 mkdirSync(logDir, { recursive: true });
 const only = process.argv.slice(2); // e.g. `npm test -- unit integration`
