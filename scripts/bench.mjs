@@ -10,8 +10,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
-import { bootstrap } from './lib/bootstrap.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { bootstrap } from './lib/bootstrap.mjs';
 import { freePort, log as logLine, repoRoot } from './lib/util.mjs';
 
 const { values: flags } = parseArgs({
@@ -112,7 +112,7 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Everything else busy on the machine now: another `npm test`, a dev stack, a browser. */
+/** Other Jobdeck/Temporal/test processes busy on the machine (ps's %CPU is over each one's lifetime). */
 function otherActivity(ourPids) {
   const ps = spawnSync('ps', ['-eo', 'pid=,ppid=,pcpu=,args='], { encoding: 'utf8' });
   if (ps.status !== 0) return [];
@@ -121,7 +121,7 @@ function otherActivity(ourPids) {
     .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+([\d.]+)\s+(.*)$/))
     .filter(Boolean)
     .map(([, pid, ppid, pcpu, args]) => ({ pid: Number(pid), ppid: Number(ppid), pcpu: Number(pcpu), args: args.slice(0, 140) }))
-    .filter((p) => !ourPids.has(p.pid) && !ourPids.has(p.ppid))
+    .filter((p) => !ourPids.has(p.pid) && !ourPids.has(p.ppid) && p.pcpu >= 2)
     .filter((p) => /vitest|scripts\/test\.mjs|server start-dev|chrom|src\/main\.ts|turbo|tsc\b/.test(p.args));
 }
 
@@ -144,13 +144,14 @@ try {
   const databaseUrl = new URL(database.url);
   if (!database.embedded) databaseUrl.pathname = `/${databaseName}`;
   database.url = databaseUrl.toString();
-  await migrate(database.url, { create: !database.embedded });
   if (!database.embedded) {
+    // registered first, so that a failed migration does not leave the database behind
     cleanup.push(async () => {
       const { dropDatabase } = await tsImport(join(repoRoot, 'packages/db/src/migrate.ts'), import.meta.url);
       await dropDatabase(database.url);
     });
   }
+  await migrate(database.url, { create: !database.embedded });
   const redis = await chooseRedis({ logFile: join(logDir, 'redis.log') });
   if (redis.child) cleanup.push(() => stopProcess(redis.child, 5_000));
   const redisPrefix = `jobdeck-bench-${process.pid}:`;
@@ -187,9 +188,9 @@ try {
     JOBDECK_SHUTDOWN_GRACE_MS: '5000',
   };
   log('starting the worker and the API');
+  cleanup.push(async () => rmSync(storageDir, { recursive: true, force: true }));
   const apps = await startApps({ env, apiPort: await freePort(), webPort: 0, web: false, logDir });
   cleanup.push(() => apps.stop());
-  cleanup.push(async () => rmSync(storageDir, { recursive: true, force: true }));
 
   // -------------------------------------------------------------------------------------------
   // Clients
@@ -462,6 +463,10 @@ try {
   out.push('');
   out.push(`load average ${interference.before.loadavg.map((v) => v.toFixed(2)).join(' ')} at start, ${interference.after.loadavg.map((v) => v.toFixed(2)).join(' ')} at end; ` +
     `work not from this bench took up to ${worstOthers.toFixed(2)} cores during a phase`);
+  const bOthers = [e2e.jobdeck.cpu, e2e.raw.cpu].map((cpu) => (cpu ? cpu.otherSeconds / cpu.seconds : 0));
+  if (Math.abs(bOthers[0] - bOthers[1]) > 0.25) {
+    out.push(`WARNING: b. compares unequal runs: other work took ${bOthers[0].toFixed(2)} cores during Jobdeck's and ${bOthers[1].toFixed(2)} during raw Temporal's; trust the CPU ms per job more than the jobs/s`);
+  }
   if (worstOthers > 0.25) out.push(`WARNING: other work on this machine took ${worstOthers.toFixed(2)} cores in some phase: the figures are noisy (see results.json interference)`);
   if (seen.length) out.push(`other Jobdeck/Temporal/test processes seen: ${seen.slice(0, 6).map((p) => `${p.pid} ${p.args.slice(0, 70)}`).join(' | ')}`);
   console.log(out.join('\n'));

@@ -22,7 +22,8 @@ interface Target {
 
 function describeFilter(filter: JobFilter): string {
   const parts: string[] = [];
-  if (filter.bucket) parts.push(`${BUCKETS.find((bucket) => bucket.key === filter.bucket)?.label ?? filter.bucket} (bucket)`);
+  const bucket = BUCKETS.find((entry) => entry.key === filter.bucket);
+  if (filter.bucket) parts.push(bucket ? `state ${bucket.states.map(stateLabel).join(' or ')}` : `bucket ${filter.bucket}`);
   if (filter.state) parts.push(`state ${stateLabel(filter.state)}`);
   if (filter.type) parts.push(`type ${filter.type}`);
   if (filter.queue) parts.push(`queue ${filter.queue}`);

@@ -20,8 +20,8 @@ interface DialogProps {
 }
 
 /**
- * A modal dialog: role="dialog" with aria-modal, the first button (or the element marked
- * data-autofocus) focused on open, Tab kept inside, Escape closes, focus goes back where it was.
+ * A modal dialog: role="dialog" with aria-modal, the first button of its footer (or the element
+ * marked data-autofocus) focused on open, Tab kept inside, Escape closes, focus goes back where it was.
  */
 export function Dialog({ title, children, onClose, footer, testId = 'dialog', busy = false, wide = false, onSubmit }: DialogProps) {
   const id = useId();
@@ -34,7 +34,11 @@ export function Dialog({ title, children, onClose, footer, testId = 'dialog', bu
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const node = ref.current;
-    const first = node?.querySelector<HTMLElement>('[data-autofocus]') ?? node?.querySelector<HTMLElement>('button:not([disabled])');
+    // A field to fill first if there is one; else the first of the dialog's own buttons (not a Copy in the body).
+    const first =
+      node?.querySelector<HTMLElement>('[data-autofocus]') ??
+      node?.querySelector<HTMLElement>('.dialog-footer button:not([disabled])') ??
+      node?.querySelector<HTMLElement>('button:not([disabled])');
     first?.focus();
     const overflow = document.body.style.overflow;
     document.body.style.overflow = 'hidden';

@@ -1,4 +1,5 @@
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { Link } from 'react-router';
 import { cli, reasons } from '../lib/cli';
 import { httpStatusOf, issuesOf, messageOf, type Issue } from '../lib/errors';
@@ -70,9 +71,36 @@ export function JobActions({ job, compact = false }: { job: ActionJob; compact?:
   const live = isLive(job.state);
   if (!retryable && !live) return null;
   const size = compact ? ' button-small' : '';
+  const dialogs = (
+    <>
+      {open === 'retry' && <RetryDialog job={job} onClose={() => setOpen(null)} />}
+      {open === 'retryChanges' && <RetryChangesDialog job={job} onClose={() => setOpen(null)} />}
+      {open === 'cancel' && <CancelDialog job={job} onClose={() => setOpen(null)} />}
+      {open === 'terminate' && <TerminateDialog job={job} actor={me?.name} onClose={() => setOpen(null)} />}
+    </>
+  );
+
+  // In a table row, one small button opens a menu: four buttons per row would not fit.
+  if (compact) {
+    const items: Array<{ action: Action; label: string; danger?: boolean }> = retryable
+      ? [
+          { action: 'retry', label: 'Retry…' },
+          { action: 'retryChanges', label: 'Retry with changes…' },
+        ]
+      : [
+          { action: 'cancel', label: 'Cancel…' },
+          { action: 'terminate', label: 'Terminate…', danger: true },
+        ];
+    return (
+      <div className="job-actions job-actions-compact" data-testid="job-actions">
+        <RowMenu label={`Actions for ${job.id}`} items={items} onSelect={setOpen} />
+        {dialogs}
+      </div>
+    );
+  }
 
   return (
-    <div className={`job-actions${compact ? ' job-actions-compact' : ''}`} data-testid="job-actions" role="group" aria-label={`Actions for ${job.id}`}>
+    <div className="job-actions" data-testid="job-actions" role="group" aria-label={`Actions for ${job.id}`}>
       {retryable && (
         <>
           <button type="button" className={`button${size}`} onClick={() => setOpen('retry')} data-testid="action-retry">
@@ -93,11 +121,117 @@ export function JobActions({ job, compact = false }: { job: ActionJob; compact?:
           </button>
         </>
       )}
-      {open === 'retry' && <RetryDialog job={job} onClose={() => setOpen(null)} />}
-      {open === 'retryChanges' && <RetryChangesDialog job={job} onClose={() => setOpen(null)} />}
-      {open === 'cancel' && <CancelDialog job={job} onClose={() => setOpen(null)} />}
-      {open === 'terminate' && <TerminateDialog job={job} actor={me?.name} onClose={() => setOpen(null)} />}
+      {dialogs}
     </div>
+  );
+}
+
+/**
+ * A "⋯" button and its menu (role="menu"): arrow keys move, Escape closes and returns to the
+ * button. The menu is drawn over the page, so that a scrolling table does not clip it.
+ */
+function RowMenu<T extends string>({ label, items, onSelect }: { label: string; items: Array<{ action: T; label: string; danger?: boolean }>; onSelect: (action: T) => void }) {
+  const [open, setOpen] = useState(false);
+  const [position, setPosition] = useState<{ top: number; right: number } | null>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const id = useId();
+
+  useLayoutEffect(() => {
+    if (!open || !button.current) return;
+    const rect = button.current.getBoundingClientRect();
+    setPosition({ top: rect.bottom + 4, right: Math.max(8, window.innerWidth - rect.right) });
+  }, [open]);
+
+  // Once placed (a hidden menu takes no focus), the first item has the focus.
+  useEffect(() => {
+    if (open && position) menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+  }, [open, position]);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (event: Event) => {
+      if (event.type === 'mousedown' && (menu.current?.contains(event.target as Node) || button.current?.contains(event.target as Node))) return;
+      setOpen(false);
+      setPosition(null);
+    };
+    document.addEventListener('mousedown', close);
+    window.addEventListener('resize', close);
+    window.addEventListener('scroll', close, true);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      window.removeEventListener('resize', close);
+      window.removeEventListener('scroll', close, true);
+    };
+  }, [open]);
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const entries = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const index = entries.indexOf(document.activeElement as HTMLElement);
+    if (event.key === 'Escape' || event.key === 'Tab') {
+      event.preventDefault();
+      setOpen(false);
+      setPosition(null);
+      button.current?.focus();
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const next = (index + (event.key === 'ArrowDown' ? 1 : -1) + entries.length) % entries.length;
+      entries[next]?.focus();
+    }
+  };
+
+  return (
+    <>
+      <button
+        ref={button}
+        type="button"
+        className="button button-small row-menu-button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? id : undefined}
+        aria-label={label}
+        title="Actions"
+        onClick={() => {
+          setPosition(null);
+          setOpen((value) => !value);
+        }}
+        data-testid="action-menu"
+      >
+        <span aria-hidden="true">⋯</span>
+      </button>
+      {open &&
+        createPortal(
+          <div
+            ref={menu}
+            id={id}
+            role="menu"
+            aria-label={label}
+            className="row-menu"
+            style={position ? { top: position.top, right: position.right } : { visibility: 'hidden' }}
+            onKeyDown={onKeyDown}
+            data-testid="action-menu-items"
+          >
+            {items.map((item) => (
+              <button
+                key={item.action}
+                type="button"
+                role="menuitem"
+                className={`row-menu-item${item.danger ? ' row-menu-danger' : ''}`}
+                onClick={() => {
+                  setOpen(false);
+                  setPosition(null);
+                  button.current?.focus(); // where focus returns when the dialog closes
+                  onSelect(item.action);
+                }}
+                data-testid={`action-${item.action === 'retryChanges' ? 'retry-changes' : item.action}`}
+              >
+                {item.label}
+              </button>
+            ))}
+          </div>,
+          document.body,
+        )}
+    </>
   );
 }
 
@@ -122,7 +256,7 @@ function RetryDialog({ job, onClose }: { job: ActionJob; onClose: () => void }) 
     );
   return (
     <ConfirmDialog
-      title={<>Retry {shortId(job.id)}?</>}
+      title="Retry this job?"
       confirmLabel="Retry"
       busyLabel="Retrying…"
       busy={retry.isPending}
@@ -130,9 +264,9 @@ function RetryDialog({ job, onClose }: { job: ActionJob; onClose: () => void }) 
       onClose={onClose}
       testId="retry-dialog"
     >
-      <p>
-        A new <code>{job.type}</code> job starts with the same input, priority and attempts. This job stays as it is ({job.state.replace('_', ' ')}) and links to
-        the new one as “retried as”.
+      <p data-testid="dialog-effect">
+        Retry {shortId(job.id)}? A new <code>{job.type}</code> job starts with the same input, priority and attempts.{' '}
+        {`This one stays ${job.state.replace('_', ' ')} and links to the new one as “retried as”.`}
       </p>
       <p className="muted small">No single `temporal` command does this: Jobdeck starts a new workflow and records the link both ways.</p>
     </ConfirmDialog>
@@ -176,7 +310,7 @@ function CancelDialog({ job, onClose }: { job: ActionJob; onClose: () => void })
     );
   return (
     <ConfirmDialog
-      title={<>Cancel {shortId(job.id)}?</>}
+      title="Cancel this job?"
       confirmLabel="Cancel job"
       busyLabel="Cancelling…"
       dismissLabel="Keep it"
@@ -226,7 +360,7 @@ function TerminateDialog({ job, actor, onClose }: { job: ActionJob; actor: strin
 
   return (
     <ConfirmDialog
-      title={<>Terminate {shortId(job.id)}?</>}
+      title="Terminate this job?"
       confirmLabel="Terminate"
       busyLabel="Terminating…"
       dismissLabel="Keep it"
@@ -239,7 +373,7 @@ function TerminateDialog({ job, actor, onClose }: { job: ActionJob; actor: strin
       testId="terminate-dialog"
     >
       <p data-testid="dialog-effect">
-        Temporal ends the workflow at once: no cleanup runs, the activity stops wherever it is, and the job ends as terminated with your reason recorded.
+        Terminate {shortId(job.id)}? Temporal ends the workflow at once: no cleanup runs, the activity stops wherever it is, and the job ends as terminated with your reason recorded.
         Prefer Cancel unless the job ignores cancellation.
       </p>
       <label className="field">
@@ -402,6 +536,11 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
   };
 
   const described = (field: RetryField) => (errors[field]?.length ? `${id}-${field}-errors` : undefined);
+  /** Editing a field takes its old complaint away. */
+  const edit = (field: RetryField, set: (value: string) => void) => (value: string) => {
+    set(value);
+    setErrors((current) => (current[field] || current.form ? { ...current, [field]: undefined, form: undefined } : current));
+  };
   const numberField = (field: RetryField, label: string, value: string, set: (value: string) => void, placeholder: string | number | undefined, step = '1') => (
     <label className="field">
       <span>{label}</span>
@@ -410,7 +549,7 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
         inputMode="decimal"
         step={step}
         value={value}
-        onChange={(event) => set(event.target.value)}
+        onChange={(event) => edit(field, set)(event.target.value)}
         placeholder={placeholder === undefined ? 'unchanged' : `${placeholder} (unchanged)`}
         aria-invalid={!!errors[field]?.length}
         aria-describedby={described(field)}
@@ -422,7 +561,7 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
 
   return (
     <ConfirmDialog
-      title={<>Retry {shortId(job.id)} with changes</>}
+      title="Retry this job with changes"
       confirmLabel="Retry with these changes"
       busyLabel="Retrying…"
       busy={retry.isPending}
@@ -432,13 +571,13 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
       wide
     >
       <p>
-        A new <code>{job.type}</code> job starts with the original input merged with your overrides; empty fields keep the original values. This job stays
+        Retry {shortId(job.id)}: a new <code>{job.type}</code> job starts with the original input merged with your overrides; empty fields keep the original values. This job stays
         as it is and links to the new one.
       </p>
       <div className="form-grid">
         <label className="field">
           <span>Priority</span>
-          <select value={priority} onChange={(event) => setPriority(event.target.value)} data-testid="retry-priority" aria-describedby={described('priority')} data-autofocus>
+          <select value={priority} onChange={(event) => edit('priority', setPriority)(event.target.value)} data-testid="retry-priority" aria-describedby={described('priority')} data-autofocus>
             <option value="">{currentPriority ? `${currentPriority} (unchanged)` : 'unchanged'}</option>
             {PRIORITIES.map((value) => (
               <option key={value} value={value}>
@@ -467,7 +606,7 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
           rows={4}
           spellCheck={false}
           value={input}
-          onChange={(event) => setInput(event.target.value)}
+          onChange={(event) => edit('input', setInput)(event.target.value)}
           aria-invalid={!!errors.input?.length}
           aria-describedby={described('input')}
           data-testid="retry-input"

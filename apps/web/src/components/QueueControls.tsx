@@ -344,7 +344,7 @@ function CleanDialog({ queue, onClose }: { queue: string; onClose: () => void })
           data-testid="clean-hours"
           data-autofocus
         />
-        <span className="muted small" id={`${id}-hours-hint`}>
+        <span className="field-note muted small" id={`${id}-hours-hint`}>
           168 hours is a week; at least 1.
         </span>
       </label>

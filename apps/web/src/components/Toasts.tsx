@@ -50,7 +50,7 @@ function ToastItem({ toast, dismiss }: { toast: Toast; dismiss: (id: number) => 
       className={`toast toast-${toast.tone}`}
       data-testid="toast"
       data-tone={toast.tone}
-      role={toast.tone === 'error' ? 'alert' : 'status'}
+      role={toast.tone === 'error' ? 'alert' : undefined}
       onMouseEnter={() => setPaused(true)}
       onMouseLeave={() => setPaused(false)}
       onFocus={() => setPaused(true)}
@@ -89,7 +89,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <ol className="toasts" aria-label="Notifications" data-testid="toasts">
+      <ol className="toasts" aria-label="Notifications" aria-live="polite" aria-relevant="additions" data-testid="toasts">
         {toasts.map((toast) => (
           <ToastItem key={toast.id} toast={toast} dismiss={dismiss} />
         ))}

@@ -203,10 +203,12 @@ function Row({ row, filter }: { row: AuditRow; filter: Filter }) {
         </span>
       </td>
       <td data-label="Actor">
-        <Link to={filterLink(filter, 'actor', row.actor)} title="Show only this actor">
-          {row.actor}
-        </Link>
-        {row.role && <span className="muted small"> · {row.role}</span>}
+        <span>
+          <Link to={filterLink(filter, 'actor', row.actor)} title="Show only this actor">
+            {row.actor}
+          </Link>
+          {row.role && <span className="muted small"> · {row.role}</span>}
+        </span>
       </td>
       <td data-label="Action">
         <Link to={filterLink(filter, 'action', row.action)} className="mono" title="Show only this action">

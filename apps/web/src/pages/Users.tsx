@@ -70,13 +70,16 @@ function CreateUser() {
         </label>
         <label className="field">
           <span>Role</span>
-          <select value={role} onChange={(event) => setRole(event.target.value as Role)} data-testid="user-role">
+          <select value={role} onChange={(event) => setRole(event.target.value as Role)} aria-describedby={`${id}-role-help`} data-testid="user-role">
             {ROLES.map((value) => (
               <option key={value} value={value}>
-                {value}: {ROLE_HELP[value]}
+                {value}
               </option>
             ))}
           </select>
+          <span className="field-note muted small" id={`${id}-role-help`}>
+            {ROLE_HELP[role]}
+          </span>
         </label>
         <label className="field">
           <span>
@@ -143,13 +146,16 @@ function EditUserDialog({ user, self, onClose }: { user: User; self: boolean; on
       </label>
       <label className="field">
         <span>Role</span>
-        <select value={role} onChange={(event) => setRole(event.target.value as Role)} disabled={self} data-testid="user-edit-role">
+        <select value={role} onChange={(event) => setRole(event.target.value as Role)} disabled={self} aria-describedby={`${id}-role-help`} data-testid="user-edit-role">
           {ROLES.map((value) => (
             <option key={value} value={value}>
-              {value}: {ROLE_HELP[value]}
+              {value}
             </option>
           ))}
         </select>
+        <span className="field-note muted small" id={`${id}-role-help`}>
+          {ROLE_HELP[role]}
+        </span>
       </label>
       {self ? (
         <p className="muted small">You cannot change your own role; ask another admin.</p>
