@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bootstrap } from './lib/bootstrap.mjs';
-import { freePort, log as logLine, repoRoot } from './lib/util.mjs';
+import { log as logLine, repoRoot } from './lib/util.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -60,17 +60,14 @@ const config = {
 const started = Date.now();
 const log = (message) => logLine(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
 const { temporalCli } = bootstrap();
-const { chooseDatabase, chooseRedis } = await import('./lib/infra.mjs');
-const { buildWorkflowBundle, ensureTemporal, migrate, startApps } = await import('./lib/stack.mjs');
-const { stopProcess } = await import('./lib/processes.mjs');
+const { startPrivateStack } = await import('./lib/stack.mjs');
 const { cpuMeter } = await import('./lib/bench-cpu.mjs');
 const { tsImport } = await import('tsx/esm/api');
 
-const runDir = join(repoRoot, '.data', 'bench');
+// One folder per run (logs, storage, bundle), removed afterwards; results.json stays in .data/bench.
+const resultsDir = join(repoRoot, '.data', 'bench');
+const runDir = join(resultsDir, `run-${process.pid}`);
 const logDir = join(runDir, 'logs');
-const storageDir = join(runDir, 'storage');
-rmSync(logDir, { recursive: true, force: true });
-rmSync(storageDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
 
 const JOB_TYPE = 'data.sync';
@@ -137,60 +134,12 @@ process.on('SIGINT', () => void teardown().then(() => process.exit(130)));
 
 let exitCode = 0;
 try {
-  const databaseName = `jobdeck_bench_${process.pid}`;
-  const database = await chooseDatabase({ databaseName, dataDir: runDir, logFile: join(logDir, 'postgres.log') });
-  if (database.child) cleanup.push(() => stopProcess(database.child, 5_000));
-  // chooseDatabase hands back DATABASE_URL untouched: never benchmark into (or drop) someone's database.
-  const databaseUrl = new URL(database.url);
-  if (!database.embedded) databaseUrl.pathname = `/${databaseName}`;
-  database.url = databaseUrl.toString();
-  if (!database.embedded) {
-    // registered first, so that a failed migration does not leave the database behind
-    cleanup.push(async () => {
-      const { dropDatabase } = await tsImport(join(repoRoot, 'packages/db/src/migrate.ts'), import.meta.url);
-      await dropDatabase(database.url);
-    });
-  }
-  await migrate(database.url, { create: !database.embedded });
-  const redis = await chooseRedis({ logFile: join(logDir, 'redis.log') });
-  if (redis.child) cleanup.push(() => stopProcess(redis.child, 5_000));
-  const redisPrefix = `jobdeck-bench-${process.pid}:`;
+  log('starting a private stack: database, Redis prefix, Temporal, worker and API');
+  const { apps, database, redis, temporal, adminPassword, env } = await startPrivateStack({ name: 'bench', runDir, logDir, temporalCli, cleanup });
+  const redisPrefix = env.JOBDECK_REDIS_PREFIX;
   const { Redis } = await import('ioredis');
-  const redisClient = redis.url ? new Redis(redis.url, { maxRetriesPerRequest: 1 }) : null;
-  if (redisClient) {
-    cleanup.push(async () => {
-      let cursor = '0';
-      do {
-        const [nextCursor, keys] = await redisClient.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-        if (keys.length) await redisClient.del(...keys);
-        cursor = nextCursor;
-      } while (cursor !== '0');
-      redisClient.disconnect();
-    });
-  }
-
-  log('starting an ephemeral Temporal dev server');
-  const temporal = await ensureTemporal({ cli: temporalCli, port: await freePort(), headless: true, logFile: join(logDir, 'temporal.log') });
-  cleanup.push(() => stopProcess(temporal.child, 5_000));
-  const workflowBundle = await buildWorkflowBundle(join(runDir, 'workflow-bundle.js'));
-
-  const adminPassword = `bench-${process.pid}-password`;
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: redis.url ?? '',
-    JOBDECK_REDIS_PREFIX: redisPrefix,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_CLI: temporalCli,
-    JOBDECK_ADMIN_PASSWORD: adminPassword,
-    JOBDECK_WEBHOOK_SECRET: 'bench-webhook-secret',
-    JOBDECK_STORAGE_DIR: storageDir,
-    JOBDECK_WORKFLOW_BUNDLE: workflowBundle,
-    JOBDECK_SHUTDOWN_GRACE_MS: '5000',
-  };
-  log('starting the worker and the API');
-  cleanup.push(async () => rmSync(storageDir, { recursive: true, force: true }));
-  const apps = await startApps({ env, apiPort: await freePort(), webPort: 0, web: false, logDir });
-  cleanup.push(() => apps.stop());
+  const redisClient = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 }) : null;
+  if (redisClient) cleanup.push(async () => redisClient.disconnect());
 
   // -------------------------------------------------------------------------------------------
   // Clients
@@ -411,7 +360,7 @@ try {
     ['raw describe', s.rawDescribe, rate(1000 / s.rawDescribe.mean), 'baseline'],
     ['jobdeck jobs.stats, uncached', s.statsUncached, rate(1000 / s.statsUncached.mean), vsRaw(s.statsUncached, s.rawStatsCounts)],
     ['jobdeck jobs.stats, cached (2 s)', s.statsCached, rate(1000 / s.statsCached.mean), `${(s.statsUncached.p50 / s.statsCached.p50).toFixed(1)}× faster than uncached`],
-    [`raw ${statsQueries} counts, in parallel`, s.rawStatsCounts, rate(1000 / s.rawStatsCounts.mean), 'baseline'],
+    [`raw ${statsQueries} visibility calls, in parallel`, s.rawStatsCounts, rate(1000 / s.rawStatsCounts.mean), 'baseline'],
     [`d. enqueue, sequential, nothing running (queue '${IDLE_QUEUE}' has no worker)`],
     ['jobdeck jobs.enqueue', s.idleEnqueue, rate(1000 / s.idleEnqueue.mean), vsRaw(s.idleEnqueue, s.idleRawStart)],
     ['raw workflow.start', s.idleRawStart, rate(1000 / s.idleRawStart.mean), 'baseline'],
@@ -441,7 +390,7 @@ try {
   const throttled = (samples) => samples.filter((value) => value >= THROTTLED_MS).length;
   const throttledStats = throttled(reads.statsUncached) + throttled(reads.rawStatsCounts) + throttled(reads.list) + throttled(reads.rawList);
   out.push(`a. a finished ${JOB_TYPE} job has ${historyLength} events in its Temporal history`);
-  out.push(`c. one uncached jobs.stats = ${statsQueries} Temporal visibility calls (counts per job type and per queue); ` +
+  out.push(`c. one uncached jobs.stats = ${statsQueries} Temporal visibility calls (a count per job type and per queue, two listings); ` +
     `${throttledStats ? `${throttledStats} read samples took ≥ ${THROTTLED_MS} ms, the SDK's back-off after Temporal's namespace rate limit` : `none of the read samples was throttled at ${config.visibilityRps} calls/s`}`);
   const cpuLine = (label, cpu, jobs) => {
     if (!cpu) return `${label}: CPU accounting needs /proc`;
@@ -489,14 +438,16 @@ try {
       idleEnqueue: idle.jobdeck, idleRawStart: idle.raw, idleAuthMe: idle.authMe,
     },
   };
-  writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nraw numbers in ${join(runDir, 'results.json')}`);
+  writeFileSync(join(resultsDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nraw numbers in ${join(resultsDir, 'results.json')}`);
 } catch (error) {
   console.error(`\njobdeck bench: ${error.stack ?? error.message}\n(process logs in ${logDir})`);
   exitCode = 1;
 } finally {
   log('tearing down');
   await teardown();
+  // Logs are kept when the run failed, to read; otherwise the run's folder goes.
+  if (exitCode === 0) rmSync(runDir, { recursive: true, force: true });
 }
 console.log(`took ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(exitCode);

@@ -21,7 +21,7 @@ export interface RawTemporal {
   /** The visibility counts one uncached `jobs.stats` makes, all at once as the API does. */
   statsCounts(): Promise<number>;
   /** The visibility queries of one uncached `jobs.stats`. */
-  statsQueries(): string[];
+  statsQueries(): Array<{ kind: 'count' | 'list'; query: string }>;
   /** Resolves (never rejects) when the workflow has closed, with Temporal's own start and close times. */
   closed(id: string): Promise<{ ok: boolean; startTime: number; closeTime: number | null; status: string }>;
   close(): Promise<void>;
@@ -57,27 +57,28 @@ export async function connectRawTemporal(address: string, namespace = 'default')
     return description.status.name;
   }
 
-  // The same queries as groupStats in apps/api/src/jobs/read.ts, for every type and every queue
-  // (kept in step by hand: read.ts does not export its query list).
+  // The visibility calls jobs.stats makes (collectStats in apps/api/src/jobs/read.ts), made raw:
+  // a GROUP BY count per type and per queue, one listing of the running and one of the lately closed.
   function statsQueries() {
     const queues = [...new Set([...defaultQueues(), ...jobTypes.map((jobType) => jobType.queue)])];
     const filters: JobFilter[] = [...jobTypes.map((jobType) => ({ type: jobType.type })), ...queues.map((queue) => ({ queue }))];
     const since = new Date(Date.now() - 5 * 60_000).toISOString();
-    const queries = filters.flatMap((filter) => {
-      const base = jobsQuery(filter);
-      return [
-        `${base} GROUP BY ExecutionStatus`,
-        `${base} AND ExecutionStatus='Completed' AND CloseTime > '${since}'`,
-        `${base} AND ExecutionStatus IN ('Failed','TimedOut','Terminated') AND CloseTime > '${since}'`,
-        ...LIVE_STATES.map((state) => `${base} AND ${stateClause(state)}`),
-      ];
-    });
-    return queries;
+    return [
+      ...filters.map((filter) => ({ kind: 'count' as const, query: `${jobsQuery(filter)} GROUP BY ExecutionStatus` })),
+      { kind: 'list' as const, query: `${jobsQuery({})} AND ExecutionStatus='Running'` },
+      { kind: 'list' as const, query: `${jobsQuery({})} AND CloseTime > '${since}'` },
+    ];
   }
 
   async function statsCounts() {
     const queries = statsQueries();
-    await Promise.all(queries.map((query) => client.workflow.count(query)));
+    await Promise.all(
+      queries.map((entry) =>
+        entry.kind === 'count'
+          ? client.workflow.count(entry.query)
+          : client.workflowService.listWorkflowExecutions({ namespace, query: entry.query, pageSize: 1000 }),
+      ),
+    );
     return queries.length;
   }
 

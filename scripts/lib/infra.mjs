@@ -21,7 +21,7 @@ async function canConnect(url) {
   }
 }
 
-function withDatabase(url, name) {
+export function withDatabase(url, name) {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
   return parsed.toString();

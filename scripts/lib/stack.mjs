@@ -2,7 +2,7 @@
 // exercise the same start-up path a newcomer uses.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { log, portOpen, repoRoot, waitFor } from './util.mjs';
+import { freePort, log, portOpen, repoRoot, waitFor } from './util.mjs';
 import { runProcess, stopProcess } from './processes.mjs';
 import { startTemporalDevServer } from './temporal.mjs';
 
@@ -73,40 +73,104 @@ export async function startApps({ env, apiPort, webPort, web = true, logDir = nu
   const api = runProcess('api', process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], { env: { ...env, API_PORT: String(apiPort) }, logFile: logFile('api') });
   children.push(api);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const stopAll = async () => {
+    for (const child of [...children].reverse()) await stopProcess(child, child.name === 'worker' ? 35_000 : 5_000);
+  };
   const failed = (child) => child.exitCode !== null && new Error(`${child.name} exited with ${child.exitCode}${logDir ? ` (see ${logFile(child.name)})` : ''}`);
-  await waitFor('the API', async () => {
-    const error = failed(api) || failed(worker);
-    if (error) {
-      error.fatal = true;
-      throw error;
-    }
-    const response = await fetch(`${apiUrl}/healthz`).catch(() => null);
-    return response !== null;
-  }, 90_000);
   let webUrl = null;
-  if (web) {
-    const webProcess = runProcess('web', bin('vite'), ['--config', 'apps/web/vite.config.ts'], {
-      env: { ...env, JOBDECK_API_URL: apiUrl, WEB_PORT: String(webPort) },
-      logFile: logFile('web'),
-    });
-    children.push(webProcess);
-    webUrl = `http://127.0.0.1:${webPort}`;
-    await waitFor('the dashboard', async () => {
-      const error = failed(webProcess);
+  try {
+    await waitFor('the API', async () => {
+      const error = failed(api) || failed(worker);
       if (error) {
         error.fatal = true;
         throw error;
       }
-      return (await fetch(webUrl).catch(() => null))?.ok ?? false;
-    }, 60_000);
+      const response = await fetch(`${apiUrl}/healthz`).catch(() => null);
+      return response !== null;
+    }, 90_000);
+    if (web) {
+      const webProcess = runProcess('web', bin('vite'), ['--config', 'apps/web/vite.config.ts'], {
+        env: { ...env, JOBDECK_API_URL: apiUrl, WEB_PORT: String(webPort) },
+        logFile: logFile('web'),
+      });
+      children.push(webProcess);
+      webUrl = `http://127.0.0.1:${webPort}`;
+      await waitFor('the dashboard', async () => {
+        const error = failed(webProcess);
+        if (error) {
+          error.fatal = true;
+          throw error;
+        }
+        return (await fetch(webUrl).catch(() => null))?.ok ?? false;
+      }, 60_000);
+    }
+  } catch (error) {
+    // Whatever did start must not outlive a failed start.
+    await stopAll();
+    throw error;
   }
-  return {
-    apiUrl,
-    webUrl,
-    children,
-    async stop() {
-      // The dashboard and API first, so nobody enqueues into a stopping worker.
-      for (const child of [...children].reverse()) await stopProcess(child, child.name === 'worker' ? 35_000 : 5_000);
-    },
+  // The dashboard and API stop first, so nobody enqueues into a stopping worker.
+  return { apiUrl, webUrl, children, stop: stopAll };
+}
+
+/**
+ * A throwaway stack for the test suites and the benchmark: its own database (never the one
+ * DATABASE_URL names: only its server is used), its own Redis key prefix, an ephemeral Temporal dev
+ * server, the worker, the API and optionally the dashboard, all on free ports. Each piece is pushed
+ * onto `cleanup` as soon as it exists, so a failure half-way leaves nothing behind.
+ */
+export async function startPrivateStack({ name, runDir, logDir, temporalCli, web = false, env: extraEnv = {}, cleanup }) {
+  const { chooseDatabase, chooseRedis, withDatabase } = await import('./infra.mjs');
+  const databaseName = `jobdeck_${name}_${process.pid}`;
+  const database = await chooseDatabase({ databaseName, dataDir: runDir, logFile: join(logDir, 'postgres.log') });
+  if (database.child) cleanup.push(() => stopProcess(database.child, 5_000));
+  if (!database.embedded) {
+    database.url = withDatabase(database.url, databaseName);
+    cleanup.push(async () => {
+      const { dropDatabase } = await importTs('packages/db/src/migrate.ts');
+      await dropDatabase(database.url);
+    });
+  }
+  await migrate(database.url, { create: !database.embedded });
+
+  const redis = await chooseRedis({ logFile: join(logDir, 'redis.log') });
+  if (redis.child) cleanup.push(() => stopProcess(redis.child, 5_000));
+  const redisPrefix = `jobdeck-${name}-${process.pid}:`;
+  if (redis.url) {
+    cleanup.push(async () => {
+      const { Redis } = await import('ioredis');
+      const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+        if (keys.length) await client.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      client.disconnect();
+    });
+  }
+
+  log('starting an ephemeral Temporal dev server');
+  const temporal = await ensureTemporal({ cli: temporalCli, port: await freePort(), headless: true, logFile: join(logDir, 'temporal.log') });
+  cleanup.push(() => stopProcess(temporal.child, 5_000));
+  const workflowBundle = await buildWorkflowBundle(join(runDir, 'workflow-bundle.js'));
+
+  const adminPassword = `${name}-${process.pid}-password`;
+  const env = {
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url ?? '',
+    JOBDECK_REDIS_PREFIX: redisPrefix,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_CLI: temporalCli,
+    TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+    JOBDECK_ADMIN_PASSWORD: adminPassword,
+    JOBDECK_WEBHOOK_SECRET: `${name}-webhook-secret`,
+    JOBDECK_STORAGE_DIR: join(runDir, 'storage'),
+    JOBDECK_WORKFLOW_BUNDLE: workflowBundle,
+    JOBDECK_SHUTDOWN_GRACE_MS: '5000',
+    ...extraEnv,
   };
+  const apps = await startApps({ env, apiPort: await freePort(), webPort: await freePort(), web, logDir });
+  cleanup.push(() => apps.stop());
+  return { env, apps, database, redis, temporal, adminPassword };
 }

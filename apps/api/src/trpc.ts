@@ -61,6 +61,13 @@ export function auditTarget(input: unknown): string | null {
   return null;
 }
 
+/** The same words the caller read: validation errors field by field, not zod's raw JSON. */
+function describeError(error: { message: string; cause?: unknown }): string {
+  return error.cause instanceof ZodError
+    ? error.cause.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ')
+    : error.message;
+}
+
 /**
  * Every mutation leaves a row, whoever asked and however it ended (refusals too): who, role, action,
  * target, parameters with secrets redacted, outcome, time, source address. Queries are not audited.
@@ -78,10 +85,11 @@ const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
         actor: ctx.principal?.name ?? (path === 'auth.login' && typeof (input as { email?: unknown })?.email === 'string' ? String((input as { email: string }).email) : 'anonymous'),
         role: ctx.principal?.role ?? null,
         action: path,
-        target: auditTarget(input)?.slice(0, 300) ?? null,
+        // What was acted on, or for a creation (an enqueue, a retry) what was made.
+        target: (auditTarget(input) ?? (result.ok ? auditTarget(result.data) : null))?.slice(0, 300) ?? null,
         params: params ?? undefined,
         outcome: result.ok ? 'ok' : result.error.code,
-        error: result.ok ? null : result.error.message.slice(0, 2000),
+        error: result.ok ? null : describeError(result.error).slice(0, 2000),
         ip: ctx.ip,
       },
     })

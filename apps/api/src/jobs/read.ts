@@ -268,33 +268,76 @@ const STATUS_TO_STATE: Record<string, JobState> = {
   TimedOut: 'timed_out',
 };
 
-async function groupStats(services: Services, name: string, filter: JobFilter): Promise<StatGroup> {
+/** Every execution a query matches, page by page, up to a cap; null past the cap. */
+async function listAll(services: Services, query: string, cap = 10_000): Promise<ExecutionRow[] | null> {
+  const rows: ExecutionRow[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await services.temporal.workflowService.listWorkflowExecutions({
+      namespace: services.config.temporalNamespace,
+      query,
+      pageSize: 1000,
+      nextPageToken,
+    });
+    rows.push(...(page.executions ?? []).map(executionRow));
+    if (rows.length > cap) return null;
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return rows;
+}
+
+const LIVE = new Set<string>(RUNNING_STATES);
+const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED']);
+
+interface Group {
+  name: string;
+  filter: JobFilter;
+  matches: (row: ExecutionRow) => boolean;
+}
+
+/**
+ * The stats in few visibility calls (Temporal rate-limits them per namespace, 10/s by default in
+ * production): per group one `count … GROUP BY ExecutionStatus` for the closed states, and for the
+ * running and the recently closed, which are few, one listing each, shared by every group and
+ * counted here by their JobState attribute. The numbers are those of
+ * `temporal workflow count --query "… AND ExecutionStatus='Running' AND JobState='active'"`.
+ */
+async function collectStats(services: Services, groups: Group[]): Promise<StatGroup[]> {
   const { temporal } = services;
-  const base = jobsQuery(filter);
   const since = new Date(Date.now() - 5 * 60_000).toISOString();
-  const [byStatus, recent, recentFailures, ...running] = await Promise.all([
-    temporal.workflow.count(`${base} GROUP BY ExecutionStatus`),
-    temporal.workflow.count(`${base} AND ExecutionStatus='Completed' AND CloseTime > '${since}'`),
-    temporal.workflow.count(`${base} AND ExecutionStatus IN ('Failed','TimedOut','Terminated') AND CloseTime > '${since}'`),
-    ...RUNNING_STATES.map((state) => temporal.workflow.count(`${base} AND ${stateClause(state)}`)),
+  const [byStatus, running, recent] = await Promise.all([
+    Promise.all(groups.map((group) => temporal.workflow.count(`${jobsQuery(group.filter)} GROUP BY ExecutionStatus`))),
+    listAll(services, `${jobsQuery({})} AND ExecutionStatus='Running'`),
+    listAll(services, `${jobsQuery({})} AND CloseTime > '${since}'`),
   ]);
-  const counts = Object.fromEntries([...RUNNING_STATES, ...Object.values(STATUS_TO_STATE)].map((state) => [state, 0])) as Record<JobState, number>;
-  for (const group of byStatus.groups) {
-    const state = STATUS_TO_STATE[String(group.groupValues[0])];
-    if (state) counts[state] = group.count;
-  }
-  RUNNING_STATES.forEach((state, index) => (counts[state] = running[index]!.count));
-  const buckets = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, cancelled: 0 };
-  for (const [state, count] of Object.entries(counts)) buckets[bucketOf(state as JobState)] += count;
-  const finished = counts.completed + counts.failed + counts.timed_out + counts.terminated;
-  return {
-    name,
-    counts,
-    buckets,
-    successRate: finished ? counts.completed / finished : null,
-    perMinute: recent.count / 5,
-    failedPerMinute: recentFailures.count / 5,
-  };
+  return Promise.all(
+    groups.map(async (group, index) => {
+      const counts = Object.fromEntries([...RUNNING_STATES, ...Object.values(STATUS_TO_STATE)].map((state) => [state, 0])) as Record<JobState, number>;
+      for (const entry of byStatus[index]!.groups) {
+        const state = STATUS_TO_STATE[String(entry.groupValues[0])];
+        if (state) counts[state] = entry.count;
+      }
+      if (running) {
+        for (const row of running.filter(group.matches)) counts[LIVE.has(row.jobState ?? '') ? (row.jobState as JobState) : 'active']++;
+      } else {
+        // More running jobs than a listing should read: count each live state instead.
+        const live = await Promise.all(RUNNING_STATES.map((state) => temporal.workflow.count(`${jobsQuery(group.filter)} AND ${stateClause(state)}`)));
+        RUNNING_STATES.forEach((state, i) => (counts[state] = live[i]!.count));
+      }
+      const closedLately = (recent ?? []).filter(group.matches);
+      const buckets = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, cancelled: 0 };
+      for (const [state, count] of Object.entries(counts)) buckets[bucketOf(state as JobState)] += count;
+      const finished = counts.completed + counts.failed + counts.timed_out + counts.terminated;
+      return {
+        name: group.name,
+        counts,
+        buckets,
+        successRate: finished ? counts.completed / finished : null,
+        perMinute: closedLately.filter((row) => row.status === 'COMPLETED').length / 5,
+        failedPerMinute: closedLately.filter((row) => UNSUCCESSFUL.has(row.status)).length / 5,
+      };
+    }),
+  );
 }
 
 /** The catalogue's queues and any other queue jobs were enqueued on lately (enqueue may name one). */
@@ -306,15 +349,16 @@ export async function knownQueues(services: Services): Promise<string[]> {
   });
 }
 
-/** Per job type and per queue; cached for two seconds, since every open dashboard polls it. */
+/** Per job type and per queue; cached for three seconds, since every open dashboard polls it. */
 export async function jobStats(services: Services) {
-  return services.cache.remember('stats', 2_000, async () => {
+  return services.cache.remember('stats', 3_000, async () => {
     const queues = await knownQueues(services);
-    const [types, queueStats] = await Promise.all([
-      Promise.all(jobTypes.map((jobType) => groupStats(services, jobType.type, { type: jobType.type }))),
-      Promise.all(queues.map((queue) => groupStats(services, queue, { queue }))),
-    ]);
-    return { types, queues: queueStats, updatedAt: new Date().toISOString() };
+    const groups: Group[] = [
+      ...jobTypes.map((jobType) => ({ name: jobType.type, filter: { type: jobType.type }, matches: (row: ExecutionRow) => row.type === jobType.type })),
+      ...queues.map((queue) => ({ name: queue, filter: { queue }, matches: (row: ExecutionRow) => row.queue === queue })),
+    ];
+    const stats = await collectStats(services, groups);
+    return { types: stats.slice(0, jobTypes.length), queues: stats.slice(jobTypes.length), updatedAt: new Date().toISOString() };
   });
 }
 

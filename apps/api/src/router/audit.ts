@@ -40,7 +40,7 @@ export const auditRouter = router({
           role: row.role,
           action: row.action,
           target: row.target,
-          params: row.params,
+          params: row.params as unknown,
           outcome: row.outcome,
           error: row.error,
           ip: row.ip,
