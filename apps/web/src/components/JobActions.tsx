@@ -1,3 +1,4 @@
+import { mergeInput } from '@jobdeck/workflows/merge-input';
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { Link } from 'react-router';
@@ -417,19 +418,6 @@ function describeIssue(issue: Issue): string {
   return path.length ? `${path.join('.')}: ${issue.message}` : issue.message;
 }
 
-/** The same deep merge the server applies, to preview the input the retry will run with. */
-function mergeInput(base: unknown, overrides: Record<string, unknown>): unknown {
-  if (base === null || typeof base !== 'object' || Array.isArray(base)) return overrides;
-  const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(overrides)) {
-    const current = merged[key];
-    merged[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
-        ? mergeInput(current, value as Record<string, unknown>)
-        : value;
-  }
-  return merged;
-}
 
 function FieldErrors({ errors, field, id }: { errors: RetryErrors; field: RetryField; id: string }) {
   const list = errors[field];

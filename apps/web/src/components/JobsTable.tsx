@@ -91,7 +91,9 @@ export function JobsTable({ jobs, selection, actions = false }: { jobs: JobSumma
                 </td>
               )}
               <td className="mono id-cell" data-label="Job">
-                <Link to={`/jobs/${encodeURIComponent(job.id)}`}>{job.id}</Link>
+                <Link to={`/jobs/${encodeURIComponent(job.id)}`} title={job.id}>
+                  {job.id}
+                </Link>
               </td>
               <td data-label="Type">{job.type}</td>
               <td data-label="Queue">

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { findJobType } from '../catalog';
 import { PRIORITIES, priorityFromKey, type JobState } from '../runtime/states';
 import { ControlError, type ControlDeps } from './deps';
+import { mergeInput } from './merge-input';
 import { enqueueOptions, startJob } from './start';
 
 const CLOSED_STATUS: Record<string, JobState> = {
@@ -83,18 +84,6 @@ export const retryChanges = z
   .strict();
 export type RetryChanges = z.input<typeof retryChanges>;
 
-export function mergeInput(base: unknown, overrides: Record<string, unknown>): unknown {
-  if (base === null || typeof base !== 'object' || Array.isArray(base)) return overrides;
-  const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(overrides)) {
-    const current = merged[key];
-    merged[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
-        ? mergeInput(current, value as Record<string, unknown>)
-        : value;
-  }
-  return merged;
-}
 
 /**
  * A new run with the same input (changed where asked), linked both ways to the original: the new

@@ -4,3 +4,4 @@ export * from './actions';
 export * from './visibility';
 export * from './bulk';
 export * from './queues';
+export * from './merge-input';
