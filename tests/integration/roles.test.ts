@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '@jobdeck/api';
-import { http, login } from '../support/harness';
+import { db, http, login } from '../support/harness';
 
 type Role = 'public' | 'viewer' | 'operator' | 'admin';
 
@@ -91,4 +91,14 @@ describe('the role matrix', () => {
       }
     },
   );
+
+  it('records every mutation in the audit trail, refusals included', async () => {
+    const mutations = procedures.filter((procedure) => procedure.type === 'mutation').map((procedure) => procedure.path);
+    const rows = await db.auditLog.findMany({ where: { actor: { startsWith: 'token:matrix ' } }, select: { action: true, actor: true, outcome: true } });
+    const audited = new Set(rows.map((row) => row.action));
+    expect(mutations.filter((path) => !audited.has(path))).toEqual([]);
+    // The viewer was refused every operator and admin mutation, and each refusal is on record.
+    const refusals = new Set(rows.filter((row) => row.actor === 'token:matrix viewer' && row.outcome === 'FORBIDDEN').map((row) => row.action));
+    expect(mutations.filter((path) => RANK[EXPECTED[path]!] > RANK.viewer && !refusals.has(path))).toEqual([]);
+  });
 });

@@ -95,7 +95,11 @@ export function JobsTable({ jobs, selection, actions = false }: { jobs: JobSumma
                   {job.id}
                 </Link>
               </td>
-              <td data-label="Type">{job.type}</td>
+              <td data-label="Type">
+                <span className="clip" title={job.type}>
+                  {job.type}
+                </span>
+              </td>
               <td data-label="Queue">
                 <QueueName queue={job.queue} />
               </td>
@@ -112,7 +116,15 @@ export function JobsTable({ jobs, selection, actions = false }: { jobs: JobSumma
               <td data-label="Priority">
                 <span className={`priority priority-${job.priority}`}>{job.priority}</span>
               </td>
-              <td data-label="Requested by">{job.requestedBy ?? <span className="muted">—</span>}</td>
+              <td data-label="Requested by">
+                {job.requestedBy ? (
+                  <span className="clip" title={job.requestedBy}>
+                    {job.requestedBy}
+                  </span>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
               <td data-label="Created">
                 <RelativeTime iso={job.createdAt} />
               </td>
