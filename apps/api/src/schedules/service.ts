@@ -129,12 +129,15 @@ export async function resolveJob(services: Services, value: { templateId?: strin
   return { type, input, options: { ...(template.options as JobOptions), ...value.options }, templateId: template.id };
 }
 
-export async function createSchedule(services: Services, actor: string, request: ScheduleCreate & { id?: string; builtIn?: boolean }) {
-  const job = await resolveJob(services, request);
-  const id = request.id ?? scheduleIdFor(request.name);
-  const now = new Date().toISOString();
-  const definition: ScheduleDefinition = { ...request, ...job };
-  const memo: ScheduleMemo = {
+/** What the schedule's action carries for people: its name and spec as written, and who made and changed it. */
+function scheduleMemo(
+  request: Pick<ScheduleCreate, 'name' | 'description' | 'cron' | 'intervals'>,
+  job: Pick<ScheduleMemo, 'type' | 'options' | 'templateId'>,
+  origin: Pick<ScheduleMemo, 'builtIn' | 'createdBy' | 'createdAt'>,
+  actor: string,
+  at: string,
+): ScheduleMemo {
+  return {
     name: request.name,
     description: request.description,
     type: job.type,
@@ -142,12 +145,18 @@ export async function createSchedule(services: Services, actor: string, request:
     templateId: job.templateId,
     cron: request.cron,
     intervals: request.intervals,
-    builtIn: request.builtIn || undefined,
-    createdBy: actor,
-    createdAt: now,
+    ...origin,
     updatedBy: actor,
-    updatedAt: now,
+    updatedAt: at,
   };
+}
+
+export async function createSchedule(services: Services, actor: string, request: ScheduleCreate & { id?: string; builtIn?: boolean }) {
+  const job = await resolveJob(services, request);
+  const id = request.id ?? scheduleIdFor(request.name);
+  const now = new Date().toISOString();
+  const definition: ScheduleDefinition = { ...request, ...job };
+  const memo = scheduleMemo(request, job, { builtIn: request.builtIn || undefined, createdBy: actor, createdAt: now }, actor, now);
   try {
     await services.temporal.schedule.create({
       scheduleId: id,
@@ -170,20 +179,17 @@ export async function updateSchedule(services: Services, actor: string, request:
   try {
     await handle.update((previous) => {
       const before = memoOf(previous);
-      const memo: ScheduleMemo = {
-        name: request.name,
-        description: request.description,
-        type: job.type,
-        options: job.options,
-        templateId: job.templateId,
-        cron: request.cron,
-        intervals: request.intervals,
-        builtIn: before?.builtIn,
-        createdBy: before?.createdBy ?? createdByOf(previous) ?? 'unknown',
-        createdAt: before?.createdAt ?? previous.info.createdAt.toISOString(),
-        updatedBy: actor,
-        updatedAt: new Date().toISOString(),
-      };
+      const memo = scheduleMemo(
+        request,
+        job,
+        {
+          builtIn: before?.builtIn,
+          createdBy: before?.createdBy ?? createdByOf(previous) ?? 'unknown',
+          createdAt: before?.createdAt ?? previous.info.createdAt.toISOString(),
+        },
+        actor,
+        new Date().toISOString(),
+      );
       const update: ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<Workflow>> = {
         spec: scheduleSpec(definition),
         action: scheduleAction(request.id, definition, memo),

@@ -1,3 +1,4 @@
+import { FieldError } from './FormErrors';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { issuesOf, messageOf, type Issue } from '../lib/errors';
@@ -26,17 +27,6 @@ function describe(issue: Issue): string {
 
 type Errors = Partial<Record<Field, string[]>>;
 
-function FieldErrors({ errors, field, id }: { errors: Errors; field: Field; id: string }) {
-  const list = errors[field];
-  if (!list?.length) return null;
-  return (
-    <ul className="field-errors" id={id} data-testid={`field-error-${field}`}>
-      {list.map((message) => (
-        <li key={message}>{message}</li>
-      ))}
-    </ul>
-  );
-}
 
 export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
   const id = useId();
@@ -109,7 +99,7 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
               </option>
             ))}
           </select>
-          <FieldErrors errors={errors} field="type" id={`${id}-type-errors`} />
+          <FieldError errors={errors} field="type" id={`${id}-type-errors`} />
         </label>
         <label className="field">
           <span>Priority</span>
@@ -120,7 +110,7 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
               </option>
             ))}
           </select>
-          <FieldErrors errors={errors} field="priority" id={`${id}-priority-errors`} />
+          <FieldError errors={errors} field="priority" id={`${id}-priority-errors`} />
         </label>
         <label className="field">
           <span>
@@ -138,7 +128,7 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
             aria-invalid={!!errors.delay}
             aria-describedby={described('delay')}
           />
-          <FieldErrors errors={errors} field="delay" id={`${id}-delay-errors`} />
+          <FieldError errors={errors} field="delay" id={`${id}-delay-errors`} />
         </label>
         <label className="field">
           <span>
@@ -154,7 +144,7 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
             aria-invalid={!!errors.key}
             aria-describedby={described('key')}
           />
-          <FieldErrors errors={errors} field="key" id={`${id}-key-errors`} />
+          <FieldError errors={errors} field="key" id={`${id}-key-errors`} />
         </label>
       </div>
       {selected && <p className="muted small">{selected.description}</p>}
@@ -172,9 +162,9 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
           aria-invalid={!!errors.input}
           aria-describedby={described('input')}
         />
-        <FieldErrors errors={errors} field="input" id={`${id}-input-errors`} />
+        <FieldError errors={errors} field="input" id={`${id}-input-errors`} />
       </label>
-      <FieldErrors errors={errors} field="form" id={`${id}-form-errors`} />
+      <FieldError errors={errors} field="form" id={`${id}-form-errors`} />
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={enqueue.isPending || !type} data-testid="enqueue-submit">
           {enqueue.isPending ? 'Enqueueing…' : 'Enqueue'}

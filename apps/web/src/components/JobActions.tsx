@@ -1,3 +1,4 @@
+import { FieldError } from './FormErrors';
 import { mergeInput } from '@jobdeck/workflows/merge-input';
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
@@ -419,17 +420,6 @@ function describeIssue(issue: Issue): string {
 }
 
 
-function FieldErrors({ errors, field, id }: { errors: RetryErrors; field: RetryField; id: string }) {
-  const list = errors[field];
-  if (!list?.length) return null;
-  return (
-    <ul className="field-errors" id={id} data-testid={`field-error-${field}`}>
-      {list.map((message) => (
-        <li key={message}>{message}</li>
-      ))}
-    </ul>
-  );
-}
 
 function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => void }) {
   const id = useId();
@@ -543,7 +533,7 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
         aria-describedby={described(field)}
         data-testid={`retry-${field}`}
       />
-      <FieldErrors errors={errors} field={field} id={`${id}-${field}-errors`} />
+      <FieldError errors={errors} field={field} id={`${id}-${field}-errors`} />
     </label>
   );
 
@@ -573,7 +563,7 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
               </option>
             ))}
           </select>
-          <FieldErrors errors={errors} field="priority" id={`${id}-priority-errors`} />
+          <FieldError errors={errors} field="priority" id={`${id}-priority-errors`} />
         </label>
         {numberField('maxAttempts', 'Max attempts', maxAttempts, setMaxAttempts, currentAttempts ?? defaults?.maxAttempts)}
       </div>
@@ -599,7 +589,7 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
           aria-describedby={described('input')}
           data-testid="retry-input"
         />
-        <FieldErrors errors={errors} field="input" id={`${id}-input-errors`} />
+        <FieldError errors={errors} field="input" id={`${id}-input-errors`} />
       </label>
       {detail.data && (
         <details className="merge-preview">
@@ -613,7 +603,7 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
         <input type="checkbox" checked={supersede} onChange={(event) => setSupersede(event.target.checked)} data-testid="retry-supersede" />
         <span>Mark the original as superseded</span>
       </label>
-      <FieldErrors errors={errors} field="form" id={`${id}-form-errors`} />
+      <FieldError errors={errors} field="form" id={`${id}-form-errors`} />
     </ConfirmDialog>
   );
 }
