@@ -23,13 +23,12 @@ export async function migrate(databaseUrl, { create = true } = {}) {
   return applyMigrations(databaseUrl);
 }
 
+/** The worker's own bundling (loadWorkflowBundle), done once and written out for every worker of a run. */
 export async function buildWorkflowBundle(outFile) {
   const { writeFileSync, mkdirSync } = await import('node:fs');
   const { dirname } = await import('node:path');
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
-  const { writeWorkflowsEntry } = await importTs('packages/workflows/src/bundle.ts');
-  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
-  const { code } = await bundleWorkflowCode({ workflowsPath: writeWorkflowsEntry(), logger: quiet });
+  const { loadWorkflowBundle } = await importTs('apps/worker/src/workers.ts');
+  const { code } = await loadWorkflowBundle(null);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, code);
   return outFile;

@@ -13,6 +13,8 @@ export interface Services {
   /** Null when Jobdeck runs without Redis: caches and rate limits fall back to this process's memory. */
   redis: Redis | null;
   events: EventBus;
+  /** Temporal namespace (config.temporalNamespace), named as the job actions expect it. */
+  namespace: string;
   cache: Cache;
   close(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function createServices(config: ApiConfig): Promise<Services> {
     temporal,
     redis,
     events,
+    namespace: config.temporalNamespace,
     cache,
     async close() {
       await Promise.allSettled([db.$disconnect(), connection.close(), events.close()]);

@@ -15,13 +15,10 @@ import {
   type Bucket,
 } from '@jobdeck/workflows/control';
 import { operatorProcedure, router, viewerProcedure } from '../trpc';
-import type { Services } from '../services';
 import { toTRPCError } from '../jobs/enqueue';
 
 /** Selections up to this size are acted on at once, in the request; larger ones become a bulk.action job. */
 const INLINE_BULK_LIMIT = 25;
-
-const control = (services: Services) => ({ ...services, namespace: services.config.temporalNamespace });
 
 export const jobsRouter = router({
   /** The catalogue: what can be enqueued, with a JSON Schema of each input and an example. */
@@ -79,7 +76,7 @@ export const jobsRouter = router({
 
   /** How many jobs a bulk action would touch, and a sample of them, before doing it. */
   bulkPreview: operatorProcedure.input(bulkRequest).query(async ({ ctx, input }) => {
-    const ids = await resolveBulkTargets(control(ctx.services), input);
+    const ids = await resolveBulkTargets(ctx.services, input);
     return { action: input.action, count: ids.length, sample: ids.slice(0, 20), runsAsJob: ids.length > INLINE_BULK_LIMIT };
   }),
 
@@ -88,7 +85,7 @@ export const jobsRouter = router({
    * bulk.action job (progress, results, survives a closed browser) whose id is returned.
    */
   bulk: operatorProcedure.input(bulkRequest).mutation(async ({ ctx, input }) => {
-    const ids = await resolveBulkTargets(control(ctx.services), input);
+    const ids = await resolveBulkTargets(ctx.services, input);
     if (ids.length > INLINE_BULK_LIMIT) {
       // The job resolves a filter itself (in pages, as it goes): the input stays small whatever the selection.
       const job = await enqueueJob(ctx.services, ctx.principal, { type: 'bulk.action', input });

@@ -1,29 +1,15 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { cancelJob, ControlError, jobsQuery, queueCli, queueName, queueStatus, setQueuePaused } from '@jobdeck/workflows/control';
+import { cancelJob, ControlError, jobsQuery, listJobIds, queueCli, queueName, queueStatus, setQueuePaused } from '@jobdeck/workflows/control';
 import { FINAL_STATES } from '@jobdeck/workflows';
 import { knownQueues } from '../jobs/read';
 import { toTRPCError } from '../jobs/enqueue';
 import type { Services } from '../services';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc';
 
-const control = (services: Services) => ({ ...services, namespace: services.config.temporalNamespace });
-
 /** Waiting and delayed jobs of a queue, from Temporal: what drain cancels. */
-async function waitingJobIds(services: Services, queue: string): Promise<string[]> {
-  const ids: string[] = [];
-  let nextPageToken: Uint8Array | undefined;
-  do {
-    const page = await services.temporal.workflowService.listWorkflowExecutions({
-      namespace: services.config.temporalNamespace,
-      query: `${jobsQuery({ queue })} AND ExecutionStatus='Running' AND JobState IN ('waiting','delayed')`,
-      pageSize: 1000,
-      nextPageToken,
-    });
-    for (const execution of page.executions ?? []) if (execution.execution?.workflowId) ids.push(execution.execution.workflowId);
-    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
-  } while (nextPageToken && ids.length < 10_000);
-  return ids;
+function waitingJobIds(services: Services, queue: string): Promise<string[]> {
+  return listJobIds(services, `${jobsQuery({ queue })} AND ExecutionStatus='Running' AND JobState IN ('waiting','delayed')`);
 }
 
 const cleanInput = z
@@ -45,7 +31,7 @@ export const queuesRouter = router({
     const names = await knownQueues(ctx.services);
     return Promise.all(
       names.map(async (name) => {
-        const status = await queueStatus(control(ctx.services), name).catch(() => ({ name, paused: false, reason: null, changedAt: null }));
+        const status = await queueStatus(ctx.services, name).catch(() => ({ name, paused: false, reason: null, changedAt: null }));
         return { ...status, cli: queueCli.status(name) };
       }),
     );
@@ -54,11 +40,11 @@ export const queuesRouter = router({
   /** No job of the queue starts until it is resumed; running jobs finish their current step; enqueue still works. */
   pause: operatorProcedure
     .input(z.object({ queue: queueName, note: z.string().trim().max(300).optional() }).strict())
-    .mutation(({ ctx, input }) => setQueuePaused(control(ctx.services), input.queue, true, ctx.principal.name, input.note).catch(toTRPCError)),
+    .mutation(({ ctx, input }) => setQueuePaused(ctx.services, input.queue, true, ctx.principal.name, input.note).catch(toTRPCError)),
 
   resume: operatorProcedure
     .input(z.object({ queue: queueName }).strict())
-    .mutation(({ ctx, input }) => setQueuePaused(control(ctx.services), input.queue, false, ctx.principal.name).catch(toTRPCError)),
+    .mutation(({ ctx, input }) => setQueuePaused(ctx.services, input.queue, false, ctx.principal.name).catch(toTRPCError)),
 
   drainPreview: adminProcedure.input(z.object({ queue: queueName }).strict()).query(async ({ ctx, input }) => {
     const ids = await waitingJobIds(ctx.services, input.queue);

@@ -22,7 +22,7 @@ async function check(probe: () => Promise<unknown>): Promise<Check> {
 
 /** A queue is served when some worker polled it recently; Temporal keeps pollers for about a minute. */
 async function queueWorkers(services: Services, queue: string) {
-  const status = await queueStatus({ ...services, namespace: services.config.temporalNamespace }, queue).catch(() => null);
+  const status = await queueStatus(services, queue).catch(() => null);
   const { temporal, config } = services;
   const describe = (taskQueueType: number) =>
     temporal.workflowService.describeTaskQueue({ namespace: config.temporalNamespace, taskQueue: { name: queue, kind: 1 }, taskQueueType });

@@ -18,6 +18,25 @@ const ROLE_HELP: Record<Role, string> = {
   admin: 'everything, users, tokens and the audit log too',
 };
 
+/** The role select with a line saying what the chosen role may do. */
+function RoleField({ id, role, onChange, disabled, testId }: { id: string; role: Role; onChange: (role: Role) => void; disabled?: boolean; testId: string }) {
+  return (
+    <label className="field">
+      <span>Role</span>
+      <select value={role} onChange={(event) => onChange(event.target.value as Role)} disabled={disabled} aria-describedby={`${id}-role-help`} data-testid={testId}>
+        {ROLES.map((value) => (
+          <option key={value} value={value}>
+            {value}
+          </option>
+        ))}
+      </select>
+      <span className="field-note muted small" id={`${id}-role-help`}>
+        {ROLE_HELP[role]}
+      </span>
+    </label>
+  );
+}
+
 function CreateUser() {
   const id = useId();
   const toast = useToast();
@@ -68,19 +87,7 @@ function CreateUser() {
           <input type="text" value={name} onChange={(event) => setName(event.target.value)} maxLength={100} aria-invalid={!!errors.name} aria-describedby={described('name')} data-testid="user-name" />
           <FieldError errors={errors} field="name" id={`${id}-name`} />
         </label>
-        <label className="field">
-          <span>Role</span>
-          <select value={role} onChange={(event) => setRole(event.target.value as Role)} aria-describedby={`${id}-role-help`} data-testid="user-role">
-            {ROLES.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-          <span className="field-note muted small" id={`${id}-role-help`}>
-            {ROLE_HELP[role]}
-          </span>
-        </label>
+        <RoleField id={id} role={role} onChange={setRole} testId="user-role" />
         <label className="field">
           <span>
             Password <span className="muted">(10 characters at least)</span>
@@ -144,19 +151,7 @@ function EditUserDialog({ user, self, onClose }: { user: User; self: boolean; on
         <input type="text" value={name} onChange={(event) => setName(event.target.value)} maxLength={100} aria-describedby={errors.name ? `${id}-name` : undefined} data-testid="user-edit-name" data-autofocus />
         <FieldError errors={errors} field="name" id={`${id}-name`} />
       </label>
-      <label className="field">
-        <span>Role</span>
-        <select value={role} onChange={(event) => setRole(event.target.value as Role)} disabled={self} aria-describedby={`${id}-role-help`} data-testid="user-edit-role">
-          {ROLES.map((value) => (
-            <option key={value} value={value}>
-              {value}
-            </option>
-          ))}
-        </select>
-        <span className="field-note muted small" id={`${id}-role-help`}>
-          {ROLE_HELP[role]}
-        </span>
-      </label>
+      <RoleField id={id} role={role} onChange={setRole} disabled={self} testId="user-edit-role" />
       {self ? (
         <p className="muted small">You cannot change your own role; ask another admin.</p>
       ) : (

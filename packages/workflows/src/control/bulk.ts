@@ -40,22 +40,21 @@ export interface BulkItemResult {
 
 export const BULK_TARGET_LIMIT = 10_000;
 
-/** The jobs a bulk action would touch: the given ids, or every job the filter matches in Temporal. */
-export async function resolveBulkTargets(deps: ControlDeps & { namespace: string }, request: Pick<BulkRequest, 'ids' | 'filter'>): Promise<string[]> {
-  if (request.ids) return [...new Set(request.ids)];
+/** The ids of every job a visibility query matches, page by page, up to BULK_TARGET_LIMIT. */
+export async function listJobIds(deps: ControlDeps, query: string): Promise<string[]> {
   const ids: string[] = [];
   let nextPageToken: Uint8Array | undefined;
   do {
-    const page = await deps.temporal.workflowService.listWorkflowExecutions({
-      namespace: deps.namespace,
-      query: jobsQuery(request.filter ?? {}),
-      pageSize: 1000,
-      nextPageToken,
-    });
+    const page = await deps.temporal.workflowService.listWorkflowExecutions({ namespace: deps.namespace, query, pageSize: 1000, nextPageToken });
     for (const execution of page.executions ?? []) if (execution.execution?.workflowId) ids.push(execution.execution.workflowId);
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken && ids.length < BULK_TARGET_LIMIT);
   return [...new Set(ids)].slice(0, BULK_TARGET_LIMIT);
+}
+
+/** The jobs a bulk action would touch: the given ids, or every job the filter matches in Temporal. */
+export async function resolveBulkTargets(deps: ControlDeps, request: Pick<BulkRequest, 'ids' | 'filter'>): Promise<string[]> {
+  return request.ids ? [...new Set(request.ids)] : listJobIds(deps, jobsQuery(request.filter ?? {}));
 }
 
 /** One job of a bulk action; a refusal (already finished, already retried) is a skip, not a failure. */

@@ -7,6 +7,8 @@ export interface ControlDeps {
   db: Db;
   temporal: Client;
   events: EventBus;
+  /** Temporal namespace the jobs live in. */
+  namespace: string;
 }
 
 /** An expected refusal, with the HTTP-ish code the API answers with. */

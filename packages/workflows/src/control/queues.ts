@@ -24,7 +24,7 @@ export const queueCli = {
  * survives restarts of every Jobdeck process and shows in `temporal task-queue config get`.
  * Bookkeeping runs on its own queue (BOOKKEEPING_QUEUE), so a paused job can still be cancelled.
  */
-export async function setQueuePaused(deps: ControlDeps & { namespace: string }, queue: string, paused: boolean, actor: string, note?: string) {
+export async function setQueuePaused(deps: ControlDeps, queue: string, paused: boolean, actor: string, note?: string) {
   const reason = paused ? `paused by ${actor}${note ? `: ${note}` : ''}` : `resumed by ${actor}`;
   try {
     await deps.temporal.workflowService.updateTaskQueueConfig({
@@ -40,7 +40,7 @@ export async function setQueuePaused(deps: ControlDeps & { namespace: string }, 
   return { queue, paused, reason, cli: paused ? queueCli.pause(queue, reason) : queueCli.resume(queue) };
 }
 
-export async function queueStatus(deps: ControlDeps & { namespace: string }, queue: string): Promise<QueueStatus> {
+export async function queueStatus(deps: ControlDeps, queue: string): Promise<QueueStatus> {
   const response = await deps.temporal.workflowService.describeTaskQueue({
     namespace: deps.namespace,
     taskQueue: { name: queue, kind: 1 },

@@ -23,7 +23,7 @@ export function bulkActivities(deps: ActivityDeps) {
       const record = await deps.db.job.findUnique({ where: { id: job.jobId }, select: { requestedBy: true } });
       const actor = `${record?.requestedBy ?? 'unknown'} (bulk ${job.jobId})`;
       const checkpoint = job.lastCheckpoint<Checkpoint>() ?? {
-        ids: await resolveBulkTargets({ ...deps, namespace: deps.namespace }, input),
+        ids: await resolveBulkTargets(deps, input),
         next: 0,
         counts: { done: 0, skipped: 0, failed: 0 },
         results: [],
