@@ -24,6 +24,15 @@ export default defineConfig({
       },
       {
         test: {
+          // Attacks and failures: SSRF, brute force, unstorable bytes, secrets, revocation, fuzzing.
+          name: 'hostile',
+          include: ['tests/hostile/**/*.test.ts'],
+          fileParallelism: false,
+          ...slow,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           fileParallelism: false,

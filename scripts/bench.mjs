@@ -148,7 +148,7 @@ try {
   const anonymous = createJobdeckClient({ url: apps.apiUrl });
   const { token, user } = await anonymous.auth.login.mutate({ email: 'admin@localhost', password: adminPassword });
   const jobdeck = createJobdeckClient({ url: apps.apiUrl, token, batch: config.batch });
-  const raw = await connectRawTemporal(temporal.address);
+  const raw = await connectRawTemporal(temporal.address, env.JOBDECK_ENCRYPTION_KEYS);
   cleanup.push(() => raw.close());
   const { default: pg } = await import('pg');
   const pgClient = new pg.Client({ connectionString: database.url });

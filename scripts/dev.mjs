@@ -45,7 +45,14 @@ try {
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
-    const temporal = await ensureTemporal({ cli: temporalCli, port: ports.temporal, uiPort: ports.temporalUi, dbFile: join(dataDir, 'temporal.db') });
+    const temporal = await ensureTemporal({
+      cli: temporalCli,
+      port: ports.temporal,
+      uiPort: ports.temporalUi,
+      dbFile: join(dataDir, 'temporal.db'),
+      // The Web UI asks the API to decrypt payloads, for a signed-in operator or admin (docs/SECURITY.md).
+      codecEndpoint: `http://127.0.0.1:${ports.api}/codec`,
+    });
     if (temporal.child) infra.push(temporal.child);
     temporalAddress = temporal.address;
   }
@@ -60,6 +67,12 @@ try {
     process.env.JOBDECK_WEBHOOK_SECRET ?? (existsSync(webhookSecretFile) ? readFileSync(webhookSecretFile, 'utf8').trim() : randomBytes(24).toString('hex'));
   if (!process.env.JOBDECK_WEBHOOK_SECRET) writeFileSync(webhookSecretFile, webhookSecret, { mode: 0o600 });
 
+  // The payload codec's key: Temporal's history holds job inputs and results encrypted with it.
+  const keysFile = join(dataDir, 'encryption-keys');
+  const encryptionKeys =
+    process.env.JOBDECK_ENCRYPTION_KEYS ?? (existsSync(keysFile) ? readFileSync(keysFile, 'utf8').trim() : `dev1:${randomBytes(32).toString('base64')}`);
+  if (!process.env.JOBDECK_ENCRYPTION_KEYS) writeFileSync(keysFile, encryptionKeys, { mode: 0o600 });
+
   const temporalUiUrl = process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${ports.temporalUi}`;
   apps = await startApps({
     apiPort: ports.api,
@@ -71,6 +84,10 @@ try {
       TEMPORAL_UI_URL: temporalUiUrl,
       JOBDECK_ADMIN_PASSWORD: adminPassword,
       JOBDECK_WEBHOOK_SECRET: webhookSecret,
+      JOBDECK_ENCRYPTION_KEYS: encryptionKeys,
+      // Webhooks may reach this machine's own 127.0.0.1 in development (a local receiver); every other
+      // private, loopback or metadata address stays refused. Set JOBDECK_OUTBOUND_ALLOW to change it.
+      JOBDECK_OUTBOUND_ALLOW: process.env.JOBDECK_OUTBOUND_ALLOW ?? '127.0.0.1',
       JOBDECK_STORAGE_DIR: process.env.JOBDECK_STORAGE_DIR ?? join(dataDir, 'storage'),
       JOBDECK_CORS_ORIGINS: process.env.JOBDECK_CORS_ORIGINS ?? `http://127.0.0.1:${ports.web},http://localhost:${ports.web}`,
     },
@@ -83,8 +100,12 @@ ${line}
     Dashboard     ${apps.webUrl}
     API (tRPC)    ${apps.apiUrl}/trpc      health: ${apps.apiUrl}/healthz
     Temporal      ${temporalAddress}         Web UI: ${temporalUiUrl}
+    Codec         ${apps.apiUrl}/codec  (payloads are encrypted; the Web UI decodes them for a signed-in
+                  operator: tick "Include cross-origin credentials" once in its codec settings)
     Database      ${database.kind}
     Redis         ${redis.kind}
+    Outbound      jobs may call ${process.env.JOBDECK_OUTBOUND_ALLOW ?? '127.0.0.1'} and public addresses; every other private,
+                  loopback or metadata address is refused (JOBDECK_OUTBOUND_ALLOW)
   Dev login       admin@localhost / ${adminPassword}
   CLI             temporal workflow list --address ${temporalAddress} --query "JobType='data.sync'"
   Ctrl-C stops everything.

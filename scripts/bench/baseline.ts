@@ -7,6 +7,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { defaultQueues, findJobType, jobTypes, LIVE_STATES } from '../../packages/workflows/src/index';
 import { enqueueOptions, jobsQuery, jobStart, newJobId, stateClause, type EnqueueOptions, type JobFilter } from '../../packages/workflows/src/control/index';
+import { jobdeckDataConverter } from '../../packages/workflows/src/codec/index';
 
 export { createJobdeckClient } from '../../apps/api/src/client';
 
@@ -27,9 +28,13 @@ export interface RawTemporal {
   close(): Promise<void>;
 }
 
-export async function connectRawTemporal(address: string, namespace = 'default'): Promise<RawTemporal> {
+/**
+ * encryptionKeys: the stack's JOBDECK_ENCRYPTION_KEYS. The baseline encrypts as the API does (so the
+ * comparison stays like with like), and must, to read the results of the jobs Jobdeck's worker ran.
+ */
+export async function connectRawTemporal(address: string, encryptionKeys: string, namespace = 'default'): Promise<RawTemporal> {
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: jobdeckDataConverter(encryptionKeys) });
 
   // The envelope and start options come from jobStart, the very code jobs.enqueue (startJob) uses;
   // only the Postgres record and the live event that startJob adds around the start are left out.
@@ -38,7 +43,7 @@ export async function connectRawTemporal(address: string, namespace = 'default')
     if (!jobType) throw new Error(`unknown job type ${type}`);
     const now = new Date();
     const id = newJobId(jobType.type, now);
-    const { workflowOptions } = jobStart({ jobType, id, input, options: enqueueOptions.parse(options), requestedBy, now });
+    const { workflowOptions } = jobStart({ jobType, id, input, options: enqueueOptions.parse(options), requestedBy: { name: requestedBy, role: 'operator' }, now });
     const handle = await client.workflow.start(jobType.workflowType, {
       ...workflowOptions,
       workflowId: id,

@@ -1,8 +1,9 @@
 // Starts Jobdeck's processes, for `npm run dev` and for the test suite alike, so that the tests
 // exercise the same start-up path a newcomer uses.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort, log, portOpen, repoRoot, waitFor } from './util.mjs';
+import { freePort, isAlive, log, portOpen, repoRoot, waitFor } from './util.mjs';
 import { runProcess, stopProcess } from './processes.mjs';
 import { startTemporalDevServer } from './temporal.mjs';
 
@@ -35,16 +36,16 @@ export async function buildWorkflowBundle(outFile) {
 }
 
 /** Our own dev server, or one already listening there (its search attributes are then registered). */
-export async function ensureTemporal({ cli, port, uiPort, dbFile, headless, logFile }) {
+export async function ensureTemporal({ cli, port, uiPort, dbFile, headless, logFile, codecEndpoint }) {
   const address = `127.0.0.1:${port}`;
   if (await portOpen(port)) {
-    log(`using the Temporal server already on ${address}`);
+    log(`using the Temporal server already on ${address}${codecEndpoint ? `; its Web UI decodes payloads only if it was started with --ui-codec-endpoint ${codecEndpoint}` : ''}`);
     for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) {
       spawnSync(cli, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', 'default', '--name', name, '--type', type], { stdio: 'ignore' });
     }
     return { address, child: null };
   }
-  const child = await startTemporalDevServer({ cli, port, uiPort, dbFile, headless, searchAttributes: SEARCH_ATTRIBUTES, stdio: 'pipe' });
+  const child = await startTemporalDevServer({ cli, port, uiPort, dbFile, headless, codecEndpoint, searchAttributes: SEARCH_ATTRIBUTES, stdio: 'pipe' });
   if (logFile) {
     const { createWriteStream } = await import('node:fs');
     const sink = createWriteStream(logFile, { flags: 'a' });
@@ -113,6 +114,29 @@ export async function startApps({ env, apiPort, webPort, web = true, logDir = nu
 }
 
 /**
+ * Databases of earlier runs whose process is gone (killed, out of memory, a crashed test worker that
+ * never ran its clean-up): `jobdeck_<name>_<pid>` and anything a suite derived from it.
+ */
+async function dropStaleDatabases(databaseUrl, name) {
+  const { default: pg } = await import('pg');
+  const { dropDatabase } = await importTs('packages/db/src/migrate.ts');
+  const { withDatabase } = await import('./infra.mjs');
+  const client = new pg.Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
+  try {
+    await client.connect();
+    const { rows } = await client.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [`jobdeck_${name}_%`]);
+    for (const { datname } of rows) {
+      const pid = Number(/^jobdeck_[a-z]+_(\d+)/.exec(datname)?.[1]);
+      if (pid && pid !== process.pid && !isAlive(pid)) await dropDatabase(withDatabase(databaseUrl, datname)).catch(() => undefined);
+    }
+  } catch {
+    // best effort: a server we may not list is left alone
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
  * A throwaway stack for the test suites and the benchmark: its own database (never the one
  * DATABASE_URL names: only its server is used), its own Redis key prefix, an ephemeral Temporal dev
  * server, the worker, the API and optionally the dashboard, all on free ports. Each piece is pushed
@@ -130,6 +154,7 @@ export async function startPrivateStack({ name, runDir, logDir, temporalCli, web
       await dropDatabase(database.url);
     });
   }
+  if (!database.embedded) await dropStaleDatabases(database.url, name);
   await migrate(database.url, { create: !database.embedded });
 
   const redis = await chooseRedis({ logFile: join(logDir, 'redis.log') });
@@ -164,6 +189,13 @@ export async function startPrivateStack({ name, runDir, logDir, temporalCli, web
     TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
     JOBDECK_ADMIN_PASSWORD: adminPassword,
     JOBDECK_WEBHOOK_SECRET: `${name}-webhook-secret`,
+    // A per-endpoint key, so the hostile suite can check that `secretName: 'partner'` signs with it.
+    JOBDECK_WEBHOOK_SECRETS: `partner=${name}-partner-webhook-secret`,
+    // Tests send traffic only to loopback: 127.0.0.1 is allowed explicitly, every other loopback
+    // address (127.0.0.2, 0.0.0.0, ::ffff:127.0.0.2) stays refused, which the hostile suite checks.
+    JOBDECK_OUTBOUND_ALLOW: '127.0.0.1',
+    // A fresh payload-codec key per run: nothing in Temporal's history is readable without it.
+    JOBDECK_ENCRYPTION_KEYS: `${name}${process.pid}:${randomBytes(32).toString('base64')}`,
     JOBDECK_STORAGE_DIR: join(runDir, 'storage'),
     JOBDECK_WORKFLOW_BUNDLE: workflowBundle,
     JOBDECK_SHUTDOWN_GRACE_MS: '5000',

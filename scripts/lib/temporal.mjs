@@ -31,11 +31,13 @@ export function ensureTemporalCli() {
 /**
  * Starts `temporal server start-dev` with Jobdeck's search attributes registered.
  * dbFile: SQLite file that keeps history across restarts; omit for an in-memory server.
+ * codecEndpoint: the codec server the Web UI asks to decrypt payloads (the API's /codec).
  */
-export async function startTemporalDevServer({ cli, port, uiPort, dbFile, searchAttributes, headless = false, stdio = 'ignore' }) {
+export async function startTemporalDevServer({ cli, port, uiPort, dbFile, searchAttributes, codecEndpoint, headless = false, stdio = 'ignore' }) {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
   if (headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
+  if (codecEndpoint && !headless) args.push('--ui-codec-endpoint', codecEndpoint);
   if (dbFile) args.push('--db-filename', dbFile);
   for (const [name, type] of Object.entries(searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
   // Priority orders tasks within a task-queue partition; one partition makes it exact on a dev server

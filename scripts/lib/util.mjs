@@ -44,3 +44,13 @@ export function freePort() {
     });
   });
 }
+
+/** Whether a process with this id still runs (EPERM: it does, as another user). */
+export function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}

@@ -20,8 +20,8 @@ export async function launch(viewport = { width: 1280, height: 900 }): Promise<{
   return { browser, context, page, pageErrors };
 }
 
-export async function signIn(page: Page): Promise<void> {
-  await page.goto(webUrl);
+export async function signIn(page: Page, url = webUrl): Promise<void> {
+  await page.goto(url);
   await page.getByTestId('login-form').waitFor();
   await page.getByTestId('login-email').fill(adminEmail);
   await page.getByTestId('login-password').fill(adminPassword);

@@ -76,10 +76,11 @@ describe('a job from enqueue to completed', () => {
     expect(stats.queues.map((queue) => queue.name)).toEqual(expect.arrayContaining(['reports', 'sync', 'webhooks', 'maintenance']));
   });
 
-  it('runs maintenance.cleanup as a dry run without deleting anything', async () => {
+  it('runs maintenance.cleanup (an admin job type) as a dry run without deleting anything', async () => {
     const before = await db.job.count();
-    const { id } = await operator.jobs.enqueue.mutate({ type: 'maintenance.cleanup', input: { olderThanDays: 1, dryRun: true } });
-    const job = await waitForState(operator, id, ['completed']);
+    const { client: admin } = await clientAs('admin');
+    const { id } = await admin.jobs.enqueue.mutate({ type: 'maintenance.cleanup', input: { olderThanDays: 1, dryRun: true } });
+    const job = await waitForState(admin, id, ['completed']);
     expect(job.resultSummary).toMatch(/^would delete \d+ jobs/);
     expect(await db.job.count()).toBeGreaterThanOrEqual(before);
   });
@@ -105,9 +106,10 @@ describe('retries and failures', () => {
       const warnings = job.logs.filter((log) => log.level === 'warn' && /attempt [12] of 5 failed, will retry/.test(log.message));
       expect(warnings).toHaveLength(2);
       for (const request of receiver.requests) {
+        // v2 binds the delivery id and the receiver's own URL, so the receiver recomputes it with both.
         const timestamp = request.headers['x-jobdeck-timestamp'];
-        const expected = createHmac('sha256', 'test-webhook-secret').update(`${timestamp}.${request.body}`).digest('hex');
-        expect(request.headers['x-jobdeck-signature']).toBe(`t=${timestamp},v1=${expected}`);
+        const expected = createHmac('sha256', 'test-webhook-secret').update(`${timestamp}.${id}.${receiver.url}.${request.body}`).digest('hex');
+        expect(request.headers['x-jobdeck-signature']).toBe(`t=${timestamp},v2=${expected}`);
         expect(request.headers['x-jobdeck-delivery']).toBe(id);
       }
       expect(receiver.requests[1]!.at - receiver.requests[0]!.at).toBeGreaterThanOrEqual(900);

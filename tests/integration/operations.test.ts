@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobdeckClient } from '@jobdeck/api/client';
-import { clientAs, db, eventually, http, login, spawnWorker, temporal, temporalCli, waitForPoller, waitForState, webhookReceiver } from '../support/harness';
+import { clientAs, codecFlags, db, eventually, http, login, spawnWorker, temporal, temporalCli, waitForPoller, waitForState, webhookReceiver } from '../support/harness';
 
 let operator: JobdeckClient;
 let admin: JobdeckClient;
@@ -84,7 +84,8 @@ describe('retry', () => {
       const original = await operator.jobs.get.query({ id });
       expect(original.retriedAsId).toBe(retried.id);
       expect(original.supersededAt).not.toBeNull();
-      const memo = JSON.parse(await temporalCli(['workflow', 'describe', '--workflow-id', retried.id, '--output', 'json']));
+      // The memo is encrypted in Temporal: the CLI reads it through the codec endpoint.
+      const memo = JSON.parse(await temporalCli(['workflow', 'describe', '--workflow-id', retried.id, '--output', 'json', ...codecFlags(await login())]));
       expect(JSON.stringify(memo)).toContain(id);
 
       await expect(operator.jobs.retry.mutate({ id })).rejects.toThrow(/already retried as/);

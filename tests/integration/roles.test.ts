@@ -1,65 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '@jobdeck/api';
 import { db, http, login } from '../support/harness';
+import { LEAST_ROLE, RANK, type CallerRole } from '../support/least-roles';
 
-type Role = 'public' | 'viewer' | 'operator' | 'admin';
+type Role = CallerRole;
+const EXPECTED = LEAST_ROLE;
 
-/**
- * The least role of every procedure, written out by hand: a new procedure fails this test until
- * someone decides who may call it.
- */
-const EXPECTED: Record<string, Role> = {
-  'auth.login': 'public',
-  'auth.me': 'viewer',
-  'auth.logout': 'viewer',
-  'jobs.types': 'viewer',
-  'jobs.get': 'viewer',
-  'jobs.list': 'viewer',
-  'jobs.stats': 'viewer',
-  'jobs.enqueue': 'operator',
-  'jobs.retry': 'operator',
-  'jobs.cancel': 'operator',
-  'jobs.terminate': 'operator',
-  'jobs.bulkPreview': 'operator',
-  'jobs.bulk': 'operator',
-  'queues.list': 'viewer',
-  'queues.pause': 'operator',
-  'queues.resume': 'operator',
-  'queues.drainPreview': 'admin',
-  'queues.drain': 'admin',
-  'queues.cleanPreview': 'admin',
-  'queues.clean': 'admin',
-  'users.list': 'admin',
-  'users.create': 'admin',
-  'users.update': 'admin',
-  'users.resetPassword': 'admin',
-  'tokens.list': 'admin',
-  'tokens.create': 'admin',
-  'tokens.revoke': 'admin',
-  'audit.list': 'admin',
-  'system.health': 'viewer',
-  'system.info': 'viewer',
-  'events.subscribe': 'viewer',
-  'schedules.list': 'viewer',
-  'schedules.get': 'viewer',
-  'schedules.validate': 'viewer',
-  'schedules.create': 'admin',
-  'schedules.update': 'admin',
-  'schedules.delete': 'admin',
-  'schedules.pause': 'admin',
-  'schedules.resume': 'admin',
-  'schedules.trigger': 'admin',
-  'schedules.backfill': 'admin',
-  'templates.list': 'viewer',
-  'templates.get': 'viewer',
-  'templates.create': 'admin',
-  'templates.update': 'admin',
-  'templates.delete': 'admin',
-  'templates.run': 'operator',
-  'alerts.list': 'viewer',
-};
-
-const RANK: Record<Role, number> = { public: 0, viewer: 1, operator: 2, admin: 3 };
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(([path, procedure]) => ({ path, type: procedure._def.type }));
 const tokens: Partial<Record<Role, string>> = {};
 

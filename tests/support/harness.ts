@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '@jobdeck/db';
+import { jobdeckDataConverter } from '@jobdeck/workflows/codec';
 import { createJobdeckClient, type JobdeckClient } from '@jobdeck/api/client';
 
 function required(name: string): string {
@@ -25,13 +26,15 @@ export const env = {
   adminPassword: required('JOBDECK_ADMIN_PASSWORD'),
   webhookSecret: required('JOBDECK_WEBHOOK_SECRET'),
   storageDir: required('JOBDECK_STORAGE_DIR'),
+  encryptionKeys: required('JOBDECK_ENCRYPTION_KEYS'),
 };
 
 export const db = createDb(env.databaseUrl, { maxConnections: 3 });
 
 let temporalClient: Client | undefined;
 export async function temporal(): Promise<Client> {
-  temporalClient ??= new Client({ connection: await Connection.connect({ address: env.temporalAddress }) });
+  // With the stack's payload codec, as every Jobdeck client: results and failures read back decrypted.
+  temporalClient ??= new Client({ connection: await Connection.connect({ address: env.temporalAddress }), dataConverter: jobdeckDataConverter(env.encryptionKeys) });
   return temporalClient;
 }
 
@@ -94,6 +97,11 @@ export async function waitForState(client: JobdeckClient, id: string, states: st
     const job = await client.jobs.get.query({ id });
     return states.includes(job.state) ? job : undefined;
   }, timeoutMs);
+}
+
+/** Flags that make the temporal CLI show payloads decrypted, through the API's codec endpoint (docs/SECURITY.md). */
+export function codecFlags(token: string): string[] {
+  return ['--codec-endpoint', `${env.apiUrl}/codec`, '--codec-auth', `Bearer ${token}`];
 }
 
 export async function temporalCli(args: string[]): Promise<string> {

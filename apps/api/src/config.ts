@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { productionAdminPasswordProblem } from './auth/admin';
+import { checkTrustedProxies } from './client-address';
+import { encryptionKeysSetting } from '@jobdeck/workflows/codec';
 
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm run dev sets it for you)'),
@@ -12,11 +15,21 @@ const envSchema = z.object({
   /** Origins allowed to call the API from a browser, comma separated; the dashboard's dev server by default. */
   JOBDECK_CORS_ORIGINS: z.string().default('http://127.0.0.1:5173,http://localhost:5173'),
   JOBDECK_ADMIN_EMAIL: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'JOBDECK_ADMIN_EMAIL is not an email address').default('admin@localhost'),
-  JOBDECK_ADMIN_PASSWORD: z.string().min(8, 'JOBDECK_ADMIN_PASSWORD must be at least 8 characters').optional(),
+  /** The first admin's password, used only when no admin exists yet. */
+  JOBDECK_ADMIN_PASSWORD: z.string().min(10, 'JOBDECK_ADMIN_PASSWORD must be at least 10 characters').max(256).optional(),
   JOBDECK_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
-  JOBDECK_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
-  /** Behind a reverse proxy (nginx in docker-compose), the client address is the one the proxy adds to X-Forwarded-For. */
-  JOBDECK_TRUST_PROXY: z.enum(['0', '1', 'true', 'false', '']).default('0'),
+  /** Login attempts per account (four times as many per client address) before each further one must wait, 1 s doubling to 15 min. */
+  JOBDECK_LOGIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(5),
+  /**
+   * Addresses (or CIDRs) of the reverse proxies in front of the API, comma separated. Only a request
+   * that arrives from one of them has its X-Forwarded-For read; anyone else's is ignored.
+   */
+  JOBDECK_TRUSTED_PROXIES: z.string().default(''),
+  /** Keys of the payload codec: `<id>:<base64 of 32 bytes>[,…]`, the first encrypts, all decrypt. Required. */
+  JOBDECK_ENCRYPTION_KEYS: encryptionKeysSetting,
+  /** Origins of the Temporal Web UI, which calls the codec endpoint (/codec) from the browser. */
+  JOBDECK_CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  NODE_ENV: z.string().optional(),
 });
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
@@ -27,6 +40,18 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error(`invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
   }
   const e = parsed.data;
+  const problems: string[] = [];
+  const trustedProxies = e.JOBDECK_TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter(Boolean);
+  try {
+    checkTrustedProxies(trustedProxies);
+  } catch (error) {
+    problems.push(`JOBDECK_TRUSTED_PROXIES: ${(error as Error).message}`);
+  }
+  if (e.NODE_ENV === 'production') {
+    const adminProblem = productionAdminPasswordProblem(e.JOBDECK_ADMIN_PASSWORD ?? null, e.JOBDECK_ADMIN_EMAIL);
+    if (adminProblem) problems.push(adminProblem);
+  }
+  if (problems.length) throw new Error(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   return {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -40,7 +65,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
     adminEmail: e.JOBDECK_ADMIN_EMAIL,
     adminPassword: e.JOBDECK_ADMIN_PASSWORD ?? null,
     sessionHours: e.JOBDECK_SESSION_HOURS,
-    loginAttemptsPerMinute: e.JOBDECK_LOGIN_ATTEMPTS_PER_MINUTE,
-    trustProxy: e.JOBDECK_TRUST_PROXY === '1' || e.JOBDECK_TRUST_PROXY === 'true',
+    loginFreeAttempts: e.JOBDECK_LOGIN_FREE_ATTEMPTS,
+    trustedProxies,
+    encryptionKeys: e.JOBDECK_ENCRYPTION_KEYS,
+    codecCorsOrigins: e.JOBDECK_CODEC_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    production: e.NODE_ENV === 'production',
   };
 }

@@ -8,6 +8,7 @@ const config = loadApiConfig();
 const services = await createServices(config);
 const admin = await ensureAdmin(services.db, config.adminEmail, config.adminPassword);
 if (admin.password) console.log(`created admin ${admin.email} with password ${admin.password} (set JOBDECK_ADMIN_PASSWORD to choose it)`);
+else if (admin.created) console.log(`created admin ${admin.email} with the password of JOBDECK_ADMIN_PASSWORD`);
 
 // Built-in maintenance schedules: created when missing, left alone when present (user edits survive).
 await ensureMaintenanceSchedules(services).then(

@@ -4,8 +4,22 @@ import { appRouter } from './router';
 import type { Services } from './services';
 import { systemHealth } from './router/system';
 import { contextFactory } from './trpc';
+import { serveCodec } from './codec-server';
+import { gate, MAX_BATCH_CALLS } from './http-gate';
+import { errorReference } from './errors';
+import { redactText } from '@jobdeck/workflows';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Every answer is per user and never a page to frame: no caching, no sniffing, no framing, no referrer. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-site',
+  'Cache-Control': 'no-store',
+};
 
 function cors(req: IncomingMessage, res: ServerResponse, allowed: string[]): void {
   const origin = req.headers.origin;
@@ -18,6 +32,14 @@ function cors(req: IncomingMessage, res: ServerResponse, allowed: string[]): voi
   }
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** `/trpc/*` for the API, `/healthz` for load balancers and orchestrators. */
 export function createApiServer(services: Services): Server {
   const trpc = createHTTPHandler({
@@ -25,14 +47,19 @@ export function createApiServer(services: Services): Server {
     createContext: contextFactory(services),
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
+    maxBatchSize: MAX_BATCH_CALLS,
     onError({ error, path }) {
-      // Client errors are the caller's to read; only our own failures belong in the server log.
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'}:`, error.cause ?? error);
+      // Client errors are the caller's to read; only our own failures belong in the server log, under
+      // the reference the caller was given, with secrets taken out.
+      if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+      const cause = (error.cause ?? error) as Error;
+      console.error(`tRPC ${path ?? '?'} (reference ${errorReference(error)}): ${redactText(String(cause.stack ?? cause.message))}`);
     },
   });
 
-  return createServer(async (req, res) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (serveCodec(req, res, services)) return; // /codec/*: the Temporal UI's codec server, with its own CORS
     cors(req, res, services.config.corsOrigins);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
@@ -47,10 +74,25 @@ export function createApiServer(services: Services): Server {
       return;
     }
     if (path?.startsWith('/trpc/')) {
+      const refusal = await gate(services, req, safeDecode(path.slice('/trpc/'.length)));
+      if (refusal) {
+        res.writeHead(refusal.status, { 'Content-Type': 'application/json' }).end(refusal.body);
+        return;
+      }
       trpc(req, res);
       return;
     }
     res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `no route ${path}; the API is under /trpc/` }));
+  }
+
+  // No request may take the process down: a failure outside tRPC is logged and answered 500.
+  return createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      const reference = errorReference(error);
+      console.error(`http ${req.method} (reference ${reference}): ${redactText(String(error.stack ?? error.message))}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `internal error (reference ${reference})` }));
+      else res.destroy();
+    });
   });
 }
 

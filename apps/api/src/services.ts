@@ -1,9 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { createDb, type Db } from '@jobdeck/db';
-import { createEventBus, type EventBus } from '@jobdeck/workflows';
+import { createEventBus, findJobType, type EventBus, type JobCatalog } from '@jobdeck/workflows';
+import { jobdeckDataConverter } from '@jobdeck/workflows/codec';
 import type { ApiConfig } from './config';
 import { createCache, type Cache } from './cache';
+import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
+import { createSessionWatch, type SessionWatch } from './auth/session-watch';
+import { createCursorCodec, type CursorCodec } from './jobs/cursor';
 
 /** Everything a request may touch, created once per API process. */
 export interface Services {
@@ -16,13 +20,20 @@ export interface Services {
   /** Temporal namespace (config.temporalNamespace), named as the job actions expect it. */
   namespace: string;
   cache: Cache;
+  /** The registered job types, as job control reads them. */
+  catalog: JobCatalog;
+  loginThrottle: LoginThrottle;
+  /** Ends live streams whose credential was revoked, expired or disabled. */
+  sessionWatch: SessionWatch;
+  /** Signs list cursors, so that only cursors this install gave out are accepted. */
+  cursors: CursorCodec;
   close(): Promise<void>;
 }
 
 export async function createServices(config: ApiConfig): Promise<Services> {
   const db = createDb(config.databaseUrl);
   const connection = await Connection.connect({ address: config.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter: jobdeckDataConverter(config.encryptionKeys) });
   let redis: Redis | null = null;
   if (config.redisUrl) {
     redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
@@ -31,6 +42,7 @@ export async function createServices(config: ApiConfig): Promise<Services> {
   }
   const events = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix });
   const cache = createCache(redis, config.redisPrefix);
+  const sessionWatch = createSessionWatch(db);
   return {
     config,
     db,
@@ -39,7 +51,12 @@ export async function createServices(config: ApiConfig): Promise<Services> {
     events,
     namespace: config.temporalNamespace,
     cache,
+    catalog: { find: findJobType },
+    loginThrottle: createLoginThrottle(redis, config.redisPrefix),
+    sessionWatch,
+    cursors: createCursorCodec(config.encryptionKeys.current.key),
     async close() {
+      sessionWatch.close();
       await Promise.allSettled([db.$disconnect(), connection.close(), events.close()]);
       redis?.disconnect();
     },

@@ -1,104 +1,150 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import type { Role } from '@jobdeck/db';
-import { z, ZodError } from 'zod';
-import { redactSecrets } from '@jobdeck/workflows';
-import { authenticate, ROLE_RANK, type Principal } from './auth/tokens';
+import { z, ZodError, ZodRealError } from 'zod';
+import { findUnstorable, redactSecrets, toStorable } from '@jobdeck/workflows';
+import { authenticate, bearerToken, ROLE_RANK, type Principal } from './auth/tokens';
+import { clientAddress } from './client-address';
+import { auditParams, auditTarget, describeError, internalErrorMessage, toDomainTRPCError, withoutSource } from './errors';
 import type { Services } from './services';
+
+// ---------------------------------------------------------------------------------------- context
 
 export interface Context {
   services: Services;
   principal: Principal | null;
-  /** Client address, for rate limits and (later) the audit trail. */
+  /** Client address, for rate limits and the audit trail: a trusted proxy's X-Forwarded-For, else the peer. */
   ip: string;
   /** The bearer token itself, so that logout can revoke exactly this session. */
   token: string | null;
+  /** Adds a Set-Cookie header to the answer (the codec endpoint's session cookie). */
+  setCookie(cookie: string): void;
 }
 
 export function contextFactory(services: Services) {
-  return async ({ req }: CreateHTTPContextOptions): Promise<Context> => {
+  const addressOf = clientAddress(services.config.trustedProxies);
+  return async ({ req, res }: CreateHTTPContextOptions): Promise<Context> => {
     // Only ever a header, subscriptions included: a token in a URL ends up in proxy logs.
-    const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
-    const principal = token ? await authenticate(services.db, services.cache, token) : null;
-    // The last X-Forwarded-For entry is the one our proxy added; earlier ones are whatever the client claimed.
-    const forwarded = services.config.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : '';
-    return { services, principal, ip: forwarded || req.socket.remoteAddress || 'unknown', token };
+    const token = bearerToken(req.headers.authorization);
+    const principal = token
+      ? await authenticate(services.db, services.cache, token).catch((error: unknown) => {
+          throw toDomainTRPCError(error) ?? error;
+        })
+      : null;
+    return { services, principal, ip: addressOf(req), token, setCookie: (cookie) => res.appendHeader('Set-Cookie', cookie) };
   };
 }
 
-const t = initTRPC.context<Context>().create({
-  // Validation errors answer 400 with the message of every field that is wrong, by path.
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const zodError = cause instanceof ZodError ? cause : null;
-    return {
-      ...shape,
-      message: zodError ? zodError.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ') : shape.message,
-      data: {
-        ...shape.data,
-        stack: undefined,
-        fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
-        issues: zodError?.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, code: issue.code })),
-      },
-    };
-  },
-  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
-});
+// ------------------------------------------------------------------------------------------- init
+
+export interface Meta {
+  /** Why this procedure's answer is not redacted: it hands out a new secret once, or holds no user data. */
+  unredacted?: string;
+  /** Counted by a limiter: a batch may call it once at most, so that batching cannot multiply attempts. */
+  rateLimited?: boolean;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    // Validation errors answer 400 with the message of every field that is wrong, by path. Nothing
+    // ever carries a server path or a source line: our own failures say only a reference to the log.
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof ZodError ? error.cause : null;
+      const message = zodError ? describeError(error) : error.code === 'INTERNAL_SERVER_ERROR' ? internalErrorMessage(error) : withoutSource(shape.message);
+      return {
+        ...shape,
+        message,
+        data: {
+          ...shape.data,
+          stack: undefined,
+          fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
+          issues: zodError?.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, code: issue.code })),
+        },
+      };
+    },
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** What a mutation acted on, for the audit trail: a job, a queue, a user, a schedule, or a count. */
-export function auditTarget(input: unknown): string | null {
-  if (!input || typeof input !== 'object') return null;
-  const fields = input as Record<string, unknown>;
-  for (const key of ['id', 'queue', 'scheduleId', 'email', 'name']) {
-    if (typeof fields[key] === 'string') return fields[key] as string;
-  }
-  if (Array.isArray(fields.ids)) return `${fields.ids.length} jobs`;
-  if (fields.filter && typeof fields.filter === 'object') return `filter ${JSON.stringify(fields.filter)}`;
-  return null;
-}
-
-/** The same words the caller read: validation errors field by field, not zod's raw JSON. */
-function describeError(error: { message: string; cause?: unknown }): string {
-  return error.cause instanceof ZodError
-    ? error.cause.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ')
-    : error.message;
-}
+// ------------------------------------------------------------------------------------ middlewares
 
 /**
- * Every mutation leaves a row, whoever asked and however it ended (refusals too): who, role, action,
- * target, parameters with secrets redacted, outcome, time, source address. Queries are not audited.
+ * Every mutation of a known caller leaves a row, however it ends (refusals too). The intent is
+ * written before the mutation runs and the outcome after: an action whose row cannot be written is
+ * not carried out. Anonymous calls other than auth.login changed nothing and are not recorded
+ * (anyone could fill the table with them).
  */
 const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
-  const result = await next();
-  if (type !== 'mutation') return result;
-  // A caller without a valid token changed nothing; recording each such knock would let anyone fill the table.
-  if (!result.ok && result.error.code === 'UNAUTHORIZED' && path !== 'auth.login') return result;
+  if (type !== 'mutation' || (!ctx.principal && path !== 'auth.login')) return next();
   const input = await getRawInput().catch(() => undefined);
-  const params = input === undefined ? undefined : (redactSecrets(input) as object);
-  await ctx.services.db.auditLog
+  const loginEmail = path === 'auth.login' && typeof (input as { email?: unknown })?.email === 'string' ? (input as { email: string }).email : null;
+  const { db } = ctx.services;
+  const intent = await db.auditLog
     .create({
       data: {
-        actor: ctx.principal?.name ?? (path === 'auth.login' && typeof (input as { email?: unknown })?.email === 'string' ? String((input as { email: string }).email) : 'anonymous'),
+        actor: toStorable(ctx.principal?.name ?? loginEmail ?? 'anonymous').slice(0, 254),
         role: ctx.principal?.role ?? null,
         action: path,
-        // What was acted on, or for a creation (an enqueue, a retry) what was made.
-        target: (auditTarget(input) ?? (result.ok ? auditTarget(result.data) : null))?.slice(0, 300) ?? null,
-        params: params ?? undefined,
+        target: auditTarget(input),
+        params: auditParams(input),
+        outcome: 'pending',
+        ip: toStorable(ctx.ip).slice(0, 100),
+      },
+      select: { id: true },
+    })
+    .catch((error: Error) => {
+      console.error(`audit: could not record ${path}, so it was not carried out: ${withoutSource(error.message)}`);
+      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the audit trail cannot be written right now, so nothing was done; try again shortly' });
+    });
+  const result = await next();
+  await db.auditLog
+    .update({
+      where: { id: intent.id },
+      data: {
         outcome: result.ok ? 'ok' : result.error.code,
-        error: result.ok ? null : describeError(result.error).slice(0, 2000),
-        ip: ctx.ip,
+        error: result.ok ? null : toStorable(describeError(result.error)).slice(0, 2000),
+        // For a creation (an enqueue, a retry) the target is what was made.
+        ...(auditTarget(input) === null && result.ok ? { target: auditTarget(result.data) } : {}),
       },
     })
-    .catch((error: Error) => console.error(`audit: could not record ${path}: ${error.message}`));
+    .catch((error: Error) => console.error(`audit: the outcome of ${path} (row ${intent.id}) was not recorded: ${withoutSource(error.message)}`));
   return result;
 });
 
-/** The only procedures that answer without a token: logging in. */
-export const publicProcedure = t.procedure.use(audited);
+/** Domain errors (job control, Postgres or Temporal away, Temporal's refusals) become tRPC errors here, and only here. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toDomainTRPCError(result.error.cause ?? result.error);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
+/**
+ * Text PostgreSQL cannot store (NUL, lone surrogates, in values or keys) or absurd nesting, in any
+ * input of any procedure, is refused before anything runs, with the field named: otherwise it would
+ * reach Temporal and not Postgres, or skip the audit trail.
+ */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  const problem = findUnstorable(await getRawInput().catch(() => undefined));
+  if (problem) {
+    const path = problem.path.map((part) => (typeof part === 'string' ? toStorable(part) : part));
+    throw new TRPCError({ code: 'BAD_REQUEST', message: problem.message, cause: new ZodRealError([{ code: 'custom', path, message: problem.message, input: undefined }]) });
+  }
+  return next();
+});
+
+/** One redaction policy on every answer, unless the procedure says why not. */
+const redactedOutput = t.middleware(async ({ meta, type, next }) => {
+  const result = await next();
+  if (!result.ok || meta?.unredacted || type === 'subscription') return result;
+  return { ...result, data: redactSecrets(result.data) } as typeof result;
+});
 
 function requireRole(minimum: Role) {
   return t.middleware(({ ctx, next }) => {
@@ -110,6 +156,13 @@ function requireRole(minimum: Role) {
   });
 }
 
-export const viewerProcedure = t.procedure.use(audited).use(requireRole('viewer'));
-export const operatorProcedure = t.procedure.use(audited).use(requireRole('operator'));
-export const adminProcedure = t.procedure.use(audited).use(requireRole('admin'));
+// ------------------------------------------------------------------------------------- procedures
+
+const procedure = t.procedure.use(audited).use(domainErrors).use(redactedOutput);
+
+/** The only procedures that answer without a token: logging in. */
+export const publicProcedure = procedure.use(storableInput);
+// The role is checked before the input is looked at: an anonymous caller learns nothing about validation.
+export const viewerProcedure = procedure.use(requireRole('viewer')).use(storableInput);
+export const operatorProcedure = procedure.use(requireRole('operator')).use(storableInput);
+export const adminProcedure = procedure.use(requireRole('admin')).use(storableInput);

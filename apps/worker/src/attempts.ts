@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Db } from '@jobdeck/db';
-import { attemptSignal, findJobType, type AttemptUpdate, type EventBus } from '@jobdeck/workflows';
+import { attemptSignal, findJobType, redactText, toStorable, type AttemptUpdate, type EventBus } from '@jobdeck/workflows';
 import { BOOKKEEPING_ACTIVITIES } from '@jobdeck/workflows/activities';
 
 /**
@@ -43,14 +43,15 @@ async function recordFailure(deps: { db: Db; events: EventBus; client: Client },
   if (error instanceof CancelledFailure || Context.current().cancellationSignal.aborted) return;
   const job = await deps.db.job.findUnique({ where: { id: jobId }, select: { maxAttempts: true, type: true } });
   if (!job) return;
-  const failure = error as Error;
+  // What an attempt failed with may quote anything (a URL with a token, a receiver's bytes).
+  const failure = { message: toStorable(redactText(String((error as Error).message))), stack: (error as Error).stack ? toStorable(redactText(String((error as Error).stack))) : null, name: (error as Error).name };
   const type = error instanceof ApplicationFailure ? error.type : undefined;
   const nonRetryable =
     (error instanceof ApplicationFailure && error.nonRetryable) || (type && findJobType(job.type)?.nonRetryableErrors?.includes(type));
   const willRetry = !nonRetryable && attempt < job.maxAttempts;
   await deps.db.job.updateMany({
     where: { id: jobId },
-    data: { error: failure.message, errorStack: failure.stack ?? null, ...(willRetry ? { state: 'retrying' } : {}) },
+    data: { error: failure.message, errorStack: failure.stack, ...(willRetry ? { state: 'retrying' } : {}) },
   });
   await deps.db.jobLog.create({
     data: {

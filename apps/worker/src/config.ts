@@ -1,24 +1,13 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { defaultQueues } from '@jobdeck/workflows';
+import { encryptionKeysSetting } from '@jobdeck/workflows/codec';
 
 export interface QueueConfig {
   name: string;
   /** Activities this process runs at once on the queue. */
   concurrency: number;
-}
-
-export interface WorkerConfig {
-  temporalAddress: string;
-  temporalNamespace: string;
-  databaseUrl: string;
-  redisUrl: string | null;
-  redisPrefix: string;
-  storageDir: string;
-  queues: QueueConfig[];
-  /** A prebuilt workflow bundle (see scripts/build-workflow-bundle.mjs); bundled at start when absent. */
-  workflowBundlePath: string | null;
-  shutdownGraceMs: number;
 }
 
 const DEFAULT_CONCURRENCY: Record<string, number> = { webhooks: 20, sync: 4, reports: 2, maintenance: 1, control: 2 };
@@ -39,17 +28,55 @@ export function parseQueues(spec: string | undefined): QueueConfig[] {
   });
 }
 
-export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required (npm run dev sets it for you)');
+const envSchema = z.object({
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm run dev sets it for you)'),
+  REDIS_URL: z.string().optional().transform((value) => value || null),
+  JOBDECK_REDIS_PREFIX: z.string().default('jobdeck:'),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  JOBDECK_STORAGE_DIR: z.string().min(1).optional(),
+  JOBDECK_QUEUES: z.string().optional(),
+  /** A prebuilt workflow bundle (the test run builds one with loadWorkflowBundle); bundled at start when absent. */
+  JOBDECK_WORKFLOW_BUNDLE: z.string().optional().transform((value) => value || null),
+  JOBDECK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** Hosts and CIDRs outbound requests may reach although the outbound policy refuses their addresses. */
+  JOBDECK_OUTBOUND_ALLOW: z.string().default(''),
+  /** HMAC key of webhook signatures. */
+  JOBDECK_WEBHOOK_SECRET: z.string().optional().transform((value) => value || null),
+  /** Per-endpoint HMAC keys: `billing=…,crm=…`; a webhook names one with `input.secretName`. */
+  JOBDECK_WEBHOOK_SECRETS: z.string().default(''),
+  /** Keys of the payload codec: `<id>:<base64 of 32 bytes>[,…]`, the first encrypts, all decrypt. Required. */
+  JOBDECK_ENCRYPTION_KEYS: encryptionKeysSetting,
+  NODE_ENV: z.string().optional(),
+});
+
+export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
+
+/** The worker's environment, validated once: a wrong value stops the start with every problem named. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
+  }
+  const e = parsed.data;
+  // Without a signing key every webhook would fail at run time: production refuses to start instead.
+  if (e.NODE_ENV === 'production' && !e.JOBDECK_WEBHOOK_SECRET) {
+    throw new Error('invalid configuration:\n  JOBDECK_WEBHOOK_SECRET is required in production: the key that signs every webhook delivery');
+  }
   return {
-    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
-    databaseUrl: env.DATABASE_URL,
-    redisUrl: env.REDIS_URL || null,
-    redisPrefix: env.JOBDECK_REDIS_PREFIX ?? 'jobdeck:',
-    storageDir: resolve(env.JOBDECK_STORAGE_DIR ?? `${repoRoot}.data/storage`),
-    queues: parseQueues(env.JOBDECK_QUEUES),
-    workflowBundlePath: env.JOBDECK_WORKFLOW_BUNDLE || null,
-    shutdownGraceMs: Number(env.JOBDECK_SHUTDOWN_GRACE_MS ?? 30_000),
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.JOBDECK_REDIS_PREFIX,
+    storageDir: resolve(e.JOBDECK_STORAGE_DIR ?? `${repoRoot}.data/storage`),
+    queues: parseQueues(e.JOBDECK_QUEUES),
+    workflowBundlePath: e.JOBDECK_WORKFLOW_BUNDLE,
+    shutdownGraceMs: e.JOBDECK_SHUTDOWN_GRACE_MS,
+    outboundAllow: e.JOBDECK_OUTBOUND_ALLOW,
+    webhookSecret: e.JOBDECK_WEBHOOK_SECRET,
+    webhookSecrets: e.JOBDECK_WEBHOOK_SECRETS,
+    encryptionKeys: e.JOBDECK_ENCRYPTION_KEYS,
+    production: e.NODE_ENV === 'production',
   };
 }

@@ -4,13 +4,16 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, t
 import { createDb } from '@jobdeck/db';
 import { BOOKKEEPING_QUEUE, createEventBus } from '@jobdeck/workflows';
 import { createActivities } from '@jobdeck/workflows/activities';
+import { createOutboundClient, createOutboundPolicy, parseWebhookSecrets } from '@jobdeck/workflows/outbound';
 import { writeWorkflowsEntry } from '@jobdeck/workflows/bundle';
+import { FAILURE_CONVERTER_PATH, jobdeckDataConverter } from '@jobdeck/workflows/codec';
 import { attemptTracking } from './attempts';
 import type { WorkerConfig } from './config';
 
 export async function loadWorkflowBundle(path: string | null): Promise<WorkflowBundleOption> {
   if (path) return { codePath: path };
-  return bundleWorkflowCode({ workflowsPath: writeWorkflowsEntry(), logger: quietBundlerLogger });
+  // The sandbox converts workflow failures itself: it must encode their messages as every other process does.
+  return bundleWorkflowCode({ workflowsPath: writeWorkflowsEntry(), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
 }
 
 const quietBundlerLogger = {
@@ -36,14 +39,26 @@ function installRuntime(): void {
 /** One Temporal worker per queue in this process, sharing one connection, bundle and set of services. */
 export async function startWorkers(config: WorkerConfig, log: (message: string) => void = console.log): Promise<RunningWorkers> {
   installRuntime();
+  // Parsed before connecting to anything: a typo in either variable stops the start, naming it.
+  const outbound = createOutboundClient({ policy: createOutboundPolicy(config.outboundAllow) });
+  const webhookSecrets = parseWebhookSecrets(config.webhookSecret, config.webhookSecrets);
   await mkdir(config.storageDir, { recursive: true });
   const db = createDb(config.databaseUrl);
   const events = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, onError: () => {} });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  const dataConverter = jobdeckDataConverter(config.encryptionKeys);
+  const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace, dataConverter });
   const workflowBundle = await loadWorkflowBundle(config.workflowBundlePath);
-  const activities = createActivities({ db, events, storageDir: config.storageDir, temporal: client, namespace: config.temporalNamespace });
+  const activities = createActivities({
+    db,
+    events,
+    storageDir: config.storageDir,
+    temporal: client,
+    namespace: config.temporalNamespace,
+    outbound,
+    webhookSecrets,
+  });
 
   const interceptors = { activity: [attemptTracking({ db, events, client })] };
   // Every worker also serves the never-paused bookkeeping queue, so jobs can always record their end.
@@ -52,6 +67,7 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
     namespace: config.temporalNamespace,
     taskQueue: BOOKKEEPING_QUEUE,
     activities,
+    dataConverter,
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: config.shutdownGraceMs,
   });
@@ -64,6 +80,7 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
         taskQueue: queue.name,
         workflowBundle,
         activities,
+        dataConverter,
         maxConcurrentActivityTaskExecutions: queue.concurrency,
         shutdownGraceTime: config.shutdownGraceMs,
         // Heartbeats carry checkpoints: send them at least every 2 s, so a crash loses little work.

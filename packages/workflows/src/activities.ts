@@ -1,11 +1,12 @@
 import type { ActivityDeps } from './runtime/activity-deps';
 import { bookkeepingActivities } from './runtime/bookkeeping';
-import { jobTypes } from './catalog';
+import { findJobType, jobTypes } from './catalog';
 
 export const BOOKKEEPING_ACTIVITIES = new Set(Object.keys(bookkeepingActivities({} as ActivityDeps)));
 
 /** Every activity of every registered job type, plus the bookkeeping the workflow shell runs. */
-export function createActivities(deps: ActivityDeps): Record<string, (...args: any[]) => Promise<unknown>> {
+export function createActivities(given: Omit<ActivityDeps, 'catalog'>): Record<string, (...args: any[]) => Promise<unknown>> {
+  const deps: ActivityDeps = { ...given, catalog: { find: findJobType } };
   const all: Record<string, (...args: any[]) => Promise<unknown>> = { ...bookkeepingActivities(deps) };
   for (const jobType of jobTypes) {
     for (const [name, fn] of Object.entries(jobType.activities(deps))) {

@@ -20,3 +20,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(actual, expected);
 }
+
+/**
+ * A hash no password matches, verified when the email is unknown or the user disabled: every failed
+ * login then costs one scrypt, so the answer's timing does not tell which emails exist.
+ */
+let decoyHash: Promise<string> | undefined;
+export function decoyPasswordHash(): Promise<string> {
+  decoyHash ??= hashPassword(randomBytes(32).toString('base64url'));
+  return decoyHash;
+}

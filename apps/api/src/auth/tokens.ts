@@ -11,7 +11,12 @@ export interface Principal {
   userId: string | null;
 }
 
-export const ROLE_RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+export { ROLE_RANK } from '@jobdeck/workflows';
+
+/** The token of `Authorization: Bearer <token>`, the only place a token is read from (never a URL). */
+export function bearerToken(header: string | undefined): string | null {
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() || null : null;
+}
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

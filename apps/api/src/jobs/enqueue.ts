@@ -1,7 +1,6 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { jobTypes } from '@jobdeck/workflows';
-import { ControlError, enqueueOptions, startJob, type EnqueueOptions, type EnqueueResult } from '@jobdeck/workflows/control';
+import { enqueueOptions, startJob, type EnqueueOptions, type EnqueueResult } from '@jobdeck/workflows/control';
 import type * as registry from '@jobdeck/workflows/registry';
 import type { Principal } from '../auth/tokens';
 import type { Services } from '../services';
@@ -32,12 +31,6 @@ export const enqueueRequest = z
     }
   }) as unknown as z.ZodType<ParsedEnqueueRequest, EnqueueRequest>;
 
-/** Control errors are the caller's to read: they keep their code (400, 404, 409, 412, 503). */
-export function toTRPCError(error: unknown): never {
-  if (error instanceof ControlError) throw new TRPCError({ code: error.code, message: error.message });
-  throw error;
-}
-
 export async function enqueueJob(services: Services, principal: Principal, request: ParsedEnqueueRequest): Promise<EnqueueResult> {
-  return startJob(services, { ...request, requestedBy: principal.name }).catch(toTRPCError);
+  return startJob(services, { ...request, requestedBy: { name: principal.name, role: principal.role } });
 }

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
 import type { Job, JobLog } from '@jobdeck/db';
-import { defaultQueues, jobTypes, JobStateKey, JobTypeKey, priorityFromKey, redactSecrets, type JobState } from '@jobdeck/workflows';
+import { defaultQueues, jobTypes, toStorable, JobStateKey, JobTypeKey, priorityFromKey, redactSecrets, type JobState } from '@jobdeck/workflows';
 import type { Services } from '../services';
 import { bucketOf, deriveJobState, STAT_BUCKETS, type PendingActivityView } from './state';
 import { executionRow, pendingActivityView, statusName, type ExecutionRow } from './temporal-views';
@@ -92,40 +92,50 @@ function isUnavailable(error: unknown): boolean {
  * Jobs from Temporal visibility (what is really running, failed, waiting), with progress and errors
  * from Postgres. Should Temporal be unreachable, the list comes from Postgres alone and says so.
  */
-export async function listJobs(services: Services, filter: JobFilter, limit: number, cursor?: string) {
-  const { temporal, db, config } = services;
+export async function listJobs(services: Services, filter: JobFilter, limit: number, cursorText?: string) {
+  const cursor = cursorText ? services.cursors.decode(cursorText) : null;
+  // A list that started from Postgres (Temporal was away) goes on from Postgres, so its pages fit together.
+  if (cursor?.source === 'postgres') return listFromPostgres(services, filter, limit, cursor.offset);
   try {
-    const response = await temporal.workflowService.listWorkflowExecutions({
-      namespace: config.temporalNamespace,
-      query: jobsQuery(filter),
-      pageSize: limit,
-      nextPageToken: cursor ? Buffer.from(cursor, 'base64url') : undefined,
-    });
-    const rows = (response.executions ?? []).map(executionRow);
-    const records = await db.job.findMany({ where: { id: { in: rows.map((row) => row.id) } } });
-    const byId = new Map(records.map((record) => [record.id, record]));
-    const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
-    return { items: rows.map((row) => summary(row, byId.get(row.id))), nextCursor: token, source: 'temporal' as const };
+    return await listFromTemporal(services, filter, limit, cursor?.token);
   } catch (error) {
     if (!isUnavailable(error)) throw error;
-    const offset = cursor?.startsWith('pg:') ? Number(cursor.slice(3)) || 0 : 0;
-    const records = await db.job.findMany({
-      where: {
-        type: filter.type,
-        queue: filter.queue,
-        scheduleId: filter.scheduleId,
-        state: filter.state ?? (filter.bucket ? { in: [...BUCKET_STATES[filter.bucket]] } : undefined),
-      },
-      orderBy: { createdAt: 'desc' },
-      skip: offset,
-      take: limit + 1,
-    });
-    return {
-      items: records.slice(0, limit).map(recordSummary),
-      nextCursor: records.length > limit ? `pg:${offset + limit}` : null,
-      source: 'postgres' as const,
-    };
+    return listFromPostgres(services, filter, limit, 0);
   }
+}
+
+async function listFromTemporal(services: Services, filter: JobFilter, limit: number, pageToken?: Buffer) {
+  const { temporal, db, config, cursors } = services;
+  const response = await temporal.workflowService.listWorkflowExecutions({
+    namespace: config.temporalNamespace,
+    query: jobsQuery(filter),
+    pageSize: limit,
+    nextPageToken: pageToken,
+  });
+  const rows = (response.executions ?? []).map(executionRow);
+  const records = await db.job.findMany({ where: { id: { in: rows.map((row) => row.id) } } });
+  const byId = new Map(records.map((record) => [record.id, record]));
+  const nextCursor = response.nextPageToken?.length ? cursors.encode({ source: 'temporal', token: Buffer.from(response.nextPageToken) }) : null;
+  return { items: rows.map((row) => summary(row, byId.get(row.id))), nextCursor, source: 'temporal' as const };
+}
+
+async function listFromPostgres(services: Services, filter: JobFilter, limit: number, offset: number) {
+  const records = await services.db.job.findMany({
+    where: {
+      type: filter.type,
+      queue: filter.queue,
+      scheduleId: filter.scheduleId,
+      state: filter.state ?? (filter.bucket ? { in: [...BUCKET_STATES[filter.bucket]] } : undefined),
+    },
+    orderBy: { createdAt: 'desc' },
+    skip: offset,
+    take: limit + 1,
+  });
+  return {
+    items: records.slice(0, limit).map(recordSummary),
+    nextCursor: records.length > limit ? services.cursors.encode({ source: 'postgres', offset: offset + limit }) : null,
+    source: 'postgres' as const,
+  };
 }
 
 export interface JobDetail extends JobSummary {
@@ -164,7 +174,7 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
   ]);
   if (!record && !description) throw new TRPCError({ code: 'NOT_FOUND', message: `no job ${id}` });
 
-  const pending = (description?.raw.pendingActivities ?? []).map(pendingActivityView);
+  const pending = await Promise.all((description?.raw.pendingActivities ?? []).map((activity) => pendingActivityView(activity, temporal.options.loadedDataConverter)));
   const status = description ? statusName(description.raw.workflowExecutionInfo?.status) : null;
   const state = description
     ? deriveJobState({
@@ -175,7 +185,8 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
       })
     : record!.state;
 
-  const reconciled = record && description ? await reconcile(services, record, state, description.closeTime ?? null, id) : record;
+  // A repair that cannot be written must not fail the read: the answer is Temporal's either way.
+  const reconciled = record && description ? await reconcile(services, record, state, description.closeTime ?? null, id).catch(() => record) : record;
   const row = reconciled ?? record;
   const namespace = config.temporalNamespace;
   const lastHeartbeat = pending.map((activity) => activity.lastHeartbeatAt).filter(Boolean).sort().at(-1) ?? row?.lastHeartbeatAt?.toISOString() ?? null;
@@ -241,7 +252,7 @@ async function reconcile(services: Services, record: Job, state: JobState, close
     if (state === 'terminated') {
       const history = await services.temporal.workflow.getHandle(id).fetchHistory().catch(() => null);
       const reason = history?.events?.at(-1)?.workflowExecutionTerminatedEventAttributes?.reason;
-      if (reason) error = `terminated: ${reason}`;
+      if (reason) error = toStorable(`terminated: ${reason}`);
     }
   }
   return services.db.job.update({ where: { id }, data: { state, error, finishedAt: closeTime ?? new Date() } });

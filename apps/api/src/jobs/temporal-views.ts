@@ -1,4 +1,6 @@
+import type { LoadedDataConverter } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import type { temporal } from '@temporalio/proto';
 import { JobStateKey, JobTypeKey, JobPriorityKey, RequestedByKey } from '@jobdeck/workflows';
 import type { ExecutionStatus, PendingActivityView } from './state';
@@ -19,13 +21,27 @@ export function statusName(status: number | null | undefined): ExecutionStatus {
 
 const ACTIVITY_STATES: PendingActivityView['state'][] = ['UNKNOWN', 'SCHEDULED', 'STARTED', 'CANCEL_REQUESTED', 'PAUSED'];
 
-export function pendingActivityView(raw: temporal.api.workflow.v1.IPendingActivityInfo): PendingActivityView {
+/**
+ * Failure messages are encrypted in Temporal (the failure converter encodes them): the raw proto only
+ * says "Encoded failure", so the message is read back through the client's data converter.
+ */
+async function failureMessage(converter: LoadedDataConverter, failure: temporal.api.failure.v1.IFailure | null | undefined): Promise<string | null> {
+  if (!failure) return null;
+  try {
+    return (await decodeOptionalFailureToOptionalError(converter, failure))?.message ?? failure.message ?? null;
+  } catch {
+    // Written with a key no longer configured: say so rather than fail the whole job view.
+    return `${failure.message ?? 'failure'} (not decryptable with the configured keys)`;
+  }
+}
+
+export async function pendingActivityView(raw: temporal.api.workflow.v1.IPendingActivityInfo, converter: LoadedDataConverter): Promise<PendingActivityView> {
   return {
     activityType: raw.activityType?.name ?? 'unknown',
     state: ACTIVITY_STATES[raw.state ?? 0] ?? 'UNKNOWN',
     attempt: raw.attempt ?? 1,
     maximumAttempts: raw.maximumAttempts ?? 0,
-    lastFailure: raw.lastFailure?.message ?? null,
+    lastFailure: await failureMessage(converter, raw.lastFailure),
     lastHeartbeatAt: tsToIso(raw.lastHeartbeatTime as Timestamp),
     lastStartedAt: tsToIso(raw.lastStartedTime as Timestamp),
     nextAttemptAt: tsToIso(raw.nextAttemptScheduleTime as Timestamp),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateTime } from '@jobdeck/workflows/control';
 import { adminProcedure, router } from '../trpc';
 
 export const auditRouter = router({
@@ -11,11 +12,18 @@ export const auditRouter = router({
           action: z.string().regex(/^[a-zA-Z.]+$/, 'action is a procedure such as jobs.cancel').max(100).optional(),
           target: z.string().max(300).optional(),
           outcome: z.enum(['ok', 'error']).optional(),
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
+          from: dateTime('from').optional(),
+          to: dateTime('to').optional(),
           limit: z.number().int().min(1).max(200).default(50),
-          cursor: z.string().regex(/^\d+$/, 'cursor is a number').nullish(),
+          cursor: z
+            .string()
+            .regex(/^\d{1,19}$/, 'cursor is a row number')
+            // zod runs refinements after a failed regex too, where BigInt('x') would throw.
+            .refine((cursor) => !/^\d{1,19}$/.test(cursor) || BigInt(cursor) <= 9_223_372_036_854_775_807n, 'cursor is a row number')
+            .nullish(),
+          direction: z.enum(['forward', 'backward']).optional(),
         })
+        .strict()
         .default({ limit: 50 }),
     )
     .query(async ({ ctx, input }) => {

@@ -1,7 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { verifyPassword } from '../auth/passwords';
-import { hashToken, issueToken } from '../auth/tokens';
+import { loginThrottleKeys } from '../auth/login-limits';
+import { decoyPasswordHash, verifyPassword } from '../auth/passwords';
+import { issueToken } from '../auth/tokens';
+import { clearSessionCookie, sessionCookie } from '../auth/session-cookie';
 import { publicProcedure, router, viewerProcedure } from '../trpc';
 
 // Deliberately loose: dev and intranet addresses such as admin@localhost are valid here.
@@ -9,22 +11,27 @@ export const email = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^
 
 export const authRouter = router({
   login: publicProcedure
-    .input(z.object({ email, password: z.string().min(1, 'password is required').max(256) }))
+    .meta({ unredacted: 'answers the new session token, once', rateLimited: true })
+    .input(z.object({ email, password: z.string().min(1, 'password is required').max(256) }).strict())
     .mutation(async ({ ctx, input }) => {
-      const { db, cache, config } = ctx.services;
-      // Only failures count: a password guesser is slowed down, a user who logs in often is not.
-      const limitKey = `login-failures:${ctx.ip}:${input.email}`;
-      if ((await cache.hits(limitKey, 60_000)) >= config.loginAttemptsPerMinute) {
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'too many failed login attempts; wait a minute' });
+      const { db, config, loginThrottle } = ctx.services;
+      // Counted before the password is checked, per address and per account: parallel guesses are each counted.
+      const keys = loginThrottleKeys(ctx.ip, input.email, config.loginFreeAttempts);
+      const admission = await loginThrottle.admit(keys);
+      if (!admission.admitted) {
+        const seconds = Math.ceil(admission.retryAfterMs / 1000);
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many login attempts; try again in ${seconds} s` });
       }
       const user = await db.user.findUnique({ where: { email: input.email } });
-      const valid = user && !user.disabledAt && (await verifyPassword(input.password, user.passwordHash));
-      if (!user || !valid) {
-        await cache.hit(limitKey, 60_000);
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong email or password' });
-      }
+      // Unknown and disabled accounts cost the same scrypt as a wrong password: the timing tells nothing.
+      const usable = user !== null && user.disabledAt === null;
+      const valid = await verifyPassword(input.password, usable ? user.passwordHash : await decoyPasswordHash());
+      if (!usable || !valid) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong email or password' });
+      await loginThrottle.succeeded(keys);
       const expiresAt = new Date(Date.now() + config.sessionHours * 3_600_000);
       const { token } = await issueToken(db, { kind: 'session', name: 'dashboard', role: user.role, userId: user.id, expiresAt });
+      // The same session as an HttpOnly cookie scoped to /codec, for the Temporal Web UI's decoding calls.
+      ctx.setCookie(sessionCookie(token, config.sessionHours * 3_600, config.production));
       return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email, name: user.name, role: user.role } };
     }),
 
@@ -35,11 +42,14 @@ export const authRouter = router({
     userId: ctx.principal.userId,
   })),
 
+  /** Ends this dashboard session. A service token is not ended by logging out: an admin revokes it. */
   logout: viewerProcedure.mutation(async ({ ctx }) => {
-    if (ctx.principal.kind === 'session' && ctx.token) {
-      await ctx.services.db.apiToken.updateMany({ where: { tokenHash: hashToken(ctx.token) }, data: { revokedAt: new Date() } });
+    ctx.setCookie(clearSessionCookie(ctx.services.config.production));
+    if (ctx.principal.kind !== 'session') {
+      return { revoked: false, kind: ctx.principal.kind, message: 'a service token is not ended by logging out; an admin revokes it with tokens.revoke' };
     }
-    return { ok: true };
+    await ctx.services.db.apiToken.updateMany({ where: { id: ctx.principal.tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await ctx.services.sessionWatch.checkNow();
+    return { revoked: true, kind: ctx.principal.kind, message: 'this session is signed out, and its live streams are closed' };
   }),
-
 });

@@ -15,14 +15,13 @@ import {
   type Bucket,
 } from '@jobdeck/workflows/control';
 import { operatorProcedure, router, viewerProcedure } from '../trpc';
-import { toTRPCError } from '../jobs/enqueue';
 
 /** Selections up to this size are acted on at once, in the request; larger ones become a bulk.action job. */
 const INLINE_BULK_LIMIT = 25;
 
 export const jobsRouter = router({
   /** The catalogue: what can be enqueued, with a JSON Schema of each input and an example. */
-  types: viewerProcedure.query(() =>
+  types: viewerProcedure.meta({ unredacted: 'the catalogue: field names of input schemas, no user data' }).query(() =>
     jobTypes.map((jobType) => ({
       type: jobType.type,
       description: jobType.description,
@@ -36,7 +35,7 @@ export const jobsRouter = router({
 
   enqueue: operatorProcedure.input(enqueueRequest).mutation(({ ctx, input }) => enqueueJob(ctx.services, ctx.principal, input)),
 
-  get: viewerProcedure.input(z.object({ id: jobId })).query(({ ctx, input }) => getJob(ctx.services, input.id)),
+  get: viewerProcedure.input(z.object({ id: jobId }).strict()).query(({ ctx, input }) => getJob(ctx.services, input.id)),
 
   list: viewerProcedure
     .input(
@@ -51,8 +50,11 @@ export const jobsRouter = router({
           scheduleId: z.string().max(200).regex(/^[\w.:-]+$/, 'scheduleId is a schedule id such as sched-nightly-sync').optional(),
           limit: z.number().int().min(1).max(100).default(25),
           cursor: z.string().max(4096).nullish(),
+          /** Added by @trpc/react-query's infinite queries; pages only go forward, so it changes nothing. */
+          direction: z.enum(['forward', 'backward']).optional(),
         })
-        // Unknown keys are dropped, not refused: react-query's infinite queries add `direction`.
+        // Any other key is refused, not silently ignored: a filter the API does not know is a 400.
+        .strict()
         .default({ limit: 25 }),
     )
     .query(({ ctx, input }) => listJobs(ctx.services, input, input.limit, input.cursor ?? undefined)),
@@ -62,17 +64,17 @@ export const jobsRouter = router({
   /** A new run of a failed, cancelled, terminated or timed-out job, optionally with changes. */
   retry: operatorProcedure
     .input(z.object({ id: jobId, changes: retryChanges.optional() }).strict())
-    .mutation(({ ctx, input }) => retryJob(ctx.services, input.id, input.changes, ctx.principal.name).catch(toTRPCError)),
+    .mutation(({ ctx, input }) => retryJob(ctx.services, input.id, input.changes, ctx.principal)),
 
   /** Graceful: the running activity learns it at its next heartbeat, cleans up, and the job ends cancelled. */
   cancel: operatorProcedure
     .input(z.object({ id: jobId }).strict())
-    .mutation(({ ctx, input }) => cancelJob(ctx.services, input.id, ctx.principal.name).catch(toTRPCError)),
+    .mutation(({ ctx, input }) => cancelJob(ctx.services, input.id, ctx.principal)),
 
   /** Forced, with a reason that is recorded. */
   terminate: operatorProcedure
     .input(z.object({ id: jobId, reason: z.string().trim().min(3, 'say why, in a few words').max(500) }).strict())
-    .mutation(({ ctx, input }) => terminateJob(ctx.services, input.id, input.reason, ctx.principal.name).catch(toTRPCError)),
+    .mutation(({ ctx, input }) => terminateJob(ctx.services, input.id, input.reason, ctx.principal)),
 
   /** How many jobs a bulk action would touch, and a sample of them, before doing it. */
   bulkPreview: operatorProcedure.input(bulkRequest).query(async ({ ctx, input }) => {
@@ -92,7 +94,7 @@ export const jobsRouter = router({
       return { mode: 'job' as const, jobId: job.id, count: ids.length, results: [] };
     }
     const results = [];
-    for (const id of ids) results.push(await applyBulkItem(ctx.services, input, id, ctx.principal.name));
+    for (const id of ids) results.push(await applyBulkItem(ctx.services, input, id, ctx.principal));
     return { mode: 'inline' as const, jobId: null, count: ids.length, results };
   }),
 });

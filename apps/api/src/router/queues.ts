@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { cancelJob, ControlError, jobsQuery, listJobIds, queueCli, queueName, queueStatus, setQueuePaused } from '@jobdeck/workflows/control';
 import { FINAL_STATES } from '@jobdeck/workflows';
 import { knownQueues } from '../jobs/read';
-import { toTRPCError } from '../jobs/enqueue';
 import type { Services } from '../services';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc';
 
@@ -40,11 +39,11 @@ export const queuesRouter = router({
   /** No job of the queue starts until it is resumed; running jobs finish their current step; enqueue still works. */
   pause: operatorProcedure
     .input(z.object({ queue: queueName, note: z.string().trim().max(300).optional() }).strict())
-    .mutation(({ ctx, input }) => setQueuePaused(ctx.services, input.queue, true, ctx.principal.name, input.note).catch(toTRPCError)),
+    .mutation(({ ctx, input }) => setQueuePaused(ctx.services, input.queue, true, ctx.principal.name, input.note)),
 
   resume: operatorProcedure
     .input(z.object({ queue: queueName }).strict())
-    .mutation(({ ctx, input }) => setQueuePaused(ctx.services, input.queue, false, ctx.principal.name).catch(toTRPCError)),
+    .mutation(({ ctx, input }) => setQueuePaused(ctx.services, input.queue, false, ctx.principal.name)),
 
   drainPreview: adminProcedure.input(z.object({ queue: queueName }).strict()).query(async ({ ctx, input }) => {
     const ids = await waitingJobIds(ctx.services, input.queue);
@@ -57,7 +56,7 @@ export const queuesRouter = router({
     const counts = { cancelled: 0, skipped: 0, failed: 0 };
     for (const id of ids) {
       try {
-        await cancelJob(ctx.services, id, ctx.principal.name);
+        await cancelJob(ctx.services, id, ctx.principal);
         counts.cancelled++;
       } catch (error) {
         counts[error instanceof ControlError && error.code !== 'SERVICE_UNAVAILABLE' ? 'skipped' : 'failed']++;

@@ -1,7 +1,7 @@
 import { Prisma, type JobTemplate } from '@jobdeck/db';
 import { TRPCError } from '@trpc/server';
-import { z, ZodError } from 'zod';
-import { findJobType } from '@jobdeck/workflows';
+import { z, ZodRealError } from 'zod';
+import { findJobType, keepRedactedSecrets } from '@jobdeck/workflows';
 import { enqueueJob, enqueueOptions } from '../jobs/enqueue';
 import { checkJobInput, jobOptions } from '../schedules/spec';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc';
@@ -47,7 +47,7 @@ function uniqueName(error: unknown, name: string): never {
 export const templatesRouter = router({
   list: viewerProcedure.query(async ({ ctx }) => (await ctx.services.db.jobTemplate.findMany({ orderBy: { name: 'asc' } })).map(view)),
 
-  get: viewerProcedure.input(z.object({ id: templateId })).query(async ({ ctx, input }) => {
+  get: viewerProcedure.input(z.object({ id: templateId }).strict()).query(async ({ ctx, input }) => {
     const template = await ctx.services.db.jobTemplate.findUnique({ where: { id: input.id } });
     if (!template) throw new TRPCError({ code: 'NOT_FOUND', message: `no template ${input.id}` });
     return view(template);
@@ -60,18 +60,22 @@ export const templatesRouter = router({
 
   update: adminProcedure.input(templateUpdate).mutation(async ({ ctx, input }) => {
     const { id, ...fields } = input;
-    const data = { ...fields, input: findJobType(input.type)!.input.parse(input.input ?? {}) as object, updatedBy: ctx.principal.name };
+    const stored = await ctx.services.db.jobTemplate.findUnique({ where: { id }, select: { input: true } });
+    if (!stored) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such template' });
+    // The editor saw secrets redacted: a field still reading [redacted] keeps the stored secret.
+    const edited = keepRedactedSecrets(input.input ?? {}, stored.input);
+    const data = { ...fields, input: findJobType(input.type)!.input.parse(edited) as object, updatedBy: ctx.principal.name };
     return view(await ctx.services.db.jobTemplate.update({ where: { id }, data }).catch((error: unknown) => uniqueName(error, input.name)));
   }),
 
-  delete: adminProcedure.input(z.object({ id: templateId })).mutation(async ({ ctx, input }) => {
+  delete: adminProcedure.input(z.object({ id: templateId }).strict()).mutation(async ({ ctx, input }) => {
     const { count } = await ctx.services.db.jobTemplate.deleteMany({ where: { id: input.id } });
     if (!count) throw new TRPCError({ code: 'NOT_FOUND', message: `no template ${input.id}` });
     return { ok: true };
   }),
 
   /** Enqueues a job from the template, exactly as jobs.enqueue would. */
-  run: operatorProcedure.input(z.object({ id: templateId })).mutation(async ({ ctx, input }) => {
+  run: operatorProcedure.input(z.object({ id: templateId }).strict()).mutation(async ({ ctx, input }) => {
     const template = await ctx.services.db.jobTemplate.findUnique({ where: { id: input.id } });
     if (!template) throw new TRPCError({ code: 'NOT_FOUND', message: `no template ${input.id}` });
     const jobType = findJobType(template.type);
@@ -79,7 +83,7 @@ export const templatesRouter = router({
     const parsed = jobType.input.safeParse(template.input);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => ({ ...issue, path: ['input', ...issue.path] }));
-      throw new TRPCError({ code: 'BAD_REQUEST', message: `template ${template.name} no longer fits ${template.type}`, cause: new ZodError(issues) });
+      throw new TRPCError({ code: 'BAD_REQUEST', message: `template ${template.name} no longer fits ${template.type}`, cause: new ZodRealError(issues) });
     }
     const options = enqueueOptions.parse(template.options ?? {});
     return enqueueJob(ctx.services, ctx.principal, { type: template.type, input: parsed.data, options });

@@ -6,12 +6,13 @@ import { adminProcedure, router } from '../trpc';
 /** Service tokens: shown once at creation, stored as a SHA-256, expiring and revocable; last use recorded. */
 export const tokensRouter = router({
   create: adminProcedure
+    .meta({ unredacted: 'answers the new token, shown this once' })
     .input(
       z.object({
         name: z.string().trim().min(1).max(100).regex(/^[\w .:-]+$/, 'name may use letters, digits, spaces and . : - _'),
         role: z.enum(['viewer', 'operator', 'admin']),
         expiresInDays: z.number().int().min(1).max(3650).optional(),
-      }),
+      }).strict(),
     )
     .mutation(async ({ ctx, input }) => {
       const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
@@ -34,9 +35,11 @@ export const tokensRouter = router({
     }));
   }),
 
-  revoke: adminProcedure.input(z.object({ id: z.uuid('id is not a token id') })).mutation(async ({ ctx, input }) => {
+  revoke: adminProcedure.input(z.object({ id: z.uuid('id is not a token id') }).strict()).mutation(async ({ ctx, input }) => {
     const { count } = await ctx.services.db.apiToken.updateMany({ where: { id: input.id, revokedAt: null }, data: { revokedAt: new Date() } });
     if (!count) throw new TRPCError({ code: 'NOT_FOUND', message: `no active token ${input.id}` });
+    // Its open live streams end now on this instance, within seconds on the others.
+    await ctx.services.sessionWatch.checkNow();
     return { ok: true };
-  })
+  }),
 });

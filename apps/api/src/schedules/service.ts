@@ -6,7 +6,8 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription
 import type { Workflow } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { findJobType, type JobEnvelope } from '@jobdeck/workflows';
+import { findJobType, keepRedactedSecrets, type JobEnvelope } from '@jobdeck/workflows';
+import { dateTime } from '@jobdeck/workflows/control';
 import type { Principal } from '../auth/tokens';
 import { enqueueOptions, jobStart } from '../jobs/enqueue';
 import { listJobs } from '../jobs/read';
@@ -73,7 +74,8 @@ function scheduleAction(scheduleId: string, definition: ScheduleDefinition, memo
   const options = enqueueOptions.parse({ ...definition.options });
   // Temporal appends the time of each run: `data.sync-sched-nightly-sync-2026-11-27T03:00:00Z`.
   const workflowId = `${jobType.type}-${scheduleId}`;
-  const start = jobStart({ jobType, id: workflowId, input, options, requestedBy: `schedule:${scheduleId}`, now: new Date() });
+  // Schedules are created by admins: their runs act with that role.
+  const start = jobStart({ jobType, id: workflowId, input, options, requestedBy: { name: `schedule:${scheduleId}`, role: 'admin' }, now: new Date() });
   // Each run takes its job id and enqueue time from Temporal (runJob), not from this template of an envelope.
   const { enqueuedAt: _enqueuedAt, ...rest } = start.envelope;
   const envelope = { ...rest, scheduleId } as JobEnvelope;
@@ -179,6 +181,9 @@ export async function updateSchedule(services: Services, actor: string, request:
   try {
     await handle.update((previous) => {
       const before = memoOf(previous);
+      // The editor saw secrets redacted: a field still reading [redacted] keeps the secret the schedule holds.
+      const storedInput = (previous.action.args?.[0] as JobEnvelope | undefined)?.input;
+      const edited: ScheduleDefinition = { ...definition, input: keepRedactedSecrets(definition.input, storedInput) };
       const memo = scheduleMemo(
         request,
         job,
@@ -192,7 +197,7 @@ export async function updateSchedule(services: Services, actor: string, request:
       );
       const update: ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<Workflow>> = {
         spec: scheduleSpec(definition),
-        action: scheduleAction(request.id, definition, memo),
+        action: scheduleAction(request.id, edited, memo),
         policies: policies(definition),
         state: { paused: previous.state.paused, note: previous.state.note, remainingActions: previous.state.remainingActions },
       };
@@ -342,8 +347,8 @@ export async function scheduleCommand(services: Services, id: string, command: (
 export const backfillRequest = z
   .object({
     id: z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'id is a schedule id such as sched-nightly-sync'),
-    start: z.iso.datetime({ offset: true, error: 'start must be an ISO 8601 date-time' }),
-    end: z.iso.datetime({ offset: true, error: 'end must be an ISO 8601 date-time' }),
+    start: dateTime('start'),
+    end: dateTime('end'),
     overlap: z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']).optional(),
   })
   .strict()

@@ -3,6 +3,7 @@
 import cronstrue from 'cronstrue';
 import { z } from 'zod';
 import { findJobType, jobTypes, PRIORITIES } from '@jobdeck/workflows';
+import { dateTime, jobTimeoutMs } from '@jobdeck/workflows/control';
 
 const MACROS: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
@@ -175,7 +176,7 @@ export const jobOptions = z
   .object({
     priority: z.enum(PRIORITIES).optional(),
     maxAttempts: z.number().int().min(1).max(100).optional(),
-    timeoutMs: z.number().int().min(1_000).max(30 * DAY_MS).optional(),
+    timeoutMs: jobTimeoutMs.optional(),
     queue: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'queue is lower case letters, digits and . _ - (at most 64)').optional(),
   })
   .strict();
@@ -199,7 +200,7 @@ export function checkJobInput(type: unknown, input: unknown, ctx: z.RefinementCt
   }
 }
 
-const isoDate = (what: string) => z.iso.datetime({ offset: true, error: `${what} must be an ISO 8601 date-time` });
+
 
 const scheduleShape = {
   name: z.string().trim().min(1, 'name is required').max(100),
@@ -213,8 +214,8 @@ const scheduleShape = {
   intervals: z.array(intervalSpec).max(10).default([]),
   timezone: timeZone.default('UTC'),
   jitterMs: z.number().int().min(0).max(DAY_MS).default(0),
-  startAt: isoDate('startAt').nullish(),
-  endAt: isoDate('endAt').nullish(),
+  startAt: dateTime('startAt').nullish(),
+  endAt: dateTime('endAt').nullish(),
   overlap: z.enum(OVERLAP_POLICIES, { error: `overlap must be one of ${OVERLAP_POLICIES.join(', ')}` }).default('skip'),
   catchupWindowMs: z.number().int().min(10_000, 'catchupWindowMs is at least 10000 (10 s)').max(365 * DAY_MS).default(10 * 60_000),
   pauseOnFailure: z.boolean().default(false),
@@ -244,7 +245,7 @@ export type ScheduleUpdate = z.output<typeof scheduleUpdate>;
 
 /** What the dashboard's form asks before saving: each expression and the zone, checked and described. */
 export const specCheck = z
-  .object({ cron: z.array(z.string().max(200)).max(10).default([]), intervals: z.array(z.object({ every: z.string().max(20), offset: z.string().max(20).optional() })).max(10).default([]), timezone: z.string().max(64).default('UTC') })
+  .object({ cron: z.array(z.string().max(200)).max(10).default([]), intervals: z.array(z.object({ every: z.string().max(20), offset: z.string().max(20).optional() }).strict()).max(10).default([]), timezone: z.string().max(64).default('UTC') })
   .strict();
 
 export function checkSpec(input: z.output<typeof specCheck>) {

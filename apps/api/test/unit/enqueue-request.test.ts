@@ -21,7 +21,7 @@ describe('enqueueRequest', () => {
 
   it('refuses unknown options, both delay forms at once, and oversized input', () => {
     expect(enqueueRequest.safeParse({ type: 'data.sync', input: { source: 'a', records: 1 }, options: { colour: 'red' } }).success).toBe(false);
-    const both = enqueueRequest.safeParse({ type: 'data.sync', input: { source: 'a', records: 1 }, options: { delayMs: 1, runAt: '2030-01-01T00:00:00Z' } });
+    const both = enqueueRequest.safeParse({ type: 'data.sync', input: { source: 'a', records: 1 }, options: { delayMs: 1, runAt: new Date(Date.now() + 86_400_000).toISOString() } });
     expect(both.error!.issues[0]!.message).toMatch(/not both/);
     const big = enqueueRequest.safeParse({ type: 'webhook.deliver', input: { url: 'https://x.test/', payload: { blob: 'x'.repeat(300 * 1024) } } });
     expect(big.error!.issues.some((issue) => /larger than 256 KiB/.test(issue.message))).toBe(true);

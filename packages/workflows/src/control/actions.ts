@@ -1,10 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { findJobType } from '../catalog';
+import type { Actor } from '../runtime/roles';
 import { PRIORITIES, priorityFromKey, type JobState } from '../runtime/states';
 import { ControlError, type ControlDeps } from './deps';
 import { mergeInput } from './merge-input';
-import { enqueueOptions, startJob } from './start';
+import { checkMayStart, enqueueOptions, startJob } from './start';
 
 const CLOSED_STATUS: Record<string, JobState> = {
   COMPLETED: 'completed',
@@ -37,25 +37,25 @@ export const cliCommands = {
 };
 
 /** Asks the workflow to stop: its running activity learns it at its next heartbeat, cleans up, and the job ends cancelled. */
-export async function cancelJob(deps: ControlDeps, id: string, actor: string) {
+export async function cancelJob(deps: ControlDeps, id: string, actor: Actor) {
   const state = await closedState(deps, id);
   if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
   if (state !== 'running') throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state}; only waiting or running jobs can be cancelled`);
   await deps.temporal.workflow.getHandle(id).cancel();
-  await log(deps, id, 'warn', `cancellation requested by ${actor}`);
+  await log(deps, id, 'warn', `cancellation requested by ${actor.name}`);
   return { id, state: 'cancelling' as const, cli: cliCommands.cancel(id) };
 }
 
 /** Ends the workflow at once, without cleanup: for a job that ignores cancellation. */
-export async function terminateJob(deps: ControlDeps, id: string, reason: string, actor: string) {
+export async function terminateJob(deps: ControlDeps, id: string, reason: string, actor: Actor) {
   const state = await closedState(deps, id);
   if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
   if (state !== 'running') throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state}; only waiting or running jobs can be terminated`);
-  const full = `${reason} (by ${actor})`;
+  const full = `${reason} (by ${actor.name})`;
   await deps.temporal.workflow.getHandle(id).terminate(full);
   const now = new Date();
   await deps.db.job.updateMany({ where: { id }, data: { state: 'terminated', error: `terminated: ${full}`, finishedAt: now } });
-  await log(deps, id, 'warn', `terminated by ${actor}: ${reason}`);
+  await log(deps, id, 'warn', `terminated by ${actor.name}: ${reason}`);
   await deps.events.publish({ kind: 'job.updated', jobId: id, state: 'terminated', at: now.toISOString() });
   return { id, state: 'terminated' as const, cli: cliCommands.terminate(id, full) };
 }
@@ -90,7 +90,7 @@ export type RetryChanges = z.input<typeof retryChanges>;
  * job's record says `retryOf`, its workflow memo too (visible in the Temporal UI), and the original's
  * record says `retriedAs`.
  */
-export async function retryJob(deps: ControlDeps, id: string, changesInput: RetryChanges | undefined, actor: string) {
+export async function retryJob(deps: ControlDeps, id: string, changesInput: RetryChanges | undefined, actor: Actor) {
   const changes = retryChanges.parse(changesInput ?? {});
   const record = await deps.db.job.findUnique({ where: { id } });
   if (!record) throw new ControlError('NOT_FOUND', `no job ${id}`);
@@ -98,8 +98,9 @@ export async function retryJob(deps: ControlDeps, id: string, changesInput: Retr
   if (state === 'running' || !RETRYABLE_STATES.includes(state as JobState)) {
     throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state === 'running' ? record.state : state}; only failed, cancelled, terminated or timed-out jobs can be retried`);
   }
-  const jobType = findJobType(record.type);
+  const jobType = deps.catalog.find(record.type);
   if (!jobType) throw new ControlError('PRECONDITION_FAILED', `job type ${record.type} is no longer registered`);
+  checkMayStart(jobType, actor);
   const input = changes.input ? mergeInput(record.input, changes.input) : record.input;
   const parsed = jobType.input.safeParse(input);
   if (!parsed.success) {
@@ -125,7 +126,7 @@ export async function retryJob(deps: ControlDeps, id: string, changesInput: Retr
       where: { id },
       data: { retriedAsId: started.id, supersededAt: changes.supersede ? new Date() : undefined },
     });
-    await log(deps, id, 'info', `retried as ${started.id} by ${actor}${changes.supersede ? ' (superseded)' : ''}`);
+    await log(deps, id, 'info', `retried as ${started.id} by ${actor.name}${changes.supersede ? ' (superseded)' : ''}`);
     return { id: started.id, retryOf: id, superseded: changes.supersede };
   } catch (error) {
     await deps.db.job.updateMany({ where: { id, retriedAsId: claim }, data: { retriedAsId: null } });

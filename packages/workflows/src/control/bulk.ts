@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { Actor } from '../runtime/roles';
 import { JOB_STATES } from '../runtime/states';
 import { cancelJob, retryChanges, retryJob } from './actions';
+import { dateTime } from './dates';
 import { ControlError, type ControlDeps } from './deps';
 import { queueName } from './start';
 import { BUCKET_STATES, jobsQuery, type Bucket } from './visibility';
@@ -13,8 +15,8 @@ export const bulkFilter = z
     bucket: z.enum(Object.keys(BUCKET_STATES) as [Bucket, ...Bucket[]]).optional(),
     type: z.string().regex(/^[a-z][a-z0-9.-]*$/, 'type is a job type').max(100).optional(),
     queue: queueName.optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: dateTime('from').optional(),
+    to: dateTime('to').optional(),
   })
   .strict();
 
@@ -58,7 +60,7 @@ export async function resolveBulkTargets(deps: ControlDeps, request: Pick<BulkRe
 }
 
 /** One job of a bulk action; a refusal (already finished, already retried) is a skip, not a failure. */
-export async function applyBulkItem(deps: ControlDeps, request: Pick<BulkRequest, 'action' | 'changes'>, id: string, actor: string): Promise<BulkItemResult> {
+export async function applyBulkItem(deps: ControlDeps, request: Pick<BulkRequest, 'action' | 'changes'>, id: string, actor: Actor): Promise<BulkItemResult> {
   try {
     if (request.action === 'cancel') {
       await cancelJob(deps, id, actor);

@@ -1,4 +1,5 @@
 export * from './deps';
+export * from './dates';
 export * from './start';
 export * from './actions';
 export * from './visibility';

@@ -2,14 +2,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { z } from 'zod';
-import { findJobType } from '../catalog';
 import type { JobType } from '../runtime/define-job';
 import type { JobEnvelope, RetrySettings } from '../runtime/envelope';
 import { JobPriorityKey, JobStateKey, JobTypeKey, RequestedByKey } from '../runtime/search-attributes';
+import { hasRole, type Actor } from '../runtime/roles';
 import { PRIORITIES, PRIORITY_KEYS, type JobState } from '../runtime/states';
+import { dateTime } from './dates';
 import { ControlError, type ControlDeps } from './deps';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The longest a job may run, retries included: 24 days, the most the record's 32-bit `timeoutMs`
+ * holds (2^31 ms is 24.8 days). A longer one would start in Temporal and never get its record.
+ */
+export const MAX_JOB_TIMEOUT_MS = 24 * DAY_MS;
+export const jobTimeoutMs = z.number().int().min(1_000).max(MAX_JOB_TIMEOUT_MS, 'timeoutMs is at most 24 days (2073600000 ms)');
 
 export const queueName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'queue is lower case letters, digits and . _ - (at most 64)');
 
@@ -18,13 +26,15 @@ export const enqueueOptions = z
     priority: z.enum(PRIORITIES).default('normal'),
     /** Start no sooner than this many milliseconds from now. */
     delayMs: z.number().int().min(0).max(365 * DAY_MS).optional(),
-    /** Start no sooner than this instant (ISO 8601). */
-    runAt: z.iso.datetime({ offset: true, error: 'runAt must be an ISO 8601 date-time' }).optional(),
+    /** Start no sooner than this instant (ISO 8601), at most as far ahead as delayMs allows. */
+    runAt: dateTime('runAt')
+      .refine((runAt) => Date.parse(runAt) <= Date.now() + 365 * DAY_MS, 'runAt must be at most 365 days ahead')
+      .optional(),
     /** The same key always answers with the same job: a retried request never enqueues twice. */
     idempotencyKey: z.string().min(1).max(200).optional(),
     maxAttempts: z.number().int().min(1).max(100).optional(),
     /** The whole job, retries included, must end within this; past it the job ends as timed out. */
-    timeoutMs: z.number().int().min(1_000).max(30 * DAY_MS).optional(),
+    timeoutMs: jobTimeoutMs.optional(),
     /** Another queue than the job type's default, e.g. a dedicated worker pool. */
     queue: queueName.optional(),
     /** At most `limit` starts per `intervalMs` for all jobs sharing `key` (a customer, a webhook host), across all workers. */
@@ -90,7 +100,7 @@ export function jobStart(params: {
   id: string;
   input: unknown;
   options: z.output<typeof enqueueOptions>;
-  requestedBy: string;
+  requestedBy: Actor;
   now: Date;
   retry?: Partial<RetrySettings>;
   retryOf?: string;
@@ -112,7 +122,8 @@ export function jobStart(params: {
       heartbeatMs: jobType.timeouts.heartbeatMs,
       nonRetryableErrors: jobType.nonRetryableErrors ?? [],
     },
-    requestedBy,
+    requestedBy: requestedBy.name,
+    requestedByRole: requestedBy.role,
     idempotencyKey: options.idempotencyKey,
     timeoutMs: options.timeoutMs,
     enqueuedAt: now.toISOString(),
@@ -136,7 +147,7 @@ export function jobStart(params: {
         { key: JobTypeKey, value: jobType.type },
         { key: JobStateKey, value: state },
         { key: JobPriorityKey, value: PRIORITY_KEYS[options.priority] },
-        { key: RequestedByKey, value: requestedBy },
+        { key: RequestedByKey, value: requestedBy.name },
       ],
     },
   };
@@ -147,18 +158,25 @@ export interface StartRequest {
   /** Already validated against the job type's schema. */
   input: unknown;
   options?: z.output<typeof enqueueOptions>;
-  /** Who asked: a user's email or `token:<name>`. */
-  requestedBy: string;
+  /** Who asked (a user's email or `token:<name>`) and with which role. */
+  requestedBy: Actor;
   /** Retry settings that override the job type's (a retry with changes). */
   retry?: Partial<RetrySettings>;
   /** The job this one retries. */
   retryOf?: string;
 }
 
+/** Refuses a start the requester's role does not allow: a job type names the least role that may start it. */
+export function checkMayStart(jobType: JobType, actor: Actor): void {
+  const needed = jobType.enqueueRole ?? 'operator';
+  if (!hasRole(actor.role, needed)) throw new ControlError('FORBIDDEN', `starting ${jobType.type} jobs requires the ${needed} role; you are ${actor.role}`);
+}
+
 /** Starts a job in Temporal, then writes its record: what enqueue, retries and bulk retries share. */
 export async function startJob(deps: ControlDeps, request: StartRequest): Promise<EnqueueResult> {
-  const jobType = findJobType(request.type);
+  const jobType = deps.catalog.find(request.type);
   if (!jobType) throw new ControlError('BAD_REQUEST', `unknown job type ${request.type}`);
+  checkMayStart(jobType, request.requestedBy);
   const options = request.options ?? enqueueOptions.parse({});
   const key = options.idempotencyKey;
 
@@ -200,7 +218,7 @@ export async function startJob(deps: ControlDeps, request: StartRequest): Promis
         priority: PRIORITY_KEYS[options.priority],
         state,
         input: request.input as object,
-        requestedBy: request.requestedBy,
+        requestedBy: request.requestedBy.name,
         idempotencyKey: key,
         maxAttempts: envelope.retry.maxAttempts,
         timeoutMs: options.timeoutMs,
@@ -212,7 +230,7 @@ export async function startJob(deps: ControlDeps, request: StartRequest): Promis
     })
     .catch((error: Error & { code?: string }) => {
       // P2002: the worker's first activity was quicker and wrote the record already.
-      if (error.code !== 'P2002') console.warn(`job ${id}: record not written at enqueue (the worker will write it): ${error.message}`);
+      if (error.code !== 'P2002') console.warn(`job ${id}: record not written at enqueue (the worker will write it): ${error.message.trim().split('\n').at(-1)}`);
     });
   await deps.events.publish({ kind: 'job.updated', jobId: id, state, at: now.toISOString() });
   return { id, runId, created: true, state };

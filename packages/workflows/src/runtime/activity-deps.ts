@@ -1,6 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '@jobdeck/db';
+import type { JobCatalog } from './define-job';
 import type { EventBus } from './events';
+import type { OutboundClient } from '../outbound/request';
+import type { WebhookSecrets } from '../outbound/signing-secrets';
 
 /** What the worker hands every job's activities: created once per worker process. */
 export interface ActivityDeps {
@@ -11,4 +14,10 @@ export interface ActivityDeps {
   /** For activities that act on other jobs (bulk actions). */
   temporal: Client;
   namespace: string;
+  /** The registered job types (added by createActivities). */
+  catalog: JobCatalog;
+  /** The one way out to other hosts: every outbound request goes through its policy (JOBDECK_OUTBOUND_ALLOW). */
+  outbound: OutboundClient;
+  /** Signing keys of webhook deliveries, from the worker's environment only (never job input or history). */
+  webhookSecrets: WebhookSecrets;
 }

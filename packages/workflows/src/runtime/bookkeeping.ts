@@ -1,7 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './activity-deps';
 import type { JobEnvelope } from './envelope';
-import { redactSecrets } from './redact';
+import { recordWrite } from './bookkeeping-errors';
+import { redactSecrets, redactText } from './redact';
+import { toStorable } from './storable';
 import { PRIORITY_KEYS } from './states';
 
 export type JobOutcome =
@@ -16,9 +18,11 @@ export type JobOutcome =
 export function bookkeepingActivities({ db, events }: ActivityDeps) {
   return {
     /** Also creates the record when the API could not (Postgres was briefly away at enqueue). */
-    async recordJobStarted(job: JobEnvelope, runId: string): Promise<void> {
+    async recordJobStarted(started: JobEnvelope, runId: string): Promise<void> {
+      // The API refuses what Postgres cannot hold; a job started around the API is recorded as near as it can be.
+      const job = toStorable(started);
       const now = new Date();
-      await db.job.upsert({
+      await recordWrite('recordJobStarted', () => db.job.upsert({
         where: { id: job.jobId },
         create: {
           id: job.jobId,
@@ -40,7 +44,7 @@ export function bookkeepingActivities({ db, events }: ActivityDeps) {
         },
         // Active, and startedAt, come from the worker when the job's first activity starts.
         update: { runId },
-      });
+      }));
       await events.publish({ kind: 'job.updated', jobId: job.jobId, at: now.toISOString() });
     },
 
@@ -67,8 +71,10 @@ export function bookkeepingActivities({ db, events }: ActivityDeps) {
       return waitMs;
     },
 
-    async recordJobFinished(jobId: string, outcome: JobOutcome): Promise<void> {
+    /** `outcome` is made storable here: a result or error text from outside may hold anything. */
+    async recordJobFinished(jobId: string, given: JobOutcome): Promise<void> {
       const now = new Date();
+      const outcome = toStorable(given);
       const data =
         outcome.state === 'completed'
           ? {
@@ -80,14 +86,14 @@ export function bookkeepingActivities({ db, events }: ActivityDeps) {
               errorStack: null,
             }
           : outcome.state === 'failed'
-            ? { state: 'failed' as const, error: outcome.error, errorStack: outcome.stack ?? null }
+            ? { state: 'failed' as const, error: redactText(outcome.error), errorStack: outcome.stack ? redactText(outcome.stack) : null }
             : { state: 'cancelled' as const, error: outcome.reason };
-      await db.job.updateMany({ where: { id: jobId }, data: { ...data, finishedAt: now } });
+      await recordWrite('recordJobFinished', () => db.job.updateMany({ where: { id: jobId }, data: { ...data, finishedAt: now } }));
       const message =
         outcome.state === 'completed'
           ? `completed${outcome.summary ? `: ${outcome.summary}` : ''}`
           : outcome.state === 'failed'
-            ? `failed: ${outcome.error}`
+            ? `failed: ${redactText(outcome.error)}`
             : `cancelled: ${outcome.reason}`;
       const level = outcome.state === 'completed' ? 'info' : outcome.state === 'failed' ? 'error' : 'warn';
       await db.jobLog.create({ data: { jobId, level, message } }).catch(() => undefined);

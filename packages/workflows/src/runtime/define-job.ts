@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { RetrySettings } from './envelope';
 import type { ActivityDeps } from './activity-deps';
+import type { Role } from './roles';
 
 export interface JobTimeouts {
   /** Longest a single attempt of one activity may run. */
@@ -24,6 +25,11 @@ export interface JobTypeOptions<Schema extends z.ZodType, Type extends string = 
   /** Error types (ApplicationFailure.type) that fail the job at once. */
   nonRetryableErrors?: string[];
   timeouts: JobTimeouts;
+  /**
+   * The least role that may start a job of this type, by enqueue, template, schedule or retry alike:
+   * `operator` by default; `admin` for destructive built-ins such as the retention clean-up.
+   */
+  enqueueRole?: Extract<Role, 'operator' | 'admin'>;
   /** Activities of this job type; receives the worker's shared services. */
   activities: (deps: ActivityDeps) => Record<string, (...args: any[]) => Promise<unknown>>;
 }
@@ -33,6 +39,14 @@ export interface JobType<Schema extends z.ZodType = z.ZodType, Type extends stri
   workflowType: string;
   /** File that exports the workflow function, bundled by the worker. */
   workflowModule: string;
+}
+
+/**
+ * The registered job types, handed to code that needs them (job control, activities) rather than
+ * imported: the registry imports every job, and a job such as bulk.action imports control code.
+ */
+export interface JobCatalog {
+  find(type: string): JobType | undefined;
 }
 
 export function workflowTypeFor(type: string): string {

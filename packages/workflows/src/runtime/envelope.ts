@@ -1,3 +1,4 @@
+import type { Role } from './roles';
 import type { Priority } from './states';
 
 /** Retry settings of a job's activities; the job type gives defaults, enqueue may override them. */
@@ -22,6 +23,8 @@ export interface JobEnvelope<Input = unknown> {
   /** The job type's activity timeouts and the error types it never retries. */
   activity: { startToCloseMs: number; heartbeatMs?: number; nonRetryableErrors: string[] };
   requestedBy: string;
+  /** The role the requester held: what the job may do on their behalf (a bulk action's retries). Absent before roles were recorded. */
+  requestedByRole?: Role;
   idempotencyKey?: string;
   timeoutMs?: number;
   enqueuedAt: string;

@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './activity-deps';
 import type { JobProgress } from './events';
-import { redactSecrets } from './redact';
+import { redactSecrets, redactText } from './redact';
+import { toStorable } from './storable';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -39,10 +40,10 @@ export function jobContext({ db, events }: ActivityDeps): JobContext {
         where: { id: jobId },
         data: {
           progressPercent: percent,
-          progressStep: progress.step ?? undefined,
+          progressStep: progress.step ? toStorable(progress.step) : undefined,
           stepsDone: progress.stepsDone ?? undefined,
           stepsTotal: progress.stepsTotal ?? undefined,
-          progressMessage: progress.message ?? undefined,
+          progressMessage: progress.message ? toStorable(redactText(progress.message)) : undefined,
           lastHeartbeatAt: now,
         },
       });
@@ -54,10 +55,12 @@ export function jobContext({ db, events }: ActivityDeps): JobContext {
         at: now.toISOString(),
       });
     },
-    async log(level, message, data) {
+    // Log lines often quote what came from outside (a receiver's answer, an error): redacted and made storable.
+    async log(level, given, data) {
       const now = new Date();
+      const message = toStorable(redactText(given));
       await db.jobLog.create({
-        data: { jobId, level, message, attempt, data: data ? (redactSecrets(data) as object) : undefined, createdAt: now },
+        data: { jobId, level, message, attempt, data: data ? (redactSecrets(toStorable(data)) as object) : undefined, createdAt: now },
       });
       await events.publish({ kind: 'job.log', jobId, level, message, at: now.toISOString() });
     },

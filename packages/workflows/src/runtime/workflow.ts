@@ -1,11 +1,13 @@
 // Runs inside Temporal's deterministic workflow sandbox: import only @temporalio/workflow and types.
 import {
   ActivityCancellationType,
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   defineQuery,
   defineSignal,
   isCancellation,
+  log,
   proxyActivities,
   sleep,
   setHandler,
@@ -13,7 +15,8 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { BookkeepingActivities } from './bookkeeping';
+import type { BookkeepingActivities, JobOutcome } from './bookkeeping';
+import { BOOKKEEPING_REJECTED } from './bookkeeping-errors';
 import type { JobEnvelope } from './envelope';
 import { JobStateKey } from './search-attributes';
 import { BOOKKEEPING_QUEUE, PRIORITY_KEYS, type JobState } from './states';
@@ -79,6 +82,30 @@ async function waitForRateLimitSlot(limit: NonNullable<JobEnvelope['rateLimit']>
   }
 }
 
+/** A record write the database refused as such: retrying cannot help (Postgres away is retried instead). */
+function isBookkeepingRejected(error: unknown): error is ActivityFailure {
+  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BOOKKEEPING_REJECTED;
+}
+
+/**
+ * Records the end; if the database refuses what the job produced (its result or error text), the end
+ * is recorded without it. The job's outcome in Temporal is the work's, whatever the record says.
+ */
+async function recordEnd(jobId: string, outcome: JobOutcome): Promise<void> {
+  try {
+    await bookkeeping.recordJobFinished(jobId, outcome);
+  } catch (error) {
+    if (!isBookkeepingRejected(error)) throw error;
+    const plain: JobOutcome =
+      outcome.state === 'completed'
+        ? { state: 'completed', result: null, summary: 'completed; its result could not be stored' }
+        : outcome.state === 'failed'
+          ? { state: 'failed', error: 'failed; its error message could not be stored', errorType: outcome.errorType }
+          : outcome;
+    await bookkeeping.recordJobFinished(jobId, plain).catch((second: unknown) => log.error('the end of the job was not recorded', { jobId, error: String(second) }));
+  }
+}
+
 function setState(state: JobState): void {
   upsertSearchAttributes([{ key: JobStateKey, value: state }]);
 }
@@ -118,7 +145,13 @@ export async function runJob<Result>(
     }
   });
 
-  await bookkeeping.recordJobStarted(job, info.runId);
+  try {
+    await bookkeeping.recordJobStarted(job, info.runId);
+  } catch (error) {
+    // A job whose record cannot exist would run unseen: it fails at once, visibly, instead of retrying forever.
+    if (isBookkeepingRejected(error)) throw ApplicationFailure.nonRetryable(`the job cannot be recorded, so it was not run: ${error.cause?.message}`, BOOKKEEPING_REJECTED);
+    throw error;
+  }
   try {
     if (job.rateLimit) await waitForRateLimitSlot(job.rateLimit, snapshot);
     // The job turns active when a worker starts its first activity (the attempt signal): while its
@@ -126,22 +159,20 @@ export async function runJob<Result>(
     const result = await work();
     snapshot.state = 'completed';
     setState('completed');
-    await bookkeeping.recordJobFinished(job.jobId, { state: 'completed', result, summary: summarize(result) });
+    await recordEnd(job.jobId, { state: 'completed', result, summary: summarize(result) });
     return result;
   } catch (error) {
     if (isCancellation(error)) {
       snapshot.state = 'cancelled';
       setState('cancelled');
-      await CancellationScope.nonCancellable(() =>
-        bookkeeping.recordJobFinished(job.jobId, { state: 'cancelled', reason: 'cancelled by request' }),
-      );
+      await CancellationScope.nonCancellable(() => recordEnd(job.jobId, { state: 'cancelled', reason: 'cancelled by request' }));
       throw error;
     }
     const cause = rootCause(error);
     snapshot.state = 'failed';
     snapshot.lastFailure = cause.message;
     setState('failed');
-    await bookkeeping.recordJobFinished(job.jobId, { state: 'failed', error: cause.message, stack: cause.stack, errorType: cause.type });
+    await recordEnd(job.jobId, { state: 'failed', error: cause.message, stack: cause.stack, errorType: cause.type });
     throw error;
   }
 }

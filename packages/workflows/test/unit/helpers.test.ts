@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { redactSecrets, REDACTED } from '../../src/runtime/redact';
-import { signPayload } from '../../src/jobs/webhook-deliver/activities';
+import { signWebhook } from '../../src/outbound/signature';
 import { toCsv } from '../../src/jobs/report-generate/activities';
 import { sourceRecord } from '../../src/jobs/data-sync/activities';
 
@@ -19,10 +19,24 @@ describe('redactSecrets', () => {
 });
 
 describe('webhook signatures', () => {
-  it('are HMAC-SHA256 of "<timestamp>.<body>", as a receiver recomputes them', () => {
+  it('are HMAC-SHA256 of "<timestamp>.<delivery id>.<url>.<body>", as a receiver recomputes them', () => {
     const body = JSON.stringify({ event: 'order.paid' });
-    const expected = createHmac('sha256', 'secret').update(`1700000000.${body}`).digest('hex');
-    expect(signPayload('secret', 1700000000, body)).toBe(`t=1700000000,v1=${expected}`);
+    const url = 'https://hooks.example.com/orders';
+    const expected = createHmac('sha256', 'secret').update(`1700000000.webhook.deliver-1.${url}.${body}`).digest('hex');
+    expect(signWebhook('secret', { timestamp: 1700000000, deliveryId: 'webhook.deliver-1', url, body })).toBe(`t=1700000000,v2=${expected}`);
+  });
+
+  it('differ for another receiver URL or another delivery, so a request cannot be replayed elsewhere', () => {
+    const delivery = { timestamp: 1700000000, deliveryId: 'd-1', url: 'https://a.example.com/hook', body: '{}' };
+    const original = signWebhook('secret', delivery);
+    expect(signWebhook('secret', { ...delivery, url: 'https://b.example.com/hook' })).not.toBe(original);
+    expect(signWebhook('secret', { ...delivery, deliveryId: 'd-2' })).not.toBe(original);
+    expect(signWebhook('other secret', delivery)).not.toBe(original);
+  });
+
+  it('sign the URL as it is sent: normalised, without the fragment', () => {
+    const delivery = { timestamp: 1, deliveryId: 'd', body: '{}' };
+    expect(signWebhook('s', { ...delivery, url: 'HTTPS://Hooks.Example.com:443/a#frag' })).toBe(signWebhook('s', { ...delivery, url: 'https://hooks.example.com/a' }));
   });
 });
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { applyBulkItem, resolveBulkTargets, type BulkItemResult, type bulkRequest } from '../../control/bulk';
 import type { ActivityDeps } from '../../runtime/activity-deps';
+import type { Actor } from '../../runtime/roles';
 import { jobContext } from '../../runtime/job-context';
 
 export type BulkActionInput = z.output<typeof bulkRequest>;
@@ -17,11 +18,12 @@ const RESULTS_KEPT = 1_000;
 
 export function bulkActivities(deps: ActivityDeps) {
   return {
-    async applyBulkAction(input: BulkActionInput) {
+    /** `requester` comes from the job's envelope, written by the server at enqueue, never from the input. */
+    async applyBulkAction(input: BulkActionInput, requester?: Actor) {
       const job = jobContext(deps);
-      // The actor is whoever enqueued this job, read from its record, never from the input.
-      const record = await deps.db.job.findUnique({ where: { id: job.jobId }, select: { requestedBy: true } });
-      const actor = `${record?.requestedBy ?? 'unknown'} (bulk ${job.jobId})`;
+      // Runs started by the shell before the requester was passed read it from the record, as an operator.
+      const who = requester ?? { name: (await deps.db.job.findUnique({ where: { id: job.jobId }, select: { requestedBy: true } }))?.requestedBy ?? 'unknown', role: 'operator' as const };
+      const actor: Actor = { name: `${who.name} (bulk ${job.jobId})`, role: who.role };
       const checkpoint = job.lastCheckpoint<Checkpoint>() ?? {
         ids: await resolveBulkTargets(deps, input),
         next: 0,

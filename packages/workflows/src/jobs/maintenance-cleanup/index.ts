@@ -14,6 +14,8 @@ export default defineJob(import.meta.url, {
   type: 'maintenance.cleanup',
   description: 'Applies the retention policy: deletes finished job records, their logs and files older than the cut-off.',
   queue: 'maintenance',
+  // It deletes records: the same role as queues.clean.
+  enqueueRole: 'admin',
   input: maintenanceCleanupInput,
   example: { olderThanDays: 30, dryRun: true },
   retry: { maxAttempts: 5, initialIntervalMs: 5_000, backoffCoefficient: 2, maximumIntervalMs: 5 * 60_000 },

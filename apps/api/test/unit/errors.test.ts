@@ -1,0 +1,35 @@
+import { TRPCError } from '@trpc/server';
+import { describe, expect, it } from 'vitest';
+import { ControlError } from '@jobdeck/workflows/control';
+import { auditParams, toDomainTRPCError, withoutSource } from '../../src/errors';
+
+describe('withoutSource', () => {
+  it.each([
+    ['a stack', 'boom\n    at x (/work/main/apps/api/src/a.ts:1:2)', 'boom'],
+    ['a path with a line', 'failed in /work/main/apps/api/src/jobs/read.ts:123:45 badly', 'failed in badly'],
+    ["Prisma's frame, down to its reason", 'Invalid `prisma.job.create()` invocation in\n/work/main/x.ts:2:3\n\n  1 code\n→ 2 more\nValue out of range for the type', 'Value out of range for the type'],
+    ['a secret', 'cannot reach https://x.test/?token=abc', 'cannot reach https://x.test/?token=[redacted]'],
+    ['nothing at all', '\n\n', 'request failed'],
+  ])('takes out %s', (_, message, expected) => expect(withoutSource(message)).toBe(expected));
+});
+
+describe('toDomainTRPCError', () => {
+  it('keeps the code of a refused job action, and says Postgres or Temporal is away with 503', () => {
+    expect(toDomainTRPCError(new ControlError('CONFLICT', 'already retried'))).toMatchObject({ code: 'CONFLICT', message: 'already retried' });
+    expect(toDomainTRPCError(Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { name: 'PrismaClientInitializationError' }))?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(toDomainTRPCError(Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }))?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(toDomainTRPCError(Object.assign(new Error('3 INVALID_ARGUMENT: bad page token'), { code: 3 }))?.code).toBe('BAD_REQUEST');
+    expect(toDomainTRPCError(new Error('a bug'))).toBeNull();
+    expect(toDomainTRPCError(new TRPCError({ code: 'NOT_FOUND' }))).toBeNull();
+  });
+});
+
+describe('auditParams', () => {
+  it('redacts, makes storable and caps what it keeps', () => {
+    expect(auditParams({ password: 'x', note: 'a\u0000b' })).toEqual({ password: '[redacted]', note: 'a\ufffdb' });
+    const huge = auditParams({ email: 'x'.repeat(900_000) }) as Record<string, string>;
+    expect(JSON.stringify(huge).length).toBeLessThan(9_000);
+    const many = auditParams({ items: Array.from({ length: 5_000 }, (_, index) => ({ index, label: 'y'.repeat(300) })) });
+    expect(JSON.stringify(many).length).toBeLessThan(9_000);
+  });
+});
