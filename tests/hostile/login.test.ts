@@ -66,6 +66,7 @@ describe('the login limit', () => {
     expect(checked).toBeLessThanOrEqual(FREE + 1);
     expect(checked).toBeGreaterThanOrEqual(FREE);
     expect(checked + limited).toBe(40);
+    console.log(`login: 40 parallel guesses → ${checked} checked, ${limited} refused 429 (free attempts ${FREE})`);
     expect(answers.find((answer) => answer.status === 429)!.json.error.message).toMatch(/too many login attempts; try again in \d+ s/);
   });
 
@@ -128,6 +129,7 @@ describe('what an answer gives away', () => {
         unknown.push(b.ms);
       }
       const [knownMs, unknownMs] = [median(known), median(unknown)];
+      console.log(`login timing: known email ${knownMs.toFixed(1)} ms, unknown email ${unknownMs.toFixed(1)} ms (medians of 15)`);
       // Before: 82 ms against 15 ms. Both now verify one scrypt hash.
       expect(Math.abs(knownMs - unknownMs)).toBeLessThan(Math.max(knownMs, unknownMs) * 0.35);
     } finally {

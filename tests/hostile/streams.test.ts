@@ -84,6 +84,7 @@ async function expectEndsAfter(stream: OpenStream, what: string, change: () => P
   await change();
   const ms = await timing;
   expect(lastEvent(stream)).toMatchObject({ event: 'serialized-error', code: 'UNAUTHORIZED' });
+  console.log(`stream ended ${Math.round(ms)} ms after ${what}`);
   return ms;
 }
 
