@@ -6,17 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobdeckClient } from '@jobdeck/api/client';
 import { clientAs, http, waitForState } from '../support/harness';
-import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
+import { receiverPool } from '../support/loopback-receiver';
 
 let operator: JobdeckClient;
 let viewerToken: string;
-const receivers: LoopbackReceiver[] = [];
-
-async function receiver(...args: Parameters<typeof loopbackReceiver>): Promise<LoopbackReceiver> {
-  const started = await loopbackReceiver(...args);
-  receivers.push(started);
-  return started;
-}
+const receivers = receiverPool();
+const receiver = receivers.start;
 
 async function deliver(url: string, input: Record<string, unknown> = {}): Promise<string> {
   const { id } = await operator.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url, payload: { event: 'ssrf.probe' }, ...input } });
@@ -36,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(receivers.map((started) => started.close()));
+  await receivers.closeAll();
 });
 
 describe('webhook.deliver and the outbound policy', () => {

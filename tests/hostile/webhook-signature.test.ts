@@ -6,18 +6,13 @@ import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobdeckClient } from '@jobdeck/api/client';
 import { clientAs, env, http, waitForState } from '../support/harness';
-import { loopbackReceiver, type LoopbackReceiver, type ReceivedWebhook } from '../support/loopback-receiver';
+import { receiverPool, type ReceivedWebhook } from '../support/loopback-receiver';
 
 const partnerSecret = /(?:^|,)partner=([^,]+)/.exec(process.env.JOBDECK_WEBHOOK_SECRETS ?? '')?.[1];
 let operator: JobdeckClient;
 let operatorToken: string;
-const receivers: LoopbackReceiver[] = [];
-
-async function receiver(...args: Parameters<typeof loopbackReceiver>): Promise<LoopbackReceiver> {
-  const started = await loopbackReceiver(...args);
-  receivers.push(started);
-  return started;
-}
+const receivers = receiverPool();
+const receiver = receivers.start;
 
 /** What a receiver does with its own secret and its own URL, as docs/SECURITY.md shows. */
 function verify(secret: string, ownUrl: string, headers: IncomingMessage['headers'], body: string, toleranceSeconds = 300): boolean {
@@ -44,7 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(receivers.map((started) => started.close()));
+  await receivers.closeAll();
 });
 
 describe('webhook signatures (v2)', () => {

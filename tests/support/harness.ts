@@ -2,14 +2,13 @@
 // reach it (typed client over HTTP, curl-style fetch, the temporal CLI), plus direct reads of
 // Postgres and Temporal for the assertions.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '@jobdeck/db';
 import { jobdeckDataConverter } from '@jobdeck/workflows/codec';
 import { createJobdeckClient, type JobdeckClient } from '@jobdeck/api/client';
+import { loopbackReceiver, type ReceivedWebhook } from './loopback-receiver';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -109,28 +108,11 @@ export async function temporalCli(args: string[]): Promise<string> {
   return stdout;
 }
 
-export interface ReceivedRequest {
-  headers: IncomingMessage['headers'];
-  body: string;
-  at: number;
-}
+export type ReceivedRequest = ReceivedWebhook;
 
-/** A local HTTP endpoint whose nth answer is scripted: webhook targets for the tests. */
+/** A webhook target on 127.0.0.1 whose nth answer is scripted. */
 export async function webhookReceiver(answer: (attempt: number, request: ReceivedRequest) => number) {
-  const requests: ReceivedRequest[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const request = { headers: req.headers, body, at: Date.now() };
-      requests.push(request);
-      const status = answer(requests.length, request);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, requests, close: () => new Promise((resolve) => server.close(resolve)) };
+  return loopbackReceiver('127.0.0.1', (attempt, request) => ({ status: answer(attempt, request) }));
 }
 
 /** Another worker process, e.g. on a private queue, to kill or restart at will. */

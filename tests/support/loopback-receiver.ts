@@ -8,6 +8,8 @@ export interface ReceivedWebhook {
   path: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** When it arrived (ms since the epoch): tests measure backoffs between attempts with it. */
+  at: number;
 }
 
 export interface Answer {
@@ -35,7 +37,7 @@ export async function loopbackReceiver(
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
+      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() };
       requests.push(request);
       const reply = answer(requests.length, request);
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body ?? JSON.stringify({ status: reply.status }));
@@ -54,5 +56,18 @@ export async function loopbackReceiver(
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Receivers a test file starts as it goes, closed together in its afterAll. */
+export function receiverPool() {
+  const started: LoopbackReceiver[] = [];
+  return {
+    async start(...args: Parameters<typeof loopbackReceiver>): Promise<LoopbackReceiver> {
+      const receiver = await loopbackReceiver(...args);
+      started.push(receiver);
+      return receiver;
+    },
+    closeAll: () => Promise.all(started.map((receiver) => receiver.close())),
   };
 }

@@ -8,8 +8,6 @@ export interface Cache {
   remember<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T>;
   /** Counts a hit in the current window and returns the count so far. */
   hit(key: string, windowMs: number): Promise<number>;
-  /** The hits counted so far in the current window, without counting one. */
-  hits(key: string, windowMs: number): Promise<number>;
 }
 
 export function createCache(redis: Redis | null, prefix: string): Cache {
@@ -42,15 +40,6 @@ export function createCache(redis: Redis | null, prefix: string): Cache {
       if (usable()) await redis!.set(fullKey, JSON.stringify(value), 'PX', ttlMs).catch(() => undefined);
       else memory.set(fullKey, { value, expires: Date.now() + ttlMs });
       return value;
-    },
-
-    async hits(key: string, windowMs: number): Promise<number> {
-      const fullKey = `${prefix}hits:${key}:${Math.floor(Date.now() / windowMs)}`;
-      if (usable()) {
-        const value = await redis!.get(fullKey).catch(() => null);
-        if (value !== null) return Number(value);
-      }
-      return (memoryGet(fullKey)?.value as number | undefined) ?? 0;
     },
 
     async hit(key: string, windowMs: number): Promise<number> {

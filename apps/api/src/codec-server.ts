@@ -5,10 +5,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { METADATA_ENCODING_KEY, str, u8, type Payload } from '@temporalio/common';
 import { z } from 'zod';
-import { redactSecrets } from '@jobdeck/workflows';
+import { hasRole, redactSecrets } from '@jobdeck/workflows';
 import { EncryptionCodec } from '@jobdeck/workflows/codec';
 import { sessionCookieToken } from './auth/session-cookie';
-import { authenticate, bearerToken, ROLE_RANK } from './auth/tokens';
+import { authenticate, bearerToken } from './auth/tokens';
 import type { Services } from './services';
 
 // A Temporal payload is at most 2 MiB; base64 and JSON around it stay well under this.
@@ -60,7 +60,7 @@ async function requireOperator(services: Services, req: IncomingMessage): Promis
     throw new CodecRefusal(503, 'cannot check credentials right now; try again');
   });
   if (!principal) throw new CodecRefusal(401, 'the token is unknown, expired or revoked', unauthenticated);
-  if (ROLE_RANK[principal.role] < ROLE_RANK.operator) throw new CodecRefusal(403, `decoding job payloads needs the operator role; you are ${principal.role}`);
+  if (!hasRole(principal.role, 'operator')) throw new CodecRefusal(403, `decoding job payloads needs the operator role; you are ${principal.role}`);
 }
 
 /** Reads at most `limit` bytes; past it the rest is drained unread and null returned. */

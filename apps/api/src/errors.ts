@@ -23,6 +23,12 @@ function grpcCode(error: unknown): number | null {
   return typeof code === 'number' ? code : null;
 }
 
+/** Temporal is away (not the request wrong): reads fall back to Postgres, commands answer 503. */
+export function isTemporalUnavailable(error: unknown): boolean {
+  const code = grpcCode(error);
+  return code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED || /UNAVAILABLE|ECONNREFUSED|deadline/i.test(String((error as Error).message));
+}
+
 /**
  * The one place where failures that are not our bugs become the caller's errors: a refused job
  * action keeps its code, Postgres or Temporal away is 503, Temporal's own refusals are 4xx.

@@ -2,8 +2,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import type { Role } from '@jobdeck/db';
 import { z, ZodError, ZodRealError } from 'zod';
-import { findUnstorable, redactSecrets, toStorable } from '@jobdeck/workflows';
-import { authenticate, bearerToken, ROLE_RANK, type Principal } from './auth/tokens';
+import { findUnstorable, hasRole, redactSecrets, toStorable } from '@jobdeck/workflows';
+import { authenticate, bearerToken, type Principal } from './auth/tokens';
 import { clientAddress } from './client-address';
 import { auditParams, auditTarget, describeError, internalErrorMessage, toDomainTRPCError, withoutSource } from './errors';
 import type { Services } from './services';
@@ -83,13 +83,14 @@ const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
   const input = await getRawInput().catch(() => undefined);
   const loginEmail = path === 'auth.login' && typeof (input as { email?: unknown })?.email === 'string' ? (input as { email: string }).email : null;
   const { db } = ctx.services;
+  const target = auditTarget(input);
   const intent = await db.auditLog
     .create({
       data: {
         actor: toStorable(ctx.principal?.name ?? loginEmail ?? 'anonymous').slice(0, 254),
         role: ctx.principal?.role ?? null,
         action: path,
-        target: auditTarget(input),
+        target,
         params: auditParams(input),
         outcome: 'pending',
         ip: toStorable(ctx.ip).slice(0, 100),
@@ -108,7 +109,7 @@ const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
         outcome: result.ok ? 'ok' : result.error.code,
         error: result.ok ? null : toStorable(describeError(result.error)).slice(0, 2000),
         // For a creation (an enqueue, a retry) the target is what was made.
-        ...(auditTarget(input) === null && result.ok ? { target: auditTarget(result.data) } : {}),
+        ...(target === null && result.ok ? { target: auditTarget(result.data) } : {}),
       },
     })
     .catch((error: Error) => console.error(`audit: the outcome of ${path} (row ${intent.id}) was not recorded: ${withoutSource(error.message)}`));
@@ -149,7 +150,7 @@ const redactedOutput = t.middleware(async ({ meta, type, next }) => {
 function requireRole(minimum: Role) {
   return t.middleware(({ ctx, next }) => {
     if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send Authorization: Bearer <token>' });
-    if (ROLE_RANK[ctx.principal.role] < ROLE_RANK[minimum]) {
+    if (!hasRole(ctx.principal.role, minimum)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `requires the ${minimum} role; you are ${ctx.principal.role}` });
     }
     return next({ ctx: { ...ctx, principal: ctx.principal } });

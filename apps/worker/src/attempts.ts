@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Db } from '@jobdeck/db';
-import { attemptSignal, findJobType, redactText, toStorable, type AttemptUpdate, type EventBus } from '@jobdeck/workflows';
+import { attemptSignal, findJobType, recordableText, type AttemptUpdate, type EventBus } from '@jobdeck/workflows';
 import { BOOKKEEPING_ACTIVITIES } from '@jobdeck/workflows/activities';
 
 /**
@@ -44,7 +44,8 @@ async function recordFailure(deps: { db: Db; events: EventBus; client: Client },
   const job = await deps.db.job.findUnique({ where: { id: jobId }, select: { maxAttempts: true, type: true } });
   if (!job) return;
   // What an attempt failed with may quote anything (a URL with a token, a receiver's bytes).
-  const failure = { message: toStorable(redactText(String((error as Error).message))), stack: (error as Error).stack ? toStorable(redactText(String((error as Error).stack))) : null, name: (error as Error).name };
+  const thrown = error as Error;
+  const failure = { message: recordableText(String(thrown.message)), stack: thrown.stack ? recordableText(thrown.stack) : null, name: thrown.name };
   const type = error instanceof ApplicationFailure ? error.type : undefined;
   const nonRetryable =
     (error instanceof ApplicationFailure && error.nonRetryable) || (type && findJobType(job.type)?.nonRetryableErrors?.includes(type));

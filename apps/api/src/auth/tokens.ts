@@ -11,8 +11,6 @@ export interface Principal {
   userId: string | null;
 }
 
-export { ROLE_RANK } from '@jobdeck/workflows';
-
 /** The token of `Authorization: Bearer <token>`, the only place a token is read from (never a URL). */
 export function bearerToken(header: string | undefined): string | null {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() || null : null;

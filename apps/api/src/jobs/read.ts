@@ -3,6 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { TRPCError } from '@trpc/server';
 import type { Job, JobLog } from '@jobdeck/db';
 import { defaultQueues, jobTypes, toStorable, JobStateKey, JobTypeKey, priorityFromKey, redactSecrets, type JobState } from '@jobdeck/workflows';
+import { isTemporalUnavailable } from '../errors';
 import type { Services } from '../services';
 import { bucketOf, deriveJobState, STAT_BUCKETS, type PendingActivityView } from './state';
 import { executionRow, pendingActivityView, statusName, type ExecutionRow } from './temporal-views';
@@ -82,12 +83,6 @@ function recordSummary(record: Job): JobSummary {
   };
 }
 
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: number }).code;
-  // gRPC UNAVAILABLE / DEADLINE_EXCEEDED: the server is away, not the request wrong.
-  return code === 14 || code === 4 || /UNAVAILABLE|ECONNREFUSED|deadline/i.test(String((error as Error).message));
-}
-
 /**
  * Jobs from Temporal visibility (what is really running, failed, waiting), with progress and errors
  * from Postgres. Should Temporal be unreachable, the list comes from Postgres alone and says so.
@@ -99,7 +94,7 @@ export async function listJobs(services: Services, filter: JobFilter, limit: num
   try {
     return await listFromTemporal(services, filter, limit, cursor?.token);
   } catch (error) {
-    if (!isUnavailable(error)) throw error;
+    if (!isTemporalUnavailable(error)) throw error;
     return listFromPostgres(services, filter, limit, 0);
   }
 }
@@ -167,7 +162,7 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
       .describe()
       .catch((error: unknown) => {
         if (error instanceof WorkflowNotFoundError) return null;
-        if (isUnavailable(error)) return undefined; // unknown: Temporal is away
+        if (isTemporalUnavailable(error)) return undefined; // unknown: Temporal is away
         throw error;
       }),
     db.jobLog.findMany({ where: { jobId: id }, orderBy: { id: 'desc' }, take: 200 }),

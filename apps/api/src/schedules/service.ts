@@ -11,6 +11,7 @@ import { dateTime } from '@jobdeck/workflows/control';
 import type { Principal } from '../auth/tokens';
 import { enqueueOptions, jobStart } from '../jobs/enqueue';
 import { listJobs } from '../jobs/read';
+import { isTemporalUnavailable } from '../errors';
 import type { Services } from '../services';
 import {
   cronInWords,
@@ -45,11 +46,6 @@ export interface ScheduleMemo {
 
 export type ScheduleDefinition = Omit<ScheduleCreate, 'paused' | 'note' | 'templateId' | 'type'> & { type: string; templateId?: string };
 
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: number }).code;
-  return code === 14 || code === 4 || /UNAVAILABLE|ECONNREFUSED|deadline/i.test(String((error as Error).message));
-}
-
 /** Temporal's refusals as the caller's errors: 404, 409, 400; Temporal away is 503. */
 export function scheduleError(error: unknown, id: string): never {
   if (error instanceof TRPCError) throw error;
@@ -62,7 +58,7 @@ export function scheduleError(error: unknown, id: string): never {
   if ((error as { code?: number }).code === 3) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: `Temporal refused the schedule: ${(error as Error).message}` });
   }
-  if (isUnavailable(error)) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: `Temporal is unreachable: ${(error as Error).message}` });
+  if (isTemporalUnavailable(error)) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: `Temporal is unreachable: ${(error as Error).message}` });
   throw error;
 }
 

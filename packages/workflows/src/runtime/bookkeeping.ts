@@ -93,7 +93,7 @@ export function bookkeepingActivities({ db, events }: ActivityDeps) {
         outcome.state === 'completed'
           ? `completed${outcome.summary ? `: ${outcome.summary}` : ''}`
           : outcome.state === 'failed'
-            ? `failed: ${redactText(outcome.error)}`
+            ? `failed: ${data.error}`
             : `cancelled: ${outcome.reason}`;
       const level = outcome.state === 'completed' ? 'info' : outcome.state === 'failed' ? 'error' : 'warn';
       await db.jobLog.create({ data: { jobId, level, message } }).catch(() => undefined);

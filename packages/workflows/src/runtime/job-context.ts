@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './activity-deps';
 import type { JobProgress } from './events';
-import { redactSecrets, redactText } from './redact';
-import { toStorable } from './storable';
+import { redactSecrets } from './redact';
+import { recordableText, toStorable } from './storable';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -43,7 +43,7 @@ export function jobContext({ db, events }: ActivityDeps): JobContext {
           progressStep: progress.step ? toStorable(progress.step) : undefined,
           stepsDone: progress.stepsDone ?? undefined,
           stepsTotal: progress.stepsTotal ?? undefined,
-          progressMessage: progress.message ? toStorable(redactText(progress.message)) : undefined,
+          progressMessage: progress.message ? recordableText(progress.message) : undefined,
           lastHeartbeatAt: now,
         },
       });
@@ -58,7 +58,7 @@ export function jobContext({ db, events }: ActivityDeps): JobContext {
     // Log lines often quote what came from outside (a receiver's answer, an error): redacted and made storable.
     async log(level, given, data) {
       const now = new Date();
-      const message = toStorable(redactText(given));
+      const message = recordableText(given);
       await db.jobLog.create({
         data: { jobId, level, message, attempt, data: data ? (redactSecrets(toStorable(data)) as object) : undefined, createdAt: now },
       });

@@ -2,6 +2,8 @@
 // hold NUL, and jsonb refuses NUL and lone UTF-16 surrogates; a value that reaches Temporal but not
 // Postgres is a job with no record, so such input is refused at the edge, for every procedure.
 
+import { redactText } from './redact';
+
 /** Deeper than this, input is refused: deeper JSON is never a real job's input, and would overflow recursion downstream. */
 export const MAX_INPUT_DEPTH = 32;
 
@@ -51,4 +53,9 @@ export function toStorable<T>(value: T, depth = 0): T {
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>).map(([key, item]) => [key.replace(UNSTORABLE_ALL, '\ufffd'), toStorable(item, depth + 1)]),
   ) as T;
+}
+
+/** Text from outside (a receiver's answer, an exception) as a record keeps it: secrets redacted, storable. */
+export function recordableText(text: string): string {
+  return toStorable(redactText(text));
 }
