@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/test/unit/**/*.test.ts', 'apps/*/test/unit/**/*.test.ts'],
+          include: ['packages/*/test/unit/**/*.test.ts', 'apps/*/test/unit/**/*.test.ts', 'scripts/test/**/*.test.mjs'],
         },
       },
       'packages/db',
@@ -29,6 +29,16 @@ export default defineConfig({
           include: ['tests/hostile/**/*.test.ts'],
           fileParallelism: false,
           ...slow,
+        },
+      },
+      {
+        test: {
+          // Fault drills: each file starts its own PostgreSQL, Redis, Temporal, worker and API and breaks them.
+          name: 'drills',
+          include: ['tests/drills/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -10,6 +10,7 @@ const { temporalCli } = bootstrap();
 const { chooseDatabase, chooseRedis } = await import('./lib/infra.mjs');
 const { ensureTemporal, migrate, startApps } = await import('./lib/stack.mjs');
 const { stopProcess } = await import('./lib/processes.mjs');
+const { supervise } = await import('./lib/supervise.mjs');
 
 const dataDir = join(repoRoot, '.data');
 mkdirSync(dataDir, { recursive: true });
@@ -22,13 +23,21 @@ const ports = {
 
 const infra = [];
 let apps = null;
+/** Every process, supervised once the stack is up: infrastructure first, the dashboard last. */
+const supervised = [];
 let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   log('stopping…');
-  await apps?.stop();
-  for (const child of infra.reverse()) await stopProcess(child, 5_000);
+  if (supervised.length) {
+    // The dashboard and API first, the worker after them (so that running activities can finish), Temporal and the databases last.
+    for (const supervisor of supervised) supervisor.halt();
+    for (const supervisor of [...supervised].reverse()) await supervisor.stop((child) => stopProcess(child, supervisor.name === 'worker' ? 35_000 : 5_000));
+  } else {
+    await apps?.stop();
+    for (const child of infra.reverse()) await stopProcess(child, 5_000);
+  }
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
@@ -45,15 +54,20 @@ try {
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
-    const temporal = await ensureTemporal({
+    const temporalOptions = {
       cli: temporalCli,
       port: ports.temporal,
       uiPort: ports.temporalUi,
       dbFile: join(dataDir, 'temporal.db'),
       // The Web UI asks the API to decrypt payloads, for a signed-in operator or admin (docs/SECURITY.md).
       codecEndpoint: `http://127.0.0.1:${ports.api}/codec`,
-    });
-    if (temporal.child) infra.push(temporal.child);
+    };
+    const temporal = await ensureTemporal(temporalOptions);
+    if (temporal.child) {
+      // Started again on the same port and SQLite file should it crash; a server another program put there meanwhile is used as is.
+      temporal.child.respawn = async () => (await ensureTemporal(temporalOptions)).child ?? { exited: new Promise(() => {}) };
+      infra.push(temporal.child);
+    }
     temporalAddress = temporal.address;
   }
 
@@ -111,10 +125,12 @@ ${line}
   Ctrl-C stops everything.
 ${line}
 `);
-  const first = await Promise.race([...apps.children, ...infra].map((child) => child.exited.then((result) => ({ child, result }))));
-  if (!stopping) {
-    log(`${first.child.name ?? 'temporal'} exited (${JSON.stringify(first.result)}); stopping the rest`);
-    await shutdown(1);
+  // A process that crashes is restarted (1 s, 2 s, 4 s… at most 30 s apart); Ctrl-C stops them all.
+  for (const child of [...infra, ...apps.children]) {
+    const name = child.name ?? 'temporal';
+    const supervisor = supervise(name, child, () => child.respawn(), { log });
+    supervisor.name = name;
+    supervised.push(supervisor);
   }
 } catch (error) {
   console.error(`\njobdeck: ${error.message}`);

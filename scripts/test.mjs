@@ -23,7 +23,7 @@ const runDir = join(testRoot, `run-${process.pid}`);
 const logDir = join(runDir, 'logs');
 mkdirSync(logDir, { recursive: true });
 const only = process.argv.slice(2); // e.g. `npm test -- unit integration`
-const projects = ['unit', 'db', 'integration', 'hostile', 'e2e'].filter((name) => !only.length || only.includes(name));
+const projects = ['unit', 'db', 'integration', 'hostile', 'drills', 'e2e'].filter((name) => !only.length || only.includes(name));
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
@@ -91,8 +91,9 @@ try {
   if (projects.includes('unit')) await runVitest('unit', {});
   if (projects.includes('db')) await runVitest('db', {});
 
+  let stack = null;
   if (projects.some((name) => ['integration', 'hostile', 'e2e'].includes(name))) {
-    const { env, apps } = await startPrivateStack({
+    stack = await startPrivateStack({
       name: 'test',
       runDir,
       logDir,
@@ -102,10 +103,16 @@ try {
       env: { JOBDECK_LOGIN_FREE_ATTEMPTS: '1000', CHROMIUM_PATH: chromiumPath ?? '' },
       cleanup,
     });
+    const { env, apps } = stack;
     const testEnv = { ...env, JOBDECK_TEST_API_URL: apps.apiUrl, JOBDECK_TEST_WEB_URL: apps.webUrl ?? '', JOBDECK_TEST_LOG_DIR: logDir };
     if (projects.includes('integration')) await runVitest('integration', testEnv);
     if (projects.includes('hostile')) await runVitest('hostile', testEnv);
-    if (projects.includes('e2e')) await runVitest('e2e', testEnv);
+  }
+  // Each drill starts (and breaks) its own PostgreSQL, Redis, Temporal, worker and API: only the CLI and folders come from here.
+  if (projects.includes('drills')) await runVitest('drills', { TEMPORAL_CLI: temporalCli, JOBDECK_DRILL_DIR: runDir, JOBDECK_TEST_LOG_DIR: logDir });
+  if (projects.includes('e2e')) {
+    const { apps } = stack;
+    await runVitest('e2e', { ...stack.env, JOBDECK_TEST_API_URL: apps.apiUrl, JOBDECK_TEST_WEB_URL: apps.webUrl ?? '', JOBDECK_TEST_LOG_DIR: logDir });
   }
 } catch (error) {
   console.error(`\njobdeck test: ${error.stack ?? error.message}`);

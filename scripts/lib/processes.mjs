@@ -20,6 +20,8 @@ export function runProcess(name, command, args, { env = {}, logFile = null, cwd 
     });
   }
   child.name = name;
+  // The same process again, for the dev runner's supervisor (scripts/lib/supervise.mjs).
+  child.respawn = () => runProcess(name, command, args, { env, logFile, cwd });
   child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return child;
 }

@@ -13,7 +13,7 @@ const apiUrl = inject('apiUrl').replace(/\/$/, '');
 const adminEmail = inject('adminEmail');
 const adminPassword = inject('adminPassword');
 
-const JOB_TYPES = ['report.generate', 'webhook.deliver', 'data.sync', 'maintenance.cleanup', 'maintenance.stuck-check', 'bulk.action'];
+const JOB_TYPES = ['report.generate', 'webhook.deliver', 'data.sync', 'maintenance.cleanup', 'maintenance.reconcile', 'maintenance.stuck-check', 'bulk.action'];
 const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
 let browser: Browser;

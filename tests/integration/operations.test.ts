@@ -195,6 +195,10 @@ describe('priorities and rate limits', () => {
     const queue = 'it-priority';
     await privateQueue(queue, 1);
     await operator.queues.pause.mutate({ queue });
+    // Temporal's matching applies a task-queue rate limit a moment after it is set; a job whose
+    // activity is scheduled within that moment may still be dispatched (the lean shell schedules it
+    // in the job's first workflow task, so it can be that quick).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     const job = (source: string, priority: 'low' | 'critical') =>
       operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source, records: 1 }, options: { queue, priority } });
     const low = [await job('it.low1', 'low'), await job('it.low2', 'low'), await job('it.low3', 'low')];

@@ -207,12 +207,14 @@ describe('built-in maintenance schedules', () => {
 
     const schedules = await eventually('maintenance schedules in schedules.list', async () => {
       const all = await viewer.schedules.list.query();
-      return all.filter((schedule) => schedule.builtIn).length === 2 ? all : undefined;
+      return all.filter((schedule) => schedule.builtIn).length === MAINTENANCE_SCHEDULES.length ? all : undefined;
     });
     const stuck = schedules.find((schedule) => schedule.id === 'sched-maintenance-stuck-check')!;
     expect(stuck).toMatchObject({ type: 'maintenance.stuck-check', cron: ['*/10 * * * *'], descriptions: ['Every 10 minutes'], createdBy: 'system' });
     const cleanup = schedules.find((schedule) => schedule.id === 'sched-maintenance-cleanup')!;
     expect(cleanup).toMatchObject({ type: 'maintenance.cleanup', cron: ['0 3 * * *'] });
+    const reconcile = schedules.find((schedule) => schedule.id === 'sched-maintenance-reconcile')!;
+    expect(reconcile).toMatchObject({ type: 'maintenance.reconcile', cron: ['* * * * *'], createdBy: 'system' });
   });
 
   it('keeps a user edit across a restart', async () => {

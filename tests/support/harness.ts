@@ -135,3 +135,21 @@ export async function waitForPoller(queue: string, worker: ChildProcess & { outp
     return worker.output.join('').includes('worker polling');
   }, 90_000);
 }
+
+/**
+ * Runs the built-in reconciler now (its Schedule runs it every minute) until the job's record says
+ * `state`: what the API and tests read once no workflow could record the end itself.
+ */
+export async function reconciled(id: string, state: string, timeoutMs = 60_000) {
+  const schedule = (await temporal()).schedule.getHandle('sched-maintenance-reconcile');
+  let triggeredAt = 0;
+  return eventually(`the record of ${id} reconciled to ${state}`, async () => {
+    const record = await db.job.findUnique({ where: { id } });
+    if (record?.state === state) return record;
+    if (Date.now() - triggeredAt > 5_000) {
+      triggeredAt = Date.now();
+      await schedule.trigger();
+    }
+    return undefined;
+  }, timeoutMs, 500);
+}

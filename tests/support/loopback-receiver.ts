@@ -16,6 +16,8 @@ export interface Answer {
   status: number;
   body?: string;
   headers?: Record<string, string>;
+  /** Answer this much later: a slow receiver keeps deliveries in flight (the fault drills kill workers then). */
+  delayMs?: number;
 }
 
 export interface LoopbackReceiver {
@@ -40,7 +42,12 @@ export async function loopbackReceiver(
       const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() };
       requests.push(request);
       const reply = answer(requests.length, request);
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body ?? JSON.stringify({ status: reply.status }));
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body ?? JSON.stringify({ status: reply.status }));
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
+      else send();
     });
   });
   server.on('connection', () => connections++);

@@ -29,6 +29,10 @@ const envSchema = z.object({
   JOBDECK_ENCRYPTION_KEYS: encryptionKeysSetting,
   /** Origins of the Temporal Web UI, which calls the codec endpoint (/codec) from the browser. */
   JOBDECK_CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  /** The longest one call to Temporal may take, its retries included: past it the caller is answered 503. */
+  JOBDECK_TEMPORAL_DEADLINE_MS: z.coerce.number().int().min(500).max(60_000).default(4_000),
+  /** On SIGTERM, how long requests in flight may take to finish before their connections are closed. */
+  JOBDECK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   NODE_ENV: z.string().optional(),
 });
 
@@ -58,6 +62,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
     redisPrefix: e.JOBDECK_REDIS_PREFIX,
     temporalAddress: e.TEMPORAL_ADDRESS,
     temporalNamespace: e.TEMPORAL_NAMESPACE,
+    temporalDeadlineMs: e.JOBDECK_TEMPORAL_DEADLINE_MS,
+    shutdownGraceMs: e.JOBDECK_SHUTDOWN_GRACE_MS,
     temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, ''),
     host: e.API_HOST,
     port: e.API_PORT,

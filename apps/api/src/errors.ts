@@ -8,26 +8,45 @@ import { redactSecrets, redactText, toStorable } from '@jobdeck/workflows';
 
 const POSTGRES_AWAY = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connection timeout|Can't reach database|database system is (starting up|shutting down)|DatabaseNotReachable|the database system is in recovery|too many clients/i;
 
-function isPostgresAway(error: Error & { code?: unknown; name?: string; cause?: unknown }): boolean {
+/** Postgres is away (not the query wrong): the caller is answered 503, the outage is logged once. */
+export function isPostgresAway(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const fields = error as Error & { code?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
   if (error.name === 'PrismaClientInitializationError') return true;
-  if (typeof error.code === 'string' && /^P10\d\d$/.test(error.code)) return true;
-  if (error.code === 'P2024') return true; // timed out waiting for a pooled connection
-  return POSTGRES_AWAY.test(error.message) && /prisma|postgres|database|connect/i.test(`${error.name} ${error.message} ${String(error.cause ?? '')}`);
+  // A gRPC status is Temporal's ("14 UNAVAILABLE: … connect ECONNREFUSED" reads like Postgres below).
+  if (grpcCode(error) !== null) return false;
+  if (typeof fields.code === 'string' && /^P10\d\d$/.test(fields.code)) return true;
+  if (fields.code === 'P2024') return true; // timed out waiting for a pooled connection
+  // Prisma 7's driver adapter names the kind of failure; a raw query wraps it in P2010.
+  if (/^(DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|DatabaseDoesNotExist)$/.test(String(fields.meta?.driverAdapterError?.cause?.kind))) return true;
+  return POSTGRES_AWAY.test(error.message) && /prisma|postgres|database|connect/i.test(`${error.name} ${error.message} ${String(fields.cause ?? '')}`);
 }
 
 /** gRPC status codes Temporal answers with, by meaning. */
 const GRPC = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
 
+/**
+ * The gRPC status of a failure, also when the Temporal client wrapped it (`ServiceError` with the
+ * gRPC error as its cause): the wrapper's own message ("Failed to describe workflow") says nothing.
+ */
 function grpcCode(error: unknown): number | null {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' ? code : null;
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'number') return code;
+  }
+  return null;
 }
 
 /** Temporal is away (not the request wrong): reads fall back to Postgres, commands answer 503. */
 export function isTemporalUnavailable(error: unknown): boolean {
   const code = grpcCode(error);
-  return code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED || /UNAVAILABLE|ECONNREFUSED|deadline/i.test(String((error as Error).message));
+  if (code !== null) return code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED;
+  return /UNAVAILABLE|ECONNREFUSED|deadline|Failed to connect to Temporal/i.test(String((error as Error)?.message));
 }
+
+// Stable words a client can show; the `data.code` of the answer is SERVICE_UNAVAILABLE (HTTP 503).
+export const POSTGRES_AWAY_MESSAGE = 'database unavailable (Postgres is unreachable); try again shortly';
+export const TEMPORAL_AWAY_MESSAGE = 'Temporal unavailable (no answer within the deadline); try again shortly';
 
 /**
  * The one place where failures that are not our bugs become the caller's errors: a refused job
@@ -38,11 +57,9 @@ export function toDomainTRPCError(error: unknown): TRPCError | null {
   if (error instanceof TRPCError) return null;
   if (error instanceof ControlError) return new TRPCError({ code: error.code, message: error.message });
   if (!(error instanceof Error)) return null;
-  if (isPostgresAway(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Postgres is unreachable; try again shortly' });
+  if (isPostgresAway(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: POSTGRES_AWAY_MESSAGE });
+  if (isTemporalUnavailable(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TEMPORAL_AWAY_MESSAGE });
   switch (grpcCode(error)) {
-    case GRPC.UNAVAILABLE:
-    case GRPC.DEADLINE_EXCEEDED:
-      return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Temporal is unreachable; try again shortly' });
     case GRPC.INVALID_ARGUMENT:
       return new TRPCError({ code: 'BAD_REQUEST', message: `Temporal refused the request: ${withoutSource(error.message)}` });
     case GRPC.NOT_FOUND:

@@ -5,3 +5,4 @@ export { loadApiConfig, type ApiConfig } from './config';
 export { ensureAdmin } from './auth/admin';
 export { issueToken } from './auth/tokens';
 export { createJobdeckClient, type JobdeckClient } from './client';
+export { drainServer } from './shutdown';

@@ -1,6 +1,7 @@
 import { ensureAdmin } from './auth/admin';
 import { loadApiConfig } from './config';
 import { createApiServer, listen } from './server';
+import { drainServer } from './shutdown';
 import { ensureMaintenanceSchedules } from './schedules/maintenance';
 import { createServices } from './services';
 
@@ -23,12 +24,16 @@ const server = createApiServer(services);
 const port = await listen(server, config.port, config.host);
 console.log(`api listening on http://${config.host}:${port}/trpc (health: /healthz)`);
 
+let stopping = false;
 async function shutdown(signal: string) {
-  console.log(`api: ${signal}, closing`);
-  server.close();
-  server.closeAllConnections();
+  // A second signal means "now": the operator has stopped waiting.
+  if (stopping) process.exit(1);
+  stopping = true;
+  console.log(`api: ${signal}, finishing requests in flight (at most ${config.shutdownGraceMs} ms)`);
+  const drained = await drainServer(server, config.shutdownGraceMs);
+  console.log(`api: ${drained.finished} requests finished, ${drained.cut} cut after the grace period, ${drained.streams} live streams ended; closing`);
   await services.close();
   process.exit(0);
 }
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -7,6 +7,7 @@ import { contextFactory } from './trpc';
 import { serveCodec } from './codec-server';
 import { gate, MAX_BATCH_CALLS } from './http-gate';
 import { errorReference } from './errors';
+import { trackResponses } from './shutdown';
 import { redactText } from '@jobdeck/workflows';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -53,6 +54,8 @@ export function createApiServer(services: Services): Server {
       // the reference the caller was given, with secrets taken out.
       if (error.code !== 'INTERNAL_SERVER_ERROR') return;
       const cause = (error.cause ?? error) as Error;
+      // A dependency being away is logged once per outage, not once per request.
+      if (services.outages.note(cause)) return;
       console.error(`tRPC ${path ?? '?'} (reference ${errorReference(error)}): ${redactText(String(cause.stack ?? cause.message))}`);
     },
   });
@@ -86,7 +89,7 @@ export function createApiServer(services: Services): Server {
   }
 
   // No request may take the process down: a failure outside tRPC is logged and answered 500.
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
       const reference = errorReference(error);
       console.error(`http ${req.method} (reference ${reference}): ${redactText(String(error.stack ?? error.message))}`);
@@ -94,6 +97,8 @@ export function createApiServer(services: Services): Server {
       else res.destroy();
     });
   });
+  trackResponses(server);
+  return server;
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<number> {

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { createDb, type Db } from '@jobdeck/db';
 import { createEventBus, findJobType, type EventBus, type JobCatalog } from '@jobdeck/workflows';
@@ -8,6 +8,8 @@ import { createCache, type Cache } from './cache';
 import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { createSessionWatch, type SessionWatch } from './auth/session-watch';
 import { createCursorCodec, type CursorCodec } from './jobs/cursor';
+import { createOutageWatch, type OutageWatch } from './outages';
+import { temporalConnection } from './temporal-connection';
 
 /** Everything a request may touch, created once per API process. */
 export interface Services {
@@ -27,12 +29,16 @@ export interface Services {
   sessionWatch: SessionWatch;
   /** Signs list cursors, so that only cursors this install gave out are accepted. */
   cursors: CursorCodec;
+  /** Logs Postgres or Temporal going away and coming back, once each. */
+  outages: OutageWatch;
   close(): Promise<void>;
 }
 
 export async function createServices(config: ApiConfig): Promise<Services> {
   const db = createDb(config.databaseUrl);
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = temporalConnection({ address: config.temporalAddress, deadlineMs: config.temporalDeadlineMs });
+  // Not awaited as a condition of starting: the API serves what Postgres can answer while Temporal is away.
+  await connection.ensureConnected().catch((error: Error) => console.warn(`temporal: not reachable at ${config.temporalAddress} yet (${error.message}); will connect when it is`));
   const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter: jobdeckDataConverter(config.encryptionKeys) });
   let redis: Redis | null = null;
   if (config.redisUrl) {
@@ -43,6 +49,10 @@ export async function createServices(config: ApiConfig): Promise<Services> {
   const events = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix });
   const cache = createCache(redis, config.redisPrefix);
   const sessionWatch = createSessionWatch(db);
+  const outages = createOutageWatch({
+    postgres: () => db.$queryRaw`SELECT 1`,
+    temporal: () => temporal.workflowService.getSystemInfo({}),
+  });
   return {
     config,
     db,
@@ -55,8 +65,10 @@ export async function createServices(config: ApiConfig): Promise<Services> {
     loginThrottle: createLoginThrottle(redis, config.redisPrefix),
     sessionWatch,
     cursors: createCursorCodec(config.encryptionKeys.current.key),
+    outages,
     async close() {
       sessionWatch.close();
+      outages.close();
       await Promise.allSettled([db.$disconnect(), connection.close(), events.close()]);
       redis?.disconnect();
     },

@@ -28,6 +28,8 @@ export function contextFactory(services: Services) {
     const token = bearerToken(req.headers.authorization);
     const principal = token
       ? await authenticate(services.db, services.cache, token).catch((error: unknown) => {
+          // Before any middleware: Postgres away must answer 503 here too, not a 500 with Prisma's text.
+          services.outages.note(error);
           throw toDomainTRPCError(error) ?? error;
         })
       : null;
@@ -98,7 +100,7 @@ const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
       select: { id: true },
     })
     .catch((error: Error) => {
-      console.error(`audit: could not record ${path}, so it was not carried out: ${withoutSource(error.message)}`);
+      if (!ctx.services.outages.note(error)) console.error(`audit: could not record ${path}, so it was not carried out: ${withoutSource(error.message)}`);
       throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the audit trail cannot be written right now, so nothing was done; try again shortly' });
     });
   const result = await next();
@@ -112,14 +114,17 @@ const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
         ...(target === null && result.ok ? { target: auditTarget(result.data) } : {}),
       },
     })
-    .catch((error: Error) => console.error(`audit: the outcome of ${path} (row ${intent.id}) was not recorded: ${withoutSource(error.message)}`));
+    .catch((error: Error) => {
+      if (!ctx.services.outages.note(error)) console.error(`audit: the outcome of ${path} (row ${intent.id}) was not recorded: ${withoutSource(error.message)}`);
+    });
   return result;
 });
 
 /** Domain errors (job control, Postgres or Temporal away, Temporal's refusals) become tRPC errors here, and only here. */
-const domainErrors = t.middleware(async ({ next }) => {
+const domainErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok) {
+    ctx.services.outages.note(result.error.cause ?? result.error);
     const mapped = toDomainTRPCError(result.error.cause ?? result.error);
     if (mapped) throw mapped;
   }

@@ -2,9 +2,12 @@ import { createContext, createElement, useContext, useEffect, useMemo, useRef, u
 import { trpc } from './trpc';
 import { isUnauthorized } from './lib/errors';
 import { clearToken } from './lib/auth';
+import { busState, isBusHealthNotice, type BusHealth } from './lib/bus-health';
+import { LiveScopeContext, useScopeRegistry } from './lib/live-scope';
 
 /**
- * Live updates: one Server-Sent Events subscription to events.subscribe for the whole dashboard.
+ * Live updates: one Server-Sent Events subscription to events.subscribe for the whole dashboard,
+ * narrowed to what the mounted pages show (lib/live-scope.ts).
  * An event invalidates what it changes; the job's own page at once, lists and counts at most every
  * 500 ms, so a fast job does not set off a storm of refetches. Without Redis (or while the stream
  * is down) pages poll instead: see usePollInterval.
@@ -57,7 +60,7 @@ function useInvalidator() {
       );
     };
 
-    return (event: JobEvent) => {
+    const onEvent = (event: JobEvent) => {
       const input = { id: event.jobId };
       // Progress is in the event itself: show it at once, then fetch the rest. The state is left to
       // the server: a workflow announces its end a moment before Temporal closes it, and a badge
@@ -98,6 +101,9 @@ function useInvalidator() {
         });
       }
     };
+    // The stream fell behind and dropped events: whatever is shown may be stale.
+    const all = () => coalesce('all', LIST_DEBOUNCE_MS, () => void utils.jobs.invalidate());
+    return Object.assign(onEvent, { all });
   }, [utils]);
 }
 
@@ -109,13 +115,31 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const enabled = info.data?.liveUpdates === true;
   const invalidate = useInvalidator();
   const [lastError, setLastError] = useState<string | null>(null);
+  // The API's `live.health` notice (every ~2 s): an open stream with Redis away receives nothing else.
+  const [busHealth, setBusHealth] = useState<BusHealth | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!busHealth) return;
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, [busHealth]);
 
+  // Narrowed to what the mounted pages show (useLiveScope); a window's events come as one batch.
+  const { registry, input } = useScopeRegistry();
   const subscription = trpc.events.subscribe.useSubscription(
-    {},
+    input,
     {
       enabled,
       onStarted: () => setLastError(null),
-      onData: (event) => invalidate(event),
+      onData: (data) => {
+        for (const event of data.kind === 'batch' ? data.events : [data]) {
+          if (isBusHealthNotice(event)) {
+            setBusHealth({ live: event.live, reason: event.reason, everyMs: event.everyMs ?? 2_000, receivedAt: Date.now() });
+            setNow(Date.now());
+          } else if (event.kind === 'live.dropped') invalidate.all();
+          else if (event.kind === 'job.updated' || event.kind === 'job.log') invalidate(event as JobEvent);
+        }
+      },
       onError: (error) => {
         if (isUnauthorized(error)) clearToken();
         setLastError(error.message);
@@ -123,15 +147,19 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     },
   );
 
+  const bus = busState(busHealth, now);
   const value = useMemo<LiveState>(() => {
     if (!info.data) return { mode: 'polling', reason: null };
-    if (!enabled || redisDown) return { mode: 'polling', reason: 'Redis unavailable: live updates by polling' };
+    if (!enabled) return { mode: 'polling', reason: 'Redis unavailable: live updates by polling' };
+    // A fresh notice is the API's word on this stream and outranks the 15-second health check.
+    if (bus.state === 'down') return { mode: 'polling', reason: bus.reason };
+    if (bus.state === 'unknown' && redisDown) return { mode: 'polling', reason: 'Redis unavailable: live updates by polling' };
     if (subscription.status === 'pending') return { mode: 'live', reason: null };
     if (subscription.status === 'connecting' && !subscription.error && !lastError) return { mode: 'connecting', reason: null };
     return { mode: 'polling', reason: `live updates interrupted (${subscription.error?.message ?? lastError ?? 'reconnecting'}): polling meanwhile` };
-  }, [info.data, enabled, redisDown, subscription.status, subscription.error, lastError]);
+  }, [info.data, enabled, redisDown, bus.state, bus.reason, subscription.status, subscription.error, lastError]);
 
-  return createElement(LiveContext.Provider, { value }, children);
+  return createElement(LiveScopeContext.Provider, { value: registry }, createElement(LiveContext.Provider, { value }, children));
 }
 
 export function useLive(): LiveState {

@@ -2,74 +2,73 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { Db } from '@jobdeck/db';
-import { attemptSignal, findJobType, recordableText, type AttemptUpdate, type EventBus } from '@jobdeck/workflows';
+import { attemptSignal, recordableText, type AttemptUpdate, type JobRecorder } from '@jobdeck/workflows';
 import { BOOKKEEPING_ACTIVITIES } from '@jobdeck/workflows/activities';
 
+export interface AttemptTrackingOptions {
+  records: JobRecorder;
+  client: Client;
+  /**
+   * How long an attempt runs before the workflow is told (a signal, then a JobState upsert: two billed
+   * Temporal actions and five history events). Shorter jobs end before it and cost none of that; the
+   * record and the live events say `active` at once either way. 0 tells every attempt at once.
+   */
+  activeSignalDelayMs: number;
+}
+
 /**
- * Activity retries happen inside Temporal, out of the workflow's sight. This interceptor tells the
- * job record and the workflow (which keeps the JobState search attribute) when an attempt fails and
- * will be retried, and when an attempt starts, so "active" and "retrying" are states people can see
- * and query, and a job held back by a paused queue or a rate limit does not look active.
+ * Activity retries happen inside Temporal, out of the workflow's sight. This interceptor writes the
+ * job record when an attempt starts and fails, and tells the workflow (which keeps the JobState
+ * search attribute) when an attempt has been running a while or will be retried, so `active` and
+ * `retrying` are states people can query, and a job held back by a paused queue or a busy worker
+ * pool still says `waiting`.
  */
-export function attemptTracking(deps: { db: Db; events: EventBus; client: Client }): ActivityInterceptorsFactory {
+export function attemptTracking({ records, client, activeSignalDelayMs }: AttemptTrackingOptions): ActivityInterceptorsFactory {
   return () => ({
     inbound: {
       async execute(input, next) {
         const { info } = Context.current();
         const jobId = info.workflowExecution?.workflowId;
-        if (!jobId || BOOKKEEPING_ACTIVITIES.has(info.activityType)) return next(input);
+        if (!jobId || info.isLocal || BOOKKEEPING_ACTIVITIES.has(info.activityType)) return next(input);
 
-        const now = new Date();
-        await deps.db.job
-          .updateMany({ where: { id: jobId }, data: { attempts: info.attempt, state: 'active', lastHeartbeatAt: now } })
-          .catch(() => undefined);
-        // startedAt is when work first began, which a paused queue or a rate limit may hold back.
-        await deps.db.job.updateMany({ where: { id: jobId, startedAt: null }, data: { startedAt: now } }).catch(() => undefined);
-        await signal(deps.client, jobId, { state: 'active', attempt: info.attempt, activity: info.activityType });
-        await deps.events.publish({ kind: 'job.updated', jobId, state: 'active', attempt: info.attempt, at: now.toISOString() });
+        await records.attemptStarted(jobId, info.attempt, { queue: info.taskQueue });
+        const tellActive = setTimeout(() => void signal(client, jobId, { state: 'active', attempt: info.attempt, activity: info.activityType }), activeSignalDelayMs);
         try {
           return await next(input);
         } catch (error) {
-          await recordFailure(deps, jobId, info.attempt, info.activityType, error).catch(() => undefined);
+          await recordFailure(records, client, jobId, error);
           throw error;
+        } finally {
+          clearTimeout(tellActive);
         }
       },
     },
   });
 }
 
-async function recordFailure(deps: { db: Db; events: EventBus; client: Client }, jobId: string, attempt: number, activity: string, error: unknown) {
-  if (error instanceof CancelledFailure || Context.current().cancellationSignal.aborted) return;
-  const job = await deps.db.job.findUnique({ where: { id: jobId }, select: { maxAttempts: true, type: true } });
-  if (!job) return;
-  // What an attempt failed with may quote anything (a URL with a token, a receiver's bytes).
+async function recordFailure(records: JobRecorder, client: Client, jobId: string, error: unknown): Promise<void> {
+  const { info, cancellationSignal } = Context.current();
+  if (error instanceof CancelledFailure || cancellationSignal.aborted) return;
   const thrown = error as Error;
-  const failure = { message: recordableText(String(thrown.message)), stack: thrown.stack ? recordableText(thrown.stack) : null, name: thrown.name };
-  const type = error instanceof ApplicationFailure ? error.type : undefined;
-  const nonRetryable =
-    (error instanceof ApplicationFailure && error.nonRetryable) || (type && findJobType(job.type)?.nonRetryableErrors?.includes(type));
-  const willRetry = !nonRetryable && attempt < job.maxAttempts;
-  await deps.db.job.updateMany({
-    where: { id: jobId },
-    data: { error: failure.message, errorStack: failure.stack, ...(willRetry ? { state: 'retrying' } : {}) },
-  });
-  await deps.db.jobLog.create({
-    data: {
-      jobId,
-      attempt,
-      level: willRetry ? 'warn' : 'error',
-      message: `attempt ${attempt} of ${job.maxAttempts} failed${willRetry ? ', will retry' : ''}: ${failure.message}`,
-      data: { activity, errorType: type ?? failure.name },
-    },
-  });
-  if (willRetry) {
-    await signal(deps.client, jobId, { state: 'retrying', attempt, activity, error: failure.message });
-    await deps.events.publish({ kind: 'job.updated', jobId, state: 'retrying', attempt, at: new Date().toISOString() });
-  }
+  const type = error instanceof ApplicationFailure ? (error.type ?? undefined) : undefined;
+  // The activity's own retry policy, as Temporal applies it: no read of the record is needed to know.
+  const policy = info.retryPolicy;
+  const maxAttempts = policy?.maximumAttempts ?? 0;
+  const nonRetryable = (error instanceof ApplicationFailure && error.nonRetryable) || Boolean(type && policy?.nonRetryableErrorTypes?.includes(type));
+  const willRetry = !nonRetryable && (maxAttempts === 0 || info.attempt < maxAttempts);
+  await records.attemptFailed(jobId, {
+    attempt: info.attempt,
+    maxAttempts,
+    activity: info.activityType,
+    message: String(thrown?.message ?? error),
+    stack: thrown?.stack,
+    errorType: type ?? thrown?.name,
+    willRetry,
+  }, { queue: info.taskQueue });
+  if (willRetry) void signal(client, jobId, { state: 'retrying', attempt: info.attempt, activity: info.activityType, error: recordableText(String(thrown?.message ?? error)).slice(0, 500) });
 }
 
-async function signal(client: Client, jobId: string, update: AttemptUpdate) {
+async function signal(client: Client, jobId: string, update: AttemptUpdate): Promise<void> {
   // The workflow may have closed meanwhile; the record already says what happened.
   await client.workflow.getHandle(jobId).signal(attemptSignal, update).catch(() => undefined);
 }

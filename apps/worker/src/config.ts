@@ -39,6 +39,8 @@ const envSchema = z.object({
   /** A prebuilt workflow bundle (the test run builds one with loadWorkflowBundle); bundled at start when absent. */
   JOBDECK_WORKFLOW_BUNDLE: z.string().optional().transform((value) => value || null),
   JOBDECK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** After how long a running attempt is shown as JobState=active in Temporal (0: at once); see attempts.ts. */
+  JOBDECK_ACTIVE_SIGNAL_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
   /** Hosts and CIDRs outbound requests may reach although the outbound policy refuses their addresses. */
   JOBDECK_OUTBOUND_ALLOW: z.string().default(''),
   /** HMAC key of webhook signatures. */
@@ -73,6 +75,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
     queues: parseQueues(e.JOBDECK_QUEUES),
     workflowBundlePath: e.JOBDECK_WORKFLOW_BUNDLE,
     shutdownGraceMs: e.JOBDECK_SHUTDOWN_GRACE_MS,
+    activeSignalDelayMs: e.JOBDECK_ACTIVE_SIGNAL_DELAY_MS,
     outboundAllow: e.JOBDECK_OUTBOUND_ALLOW,
     webhookSecret: e.JOBDECK_WEBHOOK_SECRET,
     webhookSecrets: e.JOBDECK_WEBHOOK_SECRETS,

@@ -2,12 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createDb } from '@jobdeck/db';
-import { BOOKKEEPING_QUEUE, createEventBus } from '@jobdeck/workflows';
+import { BOOKKEEPING_QUEUE, createEventBus, createJobRecorder } from '@jobdeck/workflows';
 import { createActivities } from '@jobdeck/workflows/activities';
 import { createOutboundClient, createOutboundPolicy, parseWebhookSecrets } from '@jobdeck/workflows/outbound';
 import { writeWorkflowsEntry } from '@jobdeck/workflows/bundle';
 import { FAILURE_CONVERTER_PATH, jobdeckDataConverter } from '@jobdeck/workflows/codec';
 import { attemptTracking } from './attempts';
+import { jobRecordSinks } from './record-sinks';
 import type { WorkerConfig } from './config';
 
 export async function loadWorkflowBundle(path: string | null): Promise<WorkflowBundleOption> {
@@ -50,9 +51,11 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
   const dataConverter = jobdeckDataConverter(config.encryptionKeys);
   const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace, dataConverter });
   const workflowBundle = await loadWorkflowBundle(config.workflowBundlePath);
+  const records = createJobRecorder({ db, events, log });
   const activities = createActivities({
     db,
     events,
+    records,
     storageDir: config.storageDir,
     temporal: client,
     namespace: config.temporalNamespace,
@@ -60,8 +63,9 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
     webhookSecrets,
   });
 
-  const interceptors = { activity: [attemptTracking({ db, events, client })] };
-  // Every worker also serves the never-paused bookkeeping queue, so jobs can always record their end.
+  const interceptors = { activity: [attemptTracking({ records, client, activeSignalDelayMs: config.activeSignalDelayMs })] };
+  const sinks = jobRecordSinks(records);
+  // Jobs of the first workflow shell record themselves through activities on this never-paused queue.
   const bookkeepingWorker = Worker.create({
     connection,
     namespace: config.temporalNamespace,
@@ -86,12 +90,15 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
         // Heartbeats carry checkpoints: send them at least every 2 s, so a crash loses little work.
         maxHeartbeatThrottleInterval: '2 seconds',
         interceptors,
+        sinks,
       }),
     ),
   ]);
   log(`worker polling ${config.queues.map((q) => `${q.name} (${q.concurrency})`).join(', ')} on ${config.temporalAddress}; events via ${events.mode === 'redis' ? 'Redis' : 'nothing (no Redis)'}`);
 
   const done = Promise.all(workers.map((worker) => worker.run())).then(async () => {
+    // What Postgres could not take yet is written before the connections close (or lost, and reconciled).
+    if (!(await records.flush(5_000))) log(`worker stopping with ${records.pending()} record update(s) unwritten; the reconciler completes those records`);
     await Promise.allSettled([db.$disconnect(), events.close(), connection.close(), clientConnection.close()]);
   });
   return {

@@ -9,5 +9,6 @@ export { findUnstorable, toStorable, recordableText, MAX_INPUT_DEPTH, type Unsto
 export { JobTypeKey, JobStateKey, JobPriorityKey, RequestedByKey, SEARCH_ATTRIBUTES } from './runtime/search-attributes';
 export * from './runtime/states';
 export { ROLES, ROLE_RANK, hasRole, type Role, type Actor } from './runtime/roles';
-export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './runtime/workflow';
-export type { JobOutcome } from './runtime/bookkeeping';
+export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './runtime/shell/signals';
+export type { JobOutcome, JobRecordSinks } from './runtime/records/sinks';
+export { createJobRecorder, type JobRecorder, type AttemptFailure, type JobScope } from './runtime/records/recorder';

@@ -4,4 +4,5 @@ export { default as webhookDeliver } from './jobs/webhook-deliver';
 export { default as dataSync } from './jobs/data-sync';
 export { default as maintenanceCleanup } from './jobs/maintenance-cleanup';
 export { default as maintenanceStuckCheck } from './jobs/maintenance-stuck-check';
+export { default as maintenanceReconcile } from './jobs/maintenance-reconcile';
 export { default as bulkAction } from './jobs/bulk-action';

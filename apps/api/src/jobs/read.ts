@@ -2,12 +2,12 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
 import type { Job, JobLog } from '@jobdeck/db';
-import { defaultQueues, jobTypes, toStorable, JobStateKey, JobTypeKey, priorityFromKey, redactSecrets, type JobState } from '@jobdeck/workflows';
-import { isTemporalUnavailable } from '../errors';
+import { defaultQueues, JobStateKey, JobTypeKey, priorityFromKey, redactSecrets, type JobState } from '@jobdeck/workflows';
+import { isTemporalUnavailable, TEMPORAL_AWAY_MESSAGE } from '../errors';
 import type { Services } from '../services';
-import { bucketOf, deriveJobState, STAT_BUCKETS, type PendingActivityView } from './state';
+import { deriveJobState, type PendingActivityView } from './state';
 import { executionRow, pendingActivityView, statusName, type ExecutionRow } from './temporal-views';
-import { BUCKET_STATES, jobsQuery, stateClause, type JobFilter } from '@jobdeck/workflows/control';
+import { BUCKET_STATES, jobsQuery, type JobFilter } from '@jobdeck/workflows/control';
 
 export interface JobProgressView {
   percent: number;
@@ -34,7 +34,15 @@ export interface JobSummary {
   finishedAt: string | null;
 }
 
-function progressOf(record: Job | null | undefined): JobProgressView | null {
+/** The columns a list row shows: never the input or result, which may be large. */
+const SUMMARY_COLUMNS = {
+  id: true, runId: true, type: true, queue: true, state: true, priority: true, requestedBy: true,
+  progressPercent: true, progressStep: true, stepsDone: true, stepsTotal: true, progressMessage: true,
+  attempts: true, maxAttempts: true, error: true, createdAt: true, startedAt: true, finishedAt: true,
+} as const satisfies Partial<Record<keyof Job, true>>;
+type SummaryRecord = Pick<Job, keyof typeof SUMMARY_COLUMNS>;
+
+function progressOf(record: SummaryRecord | null | undefined): JobProgressView | null {
   if (!record) return null;
   return {
     percent: record.progressPercent,
@@ -45,13 +53,23 @@ function progressOf(record: Job | null | undefined): JobProgressView | null {
   };
 }
 
-function summary(row: ExecutionRow, record: Job | undefined): JobSummary {
+/**
+ * A running job's JobState turns `active` in Temporal a moment after its attempt starts (the worker
+ * saves history events by upserting it late), while the record is written at once: a job Temporal
+ * still calls waiting whose record says active or retrying has started.
+ */
+export function listedState(row: Pick<ExecutionRow, 'status' | 'jobState' | 'executionTime'>, recordState: JobState | undefined): JobState {
+  const state = deriveJobState({ status: row.status, jobStateAttribute: row.jobState, executionTime: row.executionTime ? new Date(row.executionTime) : null });
+  return state === 'waiting' && (recordState === 'active' || recordState === 'retrying') ? recordState : state;
+}
+
+function summary(row: ExecutionRow, record: SummaryRecord | undefined): JobSummary {
   return {
     id: row.id,
     runId: row.runId,
     type: row.type,
     queue: row.queue,
-    state: deriveJobState({ status: row.status, jobStateAttribute: row.jobState, executionTime: row.executionTime ? new Date(row.executionTime) : null }),
+    state: listedState(row, record?.state),
     priority: priorityFromKey(row.priorityKey ?? record?.priority ?? 3),
     requestedBy: row.requestedBy ?? record?.requestedBy ?? null,
     progress: progressOf(record),
@@ -64,7 +82,7 @@ function summary(row: ExecutionRow, record: Job | undefined): JobSummary {
   };
 }
 
-function recordSummary(record: Job): JobSummary {
+function recordSummary(record: SummaryRecord): JobSummary {
   return {
     id: record.id,
     runId: record.runId,
@@ -108,7 +126,7 @@ async function listFromTemporal(services: Services, filter: JobFilter, limit: nu
     nextPageToken: pageToken,
   });
   const rows = (response.executions ?? []).map(executionRow);
-  const records = await db.job.findMany({ where: { id: { in: rows.map((row) => row.id) } } });
+  const records = rows.length ? await db.job.findMany({ where: { id: { in: rows.map((row) => row.id) } }, select: SUMMARY_COLUMNS }) : [];
   const byId = new Map(records.map((record) => [record.id, record]));
   const nextCursor = response.nextPageToken?.length ? cursors.encode({ source: 'temporal', token: Buffer.from(response.nextPageToken) }) : null;
   return { items: rows.map((row) => summary(row, byId.get(row.id))), nextCursor, source: 'temporal' as const };
@@ -122,6 +140,7 @@ async function listFromPostgres(services: Services, filter: JobFilter, limit: nu
       scheduleId: filter.scheduleId,
       state: filter.state ?? (filter.bucket ? { in: [...BUCKET_STATES[filter.bucket]] } : undefined),
     },
+    select: SUMMARY_COLUMNS,
     orderBy: { createdAt: 'desc' },
     skip: offset,
     take: limit + 1,
@@ -149,6 +168,8 @@ export interface JobDetail extends JobSummary {
   supersededAt: string | null;
   rateLimitKey: string | null;
   pendingActivities: PendingActivityView[];
+  /** `postgres` when Temporal did not answer: state and timings are the record's, which may lag. */
+  source: 'temporal' | 'postgres';
   temporal: { status: string; namespace: string; workflowType: string | null; historyLength: number | null; uiUrl: string; describeCommand: string } | null;
   logs: Array<{ id: string; level: string; message: string; attempt: number; data: unknown; at: string }>;
 }
@@ -162,11 +183,13 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
       .describe()
       .catch((error: unknown) => {
         if (error instanceof WorkflowNotFoundError) return null;
-        if (isTemporalUnavailable(error)) return undefined; // unknown: Temporal is away
-        throw error;
+        if (!isTemporalUnavailable(error)) throw error;
+        services.outages.note(error);
+        return undefined; // unknown: Temporal is away, the record answers
       }),
     db.jobLog.findMany({ where: { jobId: id }, orderBy: { id: 'desc' }, take: 200 }),
   ]);
+  if (!record && description === undefined) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TEMPORAL_AWAY_MESSAGE });
   if (!record && !description) throw new TRPCError({ code: 'NOT_FOUND', message: `no job ${id}` });
 
   const pending = await Promise.all((description?.raw.pendingActivities ?? []).map((activity) => pendingActivityView(activity, temporal.options.loadedDataConverter)));
@@ -180,9 +203,9 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
       })
     : record!.state;
 
-  // A repair that cannot be written must not fail the read: the answer is Temporal's either way.
-  const reconciled = record && description ? await reconcile(services, record, state, description.closeTime ?? null, id).catch(() => record) : record;
-  const row = reconciled ?? record;
+  // A read writes nothing: records of jobs that ended without recording it (terminated, timed out)
+  // are brought in line by the reconciler, and until then the answer is Temporal's.
+  const row = record;
   const namespace = config.temporalNamespace;
   const lastHeartbeat = pending.map((activity) => activity.lastHeartbeatAt).filter(Boolean).sort().at(-1) ?? row?.lastHeartbeatAt?.toISOString() ?? null;
 
@@ -196,7 +219,7 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
     requestedBy: row?.requestedBy ?? null,
     progress: progressOf(row),
     attempts: Math.max(row?.attempts ?? 0, ...pending.map((activity) => activity.attempt)),
-    error: row?.error ?? pending.find((activity) => activity.lastFailure)?.lastFailure ?? null,
+    error: row?.error ?? pending.find((activity) => activity.lastFailure)?.lastFailure ?? unrecordedEnd(state, row?.timeoutMs ?? null),
     errorStack: row?.errorStack ?? null,
     createdAt: row?.createdAt.toISOString() ?? description?.startTime.toISOString() ?? null,
     startedAt: row?.startedAt?.toISOString() ?? null,
@@ -227,123 +250,18 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
         }
       : null,
     logs: logs.map(logView),
+    source: description === undefined ? 'postgres' : 'temporal',
   };
+}
+
+/** What a job that ended where its workflow could not record it (timed out, terminated) says until the reconciler records it. */
+function unrecordedEnd(state: JobState, timeoutMs: number | null): string | null {
+  if (state === 'timed_out') return `timed out${timeoutMs ? ` after ${timeoutMs} ms` : ''}`;
+  return state === 'terminated' ? 'terminated' : null;
 }
 
 function logView(log: JobLog) {
   return { id: log.id.toString(), level: log.level, message: log.message, attempt: log.attempt, data: log.data, at: log.createdAt.toISOString() };
-}
-
-/**
- * A terminated or timed-out workflow cannot record its own end: when Temporal says a job is closed
- * but its record still says it runs, the record is brought in line (with the termination reason).
- */
-async function reconcile(services: Services, record: Job, state: JobState, closeTime: Date | null, id: string): Promise<Job> {
-  const live = ['waiting', 'delayed', 'active', 'retrying'];
-  if (!live.includes(record.state) || live.includes(state)) return record;
-  let error = record.error;
-  if (state === 'terminated' || state === 'timed_out') {
-    error = state === 'timed_out' ? `timed out${record.timeoutMs ? ` after ${record.timeoutMs} ms` : ''}` : 'terminated';
-    if (state === 'terminated') {
-      const history = await services.temporal.workflow.getHandle(id).fetchHistory().catch(() => null);
-      const reason = history?.events?.at(-1)?.workflowExecutionTerminatedEventAttributes?.reason;
-      if (reason) error = toStorable(`terminated: ${reason}`);
-    }
-  }
-  return services.db.job.update({ where: { id }, data: { state, error, finishedAt: closeTime ?? new Date() } });
-}
-
-export interface StatGroup {
-  name: string;
-  counts: Record<JobState, number>;
-  buckets: Record<(typeof STAT_BUCKETS)[number] | 'cancelled', number>;
-  /** completed / (completed + failed + timed out + terminated), over what Temporal retains; null with none finished. */
-  successRate: number | null;
-  /** Jobs completed in the last five minutes, per minute. */
-  perMinute: number;
-  /** Jobs that ended unsuccessfully (failed, timed out, terminated) in the last five minutes, per minute. */
-  failedPerMinute: number;
-}
-
-const RUNNING_STATES = ['waiting', 'delayed', 'active', 'retrying'] as const;
-const STATUS_TO_STATE: Record<string, JobState> = {
-  Completed: 'completed',
-  Failed: 'failed',
-  Canceled: 'cancelled',
-  Terminated: 'terminated',
-  TimedOut: 'timed_out',
-};
-
-/** Every execution a query matches, page by page, up to a cap; null past the cap. */
-async function listAll(services: Services, query: string, cap = 10_000): Promise<ExecutionRow[] | null> {
-  const rows: ExecutionRow[] = [];
-  let nextPageToken: Uint8Array | undefined;
-  do {
-    const page = await services.temporal.workflowService.listWorkflowExecutions({
-      namespace: services.config.temporalNamespace,
-      query,
-      pageSize: 1000,
-      nextPageToken,
-    });
-    rows.push(...(page.executions ?? []).map(executionRow));
-    if (rows.length > cap) return null;
-    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
-  } while (nextPageToken);
-  return rows;
-}
-
-const LIVE = new Set<string>(RUNNING_STATES);
-const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED']);
-
-interface Group {
-  name: string;
-  filter: JobFilter;
-  matches: (row: ExecutionRow) => boolean;
-}
-
-/**
- * The stats in few visibility calls (Temporal rate-limits them per namespace, 10/s by default in
- * production): per group one `count … GROUP BY ExecutionStatus` for the closed states, and for the
- * running and the recently closed, which are few, one listing each, shared by every group and
- * counted here by their JobState attribute. The numbers are those of
- * `temporal workflow count --query "… AND ExecutionStatus='Running' AND JobState='active'"`.
- */
-async function collectStats(services: Services, groups: Group[]): Promise<StatGroup[]> {
-  const { temporal } = services;
-  const since = new Date(Date.now() - 5 * 60_000).toISOString();
-  const [byStatus, running, recent] = await Promise.all([
-    Promise.all(groups.map((group) => temporal.workflow.count(`${jobsQuery(group.filter)} GROUP BY ExecutionStatus`))),
-    listAll(services, `${jobsQuery({})} AND ExecutionStatus='Running'`),
-    listAll(services, `${jobsQuery({})} AND CloseTime > '${since}'`),
-  ]);
-  return Promise.all(
-    groups.map(async (group, index) => {
-      const counts = Object.fromEntries([...RUNNING_STATES, ...Object.values(STATUS_TO_STATE)].map((state) => [state, 0])) as Record<JobState, number>;
-      for (const entry of byStatus[index]!.groups) {
-        const state = STATUS_TO_STATE[String(entry.groupValues[0])];
-        if (state) counts[state] = entry.count;
-      }
-      if (running) {
-        for (const row of running.filter(group.matches)) counts[LIVE.has(row.jobState ?? '') ? (row.jobState as JobState) : 'active']++;
-      } else {
-        // More running jobs than a listing should read: count each live state instead.
-        const live = await Promise.all(RUNNING_STATES.map((state) => temporal.workflow.count(`${jobsQuery(group.filter)} AND ${stateClause(state)}`)));
-        RUNNING_STATES.forEach((state, i) => (counts[state] = live[i]!.count));
-      }
-      const closedLately = (recent ?? []).filter(group.matches);
-      const buckets = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, cancelled: 0 };
-      for (const [state, count] of Object.entries(counts)) buckets[bucketOf(state as JobState)] += count;
-      const finished = counts.completed + counts.failed + counts.timed_out + counts.terminated;
-      return {
-        name: group.name,
-        counts,
-        buckets,
-        successRate: finished ? counts.completed / finished : null,
-        perMinute: closedLately.filter((row) => row.status === 'COMPLETED').length / 5,
-        failedPerMinute: closedLately.filter((row) => UNSUCCESSFUL.has(row.status)).length / 5,
-      };
-    }),
-  );
 }
 
 /** The catalogue's queues and any other queue jobs were enqueued on lately (enqueue may name one). */
@@ -352,19 +270,6 @@ export async function knownQueues(services: Services): Promise<string[]> {
     const since = new Date(Date.now() - 7 * 86_400_000);
     const rows = await services.db.job.findMany({ where: { createdAt: { gte: since } }, distinct: ['queue'], select: { queue: true } }).catch(() => []);
     return [...new Set([...defaultQueues(), ...rows.map((row) => row.queue)])].sort();
-  });
-}
-
-/** Per job type and per queue; cached for three seconds, since every open dashboard polls it. */
-export async function jobStats(services: Services) {
-  return services.cache.remember('stats', 3_000, async () => {
-    const queues = await knownQueues(services);
-    const groups: Group[] = [
-      ...jobTypes.map((jobType) => ({ name: jobType.type, filter: { type: jobType.type }, matches: (row: ExecutionRow) => row.type === jobType.type })),
-      ...queues.map((queue) => ({ name: queue, filter: { queue }, matches: (row: ExecutionRow) => row.queue === queue })),
-    ];
-    const stats = await collectStats(services, groups);
-    return { types: stats.slice(0, jobTypes.length), queues: stats.slice(jobTypes.length), updatedAt: new Date().toISOString() };
   });
 }
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { JOB_STATES, jobTypes } from '@jobdeck/workflows';
 import { enqueueJob, enqueueRequest, queueName } from '../jobs/enqueue';
-import { getJob, jobStats, listJobs } from '../jobs/read';
+import { getJob, listJobs } from '../jobs/read';
+import { jobStats } from '../jobs/stats';
 import {
   applyBulkItem,
   BUCKET_STATES,

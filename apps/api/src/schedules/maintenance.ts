@@ -10,6 +10,15 @@ import { scheduleCreate } from './spec';
  */
 export const MAINTENANCE_SCHEDULES = [
   {
+    id: 'sched-maintenance-reconcile',
+    name: 'Record reconciler',
+    description: 'Every minute: records the end of jobs that could not record it themselves (terminated, timed out, deleted or reset in Temporal, or whose worker died at the wrong moment), so that the job records always match Temporal.',
+    type: 'maintenance.reconcile',
+    input: { lookbackMinutes: 60 },
+    cron: ['* * * * *'],
+    overlap: 'skip',
+  },
+  {
     id: 'sched-maintenance-stuck-check',
     name: 'Stuck-job check',
     description: 'Every 10 minutes: raises an alert for each running job that has not heartbeated or progressed for 10 minutes or more, and resolves it once the job moves or ends.',

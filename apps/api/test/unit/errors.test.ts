@@ -31,5 +31,5 @@ describe('auditParams', () => {
     expect(JSON.stringify(huge).length).toBeLessThan(9_000);
     const many = auditParams({ items: Array.from({ length: 5_000 }, (_, index) => ({ index, label: 'y'.repeat(300) })) });
     expect(JSON.stringify(many).length).toBeLessThan(9_000);
-  });
+  }, 30_000);
 });

@@ -3,17 +3,7 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useLive } from '../live';
 import { clearToken, trpc } from '../trpc';
-
-function LiveIndicator() {
-  const { mode } = useLive();
-  const text = mode === 'live' ? 'live' : mode === 'connecting' ? 'connecting' : 'polling';
-  return (
-    <span className={`live-indicator live-${mode}`} data-testid="live-indicator" title={mode === 'live' ? 'updates are pushed by the server' : 'the dashboard refreshes every few seconds'}>
-      <span className="badge-dot" aria-hidden="true" />
-      {text}
-    </span>
-  );
-}
+import { LiveIndicator } from './LiveIndicator';
 
 export function Layout() {
   const [menuOpen, setMenuOpen] = useState(false);

@@ -1,6 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { trpc, type RouterInputs } from '../trpc';
+import { useLiveScope } from './live-scope';
 
 export type JobFilter = Pick<Exclude<RouterInputs['jobs']['list'], void | undefined>, 'state' | 'bucket' | 'type' | 'queue'>;
 
@@ -14,7 +15,7 @@ const PAGE_SIZE = 25;
 export function useJobList(filter: JobFilter, refetchInterval: number | false) {
   const utils = trpc.useUtils();
   const input = { ...filter, limit: PAGE_SIZE };
-  return useInfiniteQuery({
+  const list = useInfiniteQuery({
     queryKey: getQueryKey(trpc.jobs.list, input, 'infinite'),
     queryFn: ({ pageParam, signal }) => utils.client.jobs.list.query({ ...input, cursor: pageParam ?? undefined }, { signal }),
     initialPageParam: null as string | null,
@@ -22,4 +23,9 @@ export function useJobList(filter: JobFilter, refetchInterval: number | false) {
     refetchInterval,
     placeholderData: (previous) => previous,
   });
+  // Live: everything about the rows shown (progress bars), and the state changes of the filter's
+  // jobs, so that a new or finished job moves the table without a refetch every few seconds.
+  const ids = list.data?.pages.flatMap((page) => page.items.map((item) => item.id)) ?? [];
+  useLiveScope({ ...(ids.length ? { jobIds: ids.slice(0, 200) } : {}), queue: filter.queue, type: filter.type, kinds: ['state'] });
+  return list;
 }

@@ -11,6 +11,7 @@ import { StateBadge } from '../components/StateBadge';
 import { TemporalLinks } from '../components/TemporalLinks';
 import { Timings } from '../components/Timings';
 import { usePollInterval } from '../live';
+import { useLiveScope } from '../lib/live-scope';
 import { httpStatusOf } from '../lib/errors';
 import { isLive } from '../lib/states';
 import { trpc, type JobDetail } from '../trpc';
@@ -110,6 +111,7 @@ function Header({ job }: { job: JobDetail }) {
 export function JobDetailPage() {
   const { id = '' } = useParams();
   const interval = usePollInterval(true, { polling: 2_000, live: 15_000 });
+  useLiveScope({ jobId: id });
   const job = trpc.jobs.get.useQuery(
     { id },
     // A finished job does not change: poll only while it runs.

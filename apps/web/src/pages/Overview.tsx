@@ -6,10 +6,13 @@ import { QueueControls, QueueStatusLine } from '../components/QueueControls';
 import { RelativeTime } from '../components/RelativeTime';
 import { StatCard } from '../components/StatCard';
 import { usePollInterval } from '../live';
+import { useLiveScope } from '../lib/live-scope';
 import { trpc } from '../trpc';
 
 export function OverviewPage() {
   const interval = usePollInterval(true, { polling: 3_000, live: 15_000 });
+  // The counts change when a job appears, changes state or ends: neither progress nor logs matter here.
+  useLiveScope({ kinds: ['state'] });
   const stats = trpc.jobs.stats.useQuery(undefined, { refetchInterval: interval });
   const health = trpc.system.health.useQuery(undefined, { refetchInterval: 15_000 });
   const types = trpc.jobs.types.useQuery(undefined, { staleTime: 10 * 60_000 });

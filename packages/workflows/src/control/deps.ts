@@ -18,8 +18,9 @@ export class ControlError extends Error {
   constructor(
     readonly code: 'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'SERVICE_UNAVAILABLE',
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ControlError';
   }
 }

@@ -1,6 +1,7 @@
 export * from './deps';
 export * from './dates';
 export * from './start';
+export * from './abandoned-start';
 export * from './actions';
 export * from './visibility';
 export * from './bulk';

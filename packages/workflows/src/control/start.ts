@@ -6,9 +6,10 @@ import type { JobType } from '../runtime/define-job';
 import type { JobEnvelope, RetrySettings } from '../runtime/envelope';
 import { JobPriorityKey, JobStateKey, JobTypeKey, RequestedByKey } from '../runtime/search-attributes';
 import { hasRole, type Actor } from '../runtime/roles';
-import { PRIORITIES, PRIORITY_KEYS, type JobState } from '../runtime/states';
+import { LEAN_SHELL, PRIORITIES, PRIORITY_KEYS, type JobState } from '../runtime/states';
 import { dateTime } from './dates';
 import { ControlError, type ControlDeps } from './deps';
+import { startFailed } from './abandoned-start';
 
 const DAY_MS = 86_400_000;
 
@@ -130,6 +131,7 @@ export function jobStart(params: {
     runAt: runAt?.toISOString(),
     rateLimit: options.rateLimit,
     retryOf: params.retryOf,
+    shell: LEAN_SHELL,
   };
   return {
     envelope,
@@ -204,12 +206,14 @@ export async function startJob(deps: ControlDeps, request: StartRequest): Promis
       // A concurrent request with the same key won the race.
       return existingJob(id, jobType.type, request.type, null, state);
     }
-    throw new ControlError('SERVICE_UNAVAILABLE', `Temporal did not accept the job: ${(error as Error).message}`);
+    throw startFailed(deps, error, id, key);
   }
 
   // Temporal has the job; should this write fail, the workflow's first activity writes the record.
-  await deps.db.job
+  // The live event does not wait for the record: a reader it wakes finds the job in Temporal either way.
+  const record = deps.db.job
     .create({
+      select: { id: true },
       data: {
         id,
         runId,
@@ -232,7 +236,7 @@ export async function startJob(deps: ControlDeps, request: StartRequest): Promis
       // P2002: the worker's first activity was quicker and wrote the record already.
       if (error.code !== 'P2002') console.warn(`job ${id}: record not written at enqueue (the worker will write it): ${error.message.trim().split('\n').at(-1)}`);
     });
-  await deps.events.publish({ kind: 'job.updated', jobId: id, state, at: now.toISOString() });
+  await Promise.all([record, deps.events.publish({ kind: 'job.updated', jobId: id, type: jobType.type, queue, state, at: now.toISOString() })]);
   return { id, runId, created: true, state };
 }
 

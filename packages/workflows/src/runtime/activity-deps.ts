@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '@jobdeck/db';
 import type { JobCatalog } from './define-job';
 import type { EventBus } from './events';
+import type { JobRecorder } from './records/recorder';
 import type { OutboundClient } from '../outbound/request';
 import type { WebhookSecrets } from '../outbound/signing-secrets';
 
@@ -9,6 +10,8 @@ import type { WebhookSecrets } from '../outbound/signing-secrets';
 export interface ActivityDeps {
   db: Db;
   events: EventBus;
+  /** Every write to job records goes through it: ordered per job, kept while Postgres is away. */
+  records: JobRecorder;
   /** Folder for files jobs produce (reports, sync output). */
   storageDir: string;
   /** For activities that act on other jobs (bulk actions). */

@@ -9,6 +9,16 @@ export const BOOKKEEPING_REJECTED = 'BookkeepingRejected';
 const REJECTED_PRISMA_CODES = /^P20(0[0-9]|1[0-2]|19|20|23)$/;
 const REJECTED_BY_POSTGRES = /\b(22[0-9A-Z]{3}|23[0-9A-Z]{3})\b|invalid byte sequence|unsupported Unicode escape|invalid input syntax|Unicode low surrogate|out of range|value too long/i;
 
+const CONNECTION_LOST = /closed the connection|Connection terminated|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Can't reach database|connection timeout|terminating connection|database system is (starting up|shutting down)|too many clients/i;
+
+/** The database refused the data itself (not: the database is away): writing it again cannot help. */
+export function isRecordRejected(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: string };
+  // A raw query's failure (P2010) says whatever the driver said: a closed connection is not a refusal.
+  if (CONNECTION_LOST.test(String(message))) return false;
+  return (typeof code === 'string' && REJECTED_PRISMA_CODES.test(code)) || REJECTED_BY_POSTGRES.test(String(message));
+}
+
 /**
  * Runs a record write; a refusal of the data itself becomes a non-retryable failure (the shell then
  * decides what the job does), while Postgres being away stays retryable (Temporal retries, the job waits).
@@ -17,8 +27,8 @@ export async function recordWrite<T>(what: string, write: () => Promise<T>): Pro
   try {
     return await write();
   } catch (error) {
-    const { code, message } = error as { code?: unknown; message?: string };
-    if ((typeof code === 'string' && REJECTED_PRISMA_CODES.test(code)) || REJECTED_BY_POSTGRES.test(String(message))) {
+    if (isRecordRejected(error)) {
+      const { message } = error as { message?: string };
       throw ApplicationFailure.nonRetryable(`${what}: the database refused the record: ${String(message).split('\n').at(-1)?.slice(0, 300)}`, BOOKKEEPING_REJECTED);
     }
     throw error;

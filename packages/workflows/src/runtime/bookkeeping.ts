@@ -4,18 +4,18 @@ import type { JobEnvelope } from './envelope';
 import { recordWrite } from './bookkeeping-errors';
 import { redactSecrets, redactText } from './redact';
 import { toStorable } from './storable';
-import { PRIORITY_KEYS } from './states';
 
-export type JobOutcome =
-  | { state: 'completed'; result: unknown; summary?: string }
-  | { state: 'failed'; error: string; stack?: string; errorType?: string }
-  | { state: 'cancelled'; reason: string };
+import type { JobOutcome } from './records/sinks';
+import { recordOfEnvelope } from './records/recorder';
+
+export type { JobOutcome };
 
 /**
- * Activities the workflow shell runs around every job, to keep the Postgres record in step
+ * The rate-limit slot (a local activity of today's shell) and the record activities the first shell
+ * ran around every job (kept for its jobs still open), to keep the Postgres record in step
  * with Temporal. They are idempotent: Temporal may run them more than once.
  */
-export function bookkeepingActivities({ db, events }: ActivityDeps) {
+export function bookkeepingActivities({ db, events, records }: ActivityDeps) {
   return {
     /** Also creates the record when the API could not (Postgres was briefly away at enqueue). */
     async recordJobStarted(started: JobEnvelope, runId: string): Promise<void> {
@@ -24,24 +24,7 @@ export function bookkeepingActivities({ db, events }: ActivityDeps) {
       const now = new Date();
       await recordWrite('recordJobStarted', () => db.job.upsert({
         where: { id: job.jobId },
-        create: {
-          id: job.jobId,
-          runId,
-          type: job.type,
-          queue: job.queue,
-          priority: PRIORITY_KEYS[job.priority],
-          state: 'waiting',
-          input: (job.input ?? {}) as object,
-          requestedBy: job.requestedBy,
-          idempotencyKey: job.idempotencyKey,
-          maxAttempts: job.retry.maxAttempts,
-          timeoutMs: job.timeoutMs,
-          createdAt: new Date(job.enqueuedAt),
-          runAt: job.runAt ? new Date(job.runAt) : undefined,
-          scheduleId: job.scheduleId,
-          retryOfId: job.retryOf,
-          rateLimitKey: job.rateLimit?.key,
-        },
+        create: recordOfEnvelope(job, runId),
         // Active, and startedAt, come from the worker when the job's first activity starts.
         update: { runId },
       }));
@@ -63,11 +46,7 @@ export function bookkeepingActivities({ db, events }: ActivityDeps) {
       if (rows.length > 0) return 0;
       const waitMs = windowStart.getTime() + intervalMs - now + 1;
       const jobId = Context.current().info.workflowExecution?.workflowId;
-      if (jobId) {
-        const message = `rate limit ${key}: ${limit} starts per ${intervalMs} ms reached; waiting ${waitMs} ms`;
-        await db.jobLog.create({ data: { jobId, level: 'info', message } }).catch(() => undefined);
-        await events.publish({ kind: 'job.log', jobId, level: 'info', message, at: new Date().toISOString() });
-      }
+      if (jobId) await records.log(jobId, 'info', `rate limit ${key}: ${limit} starts per ${intervalMs} ms reached; waiting ${waitMs} ms`, 0);
       return waitMs;
     },
 

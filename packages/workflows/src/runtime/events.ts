@@ -10,13 +10,29 @@ export interface JobProgress {
   message?: string | null;
 }
 
+/**
+ * `type` and `queue` are optional: when a publisher sets them, the API narrows subscriptions by queue
+ * or job type without asking Postgres which queue the job runs on (see apps/api/src/live).
+ */
+interface JobEventBase {
+  jobId: string;
+  type?: string;
+  queue?: string;
+  at: string;
+}
+
 export type JobEvent =
-  | { kind: 'job.updated'; jobId: string; state?: JobState; progress?: JobProgress; attempt?: number; at: string }
-  | { kind: 'job.log'; jobId: string; level: 'debug' | 'info' | 'warn' | 'error'; message: string; at: string };
+  | (JobEventBase & { kind: 'job.updated'; state?: JobState; progress?: JobProgress; attempt?: number })
+  | (JobEventBase & { kind: 'job.log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string });
 
 export interface EventBus {
   /** `redis` fans out across processes; `local` reaches only this process (no Redis was found). */
   readonly mode: 'redis' | 'local';
+  /**
+   * Whether events of other processes reach this one right now: Redis connected (the subscriber's
+   * connection once something subscribed). Always false in `local` mode. Read it as often as needed.
+   */
+  readonly connected: boolean;
   /** Best effort: events are a live view of what is already in Postgres, so a lost one loses no data. */
   publish(event: JobEvent): Promise<void>;
   subscribe(listener: (event: JobEvent) => void): () => void;
@@ -36,6 +52,7 @@ export function createEventBus({ redisUrl, prefix, onError = () => {} }: EventBu
   if (!redisUrl) {
     return {
       mode: 'local',
+      connected: false,
       async publish(event) {
         local.emit('event', event);
       },
@@ -58,6 +75,9 @@ export function createEventBus({ redisUrl, prefix, onError = () => {} }: EventBu
 
   return {
     mode: 'redis',
+    get connected() {
+      return (subscriber ?? publisher).status === 'ready';
+    },
     async publish(event) {
       try {
         if (publisher.status === 'wait') await publisher.connect();

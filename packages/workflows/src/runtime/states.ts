@@ -17,6 +17,13 @@ export type JobState = (typeof JOB_STATES)[number];
  */
 export const BOOKKEEPING_QUEUE = 'jobdeck-bookkeeping';
 
+/**
+ * The workflow shell's version, carried in every envelope started since the lean shell; jobs without
+ * it either replay the first shell or, if new (a Schedule created before), take the patch below.
+ */
+export const LEAN_SHELL = 2;
+export const LEAN_SHELL_PATCH = 'jobdeck-lean-shell';
+
 export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 

@@ -1,49 +1,30 @@
 // Runs inside Temporal's deterministic workflow sandbox: import only @temporalio/workflow and types.
 import {
   ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  defineQuery,
-  defineSignal,
   isCancellation,
-  log,
+  patched,
+  proxyLocalActivities,
   proxyActivities,
-  sleep,
+  proxySinks,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { BookkeepingActivities, JobOutcome } from './bookkeeping';
-import { BOOKKEEPING_REJECTED } from './bookkeeping-errors';
+import type { BookkeepingActivities } from './bookkeeping';
 import type { JobEnvelope } from './envelope';
-import { JobStateKey } from './search-attributes';
-import { BOOKKEEPING_QUEUE, PRIORITY_KEYS, type JobState } from './states';
+import type { JobRecordSinks } from './records/sinks';
+import { LEAN_SHELL, LEAN_SHELL_PATCH, PRIORITY_KEYS } from './states';
+import { runLegacyJob } from './shell/legacy';
+import { attemptSignal, LIVE, rootCause, setState, stateQuery, waitForRateLimitSlot, type JobSnapshot } from './shell/signals';
 
-export interface AttemptUpdate {
-  state: 'active' | 'retrying';
-  attempt: number;
-  activity: string;
-  error?: string;
-  nextRetryInMs?: number;
-}
+export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './shell/signals';
 
-export interface JobSnapshot {
-  state: JobState;
-  attempt: number;
-  lastFailure?: string;
-}
+const { jobRecords } = proxySinks<JobRecordSinks>();
 
-/** Sent by the worker's activity interceptor when an attempt fails or a retry starts. */
-export const attemptSignal = defineSignal<[AttemptUpdate]>('jobdeck.attempt');
-/** `temporal workflow query --type jobdeck.state` shows the job's live state from the CLI. */
-export const stateQuery = defineQuery<JobSnapshot>('jobdeck.state');
-
-// Bookkeeping must land eventually, so it retries without limit while Postgres is away.
-const bookkeeping = proxyActivities<BookkeepingActivities>({
-  taskQueue: BOOKKEEPING_QUEUE,
-  startToCloseTimeout: '30 seconds',
+// A rate-limit slot is one SQL statement in the worker that runs the workflow: local, so it costs
+// no activity task; it retries while Postgres is away (the job cannot know whether it may start).
+const rateLimits = proxyLocalActivities<Pick<BookkeepingActivities, 'takeRateLimitSlot'>>({
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
@@ -67,69 +48,23 @@ export function jobActivities<A extends object>(job: JobEnvelope): A {
   return proxyActivities<A>(options) as A;
 }
 
-const LIVE: JobState[] = ['waiting', 'delayed', 'active', 'retrying'];
-
-/** Takes a start slot of the job's rate-limit key, sleeping (durably) until a window has room. */
-async function waitForRateLimitSlot(limit: NonNullable<JobEnvelope['rateLimit']>, snapshot: JobSnapshot): Promise<void> {
-  for (;;) {
-    const waitMs = await bookkeeping.takeRateLimitSlot(limit.key, limit.limit, limit.intervalMs);
-    if (waitMs === 0) return;
-    if (snapshot.state !== 'delayed') {
-      snapshot.state = 'delayed';
-      setState('delayed');
-    }
-    await sleep(waitMs);
-  }
-}
-
-/** A record write the database refused as such: retrying cannot help (Postgres away is retried instead). */
-function isBookkeepingRejected(error: unknown): error is ActivityFailure {
-  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BOOKKEEPING_REJECTED;
-}
 
 /**
- * Records the end; if the database refuses what the job produced (its result or error text), the end
- * is recorded without it. The job's outcome in Temporal is the work's, whatever the record says.
- */
-async function recordEnd(jobId: string, outcome: JobOutcome): Promise<void> {
-  try {
-    await bookkeeping.recordJobFinished(jobId, outcome);
-  } catch (error) {
-    if (!isBookkeepingRejected(error)) throw error;
-    const plain: JobOutcome =
-      outcome.state === 'completed'
-        ? { state: 'completed', result: null, summary: 'completed; its result could not be stored' }
-        : outcome.state === 'failed'
-          ? { state: 'failed', error: 'failed; its error message could not be stored', errorType: outcome.errorType }
-          : outcome;
-    await bookkeeping.recordJobFinished(jobId, plain).catch((second: unknown) => log.error('the end of the job was not recorded', { jobId, error: String(second) }));
-  }
-}
-
-function setState(state: JobState): void {
-  upsertSearchAttributes([{ key: JobStateKey, value: state }]);
-}
-
-function rootCause(error: unknown): { message: string; stack?: string; type?: string } {
-  let current: any = error;
-  while (current?.cause) current = current.cause;
-  return {
-    message: String(current?.message ?? error),
-    stack: typeof current?.stack === 'string' ? current.stack : undefined,
-    type: current instanceof ApplicationFailure ? (current.type ?? undefined) : undefined,
-  };
-}
-
-/**
- * The shell every job workflow runs its work in: it keeps the JobState search attribute and
- * the Postgres record up to date, and records the outcome whether the job succeeds, fails or is
- * cancelled, then lets Temporal see the same outcome.
+ * The shell every job workflow runs its work in. It adds nothing to the job's history but what users
+ * see: the record is handed to the worker through sinks (no event, no action), the JobState search
+ * attribute turns `active` when the worker's interceptor says an attempt has been running for a while
+ * (a job shorter than that goes from waiting straight to its end) and `retrying` when an attempt
+ * failed and will be retried. A closed job's state is Temporal's own ExecutionStatus.
  */
 export async function runJob<Result>(
   envelope: JobEnvelope,
   work: () => Promise<Result>,
   summarize: (result: Result) => string = () => '',
 ): Promise<Result> {
+  // Jobs started by the first shell replay it; every job started since carries the version in its
+  // envelope, and a Schedule created before then is told apart by a patch marker, once per run.
+  if (envelope.shell !== LEAN_SHELL && !patched(LEAN_SHELL_PATCH)) return runLegacyJob(envelope, work, summarize);
+
   // The job id is the workflow id as Temporal knows it: a Schedule's runs get ids Temporal derives
   // (`<schedule id>-<time>`), which no envelope written in advance can carry.
   const info = workflowInfo();
@@ -139,40 +74,29 @@ export async function runJob<Result>(
   setHandler(attemptSignal, (update) => {
     snapshot.attempt = Math.max(snapshot.attempt, update.attempt);
     if (update.error) snapshot.lastFailure = update.error;
-    if (LIVE.includes(snapshot.state)) {
+    if (LIVE.includes(snapshot.state) && snapshot.state !== update.state) {
       snapshot.state = update.state;
       setState(update.state);
     }
   });
+  jobRecords.started(job, info.runId);
 
   try {
-    await bookkeeping.recordJobStarted(job, info.runId);
-  } catch (error) {
-    // A job whose record cannot exist would run unseen: it fails at once, visibly, instead of retrying forever.
-    if (isBookkeepingRejected(error)) throw ApplicationFailure.nonRetryable(`the job cannot be recorded, so it was not run: ${error.cause?.message}`, BOOKKEEPING_REJECTED);
-    throw error;
-  }
-  try {
-    if (job.rateLimit) await waitForRateLimitSlot(job.rateLimit, snapshot);
-    // The job turns active when a worker starts its first activity (the attempt signal): while its
-    // queue is paused it keeps saying waiting, in the dashboard and in visibility queries alike.
+    if (job.rateLimit) await waitForRateLimitSlot(rateLimits.takeRateLimitSlot, job.rateLimit, snapshot);
     const result = await work();
     snapshot.state = 'completed';
-    setState('completed');
-    await recordEnd(job.jobId, { state: 'completed', result, summary: summarize(result) });
+    jobRecords.finished(job.jobId, { state: 'completed', result, summary: summarize(result) });
     return result;
   } catch (error) {
     if (isCancellation(error)) {
       snapshot.state = 'cancelled';
-      setState('cancelled');
-      await CancellationScope.nonCancellable(() => recordEnd(job.jobId, { state: 'cancelled', reason: 'cancelled by request' }));
+      jobRecords.finished(job.jobId, { state: 'cancelled', reason: 'cancelled by request' });
       throw error;
     }
     const cause = rootCause(error);
     snapshot.state = 'failed';
     snapshot.lastFailure = cause.message;
-    setState('failed');
-    await recordEnd(job.jobId, { state: 'failed', error: cause.message, stack: cause.stack, errorType: cause.type });
+    jobRecords.finished(job.jobId, { state: 'failed', error: cause.message, stack: cause.stack, errorType: cause.type });
     throw error;
   }
 }

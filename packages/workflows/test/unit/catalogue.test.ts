@@ -8,6 +8,7 @@ describe('the job catalogue', () => {
       'bulk.action',
       'data.sync',
       'maintenance.cleanup',
+      'maintenance.reconcile',
       'maintenance.stuck-check',
       'report.generate',
       'webhook.deliver',

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ActivityDeps } from '../../src/runtime/activity-deps';
 import { createOutboundClient, createOutboundPolicy, parseWebhookSecrets } from '../../src/outbound';
+import { createJobRecorder } from '../../src/runtime/records/recorder';
 
 const activityInfo = { attempt: 1 };
 vi.mock('@temporalio/activity', () => ({
@@ -21,12 +22,15 @@ vi.mock('@temporalio/activity', () => ({
 const { webhookActivities } = await import('../../src/jobs/webhook-deliver/activities');
 
 const logs: Array<{ level: string; message: string; data?: unknown }> = [];
+const db = {
+  job: { updateMany: async () => ({ count: 1 }) },
+  jobLog: { create: async ({ data }: { data: { level: string; message: string; data?: unknown } }) => logs.push(data) },
+};
+const events = { publish: async () => {} };
 const deps = {
-  db: {
-    job: { updateMany: async () => ({ count: 1 }) },
-    jobLog: { create: async ({ data }: { data: { level: string; message: string; data?: unknown } }) => logs.push(data) },
-  },
-  events: { publish: async () => {} },
+  db,
+  events,
+  records: createJobRecorder({ db: db as never, events: events as never }),
   outbound: createOutboundClient({ policy: createOutboundPolicy('127.0.0.1') }),
   webhookSecrets: parseWebhookSecrets('default-key', 'partner=partner-key'),
 } as unknown as ActivityDeps;

@@ -12,6 +12,8 @@ export interface CleanupResult {
   jobsDeleted: number;
   logsDeleted: number;
   filesDeleted: number;
+  /** Minutes of the throughput rollup older than the cut-off. */
+  rollupRowsDeleted: number;
   dryRun: boolean;
 }
 
@@ -24,9 +26,11 @@ export function cleanupActivities(deps: ActivityDeps) {
       const expired = { state: { in: input.states }, finishedAt: { lt: cutoff } };
       const candidates = await db.job.count({ where: expired });
       const oldLogs = await db.jobLog.count({ where: { createdAt: { lt: cutoff }, job: { NOT: expired } } });
+      const oldRollup = { minute: { lt: cutoff } };
       await job.log('info', `${candidates} jobs and ${oldLogs} further logs older than ${cutoff.toISOString()}${input.dryRun ? ' (dry run)' : ''}`);
       if (input.dryRun) {
-        return { cutoff: cutoff.toISOString(), jobsDeleted: candidates, logsDeleted: oldLogs, filesDeleted: 0, dryRun: true };
+        const rollupRowsDeleted = await db.jobThroughput.count({ where: oldRollup });
+        return { cutoff: cutoff.toISOString(), jobsDeleted: candidates, logsDeleted: oldLogs, filesDeleted: 0, rollupRowsDeleted, dryRun: true };
       }
 
       let jobsDeleted = 0;
@@ -53,8 +57,9 @@ export function cleanupActivities(deps: ActivityDeps) {
         });
       }
       const { count: logsDeleted } = await db.jobLog.deleteMany({ where: { createdAt: { lt: cutoff } } });
+      const { count: rollupRowsDeleted } = await db.jobThroughput.deleteMany({ where: oldRollup });
       await job.progress({ percent: 100, step: 'done', stepsDone: jobsDeleted, stepsTotal: candidates, message: 'retention applied' });
-      return { cutoff: cutoff.toISOString(), jobsDeleted, logsDeleted, filesDeleted, dryRun: false };
+      return { cutoff: cutoff.toISOString(), jobsDeleted, logsDeleted, filesDeleted, rollupRowsDeleted, dryRun: false };
     },
   };
 }

@@ -12,7 +12,7 @@ export const maintenanceCleanupInput = z.object({
 
 export default defineJob(import.meta.url, {
   type: 'maintenance.cleanup',
-  description: 'Applies the retention policy: deletes finished job records, their logs and files older than the cut-off.',
+  description: 'Applies the retention policy: deletes finished job records, their logs and files, and throughput rollup minutes older than the cut-off.',
   queue: 'maintenance',
   // It deletes records: the same role as queues.clean.
   enqueueRole: 'admin',

@@ -63,12 +63,13 @@ export function stuckCheckActivities(deps: ActivityDeps) {
           where: { jobId: candidate.id },
           create: { jobId: candidate.id, kind: 'stuck', severity, message, idleSince, firstSeenAt: now, lastSeenAt: now },
           // A job that was resolved and is stuck again opens the alert again.
-          update: { severity, message, idleSince, lastSeenAt: now, resolvedAt: null },
+          update: { kind: 'stuck', severity, message, idleSince, lastSeenAt: now, resolvedAt: null },
         });
       }
-      // Every open alert whose job is not stuck any more (finished, moving again, deleted) is resolved.
+      // Every open stuck alert whose job is not stuck any more (finished, moving again, deleted) is resolved;
+      // other kinds (bookkeeping) are someone else's to resolve.
       const { count: resolved } = await db.jobAlert.updateMany({
-        where: { resolvedAt: null, jobId: { notIn: stuckIds } },
+        where: { resolvedAt: null, kind: 'stuck', jobId: { notIn: stuckIds } },
         data: { resolvedAt: now },
       });
       await job.progress({ percent: 100, step: 'done', stepsDone: candidates.length, stepsTotal: candidates.length, message: `${stuckIds.length} stuck jobs` });

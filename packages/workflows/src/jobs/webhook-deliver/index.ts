@@ -52,6 +52,8 @@ export default defineJob(import.meta.url, {
   example: { url: 'https://example.com/hooks/orders', payload: { event: 'order.paid', orderId: 'ord_123' } },
   retry: { maxAttempts: 5, initialIntervalMs: 1_000, backoffCoefficient: 2, maximumIntervalMs: 60_000 },
   nonRetryableErrors: ['HttpClientError', 'HttpRedirect', 'OutboundRefused', 'ConfigurationError'],
-  timeouts: { activityStartToCloseMs: 75_000 },
+  // A delivery heartbeats every second while it runs: a worker lost mid-delivery is noticed in 10 s and
+  // the delivery retried (at least once: receivers dedupe on X-Jobdeck-Delivery).
+  timeouts: { activityStartToCloseMs: 75_000, heartbeatMs: 10_000 },
   activities: webhookActivities,
 });

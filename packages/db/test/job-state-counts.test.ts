@@ -1,0 +1,53 @@
+// The per-state counters jobs.stats reads are kept by triggers on "Job": after any mix of inserts,
+// state changes (both ways between active and retrying, concurrently), moves between queues and
+// deletes, they equal a count of the records themselves.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations, dropDatabase, ensureDatabase } from '../src/migrate.ts';
+
+const server = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+server.search = '';
+server.pathname = `/jobdeck_countstest_${process.pid}_${randomBytes(4).toString('hex')}`;
+const url = server.toString();
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  await ensureDatabase(url);
+  await applyMigrations(url);
+  pool = new pg.Pool({ connectionString: url, max: 8 });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await dropDatabase(url);
+});
+
+const insert = (id: string, state: string, queue = 'sync') =>
+  pool.query(`INSERT INTO "Job" ("id", "type", "queue", "state", "input", "requestedBy", "maxAttempts", "updatedAt") VALUES ($1, 'data.sync', $2, $3, '{}', 'test', 1, now())`, [id, queue, state]);
+const update = (id: string, set: string, value: string) => pool.query(`UPDATE "Job" SET "${set}" = $2 WHERE "id" = $1`, [id, value]);
+
+async function countersAndTruth() {
+  const counters = await pool.query(`SELECT "type", "queue", "state"::text, "count"::int FROM "JobStateCount" WHERE "count" <> 0 ORDER BY 1, 2, 3`);
+  const truth = await pool.query(`SELECT "type", "queue", "state"::text, count(*)::int AS "count" FROM "Job" GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+  return { counters: counters.rows, truth: truth.rows };
+}
+
+describe('the job state counters', () => {
+  it('equal the records after inserts, moves, concurrent flips between active and retrying, and deletes', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `job-${i}`);
+    await Promise.all(ids.map((id) => insert(id, 'waiting')));
+    await Promise.all(ids.map((id) => update(id, 'state', 'active')));
+    // Half go active → retrying while the other half go retrying → active, all at once, several times.
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(ids.map((id, i) => update(id, 'state', (i + round) % 2 ? 'retrying' : 'active')));
+    }
+    await Promise.all(ids.slice(0, 10).map((id) => update(id, 'state', 'completed')));
+    await update('job-11', 'queue', 'webhooks');
+    await update('job-12', 'state', 'active'); // no change of state: no count either
+    await pool.query(`DELETE FROM "Job" WHERE "id" = ANY($1)`, [ids.slice(30)]);
+    const { counters, truth } = await countersAndTruth();
+    expect(counters).toEqual(truth);
+    expect(truth.reduce((sum, row) => sum + row.count, 0)).toBe(30);
+  });
+});

@@ -1,0 +1,57 @@
+// Runs inside Temporal's deterministic workflow sandbox: import only @temporalio/workflow and types.
+import { ApplicationFailure, defineQuery, defineSignal, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import type { JobEnvelope } from '../envelope';
+import { JobStateKey } from '../search-attributes';
+import type { JobState } from '../states';
+
+export interface AttemptUpdate {
+  state: 'active' | 'retrying';
+  attempt: number;
+  activity: string;
+  error?: string;
+  nextRetryInMs?: number;
+}
+
+export interface JobSnapshot {
+  state: JobState;
+  attempt: number;
+  lastFailure?: string;
+}
+
+/** Sent by the worker's activity interceptor when an attempt has been running a while, or failed and will be retried. */
+export const attemptSignal = defineSignal<[AttemptUpdate]>('jobdeck.attempt');
+/** `temporal workflow query --type jobdeck.state` shows the job's live state from the CLI. */
+export const stateQuery = defineQuery<JobSnapshot>('jobdeck.state');
+
+export const LIVE: JobState[] = ['waiting', 'delayed', 'active', 'retrying'];
+
+export function setState(state: JobState): void {
+  upsertSearchAttributes([{ key: JobStateKey, value: state }]);
+}
+
+export function rootCause(error: unknown): { message: string; stack?: string; type?: string } {
+  let current: any = error;
+  while (current?.cause) current = current.cause;
+  return {
+    message: String(current?.message ?? error),
+    stack: typeof current?.stack === 'string' ? current.stack : undefined,
+    type: current instanceof ApplicationFailure ? (current.type ?? undefined) : undefined,
+  };
+}
+
+/** Takes a start slot of the job's rate-limit key, sleeping (durably) until a window has room. */
+export async function waitForRateLimitSlot(
+  takeSlot: (key: string, limit: number, intervalMs: number) => Promise<number>,
+  limit: NonNullable<JobEnvelope['rateLimit']>,
+  snapshot: JobSnapshot,
+): Promise<void> {
+  for (;;) {
+    const waitMs = await takeSlot(limit.key, limit.limit, limit.intervalMs);
+    if (waitMs === 0) return;
+    if (snapshot.state !== 'delayed') {
+      snapshot.state = 'delayed';
+      setState('delayed');
+    }
+    await sleep(waitMs);
+  }
+}
