@@ -41,9 +41,17 @@ export async function cancelJob(deps: ControlDeps, id: string, actor: Actor) {
   const state = await closedState(deps, id);
   if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
   if (state !== 'running') throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state}; only waiting or running jobs can be cancelled`);
-  await deps.temporal.workflow.getHandle(id).cancel();
+  await deps.temporal.workflow.getHandle(id).cancel().catch(endedMeanwhile(id, 'cancelled'));
   await log(deps, id, 'warn', `cancellation requested by ${actor.name}`);
   return { id, state: 'cancelling' as const, cli: cliCommands.cancel(id) };
+}
+
+/** A job that ended between its check and the command (a short job often does): a 412, not a 500. */
+function endedMeanwhile(id: string, what: string) {
+  return (error: unknown): never => {
+    if (error instanceof WorkflowNotFoundError) throw new ControlError('PRECONDITION_FAILED', `job ${id} ended before it could be ${what}`);
+    throw error;
+  };
 }
 
 /** Ends the workflow at once, without cleanup: for a job that ignores cancellation. */
@@ -52,7 +60,7 @@ export async function terminateJob(deps: ControlDeps, id: string, reason: string
   if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
   if (state !== 'running') throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state}; only waiting or running jobs can be terminated`);
   const full = `${reason} (by ${actor.name})`;
-  await deps.temporal.workflow.getHandle(id).terminate(full);
+  await deps.temporal.workflow.getHandle(id).terminate(full).catch(endedMeanwhile(id, 'terminated'));
   const now = new Date();
   await deps.db.job.updateMany({ where: { id }, data: { state: 'terminated', error: `terminated: ${full}`, finishedAt: now } });
   await log(deps, id, 'warn', `terminated by ${actor.name}: ${reason}`);
