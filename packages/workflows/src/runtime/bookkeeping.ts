@@ -2,11 +2,10 @@ import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './activity-deps';
 import type { JobEnvelope } from './envelope';
 import { recordWrite } from './bookkeeping-errors';
-import { redactSecrets, redactText } from './redact';
 import { toStorable } from './storable';
-
 import type { JobOutcome } from './records/sinks';
 import { recordOfEnvelope } from './records/recorder';
+import { endData, endLogLine } from './records/outcome';
 
 export type { JobOutcome };
 
@@ -54,27 +53,9 @@ export function bookkeepingActivities({ db, events, records }: ActivityDeps) {
     async recordJobFinished(jobId: string, given: JobOutcome): Promise<void> {
       const now = new Date();
       const outcome = toStorable(given);
-      const data =
-        outcome.state === 'completed'
-          ? {
-              state: 'completed' as const,
-              result: redactSecrets(outcome.result ?? null) as object,
-              resultSummary: outcome.summary ?? null,
-              progressPercent: 100,
-              error: null,
-              errorStack: null,
-            }
-          : outcome.state === 'failed'
-            ? { state: 'failed' as const, error: redactText(outcome.error), errorStack: outcome.stack ? redactText(outcome.stack) : null }
-            : { state: 'cancelled' as const, error: outcome.reason };
+      const data = endData(outcome);
       await recordWrite('recordJobFinished', () => db.job.updateMany({ where: { id: jobId }, data: { ...data, finishedAt: now } }));
-      const message =
-        outcome.state === 'completed'
-          ? `completed${outcome.summary ? `: ${outcome.summary}` : ''}`
-          : outcome.state === 'failed'
-            ? `failed: ${data.error}`
-            : `cancelled: ${outcome.reason}`;
-      const level = outcome.state === 'completed' ? 'info' : outcome.state === 'failed' ? 'error' : 'warn';
+      const { level, message } = endLogLine(outcome, data.error);
       await db.jobLog.create({ data: { jobId, level, message } }).catch(() => undefined);
       await events.publish({ kind: 'job.updated', jobId, state: outcome.state, at: now.toISOString() });
     },

@@ -1,11 +1,12 @@
 import type { Db } from '@jobdeck/db';
 import type { JobEnvelope } from '../envelope';
 import type { EventBus, JobProgress } from '../events';
-import { redactSecrets, redactText } from '../redact';
+import { redactSecrets } from '../redact';
 import { PRIORITY_KEYS } from '../states';
 import { recordableText, toStorable } from '../storable';
 import { createRecordOutbox, type RecordOp } from './outbox';
-import type { JobOutcome } from './sinks';
+import { endData, endLogLine } from './outcome';
+import { plainOutcome, type JobOutcome } from './sinks';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -86,9 +87,11 @@ export function createJobRecorder({ db, events, log = console.warn }: { db: Db; 
         jobId: job.jobId,
         kind: 'started',
         write: async () => {
-          // Usually the API wrote it already: then this is one statement that changes nothing.
+          // Usually the API wrote it already: then this is one statement that changes nothing. The id and
+          // the idempotency key are the record's only unique columns, so a skipped insert without a key
+          // means the record exists; only with a key is there a second question to ask.
           const { count } = await db.job.createMany({ data: [data], skipDuplicates: true });
-          if (count || (await db.job.findUnique({ where: { id: job.jobId }, select: { id: true } }))) return;
+          if (count || !data.idempotencyKey || (await db.job.findUnique({ where: { id: job.jobId }, select: { id: true } }))) return;
           // Its idempotency key belongs to another job (a start made around the API): recorded without it, and said so.
           await db.job.create({ data: { ...data, idempotencyKey: undefined } });
           void raiseAlert(job.jobId, `started around the API with idempotency key "${recordableText(job.idempotencyKey ?? '')}", which another job already holds: recorded without the key`);
@@ -179,22 +182,10 @@ export function createJobRecorder({ db, events, log = console.warn }: { db: Db; 
     async finished(jobId: string, given: JobOutcome, at: Date, scope: JobScope = {}): Promise<void> {
       const outcome = toStorable(given);
       const data = endData(outcome);
-      const write = (fields: typeof data) => async () => void (await db.job.updateMany({ where: { id: jobId }, data: { ...fields, finishedAt: at } }));
-      const plain = endData(
-        outcome.state === 'completed'
-          ? { state: 'completed', result: null, summary: 'completed; its result could not be stored' }
-          : outcome.state === 'failed'
-            ? { state: 'failed', error: 'failed; its error message could not be stored', errorType: outcome.errorType }
-            : outcome,
-      );
-      await submit({ jobId, kind: 'finished', write: write(data), fallback: write(plain) });
-      const message =
-        outcome.state === 'completed'
-          ? `completed${outcome.summary ? `: ${outcome.summary}` : ''}`
-          : outcome.state === 'failed'
-            ? `failed: ${data.error}`
-            : `cancelled: ${outcome.reason}`;
-      await writeLog(jobId, outcome.state === 'completed' ? 'info' : outcome.state === 'failed' ? 'error' : 'warn', recordableText(message), 0, undefined, at);
+      const write = (fields: ReturnType<typeof endData>) => async () => void (await db.job.updateMany({ where: { id: jobId }, data: { ...fields, finishedAt: at } }));
+      await submit({ jobId, kind: 'finished', write: write(data), fallback: write(endData(plainOutcome(outcome))) });
+      const line = endLogLine(outcome, data.error);
+      await writeLog(jobId, line.level, recordableText(line.message), 0, undefined, at);
       void publish({ kind: 'job.updated', jobId, ...scope, state: outcome.state, at: at.toISOString() });
     },
 
@@ -225,12 +216,4 @@ export function recordOfEnvelope(job: JobEnvelope, runId: string) {
     retryOfId: job.retryOf,
     rateLimitKey: job.rateLimit?.key,
   };
-}
-
-function endData(outcome: JobOutcome) {
-  return outcome.state === 'completed'
-    ? { state: 'completed' as const, result: redactSecrets(outcome.result ?? null) as object, resultSummary: outcome.summary ?? null, progressPercent: 100, error: null, errorStack: null }
-    : outcome.state === 'failed'
-      ? { state: 'failed' as const, error: redactText(outcome.error), errorStack: outcome.stack ? redactText(outcome.stack) : null }
-      : { state: 'cancelled' as const, error: outcome.reason };
 }

@@ -7,6 +7,13 @@ export type JobOutcome =
   | { state: 'failed'; error: string; stack?: string; errorType?: string }
   | { state: 'cancelled'; reason: string };
 
+/** The same end without what the database refused to store (the result, or the error text). */
+export function plainOutcome(outcome: JobOutcome): JobOutcome {
+  if (outcome.state === 'completed') return { state: 'completed', result: null, summary: 'completed; its result could not be stored' };
+  if (outcome.state === 'failed') return { state: 'failed', error: 'failed; its error message could not be stored', errorType: outcome.errorType };
+  return outcome;
+}
+
 /**
  * How the workflow shell hands the job record to its worker: a sink call runs in the worker's Node
  * process once the workflow task is done, writes no history event and costs no Temporal action.

@@ -8,7 +8,7 @@ import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation,
 import type { BookkeepingActivities } from '../bookkeeping';
 import { BOOKKEEPING_REJECTED } from '../bookkeeping-errors';
 import type { JobEnvelope } from '../envelope';
-import type { JobOutcome } from '../records/sinks';
+import { plainOutcome, type JobOutcome } from '../records/sinks';
 import { BOOKKEEPING_QUEUE } from '../states';
 import { attemptSignal, LIVE, rootCause, setState, stateQuery, waitForRateLimitSlot, type JobSnapshot } from './signals';
 
@@ -29,13 +29,7 @@ async function recordEnd(jobId: string, outcome: JobOutcome): Promise<void> {
     await bookkeeping.recordJobFinished(jobId, outcome);
   } catch (error) {
     if (!isBookkeepingRejected(error)) throw error;
-    const plain: JobOutcome =
-      outcome.state === 'completed'
-        ? { state: 'completed', result: null, summary: 'completed; its result could not be stored' }
-        : outcome.state === 'failed'
-          ? { state: 'failed', error: 'failed; its error message could not be stored', errorType: outcome.errorType }
-          : outcome;
-    await bookkeeping.recordJobFinished(jobId, plain).catch((second: unknown) => log.error('the end of the job was not recorded', { jobId, error: String(second) }));
+    await bookkeeping.recordJobFinished(jobId, plainOutcome(outcome)).catch((second: unknown) => log.error('the end of the job was not recorded', { jobId, error: String(second) }));
   }
 }
 
