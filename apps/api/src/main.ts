@@ -31,7 +31,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`api: ${signal}, finishing requests in flight (at most ${config.shutdownGraceMs} ms)`);
   const drained = await drainServer(server, config.shutdownGraceMs);
-  console.log(`api: ${drained.finished} requests finished, ${drained.cut} cut after the grace period, ${drained.streams} live streams ended; closing`);
+  console.log(`api: ${drained.finished} requests finished, ${drained.cut} cut after the grace period, ${drained.streams} live streams ended, ${drained.closed} connections closed by the API; closing`);
   await services.close();
   process.exit(0);
 }

@@ -53,6 +53,11 @@ export interface DrainResult {
   cut: number;
   /** Live streams ended (their clients reconnect, to another instance if there is one). */
   streams: number;
+  /**
+   * Connections the API closed itself: a second without a request, or still open at the deadline.
+   * With clients that send what they connect for, none: a client that saw a reset then was never accepted.
+   */
+  closed: number;
 }
 
 /** How long a connection may stay without a request during a drain: its request may be on the wire. */
@@ -70,7 +75,7 @@ export async function drainServer(server: Server, graceMs: number): Promise<Drai
   const state = tracked.get(server) ?? { connections: new Map<Socket, Connection>(), responses: new Set<ServerResponse>(), draining: false };
   state.draining = true;
   // net's close stops accepting; http's own close would also cut the "idle" connections described above.
-  const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+  const listenerClosed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
   let streams = 0;
   for (const res of state.responses) {
     if (!res.headersSent) res.setHeader('Connection', 'close');
@@ -82,16 +87,21 @@ export async function drainServer(server: Server, graceMs: number): Promise<Drai
   const answering = () => [...state.responses].filter((res) => !isStream(res)).length;
   const inFlight = answering();
   const deadline = Date.now() + graceMs;
+  let closed = 0;
   while (state.connections.size > 0 && Date.now() < deadline) {
     const now = Date.now();
     for (const [socket, connection] of state.connections) {
-      if (connection.busy === 0 && now - connection.idleSince >= IDLE_LINGER_MS) socket.destroy();
+      if (connection.busy === 0 && now - connection.idleSince >= IDLE_LINGER_MS && !socket.destroyed) {
+        closed++;
+        socket.destroy();
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   const cut = answering();
+  closed += state.connections.size;
   server.closeAllConnections();
   for (const socket of state.connections.keys()) socket.destroy();
-  await closed;
-  return { finished: Math.max(0, inFlight - cut), cut, streams };
+  await listenerClosed;
+  return { finished: Math.max(0, inFlight - cut), cut, streams, closed };
 }
