@@ -2,6 +2,7 @@
 // three ways in interleaved rounds: as a Jobdeck job enqueued through the API, as a Jobdeck job
 // started straight into Temporal (skipping the API), and as the bare workflow (one activity, no
 // Jobdeck shell) on its own worker, the limit. Prints jobs/s, history events and CPU per job.
+import { cpus } from 'node:os';
 import { cpuLine, ms, rate, versus } from './report.mjs';
 import { median, pool, summarize, target, timed, withTimeout } from './measure.mjs';
 
@@ -64,12 +65,17 @@ export const throughputModule = {
       ],
     }];
 
+    const ceiling = cpuCeiling(runs, config.jobs);
     const kinds = (history) => Object.entries(history.byType).sort((a, b) => b[1] - a[1]).map(([kind, count]) => `${kind} ${count}`).join(', ');
     const lines = [
       `history of one finished job: Jobdeck ${ours.history.events} events (${kinds(ours.history)})`,
       `                             bare    ${bare.history.events} events (${kinds(bare.history)})`,
       `CPU ms per job: Temporal ${ms(ours.temporalCpuMs)} (Jobdeck via API) / ${ms(direct.temporalCpuMs)} (Jobdeck raw) / ${ms(bare.temporalCpuMs)} (bare); ` +
         `worker ${ms(ours.workerCpuMs)} / ${ms(direct.workerCpuMs)} / ${ms(bare.workerCpuMs)}; API ${ms(ours.apiCpuMs)} (Jobdeck via API)`,
+      ceiling
+        ? `CPU per job, every process: Jobdeck via API ${ms(ceiling.ours)}, bare ${ms(ceiling.bare)} ms (machine busy ${ceiling.busy.toFixed(2)} of ${cpus().length} cores: throughput is CPU-bound, so the ratio ≈ ${(ceiling.bare / ceiling.ours).toFixed(2)}×).\n` +
+          `  Ceiling: were the Jobdeck worker to cost only what the bare worker does (${ms(ceiling.bareWorker)} instead of ${ms(ceiling.ourWorker)} ms), the rest of this run's CPU (API, Temporal, Postgres, Redis) would allow ${ceiling.freeWorker.toFixed(2)}×; with no API either, ${ceiling.freeWorkerNoApi.toFixed(2)}×`
+        : 'CPU ceiling: needs /proc',
       `jobs/s per round: ${Object.entries(figures).map(([name, f]) => `${name} ${f.perRound.map((value) => value.toFixed(1)).join(', ')}`).join('; ')}`,
       ...Object.entries(runs).flatMap(([name, list]) => list.map((run, i) => cpuLine(`CPU ${name} round ${i + 1}`, run.cpu, config.jobs))),
     ];
@@ -82,6 +88,23 @@ export const throughputModule = {
     return { sections, lines, targets, results: { figures, runs: Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, list.map(({ lastId, ...run }) => run)])) } };
   },
 };
+
+/**
+ * What the target allows on this machine, from the same run's CPU accounting: when every core is
+ * busy, jobs/s is inversely proportional to the CPU a job costs across every process.
+ */
+function cpuCeiling(runs, jobs) {
+  const perJob = (list, group) => (list.reduce((sum, run) => sum + (run.cpu?.cpuSeconds[group] ?? 0), 0) * 1000) / (jobs * list.length);
+  const total = (list) => Object.keys(list[0]?.cpu?.cpuSeconds ?? {}).reduce((sum, group) => sum + perJob(list, group), 0);
+  if (!runs.jobdeck.every((run) => run.cpu) || !runs.bare.every((run) => run.cpu)) return null;
+  const ours = total(runs.jobdeck);
+  const bare = total(runs.bare);
+  const ourWorker = perJob(runs.jobdeck, 'worker');
+  const bareWorker = perJob(runs.bare, 'bare worker');
+  const api = perJob(runs.jobdeck, 'api');
+  const busy = runs.jobdeck.reduce((sum, run) => sum + run.cpu.machineBusySeconds / run.cpu.seconds, 0) / runs.jobdeck.length;
+  return { ours, bare, ourWorker, bareWorker, busy, freeWorker: bare / (ours - ourWorker + bareWorker), freeWorkerNoApi: bare / (ours - ourWorker + bareWorker - api) };
+}
 
 async function waitAll(ids, way, what) {
   const closed = await withTimeout(Promise.all(ids.map((id) => way.closed(id))), COMPLETION_TIMEOUT_MS, what);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { hasRole, redactSecrets } from '@jobdeck/workflows';
 import { EncryptionCodec } from '@jobdeck/workflows/codec';
 import { sessionCookieToken } from './auth/session-cookie';
-import { authenticate, bearerToken } from './auth/tokens';
+import { bearerToken } from './auth/tokens';
 import type { Services } from './services';
 
 // A Temporal payload is at most 2 MiB; base64 and JSON around it stay well under this.
@@ -56,7 +56,7 @@ async function requireOperator(services: Services, req: IncomingMessage): Promis
   const token = bearerToken(req.headers.authorization) ?? sessionCookieToken(req.headers.cookie);
   const unauthenticated = { 'WWW-Authenticate': 'Bearer realm="jobdeck-codec"' };
   if (!token) throw new CodecRefusal(401, 'sign in: send Authorization: Bearer <token>, or the jobdeck_session cookie that signing in to the dashboard sets', unauthenticated);
-  const principal = await authenticate(services.db, services.cache, token).catch(() => {
+  const principal = await services.tokens.authenticate(token).catch(() => {
     throw new CodecRefusal(503, 'cannot check credentials right now; try again');
   });
   if (!principal) throw new CodecRefusal(401, 'the token is unknown, expired or revoked', unauthenticated);

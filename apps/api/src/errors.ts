@@ -6,7 +6,7 @@ import { redactSecrets, redactText, toStorable } from '@jobdeck/workflows';
 
 // ------------------------------------------------------------------------------ domain → tRPC
 
-const POSTGRES_AWAY = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connection timeout|Can't reach database|database system is (starting up|shutting down)|DatabaseNotReachable|the database system is in recovery|too many clients/i;
+const POSTGRES_AWAY = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connection timeout|Can't reach database|database system is (starting up|shutting down)|DatabaseNotReachable|the database system is in recovery|too many clients|terminating connection|timeout exceeded when trying to connect/i;
 
 /** Postgres is away (not the query wrong): the caller is answered 503, the outage is logged once. */
 export function isPostgresAway(error: unknown): boolean {
@@ -17,6 +17,8 @@ export function isPostgresAway(error: unknown): boolean {
   if (grpcCode(error) !== null) return false;
   if (typeof fields.code === 'string' && /^P10\d\d$/.test(fields.code)) return true;
   if (fields.code === 'P2024') return true; // timed out waiting for a pooled connection
+  // pg's own SQLSTATEs on plain-SQL statements: connection exceptions (08…) and an operator shutting the server down (57P0…).
+  if (typeof fields.code === 'string' && /^(08[0-9A-Z]{3}|57P0[1-4])$/.test(fields.code)) return true;
   // Prisma 7's driver adapter names the kind of failure; a raw query wraps it in P2010.
   if (/^(DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|DatabaseDoesNotExist)$/.test(String(fields.meta?.driverAdapterError?.cause?.kind))) return true;
   return POSTGRES_AWAY.test(error.message) && /prisma|postgres|database|connect/i.test(`${error.name} ${error.message} ${String(fields.cause ?? '')}`);
@@ -41,6 +43,8 @@ function grpcCode(error: unknown): number | null {
 export function isTemporalUnavailable(error: unknown): boolean {
   const code = grpcCode(error);
   if (code !== null) return code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED;
+  // A bare socket error (connect ECONNREFUSED …) is pg's: the Temporal client wraps its own in a gRPC status.
+  if (typeof (error as { syscall?: unknown })?.syscall === 'string') return false;
   return /UNAVAILABLE|ECONNREFUSED|deadline|Failed to connect to Temporal/i.test(String((error as Error)?.message));
 }
 

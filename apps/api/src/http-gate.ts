@@ -4,7 +4,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { TRPCError } from '@trpc/server';
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import { appRouter } from './router';
-import { authenticate, bearerToken, type Principal } from './auth/tokens';
+import { bearerToken, type Principal } from './auth/tokens';
 import { toDomainTRPCError } from './errors';
 import type { Services } from './services';
 
@@ -48,7 +48,7 @@ export async function gate(services: Services, req: IncomingMessage, trpcPath: s
     const token = bearerToken(req.headers.authorization);
     let principal: Principal | null = null;
     try {
-      principal = token ? await authenticate(services.db, services.cache, token) : null;
+      principal = token ? await services.tokens.authenticate(token) : null;
     } catch (error) {
       // Postgres away is not a bad credential: a 401 would sign the dashboard out.
       services.outages.note(error);

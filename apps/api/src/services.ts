@@ -1,12 +1,13 @@
 import { Client } from '@temporalio/client';
 import { Redis } from 'ioredis';
-import { createDb, type Db } from '@jobdeck/db';
+import { createDb, createSql, type Db, type Sql } from '@jobdeck/db';
 import { createEventBus, findJobType, type EventBus, type JobCatalog } from '@jobdeck/workflows';
 import { jobdeckDataConverter } from '@jobdeck/workflows/codec';
 import type { ApiConfig } from './config';
 import { createCache, type Cache } from './cache';
 import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { createSessionWatch, type SessionWatch } from './auth/session-watch';
+import { createTokenAuthenticator, type TokenAuthenticator } from './auth/tokens';
 import { createCursorCodec, type CursorCodec } from './jobs/cursor';
 import { createOutageWatch, type OutageWatch } from './outages';
 import { temporalConnection } from './temporal-connection';
@@ -15,6 +16,8 @@ import { temporalConnection } from './temporal-connection';
 export interface Services {
   config: ApiConfig;
   db: Db;
+  /** Plain SQL for the statements every request runs (token lookup, audit rows): see createSql. */
+  sql: Sql;
   temporal: Client;
   /** Null when Jobdeck runs without Redis: caches and rate limits fall back to this process's memory. */
   redis: Redis | null;
@@ -25,6 +28,8 @@ export interface Services {
   /** The registered job types, as job control reads them. */
   catalog: JobCatalog;
   loginThrottle: LoginThrottle;
+  /** Who holds a bearer token. */
+  tokens: TokenAuthenticator;
   /** Ends live streams whose credential was revoked, expired or disabled. */
   sessionWatch: SessionWatch;
   /** Signs list cursors, so that only cursors this install gave out are accepted. */
@@ -36,6 +41,7 @@ export interface Services {
 
 export async function createServices(config: ApiConfig): Promise<Services> {
   const db = createDb(config.databaseUrl);
+  const sql = createSql(config.databaseUrl);
   const connection = temporalConnection({ address: config.temporalAddress, deadlineMs: config.temporalDeadlineMs });
   // Not awaited as a condition of starting: the API serves what Postgres can answer while Temporal is away.
   await connection.ensureConnected().catch((error: Error) => console.warn(`temporal: not reachable at ${config.temporalAddress} yet (${error.message}); will connect when it is`));
@@ -50,12 +56,14 @@ export async function createServices(config: ApiConfig): Promise<Services> {
   const cache = createCache(redis, config.redisPrefix);
   const sessionWatch = createSessionWatch(db);
   const outages = createOutageWatch({
-    postgres: () => db.$queryRaw`SELECT 1`,
+    // Both pools: requests use plain SQL and Prisma alike.
+    postgres: () => Promise.all([sql.query('SELECT 1'), db.$queryRaw`SELECT 1`]),
     temporal: () => temporal.workflowService.getSystemInfo({}),
   });
   return {
     config,
     db,
+    sql,
     temporal,
     redis,
     events,
@@ -63,13 +71,14 @@ export async function createServices(config: ApiConfig): Promise<Services> {
     cache,
     catalog: { find: findJobType },
     loginThrottle: createLoginThrottle(redis, config.redisPrefix),
+    tokens: createTokenAuthenticator(sql),
     sessionWatch,
     cursors: createCursorCodec(config.encryptionKeys.current.key),
     outages,
     async close() {
       sessionWatch.close();
       outages.close();
-      await Promise.allSettled([db.$disconnect(), connection.close(), events.close()]);
+      await Promise.allSettled([db.$disconnect(), sql.end(), connection.close(), events.close()]);
       redis?.disconnect();
     },
   };

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, Role, TokenKind } from '@jobdeck/db';
-import type { Cache } from '../cache';
+import type { Db, Role, Sql, TokenKind } from '@jobdeck/db';
 
 export interface Principal {
   kind: TokenKind;
@@ -37,23 +36,67 @@ export async function issueToken(
   return { token, record };
 }
 
-/** Resolves a bearer token to who holds it; null for unknown, expired, revoked or disabled. */
-export async function authenticate(db: Db, cache: Cache, token: string): Promise<Principal | null> {
-  if (!/^jd_[st]_[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-  const record = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
-  if (!record || record.revokedAt || (record.expiresAt && record.expiresAt < new Date())) return null;
-  if (record.user?.disabledAt) return null;
-  // Recording last use on every request would make each read a write: once a minute is enough.
-  if ((await cache.hit(`token-used:${record.id}`, 60_000)) === 1) {
-    await db.apiToken.update({ where: { id: record.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+interface TokenRow {
+  id: string;
+  kind: TokenKind;
+  name: string;
+  role: Role;
+  userId: string | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  userEmail: string | null;
+  userRole: Role | null;
+  userDisabledAt: Date | null;
+}
+
+/** Recording last use on every request would make each read a write: once a minute per token and process is enough. */
+const LAST_USED_EVERY_MS = 60_000;
+
+export interface TokenAuthenticator {
+  /** Who holds a bearer token; null for unknown, expired, revoked or disabled. Throws when Postgres is away. */
+  authenticate(token: string): Promise<Principal | null>;
+}
+
+/**
+ * Every authenticated request asks Postgres afresh (one indexed statement on plain SQL: it is the
+ * floor every call pays), so a revocation, a demotion or a disabled user takes effect on the next
+ * request, on every API instance.
+ */
+export function createTokenAuthenticator(sql: Sql): TokenAuthenticator {
+  const lastUsedWritten = new Map<string, number>();
+
+  function noteUse(tokenId: string): void {
+    const now = Date.now();
+    if (now - (lastUsedWritten.get(tokenId) ?? 0) < LAST_USED_EVERY_MS) return;
+    lastUsedWritten.set(tokenId, now);
+    // A fact for the tokens page, not a condition of the request.
+    sql.query('UPDATE "ApiToken" SET "lastUsedAt" = $1 WHERE "id" = $2', [new Date(now).toISOString(), tokenId]).catch(() => lastUsedWritten.delete(tokenId));
+    if (lastUsedWritten.size > 10_000) lastUsedWritten.clear();
   }
-  // A session carries its user's current role, so a demotion takes effect at once.
-  const role = record.kind === 'session' && record.user ? record.user.role : record.role;
+
   return {
-    kind: record.kind,
-    tokenId: record.id,
-    role,
-    name: record.user ? record.user.email : `token:${record.name}`,
-    userId: record.userId,
+    async authenticate(token) {
+      if (!/^jd_[st]_[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
+      const { rows } = await sql.query<TokenRow>(
+        `SELECT t."id", t."kind", t."name", t."role", t."userId", t."expiresAt", t."revokedAt",
+                u."email" AS "userEmail", u."role" AS "userRole", u."disabledAt" AS "userDisabledAt"
+           FROM "ApiToken" t LEFT JOIN "User" u ON u."id" = t."userId"
+          WHERE t."tokenHash" = $1`,
+        [hashToken(token)],
+      );
+      const record = rows[0];
+      if (!record || record.revokedAt || (record.expiresAt && record.expiresAt < new Date())) return null;
+      if (record.userDisabledAt) return null;
+      noteUse(record.id);
+      // A session carries its user's current role, so a demotion takes effect at once.
+      const role = record.kind === 'session' && record.userRole ? record.userRole : record.role;
+      return {
+        kind: record.kind,
+        tokenId: record.id,
+        role,
+        name: record.userEmail ?? `token:${record.name}`,
+        userId: record.userId,
+      };
+    },
   };
 }

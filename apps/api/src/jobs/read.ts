@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
-import type { Job, JobLog } from '@jobdeck/db';
+import type { Job, JobLog, Sql } from '@jobdeck/db';
 import { defaultQueues, JobStateKey, JobTypeKey, priorityFromKey, redactSecrets, type JobState } from '@jobdeck/workflows';
 import { isTemporalUnavailable, TEMPORAL_AWAY_MESSAGE } from '../errors';
 import type { Services } from '../services';
@@ -41,6 +41,13 @@ const SUMMARY_COLUMNS = {
   attempts: true, maxAttempts: true, error: true, createdAt: true, startedAt: true, finishedAt: true,
 } as const satisfies Partial<Record<keyof Job, true>>;
 type SummaryRecord = Pick<Job, keyof typeof SUMMARY_COLUMNS>;
+const SUMMARY_SELECT = Object.keys(SUMMARY_COLUMNS).map((column) => `"${column}"`).join(', ');
+
+/** The list's records, by id: plain SQL, as this runs on every list (see createSql). */
+async function summaryRecords(sql: Sql, ids: string[]): Promise<SummaryRecord[]> {
+  const { rows } = await sql.query<SummaryRecord>(`SELECT ${SUMMARY_SELECT} FROM "Job" WHERE "id" = ANY($1::text[])`, [ids]);
+  return rows;
+}
 
 function progressOf(record: SummaryRecord | null | undefined): JobProgressView | null {
   if (!record) return null;
@@ -118,7 +125,7 @@ export async function listJobs(services: Services, filter: JobFilter, limit: num
 }
 
 async function listFromTemporal(services: Services, filter: JobFilter, limit: number, pageToken?: Buffer) {
-  const { temporal, db, config, cursors } = services;
+  const { temporal, sql, config, cursors } = services;
   const response = await temporal.workflowService.listWorkflowExecutions({
     namespace: config.temporalNamespace,
     query: jobsQuery(filter),
@@ -126,7 +133,7 @@ async function listFromTemporal(services: Services, filter: JobFilter, limit: nu
     nextPageToken: pageToken,
   });
   const rows = (response.executions ?? []).map(executionRow);
-  const records = rows.length ? await db.job.findMany({ where: { id: { in: rows.map((row) => row.id) } }, select: SUMMARY_COLUMNS }) : [];
+  const records = rows.length ? await summaryRecords(sql, rows.map((row) => row.id)) : [];
   const byId = new Map(records.map((record) => [record.id, record]));
   const nextCursor = response.nextPageToken?.length ? cursors.encode({ source: 'temporal', token: Buffer.from(response.nextPageToken) }) : null;
   return { items: rows.map((row) => summary(row, byId.get(row.id))), nextCursor, source: 'temporal' as const };
@@ -175,9 +182,10 @@ export interface JobDetail extends JobSummary {
 }
 
 export async function getJob(services: Services, id: string): Promise<JobDetail> {
-  const { temporal, db, config } = services;
+  const { temporal, sql, config } = services;
   const [record, description, logs] = await Promise.all([
-    db.job.findUnique({ where: { id } }),
+    // Plain SQL (see createSql): the page's two reads run beside Temporal's describe, on every open page.
+    sql.query<Job>('SELECT * FROM "Job" WHERE "id" = $1', [id]).then(({ rows }) => rows[0] ?? null),
     temporal.workflow
       .getHandle(id)
       .describe()
@@ -187,7 +195,8 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
         services.outages.note(error);
         return undefined; // unknown: Temporal is away, the record answers
       }),
-    db.jobLog.findMany({ where: { jobId: id }, orderBy: { id: 'desc' }, take: 200 }),
+    // A log id is a bigint: pg reads it as its decimal text, which is what the answer carries.
+    sql.query<LogRow>('SELECT * FROM "JobLog" WHERE "jobId" = $1 ORDER BY "id" DESC LIMIT 200', [id]).then(({ rows }) => rows),
   ]);
   if (!record && description === undefined) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TEMPORAL_AWAY_MESSAGE });
   if (!record && !description) throw new TRPCError({ code: 'NOT_FOUND', message: `no job ${id}` });
@@ -260,7 +269,9 @@ function unrecordedEnd(state: JobState, timeoutMs: number | null): string | null
   return state === 'terminated' ? 'terminated' : null;
 }
 
-function logView(log: JobLog) {
+type LogRow = Omit<JobLog, 'id'> & { id: string };
+
+function logView(log: LogRow) {
   return { id: log.id.toString(), level: log.level, message: log.message, attempt: log.attempt, data: log.data, at: log.createdAt.toISOString() };
 }
 

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { ControlError } from '@jobdeck/workflows/control';
 import { auditParams, toDomainTRPCError, withoutSource } from '../../src/errors';
+import { awayDependency } from '../../src/outages';
 
 describe('withoutSource', () => {
   it.each([
@@ -32,4 +33,17 @@ describe('auditParams', () => {
     const many = auditParams({ items: Array.from({ length: 5_000 }, (_, index) => ({ index, label: 'y'.repeat(300) })) });
     expect(JSON.stringify(many).length).toBeLessThan(9_000);
   }, 30_000);
+});
+
+describe('awayDependency', () => {
+  // Plain-SQL statements fail with pg's own errors, not Prisma's: they must still read as Postgres away.
+  it("tells pg's connection failures from Temporal's", () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { errno: -111, code: 'ECONNREFUSED', syscall: 'connect', address: '127.0.0.1', port: 5432 });
+    const shutDown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
+    const cut = new Error('Connection terminated unexpectedly');
+    const temporal = Object.assign(new Error('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:7233'), { code: 14 });
+    expect([refused, shutDown, cut, temporal].map(awayDependency)).toEqual(['postgres', 'postgres', 'postgres', 'temporal']);
+    // A refusal of the data is the request's fault, not an outage.
+    expect(awayDependency(Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' }))).toBeNull();
+  });
 });

@@ -4,7 +4,7 @@ import type { JobEnvelope } from './envelope';
 import { recordWrite } from './bookkeeping-errors';
 import { toStorable } from './storable';
 import type { JobOutcome } from './records/sinks';
-import { recordOfEnvelope } from './records/recorder';
+import { recordOfEnvelope } from './records/statements';
 import { endData, endLogLine } from './records/outcome';
 
 export type { JobOutcome };

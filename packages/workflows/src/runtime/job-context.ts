@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './activity-deps';
 import type { JobProgress } from './events';
-import type { LogLevel } from './records/recorder';
+import type { LogLevel } from './records/statements';
 
 export type { LogLevel };
 

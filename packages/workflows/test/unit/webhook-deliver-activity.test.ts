@@ -26,11 +26,22 @@ const db = {
   job: { updateMany: async () => ({ count: 1 }) },
   jobLog: { create: async ({ data }: { data: { level: string; message: string; data?: unknown } }) => logs.push(data) },
 };
+// The recorder writes log lines as plain SQL: each INSERT into "JobLog" is kept as the row it writes.
+const sql = {
+  query: async (text: string, params: unknown[] = []) => {
+    const columns = /INSERT INTO "JobLog" \(([^)]*)\)/.exec(text)?.[1]?.split(',').map((column) => column.trim().replace(/"/g, ''));
+    if (columns) {
+      const row = Object.fromEntries(columns.map((column, i) => [column, params[i] ?? undefined]));
+      logs.push({ ...row, data: typeof row.data === 'string' ? JSON.parse(row.data) : undefined } as (typeof logs)[number]);
+    }
+    return { rowCount: 1, rows: [] };
+  },
+};
 const events = { publish: async () => {} };
 const deps = {
   db,
   events,
-  records: createJobRecorder({ db: db as never, events: events as never }),
+  records: createJobRecorder({ db: db as never, sql: sql as never, events: events as never }),
   outbound: createOutboundClient({ policy: createOutboundPolicy('127.0.0.1') }),
   webhookSecrets: parseWebhookSecrets('default-key', 'partner=partner-key'),
 } as unknown as ActivityDeps;

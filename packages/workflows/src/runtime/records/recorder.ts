@@ -1,14 +1,12 @@
-import type { Db } from '@jobdeck/db';
+import type { Db, Sql } from '@jobdeck/db';
 import type { JobEnvelope } from '../envelope';
 import type { EventBus, JobProgress } from '../events';
 import { redactSecrets } from '../redact';
-import { PRIORITY_KEYS } from '../states';
 import { recordableText, toStorable } from '../storable';
 import { createRecordOutbox, type RecordOp } from './outbox';
 import { endData, endLogLine } from './outcome';
+import { endUpdate, insertLog, INSERT_JOB, jobRow, recordOfEnvelope, timestamp, type EndFields, type LogLevel } from './statements';
 import { plainOutcome, type JobOutcome } from './sinks';
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Where a job runs: carried on its live events, so that streams narrowed to a queue or type need no lookup. */
 export interface JobScope {
@@ -30,11 +28,16 @@ export interface AttemptFailure {
  * The one writer of job records in the worker: the shell's sinks, the attempt interceptor and the
  * job context all write through it. Each write is a single statement; none throws because Postgres
  * is away (see the outbox), so a job's work never fails, waits or repeats for its bookkeeping.
+ *
+ * The writes of every job (start, attempts, progress, logs, end) are plain SQL on `sql`: Prisma's
+ * client costs several times their CPU. The rare ones (an alert, a start whose idempotency key is
+ * taken) stay on `db`.
  */
-export function createJobRecorder({ db, events, log = console.warn }: { db: Db; events: EventBus; log?: (message: string) => void }) {
+export function createJobRecorder({ db, sql, events, log = console.warn }: { db: Db; sql: Sql; events: EventBus; log?: (message: string) => void }) {
   const dropped = new Map<string, number>();
   const outbox = createRecordOutbox({
-    probe: async () => void (await db.$queryRaw`SELECT 1`),
+    // The pool the writes use answers: that is what a parked write waits for.
+    probe: async () => void (await sql.query('SELECT 1')),
     log: (message) => log(`job records: ${message}`),
     onDropped: (jobId) => dropped.set(jobId, (dropped.get(jobId) ?? 0) + 1),
     onGiveUp: (op, reason) => void raiseAlert(op.jobId, `the job's record could not be written (${op.kind}): ${reason}`),
@@ -71,9 +74,10 @@ export function createJobRecorder({ db, events, log = console.warn }: { db: Db; 
         const lost = dropped.get(jobId);
         if (lost) {
           dropped.delete(jobId);
-          await db.jobLog.create({ data: { jobId, level: 'warn', message: `${lost} log line(s) were dropped while Postgres was away` } });
+          // As the column defaults would have it: attempt 1, written now.
+          await insertLog(sql, jobId, 'warn', `${lost} log line(s) were dropped while Postgres was away`, 1, undefined, new Date());
         }
-        await db.jobLog.create({ data: { jobId, level, message, attempt, data, createdAt: at } });
+        await insertLog(sql, jobId, level, message, attempt, data, at);
       },
     });
   }
@@ -90,8 +94,8 @@ export function createJobRecorder({ db, events, log = console.warn }: { db: Db; 
           // Usually the API wrote it already: then this is one statement that changes nothing. The id and
           // the idempotency key are the record's only unique columns, so a skipped insert without a key
           // means the record exists; only with a key is there a second question to ask.
-          const { count } = await db.job.createMany({ data: [data], skipDuplicates: true });
-          if (count || !data.idempotencyKey || (await db.job.findUnique({ where: { id: job.jobId }, select: { id: true } }))) return;
+          const { rowCount } = await sql.query(INSERT_JOB, jobRow(data, new Date()));
+          if (rowCount || !data.idempotencyKey || (await db.job.findUnique({ where: { id: job.jobId }, select: { id: true } }))) return;
           // Its idempotency key belongs to another job (a start made around the API): recorded without it, and said so.
           await db.job.create({ data: { ...data, idempotencyKey: undefined } });
           void raiseAlert(job.jobId, `started around the API with idempotency key "${recordableText(job.idempotencyKey ?? '')}", which another job already holds: recorded without the key`);
@@ -107,16 +111,18 @@ export function createJobRecorder({ db, events, log = console.warn }: { db: Db; 
         jobId,
         kind: 'attempt',
         write: async () => {
-          const updated = await db.$executeRaw`
-            UPDATE "Job" SET
-              "attempts" = GREATEST("attempts", ${attempt}),
+          const { rowCount } = await sql.query(
+            `UPDATE "Job" SET
+              "attempts" = GREATEST("attempts", $2::integer),
               "state" = CASE WHEN "state" IN ('waiting', 'delayed', 'active', 'retrying') THEN 'active'::"JobState" ELSE "state" END,
-              "startedAt" = COALESCE("startedAt", ${at}),
-              "lastHeartbeatAt" = ${at},
-              "updatedAt" = ${at}
-            WHERE "id" = ${jobId}`;
+              "startedAt" = COALESCE("startedAt", $3::timestamp(3)),
+              "lastHeartbeatAt" = $3::timestamp(3),
+              "updatedAt" = $3::timestamp(3)
+            WHERE "id" = $1`,
+            [jobId, attempt, timestamp(at)],
+          );
           // The API writes the record just after Temporal accepted the job: a very quick worker may be first.
-          if (!updated) throw new Error(`job ${jobId} has no record yet`);
+          if (!rowCount) throw new Error(`job ${jobId} has no record yet`);
         },
       });
     },
@@ -130,10 +136,12 @@ export function createJobRecorder({ db, events, log = console.warn }: { db: Db; 
         jobId,
         kind: 'attempt failure',
         write: async () => {
-          await db.$executeRaw`
-            UPDATE "Job" SET "error" = ${message}, "errorStack" = ${stack}, "updatedAt" = now(),
-              "state" = CASE WHEN ${failure.willRetry} AND "state" IN ('waiting', 'delayed', 'active', 'retrying') THEN 'retrying'::"JobState" ELSE "state" END
-            WHERE "id" = ${jobId}`;
+          await sql.query(
+            `UPDATE "Job" SET "error" = $2::text, "errorStack" = $3::text, "updatedAt" = $5::timestamp(3),
+              "state" = CASE WHEN $4::boolean AND "state" IN ('waiting', 'delayed', 'active', 'retrying') THEN 'retrying'::"JobState" ELSE "state" END
+            WHERE "id" = $1`,
+            [jobId, message, stack, failure.willRetry, new Date().toISOString()],
+          );
         },
       });
       await writeLog(
@@ -155,17 +163,28 @@ export function createJobRecorder({ db, events, log = console.warn }: { db: Db; 
         kind: 'progress',
         coalesceKey: 'progress',
         write: async () => {
-          await db.job.updateMany({
-            where: { id: jobId },
-            data: {
-              progressPercent: percent,
-              progressStep: progress.step ? toStorable(progress.step) : undefined,
-              stepsDone: progress.stepsDone ?? undefined,
-              stepsTotal: progress.stepsTotal ?? undefined,
-              progressMessage: progress.message ? recordableText(progress.message) : undefined,
-              lastHeartbeatAt: now,
-            },
-          });
+          // What a report leaves out (NULL here) keeps its recorded value.
+          await sql.query(
+            `UPDATE "Job" SET
+              "progressPercent" = $2::double precision,
+              "progressStep" = COALESCE($3::text, "progressStep"),
+              "stepsDone" = COALESCE($4::integer, "stepsDone"),
+              "stepsTotal" = COALESCE($5::integer, "stepsTotal"),
+              "progressMessage" = COALESCE($6::text, "progressMessage"),
+              "lastHeartbeatAt" = $7::timestamp(3),
+              "updatedAt" = $8::timestamp(3)
+            WHERE "id" = $1`,
+            [
+              jobId,
+              percent,
+              progress.step ? toStorable(progress.step) : null,
+              progress.stepsDone ?? null,
+              progress.stepsTotal ?? null,
+              progress.message ? recordableText(progress.message) : null,
+              timestamp(now),
+              timestamp(new Date()),
+            ],
+          );
         },
       });
     },
@@ -182,7 +201,7 @@ export function createJobRecorder({ db, events, log = console.warn }: { db: Db; 
     async finished(jobId: string, given: JobOutcome, at: Date, scope: JobScope = {}): Promise<void> {
       const outcome = toStorable(given);
       const data = endData(outcome);
-      const write = (fields: ReturnType<typeof endData>) => async () => void (await db.job.updateMany({ where: { id: jobId }, data: { ...fields, finishedAt: at } }));
+      const write = (fields: EndFields) => async () => void (await sql.query(...endUpdate(jobId, fields, at)));
       await submit({ jobId, kind: 'finished', write: write(data), fallback: write(endData(plainOutcome(outcome))) });
       const line = endLogLine(outcome, data.error);
       await writeLog(jobId, line.level, recordableText(line.message), 0, undefined, at);
@@ -195,25 +214,3 @@ export function createJobRecorder({ db, events, log = console.warn }: { db: Db; 
 }
 
 export type JobRecorder = ReturnType<typeof createJobRecorder>;
-
-/** A new job's record, from the envelope its workflow received: everything the record holds at start. */
-export function recordOfEnvelope(job: JobEnvelope, runId: string) {
-  return {
-    id: job.jobId,
-    runId,
-    type: job.type,
-    queue: job.queue,
-    priority: PRIORITY_KEYS[job.priority],
-    state: 'waiting' as const,
-    input: (job.input ?? {}) as object,
-    requestedBy: job.requestedBy,
-    idempotencyKey: job.idempotencyKey,
-    maxAttempts: job.retry.maxAttempts,
-    timeoutMs: job.timeoutMs,
-    createdAt: new Date(job.enqueuedAt),
-    runAt: job.runAt ? new Date(job.runAt) : undefined,
-    scheduleId: job.scheduleId,
-    retryOfId: job.retryOf,
-    rateLimitKey: job.rateLimit?.key,
-  };
-}
