@@ -5,6 +5,16 @@ import { join } from 'node:path';
 import { bootstrap } from './lib/bootstrap.mjs';
 import { log, repoRoot } from './lib/util.mjs';
 
+if (process.argv.includes('--help')) {
+  console.log(`npm run dev   installs what is missing, starts Temporal, the database, Redis, the worker, the API and
+              the dashboard, and prints their addresses and the dev login. Ctrl-C stops everything.
+
+Ports: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), API_PORT (4000), WEB_PORT (5173).
+Bring your own: DATABASE_URL, REDIS_URL, TEMPORAL_ADDRESS (used instead of starting one).
+Every variable the API and the worker read: npm start -w apps/api -- --help, npm start -w apps/worker -- --help.`);
+  process.exit(0);
+}
+
 const { temporalCli } = bootstrap();
 // Everything below may use the installed dependencies.
 const { chooseDatabase, chooseRedis } = await import('./lib/infra.mjs');

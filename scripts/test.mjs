@@ -7,6 +7,16 @@ import { join } from 'node:path';
 import { bootstrap } from './lib/bootstrap.mjs';
 import { isAlive, log, repoRoot } from './lib/util.mjs';
 
+const SUITES = ['unit', 'db', 'integration', 'hostile', 'drills', 'e2e'];
+if (process.argv.includes('--help')) {
+  console.log(`npm test [-- suite…]   installs what is missing, type-checks, starts a private stack and runs the suites
+                       (${SUITES.join(', ')}; all of them when none is named), then totals them.
+
+JOBDECK_TEST_NAME=<text>   only the tests whose names contain it (vitest -t)
+JOBDECK_FUZZ_SEED=<n>, JOBDECK_FUZZ_ONLY=<i,j>, JOBDECK_FUZZ_REQUESTS=<n>   replay or size the fuzzer (tests/hostile/fuzz.test.ts)`);
+  process.exit(0);
+}
+
 const started = Date.now();
 const { temporalCli, chromiumPath } = bootstrap({ chromium: true });
 const { startPrivateStack } = await import('./lib/stack.mjs');
@@ -23,7 +33,7 @@ const runDir = join(testRoot, `run-${process.pid}`);
 const logDir = join(runDir, 'logs');
 mkdirSync(logDir, { recursive: true });
 const only = process.argv.slice(2); // e.g. `npm test -- unit integration`
-const projects = ['unit', 'db', 'integration', 'hostile', 'drills', 'e2e'].filter((name) => !only.length || only.includes(name));
+const projects = SUITES.filter((name) => !only.length || only.includes(name));
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];

@@ -32,10 +32,10 @@ export function ensureDependencies() {
  * CLI downloads one at start unless PRISMA_SCHEMA_ENGINE_BINARY names an existing file: point it at
  * any file where no engine was downloaded, so that a machine without Prisma's CDN works too.
  */
-export function ensurePrismaClient() {
+export function ensurePrismaClient({ force = false } = {}) {
   const db = join(repoRoot, 'packages', 'db');
   const client = join(db, 'src', 'generated', 'prisma', 'client.ts');
-  if (!newer(join(db, 'prisma', 'schema.prisma'), client)) return;
+  if (!force && !newer(join(db, 'prisma', 'schema.prisma'), client)) return;
   log('generating the Prisma client');
   const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
   if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;

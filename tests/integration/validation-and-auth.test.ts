@@ -74,6 +74,7 @@ describe('bad input', () => {
     ['jobs.enqueue', 'wrong field types', { type: 'data.sync', input: { source: 42, records: 'many' } }, /input\.source.*input\.records/],
     ['jobs.enqueue', 'out-of-range numbers', { type: 'data.sync', input: { source: 'a', records: 10_000_000 } }, /input\.records: Too big/],
     ['jobs.enqueue', 'a URL that is not http', { type: 'webhook.deliver', input: { url: 'file:///etc/passwd', payload: {} } }, /input\.url/],
+    ['jobs.enqueue', 'an input field the job does not know', { type: 'data.sync', input: { source: 'a', records: 1, batchsize: 5 } }, /input: Unrecognized key: "batchsize"/],
     ['jobs.enqueue', 'unknown option', { type: 'data.sync', input: { source: 'a', records: 1 }, options: { shard: 3 } }, /options/],
     ['jobs.enqueue', 'bad priority', { type: 'data.sync', input: { source: 'a', records: 1 }, options: { priority: 'urgent' } }, /options\.priority/],
     ['jobs.enqueue', 'negative delay', { type: 'data.sync', input: { source: 'a', records: 1 }, options: { delayMs: -1 } }, /options\.delayMs/],

@@ -36,6 +36,9 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
 });
 
+/** The variables this process reads, for `--help`; what each means is in the README's "Environment variables". */
+export const ENVIRONMENT_VARIABLES = Object.keys(envSchema.shape);
+
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {

@@ -1,9 +1,14 @@
 import { ensureAdmin } from './auth/admin';
-import { loadApiConfig } from './config';
+import { ENVIRONMENT_VARIABLES, loadApiConfig } from './config';
 import { createApiServer, listen } from './server';
 import { drainServer } from './shutdown';
 import { ensureMaintenanceSchedules } from './schedules/maintenance';
 import { createServices } from './services';
+
+if (process.argv.includes('--help')) {
+  console.log(`npm start -w apps/api   the API: tRPC over HTTP under /trpc, /healthz, and the Temporal UI codec under /codec.\n\nIt reads (see "Environment variables" in the README): ${ENVIRONMENT_VARIABLES.join(', ')}`);
+  process.exit(0);
+}
 
 const config = loadApiConfig();
 const services = await createServices(config);

@@ -52,6 +52,9 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
 });
 
+/** The variables this process reads, for `--help`; what each means is in the README's "Environment variables". */
+export const ENVIRONMENT_VARIABLES = Object.keys(envSchema.shape);
+
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 
 /** The worker's environment, validated once: a wrong value stops the start with every problem named. */

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { RetrySettings } from './envelope';
 import type { ActivityDeps } from './activity-deps';
 import type { Role } from './roles';
@@ -66,6 +66,9 @@ export function defineJob<Schema extends z.ZodType, const Type extends string>(
   }
   return {
     ...options,
+    // A field the job does not know is refused by name (400), not silently dropped: a typo such as
+    // `batchsize` would otherwise run the job with its default. Enqueue, templates, schedules and retries alike.
+    input: options.input instanceof z.ZodObject ? (options.input.strict() as unknown as Schema) : options.input,
     workflowType: workflowTypeFor(options.type),
     workflowModule: join(dirname(fileURLToPath(moduleUrl)), 'workflow.ts'),
   };

@@ -23,6 +23,15 @@ describe('the job catalogue', () => {
     expect(jobType.retry.maxAttempts).toBeGreaterThanOrEqual(1);
   });
 
+  it("refuses, for every job type, an input field it does not know, and accepts its example", () => {
+    for (const jobType of jobTypes) {
+      expect(jobType.input.safeParse(jobType.example).success, jobType.type).toBe(true);
+      const withTypo = jobType.input.safeParse({ ...(jobType.example as object), notAField: 1 });
+      expect(withTypo.success, jobType.type).toBe(false);
+      expect(withTypo.error?.issues.map((issue) => issue.code), jobType.type).toContain('unrecognized_keys');
+    }
+  });
+
   it('derives workflow type names from job types', () => {
     expect(workflowTypeFor('report.generate')).toBe('reportGenerate');
     expect(workflowTypeFor('maintenance.cleanup-old')).toBe('maintenanceCleanupOld');
