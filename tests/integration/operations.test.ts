@@ -34,13 +34,16 @@ describe('cancel and terminate', () => {
   it('cancels a running job gracefully: the activity learns it at its next heartbeat and cleans up', async () => {
     const { id } = await operator.jobs.enqueue.mutate(slowSync('it.cancel'));
     await eventually('the job to be running', async () => ((await operator.jobs.get.query({ id })).progress?.stepsDone ?? 0) >= 2);
-    const answer = await operator.jobs.cancel.mutate({ id });
+    await expect(operator.jobs.cancel.mutate({ id, reason: '' })).rejects.toThrow(/reason: say why/);
+    const answer = await operator.jobs.cancel.mutate({ id, reason: 'source is being migrated' });
     expect(answer).toEqual({ id, state: 'cancelling', cli: `temporal workflow cancel --workflow-id ${id}` });
     const job = await waitForState(operator, id, ['cancelled'], 30_000);
     expect(job.temporal?.status).toBe('CANCELLED');
     expect(job.logs.map((log) => log.message)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^cancellation requested by token:/), expect.stringMatching(/^stopped at record \d+ of 3000/), expect.stringMatching(/^cancelled/)]),
+      expect.arrayContaining([expect.stringMatching(/^cancellation requested by token:.*: source is being migrated$/), expect.stringMatching(/^stopped at record \d+ of 3000/), expect.stringMatching(/^cancelled/)]),
     );
+    // The reason is in Temporal's history too, for whoever reads the job in the Temporal UI or CLI.
+    expect(await temporalCli(['workflow', 'show', '--workflow-id', id, '--output', 'json'])).toContain('source is being migrated');
     expect((await db.job.findUniqueOrThrow({ where: { id } })).state).toBe('cancelled');
     await expect(operator.jobs.cancel.mutate({ id })).rejects.toThrow(/is cancelled; only waiting or running jobs can be cancelled/);
   });

@@ -69,8 +69,8 @@ export const jobsRouter = router({
 
   /** Graceful: the running activity learns it at its next heartbeat, cleans up, and the job ends cancelled. */
   cancel: operatorProcedure
-    .input(z.object({ id: jobId }).strict())
-    .mutation(({ ctx, input }) => cancelJob(ctx.services, input.id, ctx.principal)),
+    .input(z.object({ id: jobId, reason: z.string().trim().min(3, 'say why in a few words, or leave the reason out').max(500).optional() }).strict())
+    .mutation(({ ctx, input }) => cancelJob(ctx.services, input.id, ctx.principal, input.reason)),
 
   /** Forced, with a reason that is recorded. */
   terminate: operatorProcedure

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Actor } from '../runtime/roles';
@@ -32,24 +33,35 @@ async function log(deps: ControlDeps, jobId: string, level: 'info' | 'warn', mes
 }
 
 export const cliCommands = {
+  // The CLI takes a reason only for batch cancels: a single cancel's reason is the API's to record.
   cancel: (id: string) => `temporal workflow cancel --workflow-id ${id}`,
   terminate: (id: string, reason: string) => `temporal workflow terminate --workflow-id ${id} --reason ${JSON.stringify(reason)}`,
 };
 
-/** Asks the workflow to stop: its running activity learns it at its next heartbeat, cleans up, and the job ends cancelled. */
-export async function cancelJob(deps: ControlDeps, id: string, actor: Actor) {
+/**
+ * Asks the workflow to stop: its running activity learns it at its next heartbeat, cleans up, and the
+ * job ends cancelled. A reason, when given, is in the job's log and in Temporal's history (the cancel
+ * request's reason, which the Temporal UI and `temporal workflow show` display).
+ */
+export async function cancelJob(deps: ControlDeps, id: string, actor: Actor, reason?: string) {
   const state = await closedState(deps, id);
   if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
   if (state !== 'running') throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state}; only waiting or running jobs can be cancelled`);
-  await deps.temporal.workflow.getHandle(id).cancel().catch(endedMeanwhile(id, 'cancelled'));
-  await log(deps, id, 'warn', `cancellation requested by ${actor.name}`);
+  const why = reason ? `${reason} (by ${actor.name})` : `by ${actor.name}`;
+  await deps.temporal.workflowService
+    .requestCancelWorkflowExecution({ namespace: deps.namespace, workflowExecution: { workflowId: id }, identity: `jobdeck (${actor.name})`, requestId: randomUUID(), reason: why })
+    .catch(endedMeanwhile(id, 'cancelled'));
+  await log(deps, id, 'warn', reason ? `cancellation requested by ${actor.name}: ${reason}` : `cancellation requested by ${actor.name}`);
   return { id, state: 'cancelling' as const, cli: cliCommands.cancel(id) };
 }
 
 /** A job that ended between its check and the command (a short job often does): a 412, not a 500. */
 function endedMeanwhile(id: string, what: string) {
   return (error: unknown): never => {
-    if (error instanceof WorkflowNotFoundError) throw new ControlError('PRECONDITION_FAILED', `job ${id} ended before it could be ${what}`);
+    // The handle's calls say WorkflowNotFoundError; the service's own call answers gRPC NOT_FOUND (5).
+    if (error instanceof WorkflowNotFoundError || (error as { code?: unknown })?.code === 5) {
+      throw new ControlError('PRECONDITION_FAILED', `job ${id} ended before it could be ${what}`);
+    }
     throw error;
   };
 }
