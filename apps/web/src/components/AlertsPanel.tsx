@@ -19,7 +19,7 @@ export function AlertsPanel() {
               {alert.jobId}
             </Link>
             <span className="muted small">
-              {alert.message} · quiet since <RelativeTime iso={alert.idleSince} />
+              {alert.message} · quiet since <RelativeTime iso={alert.idleSince} past />
             </span>
           </li>
         ))}

@@ -126,7 +126,7 @@ export function JobsTable({ jobs, selection, actions = false }: { jobs: JobSumma
                 )}
               </td>
               <td data-label="Created">
-                <RelativeTime iso={job.createdAt} />
+                <RelativeTime iso={job.createdAt} past />
               </td>
               {actions && (
                 <td className="actions-cell" data-label="Actions">

@@ -26,7 +26,7 @@ export function PendingActivities({ activities }: { activities: JobDetail['pendi
                 {activity.maximumAttempts ? ` of ${activity.maximumAttempts}` : ''}
               </td>
               <td>
-                <RelativeTime iso={activity.lastHeartbeatAt} />
+                <RelativeTime iso={activity.lastHeartbeatAt} past />
               </td>
               <td>
                 <RelativeTime iso={activity.nextAttemptAt} />

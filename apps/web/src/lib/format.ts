@@ -1,10 +1,15 @@
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' });
 
-/** "12 s ago", "in 3 min": for times near now. */
-export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
+/**
+ * "12 s ago", "in 3 min": for times near now. `past` marks something that has happened (a heartbeat,
+ * an update): the server's clock may run a little ahead of the browser's, and such a time is "just
+ * now" rather than "in 7 sec.".
+ */
+export function relativeTime(iso: string | null | undefined, now = Date.now(), { past = false }: { past?: boolean } = {}): string {
   if (!iso) return '—';
-  const ms = Date.parse(iso) - now;
-  if (Number.isNaN(ms)) return '—';
+  const parsed = Date.parse(iso) - now;
+  if (Number.isNaN(parsed)) return '—';
+  const ms = past ? Math.min(parsed, 0) : parsed;
   const abs = Math.abs(ms);
   if (abs < 5_000) return 'just now';
   if (abs < 60_000) return relative.format(Math.round(ms / 1000), 'second');

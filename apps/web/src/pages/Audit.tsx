@@ -199,7 +199,7 @@ function Row({ row, filter }: { row: AuditRow; filter: Filter }) {
     <tr data-testid="audit-row" data-action={row.action} data-actor={row.actor} data-outcome={row.outcome}>
       <td data-label="When">
         <span title={dateTime(row.at)}>
-          <RelativeTime iso={row.at} />
+          <RelativeTime iso={row.at} past />
         </span>
       </td>
       <td data-label="Actor">

@@ -34,7 +34,7 @@ export function OverviewPage() {
         <div className="page-actions">
           {stats.data && (
             <span className="muted small" data-testid="last-updated">
-              last updated <RelativeTime iso={stats.data.updatedAt} />
+              last updated <RelativeTime iso={stats.data.updatedAt} past />
             </span>
           )}
           <button type="button" className="button" onClick={refresh} disabled={refreshing} data-testid="refresh">

@@ -105,7 +105,7 @@ export function SchedulePage() {
                     <Link className="mono" to={`/jobs/${encodeURIComponent(run.id)}`}>
                       {run.id}
                     </Link>{' '}
-                    <StateBadge state={run.state} /> <RelativeTime iso={run.createdAt} />
+                    <StateBadge state={run.state} /> <RelativeTime iso={run.createdAt} past />
                   </li>
                 ))}
               </ul>
@@ -167,13 +167,13 @@ export function SchedulePage() {
               <div>
                 <dt>Created</dt>
                 <dd data-testid="schedule-created-by">
-                  {data.createdBy ?? '—'}, <RelativeTime iso={data.createdAt} />
+                  {data.createdBy ?? '—'}, <RelativeTime iso={data.createdAt} past />
                 </dd>
               </div>
               <div>
                 <dt>Last changed</dt>
                 <dd data-testid="schedule-updated-by">
-                  {data.updatedBy ?? '—'}, <RelativeTime iso={data.updatedAt} />
+                  {data.updatedBy ?? '—'}, <RelativeTime iso={data.updatedAt} past />
                 </dd>
               </div>
               <div>

@@ -249,13 +249,13 @@ export function TokensPage() {
                         </StatusBadge>
                       </td>
                       <td data-label="Created">
-                        <RelativeTime iso={token.createdAt} />
+                        <RelativeTime iso={token.createdAt} past />
                       </td>
                       <td data-label="Expires">{token.expiresAt ? <RelativeTime iso={token.expiresAt} /> : <span className="muted">never</span>}</td>
-                      <td data-label="Last used">{token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} /> : <span className="muted">never</span>}</td>
+                      <td data-label="Last used">{token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} past /> : <span className="muted">never</span>}</td>
                       <td className="actions-cell" data-label="Actions">
                         {status.label === 'revoked' ? (
-                          <span className="muted small">revoked <RelativeTime iso={token.revokedAt} /></span>
+                          <span className="muted small">revoked <RelativeTime iso={token.revokedAt} past /></span>
                         ) : (
                           <button type="button" className="button button-small button-danger-outline" onClick={() => setRevoking(token)} data-testid="token-revoke">
                             Revoke…

@@ -327,7 +327,7 @@ export function UsersPage() {
                         {user.disabled ? <StatusBadge tone="bad">disabled</StatusBadge> : <StatusBadge tone="ok">active</StatusBadge>}
                       </td>
                       <td data-label="Created">
-                        <RelativeTime iso={user.createdAt} />
+                        <RelativeTime iso={user.createdAt} past />
                       </td>
                       <td className="actions-cell" data-label="Actions">
                         <div className="row-actions">
