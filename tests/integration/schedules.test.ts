@@ -266,6 +266,12 @@ describe('templates', () => {
     created.push(id);
     expect(await admin.schedules.get.query({ id })).toMatchObject({ type: 'data.sync', templateId: template.id, input: { records: 3 }, options: { priority: 'high', maxAttempts: 2 } });
 
+    // An update replaces the template: what it leaves out takes its default, description and options alike.
+    const described = await admin.templates.update.mutate({ id: template.id, name: template.name, description: 'nightly copy', type: 'data.sync', input: smallSync, options: { priority: 'high' } });
+    expect(described).toMatchObject({ description: 'nightly copy', options: { priority: 'high' } });
+    const replaced = await admin.templates.update.mutate({ id: template.id, name: template.name, type: 'data.sync', input: smallSync });
+    expect(replaced).toMatchObject({ description: null, options: {} });
+
     const duplicate = await http('templates.create', { token: adminToken, input: { name: `IT template ${suffix}`, type: 'data.sync', input: smallSync } });
     expect(duplicate.status).toBe(409);
     const viewerRun = await http('templates.run', { token: viewerToken, input: { id: template.id } });

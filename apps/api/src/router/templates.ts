@@ -64,7 +64,9 @@ export const templatesRouter = router({
     if (!stored) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such template' });
     // The editor saw secrets redacted: a field still reading [redacted] keeps the stored secret.
     const edited = keepRedactedSecrets(input.input ?? {}, stored.input);
-    const data = { ...fields, input: findJobType(input.type)!.input.parse(edited) as object, updatedBy: ctx.principal.name };
+    // An update replaces the template, as schedules.update replaces a schedule: an optional field left
+    // out takes its default (no description, no options), whichever field it is.
+    const data = { ...fields, description: fields.description ?? null, input: findJobType(input.type)!.input.parse(edited) as object, updatedBy: ctx.principal.name };
     return view(await ctx.services.db.jobTemplate.update({ where: { id }, data }).catch((error: unknown) => uniqueName(error, input.name)));
   }),
 
