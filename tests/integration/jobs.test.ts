@@ -130,6 +130,9 @@ describe('retries and failures', () => {
       expect(receiver.requests).toHaveLength(1);
       expect(job.error).toMatch(/answered 422/);
       expect(job.errorStack).toBeTruthy();
+      // Its page says why there was no second attempt, on the line of the attempt that ended it.
+      const end = (await eventually('the end line', async () => (await operator.jobs.get.query({ id })).logs.find((log) => log.message.startsWith('failed'))))!;
+      expect(end).toMatchObject({ attempt: 1, message: expect.stringMatching(/^failed \(not retried: \S+ is not retryable\): .*answered 422/) });
       expect(job.temporal?.status).toBe('FAILED');
     } finally {
       await receiver.close();

@@ -99,6 +99,8 @@ describe('the lean shell', () => {
     expect(record).toMatchObject({ state: 'failed', attempts: 2 });
     const logs = await db.jobLog.findMany({ where: { jobId: id }, orderBy: { id: 'asc' } });
     expect(logs.map((log) => log.message).join('\n')).toMatch(/attempt 1 of 2 failed, will retry[\s\S]*attempt 2 of 2 failed/);
+    // The end's line belongs to the last attempt, and says why it was the last.
+    expect(logs.find((log) => log.message.startsWith('failed'))).toMatchObject({ attempt: 2, message: expect.stringMatching(/^failed \(every attempt failed\): /) });
   });
 });
 

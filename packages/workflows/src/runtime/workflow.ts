@@ -96,7 +96,7 @@ export async function runJob<Result>(
     const cause = rootCause(error);
     snapshot.state = 'failed';
     snapshot.lastFailure = cause.message;
-    jobRecords.finished(job.jobId, { state: 'failed', error: cause.message, stack: cause.stack, errorType: cause.type });
+    jobRecords.finished(job.jobId, { state: 'failed', error: cause.message, stack: cause.stack, errorType: cause.type, stopped: cause.stopped });
     throw error;
   }
 }

@@ -13,6 +13,6 @@ export function endData(outcome: JobOutcome) {
 /** The job's log line for its end, with the error as recorded. */
 export function endLogLine(outcome: JobOutcome, recordedError: string | null): { level: 'info' | 'warn' | 'error'; message: string } {
   if (outcome.state === 'completed') return { level: 'info', message: `completed${outcome.summary ? `: ${outcome.summary}` : ''}` };
-  if (outcome.state === 'failed') return { level: 'error', message: `failed: ${recordedError}` };
+  if (outcome.state === 'failed') return { level: 'error', message: `failed${outcome.stopped ? ` (${outcome.stopped})` : ''}: ${recordedError}` };
   return { level: 'warn', message: `cancelled: ${outcome.reason}` };
 }

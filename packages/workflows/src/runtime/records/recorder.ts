@@ -65,7 +65,7 @@ export function createJobRecorder({ db, sql, events, log = console.warn }: { db:
     });
   }
 
-  function writeLog(jobId: string, level: LogLevel, message: string, attempt = 0, data?: object, at = new Date()): Promise<void> {
+  function writeLog(jobId: string, level: LogLevel, message: string, attempt: number | null = 0, data?: object, at = new Date()): Promise<void> {
     return submit({
       jobId,
       kind: 'log',
@@ -204,7 +204,7 @@ export function createJobRecorder({ db, sql, events, log = console.warn }: { db:
       const write = (fields: EndFields) => async () => void (await sql.query(...endUpdate(jobId, fields, at)));
       await submit({ jobId, kind: 'finished', write: write(data), fallback: write(endData(plainOutcome(outcome))) });
       const line = endLogLine(outcome, data.error);
-      await writeLog(jobId, line.level, recordableText(line.message), 0, undefined, at);
+      await writeLog(jobId, line.level, recordableText(line.message), null, undefined, at);
       void publish({ kind: 'job.updated', jobId, ...scope, state: outcome.state, at: at.toISOString() });
     },
 

@@ -1,5 +1,5 @@
 // Runs inside Temporal's deterministic workflow sandbox: import only @temporalio/workflow and types.
-import { ApplicationFailure, defineQuery, defineSignal, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, defineQuery, defineSignal, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { JobEnvelope } from '../envelope';
 import { JobStateKey } from '../search-attributes';
 import type { JobState } from '../states';
@@ -29,14 +29,30 @@ export function setState(state: JobState): void {
   upsertSearchAttributes([{ key: JobStateKey, value: state }]);
 }
 
-export function rootCause(error: unknown): { message: string; stack?: string; type?: string } {
+export function rootCause(error: unknown): { message: string; stack?: string; type?: string; stopped?: string } {
   let current: any = error;
-  while (current?.cause) current = current.cause;
+  let stopped: string | undefined;
+  while (current?.cause) {
+    if (current instanceof ActivityFailure && !stopped) stopped = whyNoMoreAttempts(current.retryState);
+    current = current.cause;
+  }
+  const type = current instanceof ApplicationFailure ? (current.type ?? undefined) : undefined;
   return {
     message: String(current?.message ?? error),
     stack: typeof current?.stack === 'string' ? current.stack : undefined,
-    type: current instanceof ApplicationFailure ? (current.type ?? undefined) : undefined,
+    type,
+    stopped: stopped === NOT_RETRYABLE ? `not retried: ${type ?? 'its error'} is not retryable` : stopped,
   };
+}
+
+const NOT_RETRYABLE = 'not retryable';
+
+/** Why Temporal made no further attempt, in the words the job's page and log show. */
+function whyNoMoreAttempts(retryState: ActivityFailure['retryState']): string | undefined {
+  if (retryState === 'NON_RETRYABLE_FAILURE') return NOT_RETRYABLE;
+  if (retryState === 'MAXIMUM_ATTEMPTS_REACHED') return 'every attempt failed';
+  if (retryState === 'TIMEOUT') return 'its retries ran out of time';
+  return undefined;
 }
 
 /** Takes a start slot of the job's rate-limit key, sleeping (durably) until a window has room. */
