@@ -217,8 +217,16 @@ describe('priorities and rate limits', () => {
 
   it('starts at most N jobs per interval per rate-limit key, across workers', async () => {
     const rateLimit = { key: `host-${Date.now()}`, limit: 2, intervalMs: 4_000 };
-    const ids = [];
+    const ids: string[] = [];
     for (let n = 0; n < 5; n++) ids.push((await operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source: `it.rate${n}`, records: 1 }, options: { rateLimit } })).id);
+    // While one waits for its slot it reads delayed on its page and in the list, as Temporal (JobState) and the stats count it.
+    await eventually('a job waiting for its slot to read delayed on its page and in the list', async () => {
+      const pages = await Promise.all(ids.map((id) => operator.jobs.get.query({ id })));
+      const waiting = pages.find((job) => job.state === 'delayed');
+      if (!waiting) return undefined;
+      const listed = await operator.jobs.list.query({ state: 'delayed', limit: 100 });
+      return listed.items.find((item) => item.id === waiting.id)?.state === 'delayed' || undefined;
+    }, 15_000, 100);
     for (const id of ids) await waitForState(operator, id, ['completed'], 60_000);
     // The limiter's own ledger: starts granted per window (a worker may begin the granted work a little later).
     const windows = await db.rateLimitWindow.findMany({ where: { key: rateLimit.key } });

@@ -65,8 +65,13 @@ function progressOf(record: SummaryRecord | null | undefined): JobProgressView |
  * saves history events by upserting it late), while the record is written at once: a job Temporal
  * still calls waiting whose record says active or retrying has started.
  */
-export function listedState(row: Pick<ExecutionRow, 'status' | 'jobState' | 'executionTime'>, recordState: JobState | undefined): JobState {
-  const state = deriveJobState({ status: row.status, jobStateAttribute: row.jobState, executionTime: row.executionTime ? new Date(row.executionTime) : null });
+export function listedState(row: Pick<ExecutionRow, 'status' | 'jobState' | 'executionTime' | 'startTime'>, recordState: JobState | undefined): JobState {
+  const state = deriveJobState({
+    status: row.status,
+    jobStateAttribute: row.jobState,
+    executionTime: row.executionTime ? new Date(row.executionTime) : null,
+    startTime: row.startTime ? new Date(row.startTime) : null,
+  });
   return state === 'waiting' && (recordState === 'active' || recordState === 'retrying') ? recordState : state;
 }
 
@@ -209,6 +214,7 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
         jobStateAttribute: description.typedSearchAttributes.get(JobStateKey),
         pendingActivities: pending,
         executionTime: description.executionTime ?? null,
+        startTime: description.startTime,
       })
     : record!.state;
 

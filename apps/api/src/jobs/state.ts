@@ -37,6 +37,8 @@ export function deriveJobState(input: {
   pendingActivities?: PendingActivityView[];
   /** When the workflow may start: in the future for a job enqueued with a delay. */
   executionTime?: Date | null;
+  /** When it was started (enqueued): with executionTime, tells a job that had a start delay. */
+  startTime?: Date | null;
   now?: Date;
 }): JobState {
   const closed = CLOSED[input.status];
@@ -48,11 +50,19 @@ export function deriveJobState(input: {
   if (pending.some((activity) => activity.state === 'STARTED')) return 'active';
   const attribute = input.jobStateAttribute ?? 'waiting';
   if (LIVE.has(attribute)) {
-    // A delay that has run out leaves `delayed` behind until the workflow's first task.
-    return attribute === 'delayed' ? 'waiting' : (attribute as LiveJobState);
+    // `delayed` is what enqueue wrote for a start delay, left behind once the delay has run out: the
+    // job is waiting. Without a start delay, the workflow itself wrote it: it waits for a rate-limit slot.
+    if (attribute === 'delayed') return hadStartDelay(input) ? 'waiting' : 'delayed';
+    return attribute as LiveJobState;
   }
   // The workflow wrote a final state and is finishing its bookkeeping.
   return 'active';
+}
+
+/** Temporal sets a start delay's end as the execution time; without one, the execution time is the start time. */
+function hadStartDelay({ executionTime, startTime }: { executionTime?: Date | null; startTime?: Date | null }): boolean {
+  if (!executionTime || !startTime) return true; // not known: as before, a lingering `delayed` reads as waiting
+  return executionTime.getTime() - startTime.getTime() > 1_000;
 }
 
 /** The five counts of the overview, and the bucket each state falls in. */

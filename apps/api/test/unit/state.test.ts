@@ -26,6 +26,15 @@ describe('deriveJobState', () => {
     const now = new Date('2026-01-01T00:00:00Z');
     expect(deriveJobState({ status: 'RUNNING', jobStateAttribute: 'delayed', executionTime: new Date('2026-01-01T00:01:00Z'), now })).toBe('delayed');
     expect(deriveJobState({ status: 'RUNNING', jobStateAttribute: 'delayed', executionTime: new Date('2025-12-31T23:59:00Z'), now })).toBe('waiting');
+    const startTime = new Date('2025-12-31T23:50:00Z');
+    expect(deriveJobState({ status: 'RUNNING', jobStateAttribute: 'delayed', executionTime: new Date('2025-12-31T23:59:00Z'), startTime, now })).toBe('waiting');
+  });
+
+  it('is delayed while it waits for a rate-limit slot, as Temporal and the stats count it', () => {
+    // No start delay (execution time = start time): the workflow wrote `delayed` itself.
+    const now = new Date('2026-01-01T00:00:00Z');
+    const startTime = new Date('2025-12-31T23:59:30Z');
+    expect(deriveJobState({ status: 'RUNNING', jobStateAttribute: 'delayed', executionTime: startTime, startTime, now })).toBe('delayed');
   });
 
   it('is retrying when an activity waits out its backoff after a failed attempt', () => {

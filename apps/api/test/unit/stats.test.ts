@@ -56,7 +56,7 @@ describe('counts', () => {
 });
 
 describe('a listed job', () => {
-  const running = { status: 'RUNNING' as const, jobState: 'waiting', executionTime: null };
+  const running = { status: 'RUNNING' as const, jobState: 'waiting', executionTime: null, startTime: null };
   it('shows the record\'s active or retrying while Temporal has not upserted it yet', () => {
     expect(listedState(running, 'active')).toBe('active');
     expect(listedState(running, 'retrying')).toBe('retrying');
@@ -68,5 +68,8 @@ describe('a listed job', () => {
     expect(listedState({ ...running, jobState: 'retrying' }, 'active')).toBe('retrying');
     expect(listedState({ ...running, status: 'COMPLETED' }, 'active')).toBe('completed');
     expect(listedState({ ...running, jobState: 'delayed', executionTime: '2999-01-01T00:00:00Z' }, 'active')).toBe('delayed');
+    // Waiting for a rate-limit slot: no start delay, and the workflow says delayed.
+    const started = '2026-01-01T00:00:00.000Z';
+    expect(listedState({ ...running, jobState: 'delayed', executionTime: started, startTime: started }, 'waiting')).toBe('delayed');
   });
 });
