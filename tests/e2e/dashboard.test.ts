@@ -81,6 +81,21 @@ describe('dashboard', () => {
     expect(await page.getByTestId('queue-card').count()).toBeGreaterThan(0);
   }, 30_000);
 
+  it('counts a job that ended on the overview within seconds, without a reload', async () => {
+    const card = page.locator('[data-testid="type-card"][data-name="data.sync"]');
+    const completed = async () => Number((await card.getByTestId('count-completed').textContent())!.replace(/\D/g, ''));
+    const before = await completed();
+    const token = await page.evaluate(() => localStorage.getItem('jobdeck.token'));
+    const response = await fetch(`${apiUrl}/trpc/jobs.enqueue`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'data.sync', input: { source: 'e2e.overview', records: 1 } }),
+    });
+    expect(response.status).toBe(200);
+    // The overview polls every 15 s when live: the job's end must show well before that.
+    await expect.poll(completed, { timeout: 10_000, interval: 250 }).toBeGreaterThan(before);
+  }, 30_000);
+
   it('refuses a bad input field by field and creates no job', async () => {
     await page.getByRole('link', { name: 'Jobs', exact: true }).click();
     await page.getByRole('heading', { name: 'Jobs', exact: true }).waitFor();

@@ -84,12 +84,15 @@ function useInvalidator() {
         );
       }
       coalesce(`job:${event.jobId}`, JOB_DEBOUNCE_MS, () => void utils.jobs.get.invalidate(input));
-      // A workflow records its end just before Temporal closes it: look again once it has.
+      // A workflow records its end just before Temporal closes it: look again once it has. The counts
+      // too, the second time past the API's 3 s stats cache: the live overview otherwise showed the
+      // end only at its next poll, 15 s later.
       if (event.state && !['waiting', 'delayed', 'active', 'retrying'].includes(event.state)) {
         for (const ms of [1_200, 4_000]) {
           setTimeout(() => {
             void utils.jobs.get.invalidate(input);
             void utils.jobs.list.invalidate();
+            void utils.jobs.stats.invalidate();
           }, ms);
         }
       }
