@@ -91,6 +91,12 @@ describe('the lean shell', () => {
       input: { url: 'http://127.0.0.1:9/unreachable', payload: { event: 'shell.retry' } },
       options: { maxAttempts: 2 },
     });
+    // While it waits out the backoff, its page counts the attempts made, as the list does: 1, not the one to come.
+    const retrying = await eventually('the job retrying', async () => {
+      const job = await operator.jobs.get.query({ id });
+      return job.state === 'retrying' && job.pendingActivities.length ? job : undefined;
+    }, 30_000, 50);
+    expect(retrying.attempts).toBe(1);
     const failed = await waitForState(operator, id, ['failed'], 60_000);
     expect(failed.attempts).toBe(2);
     const types = kinds(await finishedHistory(id));

@@ -233,7 +233,8 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
     priority: priorityFromKey(row?.priority ?? 3),
     requestedBy: row?.requestedBy ?? null,
     progress: progressOf(row),
-    attempts: Math.max(row?.attempts ?? 0, ...pending.map((activity) => activity.attempt)),
+    // Attempts made so far, as the list counts them: an activity waiting out its backoff names the attempt to come.
+    attempts: Math.max(row?.attempts ?? 0, ...pending.map((activity) => (activity.state === 'STARTED' ? activity.attempt : activity.attempt - 1))),
     error: row?.error ?? pending.find((activity) => activity.lastFailure)?.lastFailure ?? unrecordedEnd(state, row?.timeoutMs ?? null),
     errorStack: row?.errorStack ?? null,
     createdAt: row?.createdAt.toISOString() ?? description?.startTime.toISOString() ?? null,
