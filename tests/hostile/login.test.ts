@@ -59,14 +59,18 @@ describe('the login limit', () => {
   it('counts parallel guesses atomically: of 40 at once, only the free attempts get through', async () => {
     const { email } = await newUser();
     const from = freshAddress();
+    const sent = Date.now();
     const answers = await Promise.all(Array.from({ length: 40 }, (_, index) => attempt(email, `parallel-guess-${index}`, from)));
+    const burstSeconds = (Date.now() - sent) / 1000;
     const checked = answers.filter((answer) => answer.status === 401).length;
     const limited = answers.filter((answer) => answer.status === 429).length;
-    // The attempt that reaches the limit is still checked (and starts the delay): FREE + 1 at most.
-    expect(checked).toBeLessThanOrEqual(FREE + 1);
+    // The attempt that reaches the limit is still checked (and starts the delay): FREE + 1 at most
+    // while the burst lasts under a second. On a machine so loaded that the forty arrive over longer,
+    // each delay that runs out (1 s, then 2 s, 4 s…) rightly admits one more: never more than that.
+    expect(checked).toBeLessThanOrEqual(FREE + 1 + Math.floor(Math.log2(burstSeconds + 1)));
     expect(checked).toBeGreaterThanOrEqual(FREE);
     expect(checked + limited).toBe(40);
-    console.log(`login: 40 parallel guesses → ${checked} checked, ${limited} refused 429 (free attempts ${FREE})`);
+    console.log(`login: 40 parallel guesses in ${burstSeconds.toFixed(1)} s → ${checked} checked, ${limited} refused 429 (free attempts ${FREE})`);
     expect(answers.find((answer) => answer.status === 429)!.json.error.message).toMatch(/too many login attempts; try again in \d+ s/);
   });
 

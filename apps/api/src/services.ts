@@ -40,8 +40,10 @@ export interface Services {
 }
 
 export async function createServices(config: ApiConfig): Promise<Services> {
-  const db = createDb(config.databaseUrl);
-  const sql = createSql(config.databaseUrl);
+  // Every request's token lookup and audit rows, and the list and page reads, are plain SQL: that pool
+  // takes the concurrency (40 logins at once queued behind 5 connections); Prisma keeps the rest.
+  const db = createDb(config.databaseUrl, { maxConnections: 6 });
+  const sql = createSql(config.databaseUrl, { maxConnections: 10 });
   const connection = temporalConnection({ address: config.temporalAddress, deadlineMs: config.temporalDeadlineMs });
   // Not awaited as a condition of starting: the API serves what Postgres can answer while Temporal is away.
   await connection.ensureConnected().catch((error: Error) => console.warn(`temporal: not reachable at ${config.temporalAddress} yet (${error.message}); will connect when it is`));

@@ -44,9 +44,10 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
   const outbound = createOutboundClient({ policy: createOutboundPolicy(config.outboundAllow) });
   const webhookSecrets = parseWebhookSecrets(config.webhookSecret, config.webhookSecrets);
   await mkdir(config.storageDir, { recursive: true });
-  const db = createDb(config.databaseUrl);
+  // Job records (every job's statements) are plain SQL; Prisma serves the rarer writes and the maintenance jobs.
+  const db = createDb(config.databaseUrl, { maxConnections: 5 });
   // The job records' per-job writes: plain SQL, a fraction of Prisma's CPU per statement.
-  const sql = createSql(config.databaseUrl);
+  const sql = createSql(config.databaseUrl, { maxConnections: 8 });
   const events = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, onError: () => {} });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
