@@ -17,6 +17,7 @@ JOBDECK_FUZZ_SEED=<n>, JOBDECK_FUZZ_ONLY=<i,j>, JOBDECK_FUZZ_REQUESTS=<n>   repl
   process.exit(0);
 }
 
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const started = Date.now();
 const { temporalCli, chromiumPath } = bootstrap({ chromium: true });
 const { startPrivateStack } = await import('./lib/stack.mjs');
@@ -48,7 +49,10 @@ function typecheck() {
   });
   // The suites and the benchmark's TypeScript belong to no workspace: checked on their own.
   const tests = spawnSync(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tests/tsconfig.json'], { cwd: repoRoot, stdio: 'inherit' });
-  if (result.status !== 0 || tests.status !== 0) {
+  // No runtime import cycle, no Node built-in in workflow code (.dependency-cruiser.cjs).
+  log('checking imports');
+  const imports = spawnSync(npm, ['run', '--silent', 'check:imports'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0 || tests.status !== 0 || imports.status !== 0) {
     failures.push('typecheck');
     exitCode = 1;
   }
