@@ -8,7 +8,7 @@ module.exports = {
       comment:
         'A runtime import cycle makes a module read another before it has initialised: whichever is imported first ' +
         'throws (ReferenceError: Cannot access … before initialization). Type-only imports are erased at compile ' +
-        'time and may point both ways (a job\'s activities take its input type from the job\'s definition).',
+        "time and may point both ways (a job's activities take its input type from the job's definition).",
       from: {},
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
@@ -16,7 +16,7 @@ module.exports = {
       name: 'workflow-code-stays-in-the-sandbox',
       severity: 'error',
       comment:
-        'The shell runs inside Temporal\'s deterministic sandbox: it may import @temporalio/workflow and types, ' +
+        "The shell runs inside Temporal's deterministic sandbox: it may import @temporalio/workflow and types, " +
         'never Node built-ins (see the README on determinism).',
       from: { path: '^packages/workflows/src/(runtime/(workflow|shell/|records/sinks)|jobs/[^/]+/workflow)' },
       to: { dependencyTypes: ['core'], dependencyTypesNot: ['type-only'] },
@@ -27,6 +27,9 @@ module.exports = {
     exclude: { path: ['node_modules', 'src/generated/', '\\.data/', 'dist/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.base.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

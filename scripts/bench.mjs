@@ -59,10 +59,17 @@ const count = (name, min = 1) => {
   return value;
 };
 const volumes = flags.volumes.split(',').map(Number);
-if (volumes.some((volume) => !Number.isInteger(volume) || volume < 1)) throw new Error('--volumes is a comma-separated list of positive integers');
-const only = flags.only.split(',').map((name) => name.trim()).filter(Boolean);
+if (volumes.some((volume) => !Number.isInteger(volume) || volume < 1))
+  throw new Error('--volumes is a comma-separated list of positive integers');
+const only = flags.only
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 const unknown = only.filter((name) => !MODULES.some((module) => module.name === name));
-if (unknown.length) throw new Error(`--only: no module ${unknown.join(', ')} (there are ${MODULES.map((module) => module.name).join(', ')})`);
+if (unknown.length)
+  throw new Error(
+    `--only: no module ${unknown.join(', ')} (there are ${MODULES.map((module) => module.name).join(', ')})`,
+  );
 const config = {
   jobs: count('jobs'),
   rounds: count('rounds'),
@@ -104,27 +111,47 @@ process.on('SIGINT', () => void teardown().then(() => process.exit(130)));
 async function startBareWorker(env) {
   const logFile = join(logDir, 'bare-worker.log');
   const child = runProcess('bare-worker', process.execPath, ['--import', 'tsx', 'scripts/bench/bare-worker.ts'], {
-    env: { TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS, BENCH_BARE_QUEUE: BARE_QUEUE, BENCH_STORAGE_DIR: join(runDir, 'storage') },
+    env: {
+      TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS,
+      BENCH_BARE_QUEUE: BARE_QUEUE,
+      BENCH_STORAGE_DIR: join(runDir, 'storage'),
+    },
     logFile,
   });
   cleanup.push(() => stopProcess(child, 10_000));
-  await waitFor('the bare worker', () => {
-    if (child.exitCode !== null) throw Object.assign(new Error(`the bare worker exited with ${child.exitCode} (see ${logFile})`), { fatal: true });
-    return existsSync(logFile) && readFileSync(logFile, 'utf8').includes('bare worker ready');
-  }, 120_000);
+  await waitFor(
+    'the bare worker',
+    () => {
+      if (child.exitCode !== null)
+        throw Object.assign(new Error(`the bare worker exited with ${child.exitCode} (see ${logFile})`), {
+          fatal: true,
+        });
+      return existsSync(logFile) && readFileSync(logFile, 'utf8').includes('bare worker ready');
+    },
+    120_000,
+  );
   return child;
 }
 
 let exitCode = 0;
 try {
   log('starting a private stack: database, Redis prefix, Temporal, worker and API');
-  const { apps, database, redis, temporal, adminPassword, env } = await startPrivateStack({ name: 'bench', runDir, logDir, temporalCli, cleanup });
+  const { apps, database, redis, temporal, adminPassword, env } = await startPrivateStack({
+    name: 'bench',
+    runDir,
+    logDir,
+    temporalCli,
+    cleanup,
+  });
   const bareWorker = modules.includes(throughputModule) ? await startBareWorker(env) : null;
   const { Redis } = await import('ioredis');
   const redisClient = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 }) : null;
   if (redisClient) cleanup.push(async () => redisClient.disconnect());
 
-  const { createJobdeckClient, connectRawTemporal } = await tsImport(join(repoRoot, 'scripts/bench/baseline.ts'), import.meta.url);
+  const { createJobdeckClient, connectRawTemporal } = await tsImport(
+    join(repoRoot, 'scripts/bench/baseline.ts'),
+    import.meta.url,
+  );
   const anonymous = createJobdeckClient({ url: apps.apiUrl });
   const { token, user } = await anonymous.auth.login.mutate({ email: 'admin@localhost', password: adminPassword });
   const jobdeck = createJobdeckClient({ url: apps.apiUrl, token, batch: config.batch });
@@ -136,40 +163,90 @@ try {
   cleanup.push(() => pgClient.end());
 
   const byName = Object.fromEntries(apps.children.map((child) => [child.name, child.pid]));
-  const groups = { api: byName.api, worker: byName.worker, 'bare worker': bareWorker?.pid, temporal: temporal.child?.pid, bench: process.pid };
+  const groups = {
+    api: byName.api,
+    worker: byName.worker,
+    'bare worker': bareWorker?.pid,
+    temporal: temporal.child?.pid,
+    bench: process.pid,
+  };
   const ourPids = new Set(Object.values(groups).filter(Boolean));
-  const meter = () => cpuMeter({
-    groups,
-    pgPids: async () => (await pgClient.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((row) => row.pid),
-  });
+  const meter = () =>
+    cpuMeter({
+      groups,
+      pgPids: async () =>
+        (await pgClient.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map(
+          (row) => row.pid,
+        ),
+    });
   const interference = { before: { loadavg: loadavg(), processes: otherActivity(ourPids) } };
-  const ctx = { config, log, jobdeck, raw, user, meter, pgClient, redisClient, redisPrefix: env.JOBDECK_REDIS_PREFIX, apiUrl: apps.apiUrl, token, env };
+  const ctx = {
+    config,
+    log,
+    jobdeck,
+    raw,
+    user,
+    meter,
+    pgClient,
+    redisClient,
+    redisPrefix: env.JOBDECK_REDIS_PREFIX,
+    apiUrl: apps.apiUrl,
+    token,
+    env,
+  };
 
   const outcomes = [];
   for (const module of modules) {
     const moduleStarted = Date.now();
-    outcomes.push({ name: module.name, ...(await module.run(ctx)), seconds: Math.round((Date.now() - moduleStarted) / 1000) });
+    outcomes.push({
+      name: module.name,
+      ...(await module.run(ctx)),
+      seconds: Math.round((Date.now() - moduleStarted) / 1000),
+    });
   }
   interference.after = { loadavg: loadavg(), processes: otherActivity(ourPids) };
 
   const out = [''];
-  out.push(`Jobdeck bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}/${process.arch}`);
-  out.push(`${database.kind}; Redis: ${redis.kind}; Temporal dev server ${temporal.address} (in-memory SQLite); typed client ${config.batch ? 'with' : 'without'} httpBatchLink`);
+  out.push(
+    `Jobdeck bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}/${process.arch}`,
+  );
+  out.push(
+    `${database.kind}; Redis: ${redis.kind}; Temporal dev server ${temporal.address} (in-memory SQLite); typed client ${config.batch ? 'with' : 'without'} httpBatchLink`,
+  );
   out.push('');
   out.push(...latencyTable(outcomes.flatMap((outcome) => outcome.sections)));
   for (const outcome of outcomes) if (outcome.lines.length) out.push('', ...outcome.lines);
   out.push('', 'Targets (issue 8):', ...targetTable(outcomes.flatMap((outcome) => outcome.targets)));
-  const seen = [...new Map([...interference.before.processes, ...interference.after.processes].map((p) => [p.pid, p])).values()];
+  const seen = [
+    ...new Map([...interference.before.processes, ...interference.after.processes].map((p) => [p.pid, p])).values(),
+  ];
   out.push('');
-  out.push(`load average ${interference.before.loadavg.map((v) => v.toFixed(2)).join(' ')} at start, ${interference.after.loadavg.map((v) => v.toFixed(2)).join(' ')} at end` +
-    `${seen.length ? `; other Jobdeck/Temporal/test processes seen: ${seen.slice(0, 4).map((p) => `${p.pid} ${p.args.slice(0, 60)}`).join(' | ')}` : ''}`);
-  if (seen.length || interference.after.loadavg[0] > cpus().length) out.push('WARNING: other work shared the machine: the figures are noisy');
+  out.push(
+    `load average ${interference.before.loadavg.map((v) => v.toFixed(2)).join(' ')} at start, ${interference.after.loadavg.map((v) => v.toFixed(2)).join(' ')} at end` +
+      `${
+        seen.length
+          ? `; other Jobdeck/Temporal/test processes seen: ${seen
+              .slice(0, 4)
+              .map((p) => `${p.pid} ${p.args.slice(0, 60)}`)
+              .join(' | ')}`
+          : ''
+      }`,
+  );
+  if (seen.length || interference.after.loadavg[0] > cpus().length)
+    out.push('WARNING: other work shared the machine: the figures are noisy');
   out.push(`modules: ${outcomes.map((outcome) => `${outcome.name} ${outcome.seconds} s`).join(', ')}`);
   console.log(out.join('\n'));
 
   const results = {
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: totalmem() / 2 ** 30, node: process.versions.node, platform: process.platform, arch: process.arch },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGiB: totalmem() / 2 ** 30,
+      node: process.versions.node,
+      platform: process.platform,
+      arch: process.arch,
+    },
     config: { ...config, database: database.kind, redis: redis.kind, temporal: temporal.address },
     targets: outcomes.flatMap((outcome) => outcome.targets),
     modules: Object.fromEntries(outcomes.map((outcome) => [outcome.name, outcome.results])),

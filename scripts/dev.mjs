@@ -43,7 +43,8 @@ async function shutdown(code = 0) {
   if (supervised.length) {
     // The dashboard and API first, the worker after them (so that running activities can finish), Temporal and the databases last.
     for (const supervisor of supervised) supervisor.halt();
-    for (const supervisor of [...supervised].reverse()) await supervisor.stop((child) => stopProcess(child, supervisor.name === 'worker' ? 35_000 : 5_000));
+    for (const supervisor of [...supervised].reverse())
+      await supervisor.stop((child) => stopProcess(child, supervisor.name === 'worker' ? 35_000 : 5_000));
   } else {
     await apps?.stop();
     for (const child of infra.reverse()) await stopProcess(child, 5_000);
@@ -75,7 +76,8 @@ try {
     const temporal = await ensureTemporal(temporalOptions);
     if (temporal.child) {
       // Started again on the same port and SQLite file should it crash; a server another program put there meanwhile is used as is.
-      temporal.child.respawn = async () => (await ensureTemporal(temporalOptions)).child ?? { exited: new Promise(() => {}) };
+      temporal.child.respawn = async () =>
+        (await ensureTemporal(temporalOptions)).child ?? { exited: new Promise(() => {}) };
       infra.push(temporal.child);
     }
     temporalAddress = temporal.address;
@@ -84,17 +86,20 @@ try {
   // A stable dev password, kept in the git-ignored data folder, unless you choose one.
   const passwordFile = join(dataDir, 'admin-password');
   const adminPassword =
-    process.env.JOBDECK_ADMIN_PASSWORD ?? (existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : randomBytes(9).toString('base64url'));
+    process.env.JOBDECK_ADMIN_PASSWORD ??
+    (existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : randomBytes(9).toString('base64url'));
   if (!process.env.JOBDECK_ADMIN_PASSWORD) writeFileSync(passwordFile, adminPassword, { mode: 0o600 });
   const webhookSecretFile = join(dataDir, 'webhook-secret');
   const webhookSecret =
-    process.env.JOBDECK_WEBHOOK_SECRET ?? (existsSync(webhookSecretFile) ? readFileSync(webhookSecretFile, 'utf8').trim() : randomBytes(24).toString('hex'));
+    process.env.JOBDECK_WEBHOOK_SECRET ??
+    (existsSync(webhookSecretFile) ? readFileSync(webhookSecretFile, 'utf8').trim() : randomBytes(24).toString('hex'));
   if (!process.env.JOBDECK_WEBHOOK_SECRET) writeFileSync(webhookSecretFile, webhookSecret, { mode: 0o600 });
 
   // The payload codec's key: Temporal's history holds job inputs and results encrypted with it.
   const keysFile = join(dataDir, 'encryption-keys');
   const encryptionKeys =
-    process.env.JOBDECK_ENCRYPTION_KEYS ?? (existsSync(keysFile) ? readFileSync(keysFile, 'utf8').trim() : `dev1:${randomBytes(32).toString('base64')}`);
+    process.env.JOBDECK_ENCRYPTION_KEYS ??
+    (existsSync(keysFile) ? readFileSync(keysFile, 'utf8').trim() : `dev1:${randomBytes(32).toString('base64')}`);
   if (!process.env.JOBDECK_ENCRYPTION_KEYS) writeFileSync(keysFile, encryptionKeys, { mode: 0o600 });
 
   const temporalUiUrl = process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${ports.temporalUi}`;
@@ -113,7 +118,8 @@ try {
       // private, loopback or metadata address stays refused. Set JOBDECK_OUTBOUND_ALLOW to change it.
       JOBDECK_OUTBOUND_ALLOW: process.env.JOBDECK_OUTBOUND_ALLOW ?? '127.0.0.1',
       JOBDECK_STORAGE_DIR: process.env.JOBDECK_STORAGE_DIR ?? join(dataDir, 'storage'),
-      JOBDECK_CORS_ORIGINS: process.env.JOBDECK_CORS_ORIGINS ?? `http://127.0.0.1:${ports.web},http://localhost:${ports.web}`,
+      JOBDECK_CORS_ORIGINS:
+        process.env.JOBDECK_CORS_ORIGINS ?? `http://127.0.0.1:${ports.web},http://localhost:${ports.web}`,
     },
   });
 

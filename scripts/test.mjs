@@ -42,17 +42,27 @@ let exitCode = 0;
 
 function typecheck() {
   log('type-checking every workspace');
-  const result = spawnSync(join(repoRoot, 'node_modules', '.bin', 'turbo'), ['run', 'typecheck', '--output-logs=errors-only', '--log-prefix=task'], {
+  const result = spawnSync(
+    join(repoRoot, 'node_modules', '.bin', 'turbo'),
+    ['run', 'typecheck', '--output-logs=errors-only', '--log-prefix=task'],
+    {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1', DO_NOT_TRACK: '1' },
+    },
+  );
+  // The suites and the benchmark's TypeScript belong to no workspace: checked on their own.
+  const tests = spawnSync(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tests/tsconfig.json'], {
     cwd: repoRoot,
     stdio: 'inherit',
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1', DO_NOT_TRACK: '1' },
   });
-  // The suites and the benchmark's TypeScript belong to no workspace: checked on their own.
-  const tests = spawnSync(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tests/tsconfig.json'], { cwd: repoRoot, stdio: 'inherit' });
-  // No runtime import cycle, no Node built-in in workflow code (.dependency-cruiser.cjs).
-  log('checking imports');
-  const imports = spawnSync(npm, ['run', '--silent', 'check:imports'], { cwd: repoRoot, stdio: 'inherit' });
-  if (result.status !== 0 || tests.status !== 0 || imports.status !== 0) {
+  // No runtime import cycle, no Node built-in in workflow code (.dependency-cruiser.cjs); lint
+  // (eslint.config.js: warnings are reported, errors fail) and format (.prettierrc.json).
+  const checks = ['check:imports', 'lint', 'format:check'].map((script) => {
+    log(`npm run ${script}`);
+    return spawnSync(npm, ['run', '--silent', script], { cwd: repoRoot, stdio: 'inherit' }).status;
+  });
+  if (result.status !== 0 || tests.status !== 0 || checks.some((status) => status !== 0)) {
     failures.push('typecheck');
     exitCode = 1;
   }
@@ -64,11 +74,15 @@ async function runVitest(project, env) {
   log(`running the ${project} suite`);
   // JOBDECK_TEST_NAME narrows a run to the tests whose names match (vitest's -t), while working on one.
   const filter = process.env.JOBDECK_TEST_NAME ? ['-t', process.env.JOBDECK_TEST_NAME] : [];
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'vitest'), ['run', '--project', project, ...filter, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    join(repoRoot, 'node_modules', '.bin', 'vitest'),
+    ['run', '--project', project, ...filter, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    },
+  );
   const vitestExit = await new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   if (!existsSync(report)) {
     failures.push(`${project}: vitest wrote no report`);
@@ -81,7 +95,9 @@ async function runVitest(project, env) {
   totals.failed += result.numFailedTests;
   totals.skipped += result.numPendingTests + result.numTodoTests;
   // A file that fails to load counts no test but must still fail the run.
-  const brokenFiles = result.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0);
+  const brokenFiles = result.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  );
   totals.failed += brokenFiles.length;
   if (!result.success || result.numFailedTests || brokenFiles.length) {
     failures.push(project);
@@ -118,15 +134,26 @@ try {
       cleanup,
     });
     const { env, apps } = stack;
-    const testEnv = { ...env, JOBDECK_TEST_API_URL: apps.apiUrl, JOBDECK_TEST_WEB_URL: apps.webUrl ?? '', JOBDECK_TEST_LOG_DIR: logDir };
+    const testEnv = {
+      ...env,
+      JOBDECK_TEST_API_URL: apps.apiUrl,
+      JOBDECK_TEST_WEB_URL: apps.webUrl ?? '',
+      JOBDECK_TEST_LOG_DIR: logDir,
+    };
     if (projects.includes('integration')) await runVitest('integration', testEnv);
     if (projects.includes('hostile')) await runVitest('hostile', testEnv);
   }
   // Each drill starts (and breaks) its own PostgreSQL, Redis, Temporal, worker and API: only the CLI and folders come from here.
-  if (projects.includes('drills')) await runVitest('drills', { TEMPORAL_CLI: temporalCli, JOBDECK_DRILL_DIR: runDir, JOBDECK_TEST_LOG_DIR: logDir });
+  if (projects.includes('drills'))
+    await runVitest('drills', { TEMPORAL_CLI: temporalCli, JOBDECK_DRILL_DIR: runDir, JOBDECK_TEST_LOG_DIR: logDir });
   if (projects.includes('e2e')) {
     const { apps } = stack;
-    await runVitest('e2e', { ...stack.env, JOBDECK_TEST_API_URL: apps.apiUrl, JOBDECK_TEST_WEB_URL: apps.webUrl ?? '', JOBDECK_TEST_LOG_DIR: logDir });
+    await runVitest('e2e', {
+      ...stack.env,
+      JOBDECK_TEST_API_URL: apps.apiUrl,
+      JOBDECK_TEST_WEB_URL: apps.webUrl ?? '',
+      JOBDECK_TEST_LOG_DIR: logDir,
+    });
   }
 } catch (error) {
   console.error(`\njobdeck test: ${error.stack ?? error.message}`);

@@ -24,7 +24,12 @@ const proxy: Record<string, ProxyOptions> = {
  */
 const fs = {
   strict: true,
-  allow: [root, `${repo}node_modules`, `${repo}apps/api/src/client.ts`, `${repo}packages/workflows/src/control/merge-input.ts`],
+  allow: [
+    root,
+    `${repo}node_modules`,
+    `${repo}apps/api/src/client.ts`,
+    `${repo}packages/workflows/src/control/merge-input.ts`,
+  ],
   deny: ['.env', '.env.*', '*.{crt,pem,key,p12,db,sqlite}', '**/.data/**', '**/.tools/**', '**/.git/**'],
 };
 

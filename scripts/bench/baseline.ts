@@ -9,7 +9,14 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { defaultQueues, findJobType, jobTypes, JobStateKey, JobTypeKey } from '../../packages/workflows/src/index';
-import { enqueueOptions, jobsQuery, jobStart, newJobId, type EnqueueOptions, type JobFilter } from '../../packages/workflows/src/control/index';
+import {
+  enqueueOptions,
+  jobsQuery,
+  jobStart,
+  newJobId,
+  type EnqueueOptions,
+  type JobFilter,
+} from '../../packages/workflows/src/control/index';
 import { jobdeckDataConverter } from '../../packages/workflows/src/codec/index';
 import type { BareInput } from './bare-activities';
 
@@ -34,7 +41,12 @@ export interface History {
 export interface RawTemporal {
   client: Client;
   /** What `jobs.enqueue` sends Temporal for a job without idempotency key (options as enqueue takes them). */
-  start(type: string, input: unknown, requestedBy: string, options?: EnqueueOptions): Promise<{ id: string; runId: string }>;
+  start(
+    type: string,
+    input: unknown,
+    requestedBy: string,
+    options?: EnqueueOptions,
+  ): Promise<{ id: string; runId: string }>;
   /** What `jobs.list` asks Temporal for (the Postgres join is left out). */
   list(filter: JobFilter, pageSize: number): Promise<number>;
   /** What `jobs.get` asks Temporal for. */
@@ -57,11 +69,23 @@ export interface RawTemporal {
    * worker polls, each ending as timed out a second later: visibility volume at one start each.
    * Their ids are `${prefix}${from}` … `${prefix}${from + count - 1}`.
    */
-  seed(params: { prefix: string; from: number; count: number; type: string; queue: string; concurrency: number }): Promise<void>;
+  seed(params: {
+    prefix: string;
+    from: number;
+    count: number;
+    type: string;
+    queue: string;
+    concurrency: number;
+  }): Promise<void>;
   close(): Promise<void>;
 }
 
-const EVENT_TYPE_NAMES = Object.fromEntries(Object.entries(proto.temporal.api.enums.v1.EventType).map(([name, value]) => [value, name.replace(/^EVENT_TYPE_/, '')]));
+const EVENT_TYPE_NAMES = Object.fromEntries(
+  Object.entries(proto.temporal.api.enums.v1.EventType).map(([name, value]) => [
+    value,
+    name.replace(/^EVENT_TYPE_/, ''),
+  ]),
+);
 
 async function historyOf(client: Client, id: string): Promise<History> {
   const history = await client.workflow.getHandle(id).fetchHistory();
@@ -76,9 +100,17 @@ async function historyOf(client: Client, id: string): Promise<History> {
 async function closedOf(client: Client, id: string): Promise<Closed> {
   const handle: WorkflowHandle = client.workflow.getHandle(id);
   try {
-    const ok = await handle.result().then(() => true, () => false);
+    const ok = await handle.result().then(
+      () => true,
+      () => false,
+    );
     const description = await handle.describe();
-    return { ok, startTime: description.startTime.getTime(), closeTime: description.closeTime?.getTime() ?? null, status: description.status.name };
+    return {
+      ok,
+      startTime: description.startTime.getTime(),
+      closeTime: description.closeTime?.getTime() ?? null,
+      status: description.status.name,
+    };
   } catch (error) {
     return { ok: false, startTime: NaN, closeTime: null, status: `not described: ${(error as Error).message}` };
   }
@@ -89,7 +121,12 @@ async function closedOf(client: Client, id: string): Promise<Closed> {
  * the comparison stays like with like), and must, to read the results of Jobdeck's jobs. The bare
  * workflow uses Temporal's default converter: it is Temporal without Jobdeck.
  */
-export async function connectRawTemporal(address: string, encryptionKeys: string, bareQueue: string, namespace = 'default'): Promise<RawTemporal> {
+export async function connectRawTemporal(
+  address: string,
+  encryptionKeys: string,
+  bareQueue: string,
+  namespace = 'default',
+): Promise<RawTemporal> {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace, dataConverter: jobdeckDataConverter(encryptionKeys) });
   const plain = new Client({ connection, namespace });
@@ -101,7 +138,14 @@ export async function connectRawTemporal(address: string, encryptionKeys: string
     if (!jobType) throw new Error(`unknown job type ${type}`);
     const now = new Date();
     const id = newJobId(jobType.type, now);
-    const { workflowOptions } = jobStart({ jobType, id, input, options: enqueueOptions.parse(options), requestedBy: { name: requestedBy, role: 'operator' }, now });
+    const { workflowOptions } = jobStart({
+      jobType,
+      id,
+      input,
+      options: enqueueOptions.parse(options),
+      requestedBy: { name: requestedBy, role: 'operator' },
+      now,
+    });
     const handle = await client.workflow.start(jobType.workflowType, {
       ...workflowOptions,
       workflowId: id,
@@ -111,7 +155,11 @@ export async function connectRawTemporal(address: string, encryptionKeys: string
   }
 
   async function list(filter: JobFilter, pageSize: number) {
-    const response = await client.workflowService.listWorkflowExecutions({ namespace, query: jobsQuery(filter), pageSize });
+    const response = await client.workflowService.listWorkflowExecutions({
+      namespace,
+      query: jobsQuery(filter),
+      pageSize,
+    });
     return response.executions?.length ?? 0;
   }
 
@@ -122,10 +170,17 @@ export async function connectRawTemporal(address: string, encryptionKeys: string
   // What jobs.stats would cost counted in Temporal's visibility instead of the records: a GROUP BY
   // count per type and per queue, and one page of the running jobs. The reference it is held to.
   async function statsCalls(queues: string[]) {
-    const filters: JobFilter[] = [...jobTypes.map((jobType) => ({ type: jobType.type })), ...[...new Set([...defaultQueues(), ...queues])].map((queue) => ({ queue }))];
+    const filters: JobFilter[] = [
+      ...jobTypes.map((jobType) => ({ type: jobType.type })),
+      ...[...new Set([...defaultQueues(), ...queues])].map((queue) => ({ queue })),
+    ];
     await Promise.all([
       ...filters.map((filter) => client.workflow.count(`${jobsQuery(filter)} GROUP BY ExecutionStatus`)),
-      client.workflowService.listWorkflowExecutions({ namespace, query: `${jobsQuery({})} AND ExecutionStatus='Running'`, pageSize: RUNNING_PAGE }),
+      client.workflowService.listWorkflowExecutions({
+        namespace,
+        query: `${jobsQuery({})} AND ExecutionStatus='Running'`,
+        pageSize: RUNNING_PAGE,
+      }),
     ]);
     return filters.length + 1;
   }

@@ -53,7 +53,14 @@ process.on('uncaughtException', (error) => {
 let exitCode = 0;
 try {
   log('starting a private stack: database, Redis prefix, Temporal, worker and API');
-  const { apps, redis, env, adminPassword } = await startPrivateStack({ name: 'bench', runDir, logDir, temporalCli, web: false, cleanup });
+  const { apps, redis, env, adminPassword } = await startPrivateStack({
+    name: 'bench',
+    runDir,
+    logDir,
+    temporalCli,
+    web: false,
+    cleanup,
+  });
   const login = await fetch(`${apps.apiUrl}/trpc/auth.login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -65,12 +72,17 @@ try {
 
   const result = await runFanoutBench({ apiUrl: apps.apiUrl, token, env, meter, log, config });
   console.log('');
-  console.log(`Jobdeck fan-out bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}; Redis: ${redis.kind}`);
+  console.log(
+    `Jobdeck fan-out bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}; Redis: ${redis.kind}`,
+  );
   console.log(latencyTable(result.sections).join('\n'));
   console.log(result.lines.join('\n'));
   console.log('');
   console.log(targetTable(result.targets).join('\n'));
-  writeFileSync(join(resultsDir, 'fanout.json'), `${JSON.stringify({ at: new Date().toISOString(), config, targets: result.targets, results: result.results }, null, 2)}\n`);
+  writeFileSync(
+    join(resultsDir, 'fanout.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), config, targets: result.targets, results: result.results }, null, 2)}\n`,
+  );
   if (result.targets.some((entry) => !entry.pass)) exitCode = 2;
 } catch (error) {
   console.error(`\nfan-out bench: ${error.stack ?? error.message}\n(process logs in ${logDir})`);

@@ -20,41 +20,46 @@ function openStream(apiUrl, token, input, onEvent) {
   return new Promise((resolve, reject) => {
     const url = `${apiUrl}/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify(input))}`;
     const stats = { messages: 0, events: 0 };
-    const req = request(url, { agent: false, headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`events.subscribe answered ${res.statusCode} for ${JSON.stringify(input)}`));
-      res.setEncoding('utf8');
-      let buffer = '';
-      let connected = false;
-      res.on('data', (chunk) => {
-        buffer += chunk;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          // tRPC ends each message with a blank line after its own newline: blocks may start with one.
-          const block = buffer.slice(0, end).replace(/^\n+/, '');
-          buffer = buffer.slice(end + 2);
-          if (block.startsWith('event: connected')) {
-            connected = true;
-            resolve({ stats, close: () => req.destroy() });
-            continue;
+    const req = request(
+      url,
+      { agent: false, headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } },
+      (res) => {
+        if (res.statusCode !== 200)
+          return reject(new Error(`events.subscribe answered ${res.statusCode} for ${JSON.stringify(input)}`));
+        res.setEncoding('utf8');
+        let buffer = '';
+        let connected = false;
+        res.on('data', (chunk) => {
+          buffer += chunk;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            // tRPC ends each message with a blank line after its own newline: blocks may start with one.
+            const block = buffer.slice(0, end).replace(/^\n+/, '');
+            buffer = buffer.slice(end + 2);
+            if (block.startsWith('event: connected')) {
+              connected = true;
+              resolve({ stats, close: () => req.destroy() });
+              continue;
+            }
+            const data = block.split('\n').find((line) => line.startsWith('data: '));
+            if (!connected || !data || block.startsWith('event:') || data.length <= 6) continue;
+            const receivedAt = Date.now();
+            let message;
+            try {
+              message = JSON.parse(data.slice(6));
+            } catch {
+              stats.unreadable = (stats.unreadable ?? 0) + 1;
+              continue;
+            }
+            stats.messages += 1;
+            for (const event of message.kind === 'batch' ? message.events : [message]) {
+              stats.events += 1;
+              onEvent(event, receivedAt);
+            }
           }
-          const data = block.split('\n').find((line) => line.startsWith('data: '));
-          if (!connected || !data || block.startsWith('event:') || data.length <= 6) continue;
-          const receivedAt = Date.now();
-          let message;
-          try {
-            message = JSON.parse(data.slice(6));
-          } catch {
-            stats.unreadable = (stats.unreadable ?? 0) + 1;
-            continue;
-          }
-          stats.messages += 1;
-          for (const event of message.kind === 'batch' ? message.events : [message]) {
-            stats.events += 1;
-            onEvent(event, receivedAt);
-          }
-        }
-      });
-    });
+        });
+      },
+    );
     req.on('error', (error) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
     req.end();
   });
@@ -132,7 +137,13 @@ export async function runFanoutBench(ctx) {
     await pool(jobs, concurrency, async (i) => {
       await enqueue(keys[i]);
       // Paced by the jobs' own end, as a dashboard's load comes: C running at any time.
-      await withTimeout((async () => { while (!ended.has(ids[i])) await sleep(20); })(), COMPLETION_TIMEOUT_MS, `job ${ids[i]} to be seen completed`);
+      await withTimeout(
+        (async () => {
+          while (!ended.has(ids[i])) await sleep(20);
+        })(),
+        COMPLETION_TIMEOUT_MS,
+        `job ${ids[i]} to be seen completed`,
+      );
     });
     const seconds = (performance.now() - t0) / 1000;
     const usage = await cpu.stop();
@@ -166,10 +177,14 @@ export async function runFanoutBench(ctx) {
   try {
     results.single = await phase('1 stream, everything', () => [{}]);
     results.narrowed = await phase(`${streams} dashboards, narrowed`, dashboards);
-    results.batched = await phase(`${streams} streams, everything, batched`, () => Array.from({ length: streams }, () => ({ batch: true })));
+    results.batched = await phase(`${streams} streams, everything, batched`, () =>
+      Array.from({ length: streams }, () => ({ batch: true })),
+    );
     // Information only: a failure here (the bench itself swamped by 200 × every event) keeps the rest.
     if (perEventPhase) {
-      results.perEvent = await phase(`${streams} streams, everything, one message per event`, () => Array.from({ length: streams }, () => ({}))).catch((error) => {
+      results.perEvent = await phase(`${streams} streams, everything, one message per event`, () =>
+        Array.from({ length: streams }, () => ({})),
+      ).catch((error) => {
         log(`fan-out: the one-message-per-event phase failed: ${error.message}`);
         return undefined;
       });
@@ -179,24 +194,52 @@ export async function runFanoutBench(ctx) {
     redis?.disconnect();
   }
 
-  const rows = Object.values(results).map((r) => [`${r.name}`, r.delay, `${r.jobsPerSecond.toFixed(1)}/s`, `API ${ms(r.apiCpuMsPerJob)} ms CPU/job; ${r.messagesPerJob.toFixed(0)} SSE messages, ${r.eventsPerJob.toFixed(0)} events per job`]);
+  const rows = Object.values(results).map((r) => [
+    `${r.name}`,
+    r.delay,
+    `${r.jobsPerSecond.toFixed(1)}/s`,
+    `API ${ms(r.apiCpuMsPerJob)} ms CPU/job; ${r.messagesPerJob.toFixed(0)} SSE messages, ${r.eventsPerJob.toFixed(0)} events per job`,
+  ]);
   const single = results.single.apiCpuMsPerJob;
   const targets = [
-    target(`progress delay p95, ${streams} dashboards (narrowed)`, results.narrowed.delay.p95, 200, { unit: ' ms', how: `p50 ${ms(results.narrowed.delay.p50)} ms; 1 stream: p50 ${ms(results.single.delay.p50)}, p95 ${ms(results.single.delay.p95)} ms` }),
-    target(`API CPU/job, ${streams} dashboards / 1 stream`, results.narrowed.apiCpuMsPerJob / single, 2, { unit: '×', how: `${ms(results.narrowed.apiCpuMsPerJob)} vs ${ms(single)} ms` }),
-    target(`progress delay p95, ${streams} streams of everything (batched)`, results.batched.delay.p95, 200, { unit: ' ms', how: `p50 ${ms(results.batched.delay.p50)} ms` }),
-    target(`API CPU/job, ${streams} streams of everything (batched) / 1`, results.batched.apiCpuMsPerJob / single, 2, { unit: '×', how: `${ms(results.batched.apiCpuMsPerJob)} vs ${ms(single)} ms` }),
+    target(`progress delay p95, ${streams} dashboards (narrowed)`, results.narrowed.delay.p95, 200, {
+      unit: ' ms',
+      how: `p50 ${ms(results.narrowed.delay.p50)} ms; 1 stream: p50 ${ms(results.single.delay.p50)}, p95 ${ms(results.single.delay.p95)} ms`,
+    }),
+    target(`API CPU/job, ${streams} dashboards / 1 stream`, results.narrowed.apiCpuMsPerJob / single, 2, {
+      unit: '×',
+      how: `${ms(results.narrowed.apiCpuMsPerJob)} vs ${ms(single)} ms`,
+    }),
+    target(`progress delay p95, ${streams} streams of everything (batched)`, results.batched.delay.p95, 200, {
+      unit: ' ms',
+      how: `p50 ${ms(results.batched.delay.p50)} ms`,
+    }),
+    target(`API CPU/job, ${streams} streams of everything (batched) / 1`, results.batched.apiCpuMsPerJob / single, 2, {
+      unit: '×',
+      how: `${ms(results.batched.apiCpuMsPerJob)} vs ${ms(single)} ms`,
+    }),
   ];
   const lines = [
-    `fan-out: delay = receipt by a stream − publication on Redis${redis ? '' : ' (no Redis: the event\'s own timestamp)'}, progress events of the bench's jobs; job: data.sync ${JSON.stringify(JOB_INPUT)}`,
-    ...(results.perEvent ? [`fan-out, information: ${streams} plain clients of everything, one SSE message per event: p95 ${ms(results.perEvent.delay.p95)} ms, API ${ms(results.perEvent.apiCpuMsPerJob)} ms CPU/job (${(results.perEvent.apiCpuMsPerJob / single).toFixed(1)}×)`] : []),
+    `fan-out: delay = receipt by a stream − publication on Redis${redis ? '' : " (no Redis: the event's own timestamp)"}, progress events of the bench's jobs; job: data.sync ${JSON.stringify(JOB_INPUT)}`,
+    ...(results.perEvent
+      ? [
+          `fan-out, information: ${streams} plain clients of everything, one SSE message per event: p95 ${ms(results.perEvent.delay.p95)} ms, API ${ms(results.perEvent.apiCpuMsPerJob)} ms CPU/job (${(results.perEvent.apiCpuMsPerJob / single).toFixed(1)}×)`,
+        ]
+      : []),
     ...Object.values(results).map((r) => cpuLine(`CPU fan-out ${r.name}`, r.cpu, jobs)),
   ];
   return {
-    sections: [{ title: `live fan-out: delay from publication to receipt of progress events (ms), ${jobs} jobs per phase`, rows }],
+    sections: [
+      {
+        title: `live fan-out: delay from publication to receipt of progress events (ms), ${jobs} jobs per phase`,
+        rows,
+      },
+    ],
     lines,
     targets,
-    results: Object.fromEntries(Object.entries(results).map(([key, { cpu, ...rest }]) => [key, { ...rest, cpuSeconds: cpu?.cpuSeconds ?? null }])),
+    results: Object.fromEntries(
+      Object.entries(results).map(([key, { cpu, ...rest }]) => [key, { ...rest, cpuSeconds: cpu?.cpuSeconds ?? null }]),
+    ),
   };
 }
 

@@ -19,14 +19,19 @@ export async function timed(fn) {
 /** Runs fn(i) for i < total, at most `concurrency` at once. */
 export async function pool(total, concurrency, fn) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(total, concurrency) }, async () => {
-    while (next < total) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(total, concurrency) }, async () => {
+      while (next < total) await fn(next++);
+    }),
+  );
 }
 
 export function withTimeout(promise, ms, what) {
   let timer;
-  const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}`)), ms)));
+  const timeout = new Promise(
+    (_, reject) =>
+      (timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -54,7 +59,12 @@ export function otherActivity(ourPids) {
     .split('\n')
     .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+([\d.]+)\s+(.*)$/))
     .filter(Boolean)
-    .map(([, pid, ppid, pcpu, args]) => ({ pid: Number(pid), ppid: Number(ppid), pcpu: Number(pcpu), args: args.slice(0, 140) }))
+    .map(([, pid, ppid, pcpu, args]) => ({
+      pid: Number(pid),
+      ppid: Number(ppid),
+      pcpu: Number(pcpu),
+      args: args.slice(0, 140),
+    }))
     .filter((p) => !ourPids.has(p.pid) && !ourPids.has(p.ppid) && p.pcpu >= 2)
     .filter((p) => /vitest|scripts\/test\.mjs|server start-dev|chrom|src\/main\.ts|turbo|tsc\b/.test(p.args));
 }

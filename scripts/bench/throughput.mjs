@@ -15,9 +15,27 @@ export const throughputModule = {
   name: 'throughput',
   async run({ config, log, jobdeck, raw, user, meter }) {
     const ways = {
-      jobdeck: { label: 'Jobdeck, enqueued through the API', worker: 'worker', start: () => jobdeck.jobs.enqueue.mutate({ type: JOB_TYPE, input: JOB_INPUT }).then((result) => result.id), closed: raw.closed, history: raw.history },
-      direct: { label: 'Jobdeck, started straight into Temporal', worker: 'worker', start: () => raw.start(JOB_TYPE, JOB_INPUT, user.email).then((result) => result.id), closed: raw.closed, history: raw.history },
-      bare: { label: 'bare workflow (one activity, no shell)', worker: 'bare worker', start: () => raw.bare.start(BARE_INPUT), closed: raw.bare.closed, history: raw.bare.history },
+      jobdeck: {
+        label: 'Jobdeck, enqueued through the API',
+        worker: 'worker',
+        start: () => jobdeck.jobs.enqueue.mutate({ type: JOB_TYPE, input: JOB_INPUT }).then((result) => result.id),
+        closed: raw.closed,
+        history: raw.history,
+      },
+      direct: {
+        label: 'Jobdeck, started straight into Temporal',
+        worker: 'worker',
+        start: () => raw.start(JOB_TYPE, JOB_INPUT, user.email).then((result) => result.id),
+        closed: raw.closed,
+        history: raw.history,
+      },
+      bare: {
+        label: 'bare workflow (one activity, no shell)',
+        worker: 'bare worker',
+        start: () => raw.bare.start(BARE_INPUT),
+        closed: raw.bare.closed,
+        history: raw.bare.history,
+      },
     };
 
     log(`throughput: warming up (${config.warmup} jobs each way)`);
@@ -31,7 +49,9 @@ export const throughputModule = {
     for (let round = 0; round < config.rounds; round++) {
       const order = round % 2 ? Object.keys(ways).reverse() : Object.keys(ways);
       for (const name of order) {
-        log(`throughput round ${round + 1}/${config.rounds}: ${ways[name].label}, ${config.jobs} jobs, ${config.concurrency} submitted at a time`);
+        log(
+          `throughput round ${round + 1}/${config.rounds}: ${ways[name].label}, ${config.jobs} jobs, ${config.concurrency} submitted at a time`,
+        );
         runs[name].push(await runOnce(ways[name], config, meter));
       }
     }
@@ -40,7 +60,10 @@ export const throughputModule = {
     for (const [name, way] of Object.entries(ways)) {
       const list = runs[name];
       const jobs = config.jobs * list.length;
-      const cpuPerJob = (group) => (list.every((run) => run.cpu) ? (list.reduce((sum, run) => sum + (run.cpu.cpuSeconds[group] ?? 0), 0) * 1000) / jobs : NaN);
+      const cpuPerJob = (group) =>
+        list.every((run) => run.cpu)
+          ? (list.reduce((sum, run) => sum + (run.cpu.cpuSeconds[group] ?? 0), 0) * 1000) / jobs
+          : NaN;
       figures[name] = {
         perSecond: median(list.map((run) => run.completedPerSecond)),
         perRound: list.map((run) => run.completedPerSecond),
@@ -54,19 +77,40 @@ export const throughputModule = {
     }
     const { jobdeck: ours, direct, bare } = figures;
 
-    const sections = [{
-      title: `end to end: ${config.jobs} jobs × ${config.rounds} round(s), ${config.concurrency} submitted at a time (median jobs/s of the rounds)`,
-      rows: [
-        ['Jobdeck via API, submit→completed', ours.endToEnd, rate(ours.perSecond), `${versus(ours.endToEnd, bare.endToEnd)} vs bare; throughput ${(ours.perSecond / bare.perSecond).toFixed(2)}×`],
-        ['Jobdeck started raw, submit→completed', direct.endToEnd, rate(direct.perSecond), `${versus(direct.endToEnd, bare.endToEnd)} vs bare; throughput ${(direct.perSecond / bare.perSecond).toFixed(2)}×`],
-        ['bare workflow, submit→completed', bare.endToEnd, rate(bare.perSecond), 'the limit'],
-        ['Jobdeck jobs.enqueue (per call, under load)', ours.enqueue, '', `${versus(ours.enqueue, direct.enqueue)} vs raw start`],
-        ['raw workflow.start of the same job', direct.enqueue, '', ''],
-      ],
-    }];
+    const sections = [
+      {
+        title: `end to end: ${config.jobs} jobs × ${config.rounds} round(s), ${config.concurrency} submitted at a time (median jobs/s of the rounds)`,
+        rows: [
+          [
+            'Jobdeck via API, submit→completed',
+            ours.endToEnd,
+            rate(ours.perSecond),
+            `${versus(ours.endToEnd, bare.endToEnd)} vs bare; throughput ${(ours.perSecond / bare.perSecond).toFixed(2)}×`,
+          ],
+          [
+            'Jobdeck started raw, submit→completed',
+            direct.endToEnd,
+            rate(direct.perSecond),
+            `${versus(direct.endToEnd, bare.endToEnd)} vs bare; throughput ${(direct.perSecond / bare.perSecond).toFixed(2)}×`,
+          ],
+          ['bare workflow, submit→completed', bare.endToEnd, rate(bare.perSecond), 'the limit'],
+          [
+            'Jobdeck jobs.enqueue (per call, under load)',
+            ours.enqueue,
+            '',
+            `${versus(ours.enqueue, direct.enqueue)} vs raw start`,
+          ],
+          ['raw workflow.start of the same job', direct.enqueue, '', ''],
+        ],
+      },
+    ];
 
     const ceiling = cpuCeiling(runs, config.jobs);
-    const kinds = (history) => Object.entries(history.byType).sort((a, b) => b[1] - a[1]).map(([kind, count]) => `${kind} ${count}`).join(', ');
+    const kinds = (history) =>
+      Object.entries(history.byType)
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, count]) => `${kind} ${count}`)
+        .join(', ');
     const lines = [
       `history of one finished job: Jobdeck ${ours.history.events} events (${kinds(ours.history)})`,
       `                             bare    ${bare.history.events} events (${kinds(bare.history)})`,
@@ -76,16 +120,37 @@ export const throughputModule = {
         ? `CPU per job, every process: Jobdeck via API ${ms(ceiling.ours)}, bare ${ms(ceiling.bare)} ms (machine busy ${ceiling.busy.toFixed(2)} of ${cpus().length} cores: throughput is CPU-bound, so the ratio ≈ ${(ceiling.bare / ceiling.ours).toFixed(2)}×).\n` +
           `  Ceiling: were the Jobdeck worker to cost only what the bare worker does (${ms(ceiling.bareWorker)} instead of ${ms(ceiling.ourWorker)} ms), the rest of this run's CPU (API, Temporal, Postgres, Redis) would allow ${ceiling.freeWorker.toFixed(2)}×; with no API either, ${ceiling.freeWorkerNoApi.toFixed(2)}×`
         : 'CPU ceiling: needs /proc',
-      `jobs/s per round: ${Object.entries(figures).map(([name, f]) => `${name} ${f.perRound.map((value) => value.toFixed(1)).join(', ')}`).join('; ')}`,
-      ...Object.entries(runs).flatMap(([name, list]) => list.map((run, i) => cpuLine(`CPU ${name} round ${i + 1}`, run.cpu, config.jobs))),
+      `jobs/s per round: ${Object.entries(figures)
+        .map(([name, f]) => `${name} ${f.perRound.map((value) => value.toFixed(1)).join(', ')}`)
+        .join('; ')}`,
+      ...Object.entries(runs).flatMap(([name, list]) =>
+        list.map((run, i) => cpuLine(`CPU ${name} round ${i + 1}`, run.cpu, config.jobs)),
+      ),
     ];
 
     const targets = [
-      target('throughput Jobdeck (API) / bare', ours.perSecond / bare.perSecond, 0.9, { atMost: false, unit: '×', how: `${ours.perSecond.toFixed(1)} vs ${bare.perSecond.toFixed(1)} jobs/s` }),
+      target('throughput Jobdeck (API) / bare', ours.perSecond / bare.perSecond, 0.9, {
+        atMost: false,
+        unit: '×',
+        how: `${ours.perSecond.toFixed(1)} vs ${bare.perSecond.toFixed(1)} jobs/s`,
+      }),
       target('history events per job', ours.history.events, 15, { how: `bare: ${bare.history.events}` }),
-      target('Temporal CPU per job / bare', ours.temporalCpuMs / bare.temporalCpuMs, 1.2, { unit: '×', how: `${ms(ours.temporalCpuMs)} vs ${ms(bare.temporalCpuMs)} ms` }),
+      target('Temporal CPU per job / bare', ours.temporalCpuMs / bare.temporalCpuMs, 1.2, {
+        unit: '×',
+        how: `${ms(ours.temporalCpuMs)} vs ${ms(bare.temporalCpuMs)} ms`,
+      }),
     ];
-    return { sections, lines, targets, results: { figures, runs: Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, list.map(({ lastId, ...run }) => run)])) } };
+    return {
+      sections,
+      lines,
+      targets,
+      results: {
+        figures,
+        runs: Object.fromEntries(
+          Object.entries(runs).map(([name, list]) => [name, list.map(({ lastId, ...run }) => run)]),
+        ),
+      },
+    };
   },
 };
 
@@ -94,22 +159,34 @@ export const throughputModule = {
  * busy, jobs/s is inversely proportional to the CPU a job costs across every process.
  */
 function cpuCeiling(runs, jobs) {
-  const perJob = (list, group) => (list.reduce((sum, run) => sum + (run.cpu?.cpuSeconds[group] ?? 0), 0) * 1000) / (jobs * list.length);
-  const total = (list) => Object.keys(list[0]?.cpu?.cpuSeconds ?? {}).reduce((sum, group) => sum + perJob(list, group), 0);
+  const perJob = (list, group) =>
+    (list.reduce((sum, run) => sum + (run.cpu?.cpuSeconds[group] ?? 0), 0) * 1000) / (jobs * list.length);
+  const total = (list) =>
+    Object.keys(list[0]?.cpu?.cpuSeconds ?? {}).reduce((sum, group) => sum + perJob(list, group), 0);
   if (!runs.jobdeck.every((run) => run.cpu) || !runs.bare.every((run) => run.cpu)) return null;
   const ours = total(runs.jobdeck);
   const bare = total(runs.bare);
   const ourWorker = perJob(runs.jobdeck, 'worker');
   const bareWorker = perJob(runs.bare, 'bare worker');
   const api = perJob(runs.jobdeck, 'api');
-  const busy = runs.jobdeck.reduce((sum, run) => sum + run.cpu.machineBusySeconds / run.cpu.seconds, 0) / runs.jobdeck.length;
-  return { ours, bare, ourWorker, bareWorker, busy, freeWorker: bare / (ours - ourWorker + bareWorker), freeWorkerNoApi: bare / (ours - ourWorker + bareWorker - api) };
+  const busy =
+    runs.jobdeck.reduce((sum, run) => sum + run.cpu.machineBusySeconds / run.cpu.seconds, 0) / runs.jobdeck.length;
+  return {
+    ours,
+    bare,
+    ourWorker,
+    bareWorker,
+    busy,
+    freeWorker: bare / (ours - ourWorker + bareWorker),
+    freeWorkerNoApi: bare / (ours - ourWorker + bareWorker - api),
+  };
 }
 
 async function waitAll(ids, way, what) {
   const closed = await withTimeout(Promise.all(ids.map((id) => way.closed(id))), COMPLETION_TIMEOUT_MS, what);
   const failed = closed.filter((entry) => !entry.ok);
-  if (failed.length) throw new Error(`${failed.length} of ${ids.length} ${what} did not complete (e.g. ${failed[0].status})`);
+  if (failed.length)
+    throw new Error(`${failed.length} of ${ids.length} ${what} did not complete (e.g. ${failed[0].status})`);
   return closed;
 }
 
@@ -130,7 +207,10 @@ async function runOnce(way, config, meter) {
   });
   const closed = await withTimeout(Promise.all(waits), COMPLETION_TIMEOUT_MS, way.label);
   const failed = closed.filter((entry) => !entry.ok);
-  if (failed.length) throw new Error(`${failed.length} of ${config.jobs} jobs (${way.label}) did not complete (e.g. ${failed[0].status})`);
+  if (failed.length)
+    throw new Error(
+      `${failed.length} of ${config.jobs} jobs (${way.label}) did not complete (e.g. ${failed[0].status})`,
+    );
   const completionWallMs = Math.max(...closed.map((entry) => entry.closeTime)) - t0;
   return {
     completedPerSecond: config.jobs / (completionWallMs / 1000),

@@ -29,7 +29,10 @@ function readProcesses() {
 function machineBusyTicks() {
   const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
-  return { busy: user + nice + system + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
+  return {
+    busy: user + nice + system + irq + softirq + steal,
+    total: user + nice + system + idle + iowait + irq + softirq + steal,
+  };
 }
 
 /**
@@ -60,7 +63,9 @@ export function cpuMeter({ groups, pgPids = async () => [] }) {
         owner.set(pid, found);
         return found;
       };
-      const cpuSeconds = Object.fromEntries([...Object.keys(groups), 'postgres (bench db)', 'redis-server (shared)'].map((name) => [name, 0]));
+      const cpuSeconds = Object.fromEntries(
+        [...Object.keys(groups), 'postgres (bench db)', 'redis-server (shared)'].map((name) => [name, 0]),
+      );
       const others = new Map();
       for (const [pid, now] of after.processes) {
         const then = before.processes.get(pid);
@@ -81,7 +86,10 @@ export function cpuMeter({ groups, pgPids = async () => [] }) {
         // Everything the machine did that was not our stack, including processes that ended during
         // the phase (whose time no longer shows per process): the interference figure.
         otherSeconds: round(Math.max(0, machineBusy - ours)),
-        others: [...others.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([comm, value]) => ({ comm, cpuSeconds: round(value) })),
+        others: [...others.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 6)
+          .map(([comm, value]) => ({ comm, cpuSeconds: round(value) })),
       };
     },
   };

@@ -15,7 +15,9 @@ function newer(a, b) {
 export function checkNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 19)) {
-    throw new Error(`Node.js ${process.versions.node} is too old: Jobdeck needs 20.19 or newer (Prisma 7 and Vite 8 do)`);
+    throw new Error(
+      `Node.js ${process.versions.node} is too old: Jobdeck needs 20.19 or newer (Prisma 7 and Vite 8 do)`,
+    );
   }
 }
 
@@ -39,19 +41,31 @@ export function ensurePrismaClient({ force = false } = {}) {
   log('generating the Prisma client');
   const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
   if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
-  execFileSync(join(repoRoot, 'node_modules', '.bin', 'prisma'), ['generate'], { cwd: db, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(join(repoRoot, 'node_modules', '.bin', 'prisma'), ['generate'], {
+    cwd: db,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /** Chromium for the browser tests: CHROMIUM_PATH, a system Chromium, or Debian's package when we may install it. */
 export function ensureChromium() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean);
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ].filter(Boolean);
   const found = candidates.find((path) => existsSync(path));
   if (found) return found;
   const isRoot = process.getuid?.() === 0;
   if (isRoot && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0) {
     log('installing Chromium for the browser tests (apt-get install chromium)');
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
   }
   throw new Error('the browser tests need Chromium: install it (e.g. `apt-get install chromium`) or set CHROMIUM_PATH');

@@ -10,7 +10,12 @@ import { startTemporalDevServer } from './temporal.mjs';
 const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
 
 // Kept in step with packages/workflows/src/runtime/search-attributes.ts (a unit test checks).
-export const SEARCH_ATTRIBUTES = { JobType: 'Keyword', JobState: 'Keyword', JobPriority: 'Int', RequestedBy: 'Keyword' };
+export const SEARCH_ATTRIBUTES = {
+  JobType: 'Keyword',
+  JobState: 'Keyword',
+  JobPriority: 'Int',
+  RequestedBy: 'Keyword',
+};
 
 /** Loads TypeScript modules of the repo (the migrator, the bundler) into this plain-Node script. */
 async function importTs(path) {
@@ -39,13 +44,40 @@ export async function buildWorkflowBundle(outFile) {
 export async function ensureTemporal({ cli, port, uiPort, dbFile, headless, logFile, codecEndpoint }) {
   const address = `127.0.0.1:${port}`;
   if (await portOpen(port)) {
-    log(`using the Temporal server already on ${address}${codecEndpoint ? `; its Web UI decodes payloads only if it was started with --ui-codec-endpoint ${codecEndpoint}` : ''}`);
+    log(
+      `using the Temporal server already on ${address}${codecEndpoint ? `; its Web UI decodes payloads only if it was started with --ui-codec-endpoint ${codecEndpoint}` : ''}`,
+    );
     for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) {
-      spawnSync(cli, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', 'default', '--name', name, '--type', type], { stdio: 'ignore' });
+      spawnSync(
+        cli,
+        [
+          'operator',
+          'search-attribute',
+          'create',
+          '--address',
+          address,
+          '--namespace',
+          'default',
+          '--name',
+          name,
+          '--type',
+          type,
+        ],
+        { stdio: 'ignore' },
+      );
     }
     return { address, child: null };
   }
-  const child = await startTemporalDevServer({ cli, port, uiPort, dbFile, headless, codecEndpoint, searchAttributes: SEARCH_ATTRIBUTES, stdio: 'pipe' });
+  const child = await startTemporalDevServer({
+    cli,
+    port,
+    uiPort,
+    dbFile,
+    headless,
+    codecEndpoint,
+    searchAttributes: SEARCH_ATTRIBUTES,
+    stdio: 'pipe',
+  });
   if (logFile) {
     const { createWriteStream } = await import('node:fs');
     const sink = createWriteStream(logFile, { flags: 'a' });
@@ -68,26 +100,38 @@ export async function startApps({ env, apiPort, webPort, web = true, logDir = nu
   const logFile = (name) => (logDir ? join(logDir, `${name}.log`) : null);
   const children = [];
   // `node --import tsx`, not the tsx wrapper: signals must reach the real process (a SIGKILL test kills it).
-  const worker = runProcess('worker', process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], { env, logFile: logFile('worker') });
+  const worker = runProcess('worker', process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    env,
+    logFile: logFile('worker'),
+  });
   children.push(worker);
-  const api = runProcess('api', process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], { env: { ...env, API_PORT: String(apiPort) }, logFile: logFile('api') });
+  const api = runProcess('api', process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
+    env: { ...env, API_PORT: String(apiPort) },
+    logFile: logFile('api'),
+  });
   children.push(api);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const stopAll = async () => {
     for (const child of [...children].reverse()) await stopProcess(child, child.name === 'worker' ? 35_000 : 5_000);
   };
-  const failed = (child) => child.exitCode !== null && new Error(`${child.name} exited with ${child.exitCode}${logDir ? ` (see ${logFile(child.name)})` : ''}`);
+  const failed = (child) =>
+    child.exitCode !== null &&
+    new Error(`${child.name} exited with ${child.exitCode}${logDir ? ` (see ${logFile(child.name)})` : ''}`);
   let webUrl = null;
   try {
-    await waitFor('the API', async () => {
-      const error = failed(api) || failed(worker);
-      if (error) {
-        error.fatal = true;
-        throw error;
-      }
-      const response = await fetch(`${apiUrl}/healthz`).catch(() => null);
-      return response !== null;
-    }, 90_000);
+    await waitFor(
+      'the API',
+      async () => {
+        const error = failed(api) || failed(worker);
+        if (error) {
+          error.fatal = true;
+          throw error;
+        }
+        const response = await fetch(`${apiUrl}/healthz`).catch(() => null);
+        return response !== null;
+      },
+      90_000,
+    );
     if (web) {
       const webProcess = runProcess('web', bin('vite'), ['--config', 'apps/web/vite.config.ts'], {
         env: { ...env, JOBDECK_API_URL: apiUrl, WEB_PORT: String(webPort) },
@@ -95,14 +139,18 @@ export async function startApps({ env, apiPort, webPort, web = true, logDir = nu
       });
       children.push(webProcess);
       webUrl = `http://127.0.0.1:${webPort}`;
-      await waitFor('the dashboard', async () => {
-        const error = failed(webProcess);
-        if (error) {
-          error.fatal = true;
-          throw error;
-        }
-        return (await fetch(webUrl).catch(() => null))?.ok ?? false;
-      }, 60_000);
+      await waitFor(
+        'the dashboard',
+        async () => {
+          const error = failed(webProcess);
+          if (error) {
+            error.fatal = true;
+            throw error;
+          }
+          return (await fetch(webUrl).catch(() => null))?.ok ?? false;
+        },
+        60_000,
+      );
     }
   } catch (error) {
     // Whatever did start must not outlive a failed start.
@@ -124,10 +172,11 @@ async function dropStaleDatabases(databaseUrl, name) {
   const client = new pg.Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
   try {
     await client.connect();
-    const { rows } = await client.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [`jobdeck_${name}_%`]);
+    const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`jobdeck_${name}_%`]);
     for (const { datname } of rows) {
       const pid = Number(/^jobdeck_[a-z]+_(\d+)/.exec(datname)?.[1]);
-      if (pid && pid !== process.pid && !isAlive(pid)) await dropDatabase(withDatabase(databaseUrl, datname)).catch(() => undefined);
+      if (pid && pid !== process.pid && !isAlive(pid))
+        await dropDatabase(withDatabase(databaseUrl, datname)).catch(() => undefined);
     }
   } catch {
     // best effort: a server we may not list is left alone
@@ -142,7 +191,15 @@ async function dropStaleDatabases(databaseUrl, name) {
  * server, the worker, the API and optionally the dashboard, all on free ports. Each piece is pushed
  * onto `cleanup` as soon as it exists, so a failure half-way leaves nothing behind.
  */
-export async function startPrivateStack({ name, runDir, logDir, temporalCli, web = false, env: extraEnv = {}, cleanup }) {
+export async function startPrivateStack({
+  name,
+  runDir,
+  logDir,
+  temporalCli,
+  web = false,
+  env: extraEnv = {},
+  cleanup,
+}) {
   const { chooseDatabase, chooseRedis, withDatabase } = await import('./infra.mjs');
   const databaseName = `jobdeck_${name}_${process.pid}`;
   const database = await chooseDatabase({ databaseName, dataDir: runDir, logFile: join(logDir, 'postgres.log') });
@@ -175,7 +232,12 @@ export async function startPrivateStack({ name, runDir, logDir, temporalCli, web
   }
 
   log('starting an ephemeral Temporal dev server');
-  const temporal = await ensureTemporal({ cli: temporalCli, port: await freePort(), headless: true, logFile: join(logDir, 'temporal.log') });
+  const temporal = await ensureTemporal({
+    cli: temporalCli,
+    port: await freePort(),
+    headless: true,
+    logFile: join(logDir, 'temporal.log'),
+  });
   cleanup.push(() => stopProcess(temporal.child, 5_000));
   const workflowBundle = await buildWorkflowBundle(join(runDir, 'workflow-bundle.js'));
 

@@ -14,7 +14,12 @@ function describeExit({ code, signal }) {
  * a crash loop). Each restart is said out loud. `stop(stopChild)` ends the supervision and stops the
  * current process with `stopChild`; an exit after it is not a crash.
  */
-export function supervise(name, first, start, { log, initialDelayMs = 1_000, maxDelayMs = 30_000, resetAfterMs = 60_000 } = {}) {
+export function supervise(
+  name,
+  first,
+  start,
+  { log, initialDelayMs = 1_000, maxDelayMs = 30_000, resetAfterMs = 60_000 } = {},
+) {
   let child = first;
   let startedAt = Date.now();
   let failures = 0;

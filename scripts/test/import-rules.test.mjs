@@ -13,7 +13,11 @@ function check(folder, files) {
   mkdirSync(dir, { recursive: true });
   try {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    const result = spawnSync(join(repoRoot, 'node_modules', '.bin', 'depcruise'), [folder, '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], { cwd: repoRoot, encoding: 'utf8' });
+    const result = spawnSync(
+      join(repoRoot, 'node_modules', '.bin', 'depcruise'),
+      [folder, '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
     return { status: result.status, said: `${result.stdout}${result.stderr}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -24,18 +28,26 @@ describe('import rules', () => {
   const scratch = `packages/workflows/src/jobs/zz-import-check-${process.pid}`;
 
   it('refuse a runtime import cycle', () => {
-    const result = check(scratch, { 'a.ts': "import { b } from './b';\nexport const a = () => b;\n", 'b.ts': "import { a } from './a';\nexport const b = () => a;\n" });
+    const result = check(scratch, {
+      'a.ts': "import { b } from './b';\nexport const a = () => b;\n",
+      'b.ts': "import { a } from './a';\nexport const b = () => a;\n",
+    });
     expect(result.status).not.toBe(0);
     expect(result.said).toMatch(/no-circular/);
   });
 
   it('allow a cycle of type-only imports', () => {
-    const result = check(scratch, { 'a.ts': "import type { B } from './b';\nexport type A = { b?: B };\n", 'b.ts': "import type { A } from './a';\nexport type B = { a?: A };\n" });
+    const result = check(scratch, {
+      'a.ts': "import type { B } from './b';\nexport type A = { b?: B };\n",
+      'b.ts': "import type { A } from './a';\nexport type B = { a?: A };\n",
+    });
     expect(result).toMatchObject({ status: 0 });
   });
 
   it('refuse a Node built-in in workflow code', () => {
-    const result = check(scratch, { 'workflow.ts': "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n" });
+    const result = check(scratch, {
+      'workflow.ts': "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n",
+    });
     expect(result.status).not.toBe(0);
     expect(result.said).toMatch(/workflow-code-stays-in-the-sandbox/);
   });

@@ -7,7 +7,16 @@ import type { Client } from '@temporalio/client';
 import type { JobdeckClient } from '@jobdeck/api/client';
 import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
 import { startDrillStack, type DrillStack, type Proc } from '../support/drill-stack';
-import { adminClient, countRows, post, settledMismatches, summarizeDeliveries, temporalClient, waitClosed, type Answered } from '../support/drill-checks';
+import {
+  adminClient,
+  countRows,
+  post,
+  settledMismatches,
+  summarizeDeliveries,
+  temporalClient,
+  waitClosed,
+  type Answered,
+} from '../support/drill-checks';
 
 const CLIENTS = 4;
 const LOAD_BETWEEN_MS = 6_000;
@@ -32,12 +41,21 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-interface Attempt extends Answered { key: string; start: number; end: number }
+interface Attempt extends Answered {
+  key: string;
+  start: number;
+  end: number;
+}
 
 /** What the API printed when it finished draining (apps/api/src/main.ts). */
 function drainReport(output: string): { finished: number; cut: number; streams: number; closed: number } | null {
-  const match = /(\d+) requests finished, (\d+) cut after the grace period, (\d+) live streams ended, (\d+) connections closed by the API/.exec(output);
-  return match ? { finished: Number(match[1]), cut: Number(match[2]), streams: Number(match[3]), closed: Number(match[4]) } : null;
+  const match =
+    /(\d+) requests finished, (\d+) cut after the grace period, (\d+) live streams ended, (\d+) connections closed by the API/.exec(
+      output,
+    );
+  return match
+    ? { finished: Number(match[1]), cut: Number(match[2]), streams: Number(match[3]), closed: Number(match[4]) }
+    : null;
 }
 
 describe('drill: API restarted under enqueue load', () => {
@@ -49,7 +67,11 @@ describe('drill: API restarted under enqueue load', () => {
     const loop = async (c: number) => {
       for (let n = 0; !stopLoad; n++) {
         const key = `drill5-${c}-${n}`;
-        const input = { type: 'webhook.deliver', input: { url: receiver.url, payload: { drill: 5, key } }, options: { idempotencyKey: key } };
+        const input = {
+          type: 'webhook.deliver',
+          input: { url: receiver.url, payload: { drill: 5, key } },
+          options: { idempotencyKey: key },
+        };
         const deadline = Date.now() + 60_000;
         for (;;) {
           const start = Date.now();
@@ -91,7 +113,8 @@ describe('drill: API restarted under enqueue load', () => {
     // resets those; no server can close a listener without that race). The API's own account of its
     // drain tells them apart: it reports every request it cut and every connection it closed unasked.
     const cut = (attempt: Attempt) => attempt.status === 0 && attempt.error !== 'ECONNREFUSED';
-    const around = (attempt: Attempt, window: { at: number; exitedAt: number }) => attempt.end >= window.at && attempt.start <= window.exitedAt;
+    const around = (attempt: Attempt, window: { at: number; exitedAt: number }) =>
+      attempt.end >= window.at && attempt.start <= window.exitedAt;
     const droppedOnTerm = attempts.filter((attempt) => cut(attempt) && around(attempt, term));
     const droppedOnKill = attempts.filter((attempt) => cut(attempt) && around(attempt, kill));
     const ids = [...acknowledged.values()];
@@ -101,19 +124,43 @@ describe('drill: API restarted under enqueue load', () => {
     const rows = await countRows(stack, `type = 'webhook.deliver'`, []);
     const keyedRows = await countRows(stack, `"idempotencyKey" = ANY($1)`, [[...acknowledged.keys()]]);
     const wrongIds = [...acknowledged].filter(([key, id]) => id !== `webhook.deliver-key-${key}`);
-    const notCompleted = [...views.values()].filter((view) => view.status !== 'COMPLETED').map((view) => `${view.id}: ${view.status}`);
+    const notCompleted = [...views.values()]
+      .filter((view) => view.status !== 'COMPLETED')
+      .map((view) => `${view.id}: ${view.status}`);
     const deliveries = summarizeDeliveries(ids, receiver);
     const mismatches = await settledMismatches(stack, client, views);
-    const statuses = attempts.reduce<Record<string, number>>((acc, a) => ((acc[a.status || a.error!] = (acc[a.status || a.error!] ?? 0) + 1), acc), {});
+    const statuses = attempts.reduce<Record<string, number>>(
+      (acc, a) => ((acc[a.status || a.error!] = (acc[a.status || a.error!] ?? 0) + 1), acc),
+      {},
+    );
     const figures = {
-      keys: acknowledged.size + unanswered.length, acknowledged: acknowledged.size, unanswered: unanswered.length, attempts: statuses,
-      sigterm: { exitCode: term.exitCode, exitMs: term.exitedAt - term.at, downMs: term.downMs, apiSays: term.said, resetBeforeAccepted: droppedOnTerm.length },
+      keys: acknowledged.size + unanswered.length,
+      acknowledged: acknowledged.size,
+      unanswered: unanswered.length,
+      attempts: statuses,
+      sigterm: {
+        exitCode: term.exitCode,
+        exitMs: term.exitedAt - term.at,
+        downMs: term.downMs,
+        apiSays: term.said,
+        resetBeforeAccepted: droppedOnTerm.length,
+      },
       sigkill: { downMs: kill.downMs, cut: droppedOnKill.length },
-      workflows, rows, keyedRows, wrongIds: wrongIds.length, notCompleted: notCompleted.length, deliveries, recordMismatches: mismatches.length,
+      workflows,
+      rows,
+      keyedRows,
+      wrongIds: wrongIds.length,
+      notCompleted: notCompleted.length,
+      deliveries,
+      recordMismatches: mismatches.length,
     };
     console.log(`drill 5 (API restarts): ${JSON.stringify(figures)}`);
-    if (droppedOnTerm.length) console.log(`drill 5 reset around SIGTERM: ${droppedOnTerm.map((a) => `${a.key} ${a.error} after ${a.ms} ms`).join(', ')}`);
-    if (mismatches.length) console.log(`drill 5 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
+    if (droppedOnTerm.length)
+      console.log(
+        `drill 5 reset around SIGTERM: ${droppedOnTerm.map((a) => `${a.key} ${a.error} after ${a.ms} ms`).join(', ')}`,
+      );
+    if (mismatches.length)
+      console.log(`drill 5 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
 
     expect(unanswered).toEqual([]);
     // SIGTERM drops no request: every request the API received was answered, no connection it had
@@ -122,7 +169,12 @@ describe('drill: API restarted under enqueue load', () => {
     expect(term.said).toMatchObject({ cut: 0, closed: 0 });
     expect(droppedOnTerm.filter((a) => a.error !== 'ECONNRESET').map((a) => `${a.key}: ${a.error}`)).toEqual([]);
     // One job per key, in Temporal and in Postgres: none lost, none doubled.
-    expect({ workflows, rows, keyedRows, wrongIds: wrongIds.length }).toEqual({ workflows: acknowledged.size, rows: acknowledged.size, keyedRows: acknowledged.size, wrongIds: 0 });
+    expect({ workflows, rows, keyedRows, wrongIds: wrongIds.length }).toEqual({
+      workflows: acknowledged.size,
+      rows: acknowledged.size,
+      keyedRows: acknowledged.size,
+      wrongIds: 0,
+    });
     expect(notCompleted).toEqual([]);
     expect(deliveries).toMatchObject({ never: 0, twice: 0, more: 0 });
     expect(mismatches).toEqual([]);

@@ -8,7 +8,17 @@ import type { Client } from '@temporalio/client';
 import type { JobdeckClient } from '@jobdeck/api/client';
 import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
 import { startDrillStack, until, type DrillStack, type Proc } from '../support/drill-stack';
-import { adminClient, describeJob, get, post, settledMismatches, summarizeDeliveries, temporalClient, waitClosed, type Answered } from '../support/drill-checks';
+import {
+  adminClient,
+  describeJob,
+  get,
+  post,
+  settledMismatches,
+  summarizeDeliveries,
+  temporalClient,
+  waitClosed,
+  type Answered,
+} from '../support/drill-checks';
 
 const POSTGRES_AWAY_MS = 30_000;
 const WEBHOOKS = 40;
@@ -43,8 +53,14 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
   it('every job completes, each delivery once, the API answers 503 meanwhile, and the records agree afterwards', async () => {
     const ids: string[] = [];
     for (let i = 0; i < WEBHOOKS; i += 10) {
-      const batch = await Promise.all(Array.from({ length: 10 }, (_, k) =>
-        client.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url: receiver.url, payload: { drill: 3, i: i + k } } })));
+      const batch = await Promise.all(
+        Array.from({ length: 10 }, (_, k) =>
+          client.jobs.enqueue.mutate({
+            type: 'webhook.deliver',
+            input: { url: receiver.url, payload: { drill: 3, i: i + k } },
+          }),
+        ),
+      );
       ids.push(...batch.map((job) => job.id));
     }
     await until('deliveries in flight', () => receiver.requests.length >= 10, 30_000, 100);
@@ -59,10 +75,27 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
       keys.push(key);
       const at = Date.now() - stoppedAt;
       const round = await Promise.all([
-        post(api.url, 'jobs.enqueue', token, { type: 'webhook.deliver', input: { url: receiver.url, payload: { drill: 3, away: n } }, options: { idempotencyKey: key } }, 15_000)
-          .then((answer) => ({ ...answer, procedure: 'jobs.enqueue', at })),
-        get(api.url, 'jobs.list', token, { limit: 5 }, 15_000).then((answer) => ({ ...answer, procedure: 'jobs.list', at })),
-        get(api.url, 'jobs.get', token, { id: ids[0] }, 15_000).then((answer) => ({ ...answer, procedure: 'jobs.get', at })),
+        post(
+          api.url,
+          'jobs.enqueue',
+          token,
+          {
+            type: 'webhook.deliver',
+            input: { url: receiver.url, payload: { drill: 3, away: n } },
+            options: { idempotencyKey: key },
+          },
+          15_000,
+        ).then((answer) => ({ ...answer, procedure: 'jobs.enqueue', at })),
+        get(api.url, 'jobs.list', token, { limit: 5 }, 15_000).then((answer) => ({
+          ...answer,
+          procedure: 'jobs.list',
+          at,
+        })),
+        get(api.url, 'jobs.get', token, { id: ids[0] }, 15_000).then((answer) => ({
+          ...answer,
+          procedure: 'jobs.get',
+          at,
+        })),
       ]);
       answers.push(...round);
       await sleep(1_000);
@@ -74,17 +107,28 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
     // An enqueue that answered (or was carried out despite its answer) is a job like the others.
     for (const key of keys) {
       const id = `webhook.deliver-key-${key}`;
-      if (await describeJob(temporal, id).then(() => true, () => false)) ids.push(id);
+      if (
+        await describeJob(temporal, id).then(
+          () => true,
+          () => false,
+        )
+      )
+        ids.push(id);
     }
     const views = await waitClosed(temporal, ids, 120_000);
-    const lastCloseSecondsAfterPostgresReturned = Math.round((Math.max(...[...views.values()].map((view) => view.closeTime!.getTime())) - restartedAt) / 100) / 10;
-    const notCompleted = [...views.values()].filter((view) => view.status !== 'COMPLETED').map((view) => `${view.id}: ${view.status}`);
+    const lastCloseSecondsAfterPostgresReturned =
+      Math.round((Math.max(...[...views.values()].map((view) => view.closeTime!.getTime())) - restartedAt) / 100) / 10;
+    const notCompleted = [...views.values()]
+      .filter((view) => view.status !== 'COMPLETED')
+      .map((view) => `${view.id}: ${view.status}`);
     const deliveries = summarizeDeliveries(ids, receiver);
     const mismatches = await settledMismatches(stack, client, views, 60_000);
     // Requests that began once the database was gone (a second's grace) and were answered before it returned.
     const during = answers.filter((answer) => answer.at >= 1_000 && answer.at + answer.ms < POSTGRES_AWAY_MS);
     const statuses: Record<string, number> = {};
-    for (const answer of during) statuses[`${answer.procedure} ${answer.status || answer.error}`] = (statuses[`${answer.procedure} ${answer.status || answer.error}`] ?? 0) + 1;
+    for (const answer of during)
+      statuses[`${answer.procedure} ${answer.status || answer.error}`] =
+        (statuses[`${answer.procedure} ${answer.status || answer.error}`] ?? 0) + 1;
     const leaking = during.filter((answer) => LEAKS.test(JSON.stringify(answer.json)));
     const figures = {
       postgresAwaySeconds: POSTGRES_AWAY_MS / 1000,
@@ -101,15 +145,21 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
       apiLogLines: api.output.join('').split('\n').length,
     };
     console.log(`drill 3 (PostgreSQL away): ${JSON.stringify(figures)}`);
-    if (notCompleted.length) console.log(`drill 3 not completed (first 10):\n  ${notCompleted.slice(0, 10).join('\n  ')}`);
+    if (notCompleted.length)
+      console.log(`drill 3 not completed (first 10):\n  ${notCompleted.slice(0, 10).join('\n  ')}`);
     if (leaking.length) console.log(`drill 3 a leaking answer: ${JSON.stringify(leaking[0]!.json).slice(0, 600)}`);
-    if (mismatches.length) console.log(`drill 3 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
+    if (mismatches.length)
+      console.log(`drill 3 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
 
     expect(figures.workerAlive && figures.apiAlive).toBe(true);
     expect(notCompleted).toEqual([]);
     expect(deliveries).toMatchObject({ never: 0, twice: 0, more: 0 });
     expect(during.length).toBeGreaterThan(0);
-    expect(during.filter((answer) => answer.status !== 503).map((answer) => `${answer.procedure}: ${answer.status || answer.error}`)).toEqual([]);
+    expect(
+      during
+        .filter((answer) => answer.status !== 503)
+        .map((answer) => `${answer.procedure}: ${answer.status || answer.error}`),
+    ).toEqual([]);
     expect(leaking).toEqual([]);
     expect(mismatches).toEqual([]);
   });

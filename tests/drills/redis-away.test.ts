@@ -7,7 +7,17 @@ import type { Client } from '@temporalio/client';
 import type { JobdeckClient } from '@jobdeck/api/client';
 import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
 import { startDrillStack, type DrillStack } from '../support/drill-stack';
-import { adminClient, inexactSyncOutputs, percentile, post, settledMismatches, summarizeDeliveries, temporalClient, waitClosed, type Answered } from '../support/drill-checks';
+import {
+  adminClient,
+  inexactSyncOutputs,
+  percentile,
+  post,
+  settledMismatches,
+  summarizeDeliveries,
+  temporalClient,
+  waitClosed,
+  type Answered,
+} from '../support/drill-checks';
 
 /** As long as the issue's drill: the whole suite stays within its budget with it. */
 const REDIS_AWAY_MS = 60_000;
@@ -47,11 +57,16 @@ describe('drill: Redis away for a minute under enqueue load', () => {
       for (let i = 0; !stopLoad; i++) {
         const kind = i % 2 ? 'sync' : 'webhook';
         const source = `drill2.s${i}`;
-        const input = kind === 'webhook'
-          ? { type: 'webhook.deliver', input: { url: receiver.url, payload: { drill: 2, i } } }
-          : { type: 'data.sync', input: { source, ...SYNC } };
+        const input =
+          kind === 'webhook'
+            ? { type: 'webhook.deliver', input: { url: receiver.url, payload: { drill: 2, i } } }
+            : { type: 'data.sync', input: { source, ...SYNC } };
         const at = phase;
-        pending.push(post(apiUrl, 'jobs.enqueue', token, input).then((answer) => void answers.push({ ...answer, phase: at, kind, source })));
+        pending.push(
+          post(apiUrl, 'jobs.enqueue', token, input).then(
+            (answer) => void answers.push({ ...answer, phase: at, kind, source }),
+          ),
+        );
         await sleep(ENQUEUE_EVERY_MS);
       }
       await Promise.all(pending);
@@ -72,8 +87,12 @@ describe('drill: Redis away for a minute under enqueue load', () => {
     const ids = ok.map((answer) => answer.json.result.data.id as string);
     const views = await waitClosed(temporal, ids, 90_000);
     const notCompleted = [...views.values()].filter((view) => view.status !== 'COMPLETED');
-    const webhookIds = ok.filter((answer) => answer.kind === 'webhook').map((answer) => answer.json.result.data.id as string);
-    const syncs = ok.filter((answer) => answer.kind === 'sync').map((answer) => ({ id: answer.json.result.data.id as string, source: answer.source!, records: SYNC.records }));
+    const webhookIds = ok
+      .filter((answer) => answer.kind === 'webhook')
+      .map((answer) => answer.json.result.data.id as string);
+    const syncs = ok
+      .filter((answer) => answer.kind === 'sync')
+      .map((answer) => ({ id: answer.json.result.data.id as string, source: answer.source!, records: SYNC.records }));
     const deliveries = summarizeDeliveries(webhookIds, receiver);
     const inexact = await inexactSyncOutputs(stack, syncs);
     const mismatches = await settledMismatches(stack, client, views);
@@ -92,7 +111,8 @@ describe('drill: Redis away for a minute under enqueue load', () => {
       recordMismatches: mismatches.length,
     };
     console.log(`drill 2 (Redis away): ${JSON.stringify(figures)}`);
-    if (mismatches.length) console.log(`drill 2 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
+    if (mismatches.length)
+      console.log(`drill 2 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
 
     expect(failed).toEqual([]);
     expect(figures.enqueueMs.away.p95).toBeLessThan(Math.max(1_000, 3 * figures.enqueueMs.before.p95));

@@ -7,7 +7,15 @@ import type { Client } from '@temporalio/client';
 import type { JobdeckClient } from '@jobdeck/api/client';
 import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
 import { startDrillStack, until, type DrillStack, type Proc } from '../support/drill-stack';
-import { adminClient, countRows, inexactSyncOutputs, settledMismatches, summarizeDeliveries, temporalClient, waitClosed } from '../support/drill-checks';
+import {
+  adminClient,
+  countRows,
+  inexactSyncOutputs,
+  settledMismatches,
+  summarizeDeliveries,
+  temporalClient,
+  waitClosed,
+} from '../support/drill-checks';
 
 const WEBHOOKS = 60;
 const SYNCS = 40;
@@ -39,24 +47,55 @@ afterAll(async () => {
 
 describe('drill: worker SIGKILLed with ~100 jobs in flight', () => {
   it('restarted, it finishes every job within seconds, each delivery at least once and at most twice, every sync exact', async () => {
-    const enqueue = async (i: number) => i < WEBHOOKS
-      ? { kind: 'webhook' as const, ...(await client.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url: receiver.url, payload: { drill: 1, i }, timeoutMs: 60_000 } })) }
-      : { kind: 'sync' as const, source: `drill1.s${i}`, ...(await client.jobs.enqueue.mutate({ type: 'data.sync', input: { source: `drill1.s${i}`, ...SYNC } })) };
+    const enqueue = async (i: number) =>
+      i < WEBHOOKS
+        ? {
+            kind: 'webhook' as const,
+            ...(await client.jobs.enqueue.mutate({
+              type: 'webhook.deliver',
+              input: { url: receiver.url, payload: { drill: 1, i }, timeoutMs: 60_000 },
+            })),
+          }
+        : {
+            kind: 'sync' as const,
+            source: `drill1.s${i}`,
+            ...(await client.jobs.enqueue.mutate({ type: 'data.sync', input: { source: `drill1.s${i}`, ...SYNC } })),
+          };
     const jobs: Array<Awaited<ReturnType<typeof enqueue>>> = [];
     const enqueueRange = async (from: number, to: number) => {
-      for (let i = from; i < to; i += 10) jobs.push(...(await Promise.all(Array.from({ length: Math.min(10, to - i) }, (_, k) => enqueue(i + k)))));
+      for (let i = from; i < to; i += 10)
+        jobs.push(...(await Promise.all(Array.from({ length: Math.min(10, to - i) }, (_, k) => enqueue(i + k)))));
     };
     // The webhooks first: each is held by the receiver once it arrives. Then the syncs, killed a batch or more in.
     const started = Date.now();
     await enqueueRange(0, WEBHOOKS);
     const webhookIds = jobs.map((job) => job.id);
-    await until('every delivery held by the receiver', () => summarizeDeliveries(webhookIds, receiver).never === 0, 25_000, 200).catch(() => undefined);
+    await until(
+      'every delivery held by the receiver',
+      () => summarizeDeliveries(webhookIds, receiver).never === 0,
+      25_000,
+      200,
+    ).catch(() => undefined);
     await enqueueRange(WEBHOOKS, WEBHOOKS + SYNCS);
-    const syncs = jobs.flatMap((job) => (job.kind === 'sync' ? [{ id: job.id, source: job.source, records: SYNC.records }] : []));
+    const syncs = jobs.flatMap((job) =>
+      job.kind === 'sync' ? [{ id: job.id, source: job.source, records: SYNC.records }] : [],
+    );
     const syncIds = syncs.map((sync) => sync.id);
-    const midBatch = () => countRows(stack, 'id = ANY($1) AND "stepsDone" >= 1 AND "stepsDone" < $2', [syncIds, SYNC.records / SYNC.batchSize]);
-    await until('the syncs to be mid-run', async () => (await midBatch()) >= SYNCS * 0.75, HOLD_MS - 10_000 - (Date.now() - started), 200).catch(() => undefined);
-    const inFlight = { webhooks: WEBHOOKS - summarizeDeliveries(webhookIds, receiver).never, syncsMidBatch: await midBatch() };
+    const midBatch = () =>
+      countRows(stack, 'id = ANY($1) AND "stepsDone" >= 1 AND "stepsDone" < $2', [
+        syncIds,
+        SYNC.records / SYNC.batchSize,
+      ]);
+    await until(
+      'the syncs to be mid-run',
+      async () => (await midBatch()) >= SYNCS * 0.75,
+      HOLD_MS - 10_000 - (Date.now() - started),
+      200,
+    ).catch(() => undefined);
+    const inFlight = {
+      webhooks: WEBHOOKS - summarizeDeliveries(webhookIds, receiver).never,
+      syncsMidBatch: await midBatch(),
+    };
 
     worker.child.kill('SIGKILL');
     await worker.exited;
@@ -65,10 +104,16 @@ describe('drill: worker SIGKILLed with ~100 jobs in flight', () => {
     worker = await stack.startWorker();
     const restartedAt = Date.now();
 
-    const views = await waitClosed(temporal, jobs.map((job) => job.id), 120_000);
+    const views = await waitClosed(
+      temporal,
+      jobs.map((job) => job.id),
+      120_000,
+    );
     const lastClose = Math.max(...[...views.values()].map((view) => view.closeTime?.getTime() ?? Infinity));
     const deliveries = summarizeDeliveries(webhookIds, receiver);
-    const notCompleted = [...views.values()].filter((view) => view.status !== 'COMPLETED').map((view) => `${view.id}: ${view.status}`);
+    const notCompleted = [...views.values()]
+      .filter((view) => view.status !== 'COMPLETED')
+      .map((view) => `${view.id}: ${view.status}`);
     const inexact = await inexactSyncOutputs(stack, syncs);
     const mismatches = await settledMismatches(stack, client, views);
     const figures = {
@@ -81,7 +126,8 @@ describe('drill: worker SIGKILLed with ~100 jobs in flight', () => {
       recordMismatches: mismatches.length,
     };
     console.log(`drill 1 (worker SIGKILL): ${JSON.stringify(figures)}`);
-    if (mismatches.length) console.log(`drill 1 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
+    if (mismatches.length)
+      console.log(`drill 1 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
 
     expect(inFlight.webhooks + inFlight.syncsMidBatch).toBeGreaterThanOrEqual(80);
     expect(notCompleted).toEqual([]);

@@ -13,7 +13,15 @@ const apiUrl = inject('apiUrl').replace(/\/$/, '');
 const adminEmail = inject('adminEmail');
 const adminPassword = inject('adminPassword');
 
-const JOB_TYPES = ['report.generate', 'webhook.deliver', 'data.sync', 'maintenance.cleanup', 'maintenance.reconcile', 'maintenance.stuck-check', 'bulk.action'];
+const JOB_TYPES = [
+  'report.generate',
+  'webhook.deliver',
+  'data.sync',
+  'maintenance.cleanup',
+  'maintenance.reconcile',
+  'maintenance.stuck-check',
+  'bulk.action',
+];
 const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
 let browser: Browser;
@@ -25,7 +33,9 @@ const pageErrors: string[] = [];
 async function api<T>(procedure: string, input?: unknown): Promise<T> {
   const token = await page.evaluate(() => localStorage.getItem('jobdeck.token'));
   const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  const response = await fetch(`${apiUrl}/trpc/${procedure}${query}`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${apiUrl}/trpc/${procedure}${query}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
   if (!body.result) throw new Error(`${procedure}: ${body.error?.message ?? response.status}`);
   return body.result.data;
@@ -35,7 +45,16 @@ beforeAll(async () => {
   await mkdir(resultsDir, { recursive: true });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
@@ -65,7 +84,9 @@ describe('dashboard', () => {
 
   it('shows a card per job type and the health of the system', async () => {
     await page.getByTestId('type-card').first().waitFor();
-    const names = await page.getByTestId('type-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-name')));
+    const names = await page
+      .getByTestId('type-card')
+      .evaluateAll((cards) => cards.map((card) => card.getAttribute('data-name')));
     expect(names.sort()).toEqual([...JOB_TYPES].sort());
     for (const card of await page.getByTestId('type-card').all()) {
       for (const bucket of ['waiting', 'active', 'delayed', 'completed', 'failed']) {
@@ -105,7 +126,9 @@ describe('dashboard', () => {
     await expect.poll(() => page.getByTestId('enqueue-input').inputValue()).toContain('crm.contacts'); // the type's example
 
     const since = Date.now();
-    await page.getByTestId('enqueue-input').fill(JSON.stringify({ source: 'e2e-invalid', records: -5, batchSize: 10, throttleMs: 300 }));
+    await page
+      .getByTestId('enqueue-input')
+      .fill(JSON.stringify({ source: 'e2e-invalid', records: -5, batchSize: 10, throttleMs: 300 }));
     const answer = page.waitForResponse((response) => response.url().includes('jobs.enqueue'));
     await page.getByTestId('enqueue-submit').click();
     expect((await answer).status()).toBe(400);
@@ -116,7 +139,10 @@ describe('dashboard', () => {
     expect(await page.getByTestId('enqueue-success').count()).toBe(0);
 
     // Nothing new among the data.sync jobs carries that input.
-    const { items } = await api<{ items: Array<{ id: string; createdAt: string | null }> }>('jobs.list', { type: 'data.sync', limit: 50 });
+    const { items } = await api<{ items: Array<{ id: string; createdAt: string | null }> }>('jobs.list', {
+      type: 'data.sync',
+      limit: 50,
+    });
     const recent = items.filter((job) => job.createdAt && Date.parse(job.createdAt) >= since - 1_000);
     for (const job of recent) {
       const detail = await api<{ input: { source?: string } }>('jobs.get', { id: job.id });
@@ -125,7 +151,9 @@ describe('dashboard', () => {
   }, 30_000);
 
   it('enqueues a data.sync job and shows it finish without a reload', async () => {
-    await page.getByTestId('enqueue-input').fill(JSON.stringify({ source: 'e2e', records: 60, batchSize: 10, throttleMs: 300 }));
+    await page
+      .getByTestId('enqueue-input')
+      .fill(JSON.stringify({ source: 'e2e', records: 60, batchSize: 10, throttleMs: 300 }));
     await page.getByTestId('enqueue-submit').click();
     const link = page.getByTestId('enqueue-job-link');
     await link.waitFor();

@@ -21,7 +21,7 @@ let adminToken = '';
 let originalId = '';
 let retryId = '';
 let viewerToken = '';
-let bulkIds: string[] = [];
+const bulkIds: string[] = [];
 const tokenName = `e2e-viewer-${Date.now().toString(36)}`;
 const pauseNote = 'e2e maintenance window';
 
@@ -31,12 +31,24 @@ interface TrpcAnswer<T> {
 }
 
 /** One call to the API, as a script would make it: queries by GET, mutations by POST. */
-async function call<T>(kind: 'query' | 'mutation', procedure: string, input: unknown, token = adminToken): Promise<{ status: number; data?: T; error?: string }> {
+async function call<T>(
+  kind: 'query' | 'mutation',
+  procedure: string,
+  input: unknown,
+  token = adminToken,
+): Promise<{ status: number; data?: T; error?: string }> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const response =
     kind === 'query'
-      ? await fetch(`${apiUrl}/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers })
-      : await fetch(`${apiUrl}/trpc/${procedure}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(input ?? null) });
+      ? await fetch(
+          `${apiUrl}/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
+          { headers },
+        )
+      : await fetch(`${apiUrl}/trpc/${procedure}`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify(input ?? null),
+        });
   const body = (await response.json()) as TrpcAnswer<T>;
   return { status: response.status, data: body.result?.data, error: body.error?.message };
 }
@@ -61,7 +73,12 @@ beforeAll(async () => {
   await mkdir(resultsDir, { recursive: true });
   ({ browser, context, page, pageErrors } = await launch());
   // The API's own login, for the calls that set the scene quickly.
-  const login = await call<{ token: string }>('mutation', 'auth.login', { email: adminEmail, password: adminPassword }, '');
+  const login = await call<{ token: string }>(
+    'mutation',
+    'auth.login',
+    { email: adminEmail, password: adminPassword },
+    '',
+  );
   if (!login.data) throw new Error(`auth.login: ${login.status} ${login.error}`);
   adminToken = login.data.token;
 });
@@ -70,10 +87,14 @@ afterAll(async () => {
   // Whatever happened above: no long job left running, no queue left paused for the next suite.
   for (const id of [originalId, retryId, ...bulkIds].filter(Boolean)) {
     const job = await call<{ state: string }>('query', 'jobs.get', { id }).catch(() => null);
-    if (job?.data && ['waiting', 'delayed', 'active', 'retrying'].includes(job.data.state)) await call('mutation', 'jobs.cancel', { id }).catch(() => undefined);
+    if (job?.data && ['waiting', 'delayed', 'active', 'retrying'].includes(job.data.state))
+      await call('mutation', 'jobs.cancel', { id }).catch(() => undefined);
   }
-  const queues = await call<Array<{ name: string; paused: boolean }>>('query', 'queues.list', undefined).catch(() => null);
-  if (queues?.data?.find((queue) => queue.name === 'reports')?.paused) await call('mutation', 'queues.resume', { queue: 'reports' }).catch(() => undefined);
+  const queues = await call<Array<{ name: string; paused: boolean }>>('query', 'queues.list', undefined).catch(
+    () => null,
+  );
+  if (queues?.data?.find((queue) => queue.name === 'reports')?.paused)
+    await call('mutation', 'queues.resume', { queue: 'reports' }).catch(() => undefined);
   await context?.close();
   await browser?.close();
 });
@@ -92,7 +113,9 @@ describe('operations', () => {
   it('cancels the running job from its page through a dialog, and shows it end without a reload', async () => {
     await page.goto(`${webUrl}/jobs/${encodeURIComponent(originalId)}`);
     await page.getByTestId('job-page').waitFor();
-    await expect.poll(() => page.getByTestId('job-state').getAttribute('data-state'), { timeout: 30_000, interval: 300 }).toBe('active');
+    await expect
+      .poll(() => page.getByTestId('job-state').getAttribute('data-state'), { timeout: 30_000, interval: 300 })
+      .toBe('active');
 
     const actions = page.getByTestId('job-actions');
     await actions.waitFor();
@@ -114,16 +137,22 @@ describe('operations', () => {
     expect(await cancel.getByTestId('dialog-effect').textContent()).toBe(
       `Cancel ${originalId}? The running activity is told at its next heartbeat, cleans up, and the job ends as cancelled.`,
     );
-    expect(await cancel.getByTestId('dialog-cli').textContent()).toBe(`temporal workflow cancel --workflow-id ${originalId}`);
+    expect(await cancel.getByTestId('dialog-cli').textContent()).toBe(
+      `temporal workflow cancel --workflow-id ${originalId}`,
+    );
     await page.screenshot({ path: `${resultsDir}operations-cancel-dialog.png` });
 
     await cancel.getByTestId('dialog-confirm').click();
     await cancel.waitFor({ state: 'detached' });
     const toast = await expectToast(`Cancelling ${originalId}`);
-    expect(await toast.getByTestId('toast-cli').textContent()).toContain(`temporal workflow cancel --workflow-id ${originalId}`);
+    expect(await toast.getByTestId('toast-cli').textContent()).toContain(
+      `temporal workflow cancel --workflow-id ${originalId}`,
+    );
 
     // No reload: the state badge gets there by itself.
-    await expect.poll(() => page.getByTestId('job-state').getAttribute('data-state'), { timeout: 45_000, interval: 300 }).toBe('cancelled');
+    await expect
+      .poll(() => page.getByTestId('job-state').getAttribute('data-state'), { timeout: 45_000, interval: 300 })
+      .toBe('cancelled');
     await page.getByTestId('action-retry').waitFor();
     expect(await page.getByTestId('action-cancel').count()).toBe(0);
     await page.screenshot({ path: `${resultsDir}operations-job-actions.png`, fullPage: true });
@@ -149,7 +178,9 @@ describe('operations', () => {
     await retriedAs.click();
     await expect.poll(() => page.getByTestId('job-id').textContent()).toBe(retryId);
     expect(await page.getByTestId('job-retry-of').textContent()).toBe(originalId);
-    await expect.poll(() => page.getByTestId('job-state').getAttribute('data-state'), { timeout: 30_000, interval: 300 }).toBe('active');
+    await expect
+      .poll(() => page.getByTestId('job-state').getAttribute('data-state'), { timeout: 30_000, interval: 300 })
+      .toBe('active');
     await page.getByTestId('action-cancel').waitFor();
     await page.screenshot({ path: `${resultsDir}operations-retried-job.png`, fullPage: true });
   }, 60_000);
@@ -166,7 +197,9 @@ describe('operations', () => {
     await pause.waitFor();
     await pause.getByTestId('pause-note').fill(pauseNote);
     const command = await pause.getByTestId('dialog-cli').textContent();
-    expect(command).toContain('temporal task-queue config set --task-queue reports --task-queue-type activity --queue-rps-limit 0');
+    expect(command).toContain(
+      'temporal task-queue config set --task-queue reports --task-queue-type activity --queue-rps-limit 0',
+    );
     expect(command).toContain(`--queue-rps-limit-reason "paused by ${adminEmail}: ${pauseNote}"`);
     await pause.getByTestId('dialog-confirm').click();
     await pause.waitFor({ state: 'detached' });
@@ -177,7 +210,10 @@ describe('operations', () => {
     expect(await card.getByTestId('queue-paused-reason').textContent()).toContain(pauseNote);
 
     // A report enqueued now waits; the jobs table and its page say why.
-    const report = await must<{ id: string }>('mutation', 'jobs.enqueue', { type: 'report.generate', input: { title: 'e2e held report', periodHours: 1 } });
+    const report = await must<{ id: string }>('mutation', 'jobs.enqueue', {
+      type: 'report.generate',
+      input: { title: 'e2e held report', periodHours: 1 },
+    });
     await page.goto(`${webUrl}/jobs?queue=reports`);
     const reportRow = page.locator(`[data-testid="job-row"][data-job-id="${report.id}"]`);
     await reportRow.waitFor({ timeout: 20_000 });
@@ -205,7 +241,10 @@ describe('operations', () => {
 
     // Resumed: the held report runs to its end.
     await expect
-      .poll(async () => (await call<{ state: string }>('query', 'jobs.get', { id: report.id })).data?.state, { timeout: 60_000, interval: 1_000 })
+      .poll(async () => (await call<{ state: string }>('query', 'jobs.get', { id: report.id })).data?.state, {
+        timeout: 60_000,
+        interval: 1_000,
+      })
       .toBe('completed');
   }, 120_000);
 
@@ -232,7 +271,11 @@ describe('operations', () => {
     expect(await bulk.getByTestId('dialog-effect').textContent()).toContain('it runs now');
     await bulk.getByTestId('dialog-confirm').click();
     await bulk.getByTestId('bulk-results').waitFor();
-    expect(await bulk.getByTestId('bulk-result').evaluateAll((items) => items.map((item) => item.getAttribute('data-outcome')))).toEqual(['done', 'done']);
+    expect(
+      await bulk
+        .getByTestId('bulk-result')
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-outcome'))),
+    ).toEqual(['done', 'done']);
     await expectToast('Bulk cancel: 2 of 2 done');
     await page.screenshot({ path: `${resultsDir}operations-bulk.png` });
     await bulk.getByTestId('dialog-dismiss').click();
@@ -240,7 +283,13 @@ describe('operations', () => {
     expect(await page.getByTestId('bulk-count').textContent()).not.toContain('selected');
     for (const id of bulkIds) {
       await expect
-        .poll(() => page.locator(`[data-testid="job-row"][data-job-id="${id}"] [data-testid="state-badge"]`).getAttribute('data-state'), { timeout: 30_000 })
+        .poll(
+          () =>
+            page
+              .locator(`[data-testid="job-row"][data-job-id="${id}"] [data-testid="state-badge"]`)
+              .getAttribute('data-state'),
+          { timeout: 30_000 },
+        )
         .toBe('cancelled');
     }
 
@@ -283,7 +332,9 @@ describe('operations', () => {
     await expectToast(`Retried ${id} with changes`);
     await page.getByTestId('job-superseded').waitFor();
     const next = (await page.getByTestId('job-retried-as').textContent())!.trim();
-    const detail = await must<{ priority: string; input: { records: number; source: string } }>('query', 'jobs.get', { id: next });
+    const detail = await must<{ priority: string; input: { records: number; source: string } }>('query', 'jobs.get', {
+      id: next,
+    });
     expect(detail.priority).toBe('high');
     expect(detail.input).toMatchObject({ records: 30, source: 'e2e-bulk-1' });
   }, 60_000);
@@ -318,7 +369,10 @@ describe('operations', () => {
     await page.getByTestId('audit-filter-actor').fill(adminEmail);
     await page.getByTestId('audit-filter-apply').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('action')).toBe('jobs.cancel');
-    const row = (action: string, target: string) => page.locator(`[data-testid="audit-row"][data-action="${action}"][data-actor="${adminEmail}"]`).filter({ hasText: target });
+    const row = (action: string, target: string) =>
+      page
+        .locator(`[data-testid="audit-row"][data-action="${action}"][data-actor="${adminEmail}"]`)
+        .filter({ hasText: target });
     await row('jobs.cancel', originalId).first().waitFor();
 
     for (const [action, target] of [
@@ -358,7 +412,9 @@ describe('operations', () => {
     expect(await page.getByTestId('token-issued').textContent()).toContain('you will not see it again');
     await page.screenshot({ path: `${resultsDir}operations-token-issued.png` });
     // Nothing keeps it: not the browser's storage.
-    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(viewerToken);
+    expect(
+      await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })),
+    ).not.toContain(viewerToken);
     await page.getByTestId('token-issued-done').click();
     await secret.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(viewerToken);
@@ -395,7 +451,9 @@ describe('operations', () => {
     await revoke.waitFor({ state: 'detached' });
     await expectToast(`Revoked token ${tokenName}`);
     await expect.poll(() => tokenRow.getAttribute('data-status')).toBe('revoked');
-    await expect.poll(async () => (await call('query', 'auth.me', undefined, viewerToken)).status, { timeout: 5_000 }).toBe(401);
+    await expect
+      .poll(async () => (await call('query', 'auth.me', undefined, viewerToken)).status, { timeout: 5_000 })
+      .toBe(401);
   }, 60_000);
 
   it('fits a phone screen with the actions and their dialog', async () => {
@@ -411,14 +469,18 @@ describe('operations', () => {
     await terminate.getByTestId('dialog-confirm').click();
     await terminate.getByTestId('field-error-reason').waitFor();
     await terminate.getByTestId('terminate-reason').fill('e2e cleanup');
-    expect(await terminate.getByTestId('dialog-cli').textContent()).toBe(`temporal workflow terminate --workflow-id ${retryId} --reason "e2e cleanup (by ${adminEmail})"`);
+    expect(await terminate.getByTestId('dialog-cli').textContent()).toBe(
+      `temporal workflow terminate --workflow-id ${retryId} --reason "e2e cleanup (by ${adminEmail})"`,
+    );
     const box = await terminate.boundingBox();
     expect(box!.width).toBeLessThanOrEqual(375);
     await page.screenshot({ path: `${resultsDir}operations-phone-terminate.png` });
     await terminate.getByTestId('dialog-confirm').click();
     await terminate.waitFor({ state: 'detached' });
     await expectToast(`Terminated ${retryId}`);
-    await expect.poll(() => page.getByTestId('job-state').getAttribute('data-state'), { timeout: 20_000 }).toBe('terminated');
+    await expect
+      .poll(() => page.getByTestId('job-state').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('terminated');
 
     await page.goto(`${webUrl}/jobs`);
     await page.getByTestId('jobs-table').waitFor();

@@ -28,12 +28,29 @@ function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  const build = spawnSync(vite, ['build', '--config', 'apps/web/vite.config.ts', '--outDir', outDir, '--logLevel', 'error'], { cwd: repo, encoding: 'utf8' });
+  const build = spawnSync(
+    vite,
+    ['build', '--config', 'apps/web/vite.config.ts', '--outDir', outDir, '--logLevel', 'error'],
+    { cwd: repo, encoding: 'utf8' },
+  );
   expect(build.status, build.stderr).toBe(0);
   const port = await freePort();
   previewUrl = `http://127.0.0.1:${port}`;
-  preview = spawn(vite, ['preview', '--config', 'apps/web/vite.config.ts', '--outDir', outDir], { cwd: repo, env: { ...process.env, WEB_PORT: String(port), JOBDECK_API_URL: apiUrl }, stdio: 'ignore' });
-  for (let tries = 0; tries < 100 && !(await fetch(previewUrl).then((r) => r.ok, () => false)); tries++) await new Promise((r) => setTimeout(r, 200));
+  preview = spawn(vite, ['preview', '--config', 'apps/web/vite.config.ts', '--outDir', outDir], {
+    cwd: repo,
+    env: { ...process.env, WEB_PORT: String(port), JOBDECK_API_URL: apiUrl },
+    stdio: 'ignore',
+  });
+  for (
+    let tries = 0;
+    tries < 100 &&
+    !(await fetch(previewUrl).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    tries++
+  )
+    await new Promise((r) => setTimeout(r, 200));
 }, 120_000);
 
 afterAll(() => {

@@ -48,7 +48,9 @@ describe('schedules in the dashboard', () => {
     expect(new URL(page.url()).pathname).toBe('/schedules');
 
     await page.getByTestId('schedule-cron').fill('0 0 1 1 *');
-    await expect.poll(() => page.getByTestId('schedule-cron-words').first().textContent(), { timeout: 10_000 }).toContain('January');
+    await expect
+      .poll(() => page.getByTestId('schedule-cron-words').first().textContent(), { timeout: 10_000 })
+      .toContain('January');
     await page.getByTestId('schedule-save').click();
     await page.getByTestId('schedule-page').waitFor();
     expect(new URL(page.url()).pathname).toBe(`/schedules/${scheduleId}`);
@@ -65,12 +67,18 @@ describe('schedules in the dashboard', () => {
     expect(jobId).toMatch(new RegExp(`^data\\.sync-${scheduleId}-`));
     await run.getByRole('link').click();
     await page.getByTestId('job-page').waitFor();
-    await expect.poll(() => page.getByTestId('job-state').getAttribute('data-state'), { timeout: 60_000, interval: 500 }).toBe('completed');
+    await expect
+      .poll(() => page.getByTestId('job-state').getAttribute('data-state'), { timeout: 60_000, interval: 500 })
+      .toBe('completed');
     expect(await page.getByTestId('job-schedule').textContent()).toBe(scheduleId);
 
     await page.getByTestId('job-schedule').click();
     await page.getByTestId('schedule-page').waitFor();
-    await expect.poll(() => page.locator(`[data-testid="schedule-run"][data-job-id="${jobId}"]`).textContent(), { timeout: 30_000 }).toContain('completed');
+    await expect
+      .poll(() => page.locator(`[data-testid="schedule-run"][data-job-id="${jobId}"]`).textContent(), {
+        timeout: 30_000,
+      })
+      .toContain('completed');
   }, 120_000);
 
   it('fits a phone screen and deletes the schedule after confirmation', async () => {
@@ -79,15 +87,30 @@ describe('schedules in the dashboard', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('schedule-delete').click();
     await page.waitForURL(`${webUrl}/schedules`);
-    await expect.poll(() => page.locator(`[data-testid="schedule-row"][data-schedule-id="${scheduleId}"]`).count(), { timeout: 20_000 }).toBe(0);
+    await expect
+      .poll(() => page.locator(`[data-testid="schedule-row"][data-schedule-id="${scheduleId}"]`).count(), {
+        timeout: 20_000,
+      })
+      .toBe(0);
   }, 60_000);
 
   it('fits a phone screen with a template whose input is long', async () => {
     const token = await page.evaluate(() => localStorage.getItem('jobdeck.token'));
     const call = (procedure: string, input: unknown) =>
-      fetch(`${apiUrl}/trpc/${procedure}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) }).then((response) => response.json());
-    const long = { url: 'https://hooks.example.com/e2e', payload: { note: 'a long line of template input '.repeat(40) } };
-    const created = await call('templates.create', { name: `E2E long ${Date.now().toString(36)}`, type: 'webhook.deliver', input: long });
+      fetch(`${apiUrl}/trpc/${procedure}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      }).then((response) => response.json());
+    const long = {
+      url: 'https://hooks.example.com/e2e',
+      payload: { note: 'a long line of template input '.repeat(40) },
+    };
+    const created = await call('templates.create', {
+      name: `E2E long ${Date.now().toString(36)}`,
+      type: 'webhook.deliver',
+      input: long,
+    });
     const templateId = created.result.data.id as string;
     try {
       await page.setViewportSize({ width: 375, height: 800 });

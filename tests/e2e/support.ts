@@ -7,10 +7,21 @@ export const apiUrl = inject('apiUrl').replace(/\/$/, '');
 export const adminEmail = inject('adminEmail');
 export const adminPassword = inject('adminPassword');
 
-export async function launch(viewport = { width: 1280, height: 900 }): Promise<{ browser: Browser; context: BrowserContext; page: Page; pageErrors: string[] }> {
+export async function launch(
+  viewport = { width: 1280, height: 900 },
+): Promise<{ browser: Browser; context: BrowserContext; page: Page; pageErrors: string[] }> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();

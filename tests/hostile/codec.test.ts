@@ -35,28 +35,62 @@ async function receiver(status: number, reason: string, body: string, headers: R
 }
 
 async function rawHistory(id: string) {
-  const { history } = await raw.workflowService.getWorkflowExecutionHistory({ namespace: NAMESPACE, execution: { workflowId: id }, maximumPageSize: 1000 });
-  return { events: history?.events ?? [], bytes: Buffer.from(proto.api.history.v1.History.encode(history ?? {}).finish()) };
+  const { history } = await raw.workflowService.getWorkflowExecutionHistory({
+    namespace: NAMESPACE,
+    execution: { workflowId: id },
+    maximumPageSize: 1000,
+  });
+  return {
+    events: history?.events ?? [],
+    bytes: Buffer.from(proto.api.history.v1.History.encode(history ?? {}).finish()),
+  };
 }
 
 async function rawDescription(id: string) {
-  const response = await raw.workflowService.describeWorkflowExecution({ namespace: NAMESPACE, execution: { workflowId: id } });
-  return { response, bytes: Buffer.from(proto.api.workflowservice.v1.DescribeWorkflowExecutionResponse.encode(response).finish()) };
+  const response = await raw.workflowService.describeWorkflowExecution({
+    namespace: NAMESPACE,
+    execution: { workflowId: id },
+  });
+  return {
+    response,
+    bytes: Buffer.from(proto.api.workflowservice.v1.DescribeWorkflowExecutionResponse.encode(response).finish()),
+  };
 }
 
 const payloadJson = (payload: proto.api.common.v1.IPayload) => ({
-  metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),
+  ),
   data: Buffer.from(payload.data ?? []).toString('base64'),
 });
-const metadataText = (payload: { metadata: Record<string, string> }, key: string) => Buffer.from(payload.metadata[key] ?? '', 'base64').toString();
+const metadataText = (payload: { metadata: Record<string, string> }, key: string) =>
+  Buffer.from(payload.metadata[key] ?? '', 'base64').toString();
 const dataJson = (payload: { data: string }) => JSON.parse(Buffer.from(payload.data, 'base64').toString());
 
-async function codec(path: string, options: { token?: string; cookie?: string; origin?: string; body?: string; contentType?: string; method?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json', ...options.headers };
+async function codec(
+  path: string,
+  options: {
+    token?: string;
+    cookie?: string;
+    origin?: string;
+    body?: string;
+    contentType?: string;
+    method?: string;
+    headers?: Record<string, string>;
+  } = {},
+) {
+  const headers: Record<string, string> = {
+    'content-type': options.contentType ?? 'application/json',
+    ...options.headers,
+  };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.cookie) headers.cookie = options.cookie;
   if (options.origin) headers.origin = options.origin;
-  const response = await fetch(`${env.apiUrl}${path}`, { method: options.method ?? 'POST', headers, body: options.body });
+  const response = await fetch(`${env.apiUrl}${path}`, {
+    method: options.method ?? 'POST',
+    headers,
+    body: options.body,
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : null };
 }
@@ -87,7 +121,8 @@ afterAll(async () => {
 describe('payload encryption in Temporal', () => {
   it('keeps a webhook input (Authorization header, payload) and its result out of the raw history', async () => {
     const { events, bytes } = await rawHistory(delivered.id);
-    for (const secret of [delivered.auth, delivered.payload, delivered.result]) expect(bytes.includes(secret), secret).toBe(false);
+    for (const secret of [delivered.auth, delivered.payload, delivered.result])
+      expect(bytes.includes(secret), secret).toBe(false);
 
     const started = events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
     expect(Buffer.from(started.metadata!.encoding!).toString()).toBe('binary/encrypted');
@@ -95,9 +130,12 @@ describe('payload encryption in Temporal', () => {
     const activityInputs = events.map((event) => event.activityTaskScheduledEventAttributes).filter(Boolean);
     expect(activityInputs.length).toBeGreaterThan(0);
     for (const scheduled of activityInputs) {
-      for (const payload of scheduled!.input?.payloads ?? []) expect(Buffer.from(payload.metadata!.encoding!).toString()).toBe('binary/encrypted');
+      for (const payload of scheduled!.input?.payloads ?? [])
+        expect(Buffer.from(payload.metadata!.encoding!).toString()).toBe('binary/encrypted');
     }
-    const completed = events.find((event) => event.workflowExecutionCompletedEventAttributes)!.workflowExecutionCompletedEventAttributes!;
+    const completed = events.find(
+      (event) => event.workflowExecutionCompletedEventAttributes,
+    )!.workflowExecutionCompletedEventAttributes!;
     expect(Buffer.from(completed.result!.payloads![0]!.metadata!.encoding!).toString()).toBe('binary/encrypted');
 
     // The markers were there, encrypted: a client with the key reads them back.
@@ -107,7 +145,11 @@ describe('payload encryption in Temporal', () => {
 
   it('keeps failure messages and stacks out of the raw history and description, and jobs.get still shows them', async () => {
     const url = await receiver(503, `Busy ${failed.reason}`, '{}', { 'retry-after': '2' });
-    ({ id: failed.id } = await operator.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url, payload: { n: 1 } }, options: { maxAttempts: 3 } }));
+    ({ id: failed.id } = await operator.jobs.enqueue.mutate({
+      type: 'webhook.deliver',
+      input: { url, payload: { n: 1 } },
+      options: { maxAttempts: 3 },
+    }));
 
     // While it retries, Temporal's pending activity holds the last failure, encoded…
     const retrying = await eventually('a pending activity with its last failure', async () => {
@@ -123,11 +165,17 @@ describe('payload encryption in Temporal', () => {
     const { events, bytes } = await rawHistory(failed.id);
     expect(bytes.includes(failed.reason)).toBe(false);
     expect(bytes.includes('webhook-deliver/activities')).toBe(false); // no stack frames either
-    const workflowFailure = events.find((event) => event.workflowExecutionFailedEventAttributes)!.workflowExecutionFailedEventAttributes!.failure!;
+    const workflowFailure = events.find((event) => event.workflowExecutionFailedEventAttributes)!
+      .workflowExecutionFailedEventAttributes!.failure!;
     expect(workflowFailure.message).toBe('Encoded failure');
 
     // …and decodes through the data converter, workflow sandbox included.
-    const error = await (await temporal()).workflow.getHandle(failed.id).result().catch((caught: unknown) => caught);
+    const error = await (
+      await temporal()
+    ).workflow
+      .getHandle(failed.id)
+      .result()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WorkflowFailedError);
     let cause = (error as Error).cause as Error | undefined;
     while (cause?.cause) cause = cause.cause as Error;
@@ -182,25 +230,46 @@ describe('payload encryption: the codec endpoint', () => {
     const byCookie = await codec('/codec/decode', { body, cookie: `theme=dark; jobdeck_session=${adminSession}` });
     expect(byCookie.status).toBe(200);
     expect(dataJson(byCookie.json.payloads[0]).input.payload.note).toBe(delivered.payload);
-    expect((await codec('/codec/decode', { body, cookie: 'jobdeck_session=jd_s_forgedforgedforgedforged' })).status).toBe(401);
+    expect(
+      (await codec('/codec/decode', { body, cookie: 'jobdeck_session=jd_s_forgedforgedforgedforged' })).status,
+    ).toBe(401);
     expect((await codec('/codec/decode', { body, cookie: `jobdeck_session=${viewerToken}` })).status).toBe(403);
   });
 
   it('serves /codec/{namespace}/… and encodes what it is given, which then decodes', async () => {
-    const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"hello":"codec"}').toString('base64') };
-    const encoded = await codec(`/codec/${NAMESPACE}/encode`, { body: JSON.stringify({ payloads: [plain] }), token: operatorToken });
+    const plain = {
+      metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+      data: Buffer.from('{"hello":"codec"}').toString('base64'),
+    };
+    const encoded = await codec(`/codec/${NAMESPACE}/encode`, {
+      body: JSON.stringify({ payloads: [plain] }),
+      token: operatorToken,
+    });
     expect(encoded.status).toBe(200);
     expect(metadataText(encoded.json.payloads[0], 'encoding')).toBe('binary/encrypted');
-    const decoded = await codec(`/codec/${NAMESPACE}/decode`, { body: JSON.stringify(encoded.json), token: operatorToken });
+    const decoded = await codec(`/codec/${NAMESPACE}/decode`, {
+      body: JSON.stringify(encoded.json),
+      token: operatorToken,
+    });
     expect(dataJson(decoded.json.payloads[0])).toEqual({ hello: 'codec' });
     // Payloads that were never encrypted (older histories) pass through.
-    const passthrough = await codec('/codec/decode', { body: JSON.stringify({ payloads: [plain] }), token: operatorToken });
+    const passthrough = await codec('/codec/decode', {
+      body: JSON.stringify({ payloads: [plain] }),
+      token: operatorToken,
+    });
     expect(dataJson(passthrough.json.payloads[0])).toEqual({ hello: 'codec' });
   });
 
   it('allows the Temporal UI origin with credentials, and no other origin', async () => {
     const preflight = (origin: string) =>
-      codec('/codec/decode', { method: 'OPTIONS', origin, headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+      codec('/codec/decode', {
+        method: 'OPTIONS',
+        origin,
+        headers: {
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-namespace',
+        },
+      });
     const allowed = await preflight(UI_ORIGIN);
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
@@ -215,8 +284,20 @@ describe('payload encryption: the codec endpoint', () => {
     expect(other.headers.get('access-control-allow-credentials')).toBeNull();
 
     const body = JSON.stringify({ payloads: await startedInput() });
-    expect((await codec('/codec/decode', { body, cookie: `jobdeck_session=${adminSession}`, origin: UI_ORIGIN })).headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
-    expect((await codec('/codec/decode', { body, cookie: `jobdeck_session=${adminSession}`, origin: 'http://localhost:5999' })).headers.get('access-control-allow-origin')).toBeNull();
+    expect(
+      (
+        await codec('/codec/decode', { body, cookie: `jobdeck_session=${adminSession}`, origin: UI_ORIGIN })
+      ).headers.get('access-control-allow-origin'),
+    ).toBe(UI_ORIGIN);
+    expect(
+      (
+        await codec('/codec/decode', {
+          body,
+          cookie: `jobdeck_session=${adminSession}`,
+          origin: 'http://localhost:5999',
+        })
+      ).headers.get('access-control-allow-origin'),
+    ).toBeNull();
   });
 
   it('answers malformed requests with a 4xx JSON error, never a 500', async () => {
@@ -229,9 +310,33 @@ describe('payload encryption: the codec endpoint', () => {
       ['/codec/decode', { body: '{"payloads":"x"}' }, 400, /payloads/],
       ['/codec/decode', { body: '{"payloads":[{"data":"***"}]}' }, 400, /payloads\.0\.data: not base64/],
       ['/codec/decode', { body: '{"payloads":[{"metadata":{"encoding":1}}]}' }, 400, /payloads\.0\.metadata\.encoding/],
-      ['/codec/decode', { body: JSON.stringify({ payloads: [{ ...encrypted, data: tamperedData.toString('base64') }] }) }, 400, /payloads\.0: .*does not decrypt/],
-      ['/codec/decode', { body: JSON.stringify({ payloads: [{ ...encrypted, metadata: { ...encrypted.metadata, 'encryption-key-id': Buffer.from('gone').toString('base64') } }] }) }, 400, /key id "gone"/],
-      ['/codec/decode', { body: JSON.stringify({ payloads: Array.from({ length: 1001 }, () => ({})) }) }, 400, /payloads/],
+      [
+        '/codec/decode',
+        { body: JSON.stringify({ payloads: [{ ...encrypted, data: tamperedData.toString('base64') }] }) },
+        400,
+        /payloads\.0: .*does not decrypt/,
+      ],
+      [
+        '/codec/decode',
+        {
+          body: JSON.stringify({
+            payloads: [
+              {
+                ...encrypted,
+                metadata: { ...encrypted.metadata, 'encryption-key-id': Buffer.from('gone').toString('base64') },
+              },
+            ],
+          }),
+        },
+        400,
+        /key id "gone"/,
+      ],
+      [
+        '/codec/decode',
+        { body: JSON.stringify({ payloads: Array.from({ length: 1001 }, () => ({})) }) },
+        400,
+        /payloads/,
+      ],
       ['/codec/decode', { body: 'x'.repeat(5 * 1024 * 1024) }, 413, /larger than/],
       ['/codec/decode', { body: '{"payloads":[]}', contentType: 'text/plain' }, 415, /application\/json/],
       ['/codec/decode', { body: '{"payloads":[]}', headers: { 'x-namespace': '../../etc' } }, 400, /namespace/],
@@ -243,7 +348,9 @@ describe('payload encryption: the codec endpoint', () => {
       expect(response.status, `${path} ${options?.body?.slice(0, 60)}`).toBe(status);
       expect(response.json.error, `${path} ${options?.body?.slice(0, 60)}`).toMatch(message);
     }
-    expect((await codec('/codec/decode', { token: operatorToken, body: '{"payloads":[]}' })).json).toEqual({ payloads: [] });
+    expect((await codec('/codec/decode', { token: operatorToken, body: '{"payloads":[]}' })).json).toEqual({
+      payloads: [],
+    });
   });
 
   it('lets the temporal CLI show the decoded history, given the codec endpoint and a token', async () => {
@@ -259,7 +366,13 @@ describe('payload encryption: the codec endpoint', () => {
     const show = ['workflow', 'show', '--workflow-id', delivered.id, '--output', 'json'];
     const encrypted = payloadTexts(await temporalCli(show));
     expect(encrypted).not.toContain(delivered.payload);
-    const output = await temporalCli([...show, '--codec-endpoint', `${env.apiUrl}/codec/{namespace}`, '--codec-auth', `Bearer ${operatorToken}`]);
+    const output = await temporalCli([
+      ...show,
+      '--codec-endpoint',
+      `${env.apiUrl}/codec/{namespace}`,
+      '--codec-auth',
+      `Bearer ${operatorToken}`,
+    ]);
     const decoded = payloadTexts(output);
     expect(decoded).toContain(delivered.payload);
     expect(decoded).toContain(delivered.result);

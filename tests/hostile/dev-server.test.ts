@@ -8,7 +8,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('the Vite dev server', () => {
   it.each([
-    ['a file of the run folder under .data (Temporal state, secrets)', () => `/@fs${process.env.JOBDECK_WORKFLOW_BUNDLE}?raw`],
+    [
+      'a file of the run folder under .data (Temporal state, secrets)',
+      () => `/@fs${process.env.JOBDECK_WORKFLOW_BUNDLE}?raw`,
+    ],
     ['the API source', () => `/@fs${repo}apps/api/src/config.ts?raw`],
     ['the repository manifest', () => `/@fs${repo}package.json?raw`],
     ['a system file', () => '/@fs/etc/passwd?raw'],

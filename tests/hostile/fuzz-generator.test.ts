@@ -14,8 +14,14 @@ const withInput = catalogue.filter((procedure) => procedure.valid);
 describe('the fuzzer’s generator', () => {
   it('covers every procedure of the router, each with its kind and schema', () => {
     expect(catalogue.map((procedure) => procedure.path).sort()).toEqual(Object.keys(appRouter._def.procedures).sort());
-    expect(catalogue.filter((procedure) => procedure.kind === 'subscription').map((procedure) => procedure.path)).toEqual(['events.subscribe']);
-    for (const procedure of catalogue) expect({ path: procedure.path, valid: procedure.valid !== null }).toEqual({ path: procedure.path, valid: procedure.schemas.length > 0 });
+    expect(
+      catalogue.filter((procedure) => procedure.kind === 'subscription').map((procedure) => procedure.path),
+    ).toEqual(['events.subscribe']);
+    for (const procedure of catalogue)
+      expect({ path: procedure.path, valid: procedure.valid !== null }).toEqual({
+        path: procedure.path,
+        valid: procedure.schemas.length > 0,
+      });
   });
 
   it('draws valid input that the procedure’s own schema accepts, for every procedure (at least 90% of draws)', () => {
@@ -54,9 +60,22 @@ describe('the fuzzer’s generator', () => {
       }
     }
     const rate = (kind: MutationKind) => tally.get(kind)!.refused / tally.get(kind)!.total;
-    const structural: MutationKind[] = ['wrong-type', 'root-replace', 'array-for-object', 'number-as-string', 'null', 'deep-nesting', 'huge-string'];
-    expect(structural.filter((kind) => rate(kind) < 0.85).map((kind) => `${kind}: ${rate(kind).toFixed(2)}`)).toEqual([]);
-    const all = [...tally.values()].reduce((sum, entry) => ({ refused: sum.refused + entry.refused, total: sum.total + entry.total }), { refused: 0, total: 0 });
+    const structural: MutationKind[] = [
+      'wrong-type',
+      'root-replace',
+      'array-for-object',
+      'number-as-string',
+      'null',
+      'deep-nesting',
+      'huge-string',
+    ];
+    expect(structural.filter((kind) => rate(kind) < 0.85).map((kind) => `${kind}: ${rate(kind).toFixed(2)}`)).toEqual(
+      [],
+    );
+    const all = [...tally.values()].reduce(
+      (sum, entry) => ({ refused: sum.refused + entry.refused, total: sum.total + entry.total }),
+      { refused: 0, total: 0 },
+    );
     expect(all.refused / all.total).toBeGreaterThan(0.75);
   });
 
@@ -67,14 +86,20 @@ describe('the fuzzer’s generator', () => {
     expect(JSON.stringify(nul.value)).toContain('\\u0000');
     expect(nul.label).toMatch(/^nul-byte@/);
     const proto = mutate(base, 'proto-key', r);
-    expect(JSON.stringify(proto.value)).toMatch(/"(__proto__|constructor|prototype|__defineGetter__|toString|hasOwnProperty)"/);
+    expect(JSON.stringify(proto.value)).toMatch(
+      /"(__proto__|constructor|prototype|__defineGetter__|toString|hasOwnProperty)"/,
+    );
     expect(Object.getPrototypeOf(proto.value)).toBe(Object.prototype);
     const deep = JSON.stringify(nested(60, 'array'));
     expect(deep.startsWith('['.repeat(60))).toBe(true);
     const huge = mutate(base, 'huge-string', r);
     expect(JSON.stringify(huge.value).length).toBeGreaterThan(20_000);
     // The input it was given is left alone.
-    expect(base).toEqual({ type: 'data.sync', input: { source: 'crm.contacts', records: 5 }, options: { idempotencyKey: 'k' } });
+    expect(base).toEqual({
+      type: 'data.sync',
+      input: { source: 'crm.contacts', records: 5 },
+      options: { idempotencyKey: 'k' },
+    });
   });
 
   it('flags an unknown key added to a valid query input, so that its acceptance is a finding', () => {
@@ -91,12 +116,24 @@ describe('the fuzzer’s generator', () => {
   });
 
   it('plans a deterministic mix of single calls, batches, subscriptions and both targets from a seed', () => {
-    const caller = (name: CallerName): Caller[] => [{ name, role: name === 'viewer' || name === 'operator' || name === 'admin' ? name : null, authorization: name === 'anonymous' ? undefined : `Bearer ${name}` }];
+    const caller = (name: CallerName): Caller[] => [
+      {
+        name,
+        role: name === 'viewer' || name === 'operator' || name === 'admin' ? name : null,
+        authorization: name === 'anonymous' ? undefined : `Bearer ${name}`,
+      },
+    ];
     const ctx: PlanContext = {
       seed: 12345,
       procedures: catalogue,
       readOnly: catalogue.filter((procedure) => procedure.kind !== 'mutation'),
-      callers: { anonymous: caller('anonymous'), 'bad-token': caller('bad-token'), viewer: caller('viewer'), operator: caller('operator'), admin: caller('admin') },
+      callers: {
+        anonymous: caller('anonymous'),
+        'bad-token': caller('bad-token'),
+        viewer: caller('viewer'),
+        operator: caller('operator'),
+        admin: caller('admin'),
+      },
       realCallers: [...caller('anonymous'), ...caller('viewer')],
       realShare: 0.06,
       adminEmail: 'admin@localhost',
@@ -105,15 +142,28 @@ describe('the fuzzer’s generator', () => {
     const plans = Array.from({ length: 1500 }, (_, index) => planFor(index, ctx));
     expect(JSON.stringify(planFor(77, ctx).calls)).toBe(JSON.stringify(plans[77]!.calls));
     const modes = new Set(plans.map((plan) => `${plan.target} ${plan.mode}`));
-    expect([...modes].sort()).toEqual(['fuzz batch', 'fuzz single', 'fuzz subscription', 'real batch', 'real single', 'real subscription']);
-    expect(plans.filter((plan) => plan.target === 'real').every((plan) => plan.calls.every((call) => call.kind !== 'mutation'))).toBe(true);
+    expect([...modes].sort()).toEqual([
+      'fuzz batch',
+      'fuzz single',
+      'fuzz subscription',
+      'real batch',
+      'real single',
+      'real subscription',
+    ]);
+    expect(
+      plans
+        .filter((plan) => plan.target === 'real')
+        .every((plan) => plan.calls.every((call) => call.kind !== 'mutation')),
+    ).toBe(true);
     const called = new Set(plans.flatMap((plan) => plan.calls.map((call) => call.path)));
     expect(catalogue.filter((procedure) => !called.has(procedure.path)).map((procedure) => procedure.path)).toEqual([]);
     expect(plans.some((plan) => plan.transport === 'login-storm')).toBe(true);
     expect(plans.some((plan) => plan.rawBody !== undefined)).toBe(true);
     // The review's holes are sent on every run, each to a procedure that exists.
     const regressions = REGRESSIONS.map((_, index) => planFor(REGRESSION_BASE + index, ctx));
-    expect(regressions.every((plan) => plan.calls.length === 1 && plan.calls[0]!.label.startsWith('regression: '))).toBe(true);
+    expect(
+      regressions.every((plan) => plan.calls.length === 1 && plan.calls[0]!.label.startsWith('regression: ')),
+    ).toBe(true);
     expect(regressions.filter((plan) => plan.calls[0]!.unknownKey).length).toBeGreaterThan(0);
   });
 });
@@ -121,9 +171,34 @@ describe('the fuzzer’s generator', () => {
 describe('the fuzzer’s bookkeeping', () => {
   const admin: Caller = { name: 'admin', role: 'admin', authorization: 'Bearer a' };
   const anonymous: Caller = { name: 'anonymous', role: null };
-  const plan = (caller: Caller, path: string, input: unknown): Plan => ({ index: 0, target: 'fuzz', caller, mode: 'single', method: 'POST', calls: [{ path, kind: 'mutation', input, label: 'valid', schemaValid: true }] });
-  const answer = (outcome: Partial<CallOutcome>): Answer => ({ status: outcome.status ?? 200, ms: 1, excerpt: '', failure: null, problems: [], outcomes: [{ status: 200, code: 'ok', message: null, ranProcedure: true, ...outcome }] });
-  const row = (id: number, role: string | null, action: string, outcome: string, actor = 'token:fuzz admin') => ({ id: BigInt(id), at: new Date(), actor, role, action, target: null, params: null, outcome, error: null, ip: '127.0.0.1' });
+  const plan = (caller: Caller, path: string, input: unknown): Plan => ({
+    index: 0,
+    target: 'fuzz',
+    caller,
+    mode: 'single',
+    method: 'POST',
+    calls: [{ path, kind: 'mutation', input, label: 'valid', schemaValid: true }],
+  });
+  const answer = (outcome: Partial<CallOutcome>): Answer => ({
+    status: outcome.status ?? 200,
+    ms: 1,
+    excerpt: '',
+    failure: null,
+    problems: [],
+    outcomes: [{ status: 200, code: 'ok', message: null, ranProcedure: true, ...outcome }],
+  });
+  const row = (id: number, role: string | null, action: string, outcome: string, actor = 'token:fuzz admin') => ({
+    id: BigInt(id),
+    at: new Date(),
+    actor,
+    role,
+    action,
+    target: null,
+    params: null,
+    outcome,
+    error: null,
+    ip: '127.0.0.1',
+  });
   const withRows = (rows: unknown[]) => ({ db: { auditLog: { findMany: async () => rows } } }) as unknown as Services;
 
   function ledgerOfThree() {
@@ -136,12 +211,20 @@ describe('the fuzzer’s bookkeeping', () => {
   }
 
   it('finds nothing to say when every call has its row', async () => {
-    const { findings } = await auditFindings(withRows([row(1, 'admin', 'jobs.enqueue', 'ok'), row(2, 'admin', 'jobs.cancel', 'BAD_REQUEST')]), ledgerOfThree(), 0n);
+    const { findings } = await auditFindings(
+      withRows([row(1, 'admin', 'jobs.enqueue', 'ok'), row(2, 'admin', 'jobs.cancel', 'BAD_REQUEST')]),
+      ledgerOfThree(),
+      0n,
+    );
     expect(findings).toEqual([]);
   });
 
   it('finds a mutation without its audit row, and a row whose outcome is not what the caller was told', async () => {
-    const { findings } = await auditFindings(withRows([row(1, 'admin', 'jobs.cancel', 'INTERNAL_SERVER_ERROR')]), ledgerOfThree(), 0n);
+    const { findings } = await auditFindings(
+      withRows([row(1, 'admin', 'jobs.cancel', 'INTERNAL_SERVER_ERROR')]),
+      ledgerOfThree(),
+      0n,
+    );
     expect(findings.map((finding) => finding.key).sort()).toEqual([
       'audit rows without a matching answer|admin|jobs.cancel',
       'missing audit rows|admin|jobs.cancel|BAD_REQUEST',
@@ -152,8 +235,15 @@ describe('the fuzzer’s bookkeeping', () => {
   it('finds an oversized audit row written for an anonymous caller', async () => {
     const ledger = new Ledger('admin-id');
     ledger.record(plan(anonymous, 'auth.login', {}), answer({ status: 400, code: 'BAD_REQUEST' }));
-    const { findings } = await auditFindings(withRows([row(1, null, 'auth.login', 'BAD_REQUEST', 'x'.repeat(900_000))]), ledger, 0n);
-    expect(findings.map((finding) => finding.key).sort()).toEqual(['oversized actor|auth.login', 'oversized anonymous row|auth.login']);
+    const { findings } = await auditFindings(
+      withRows([row(1, null, 'auth.login', 'BAD_REQUEST', 'x'.repeat(900_000))]),
+      ledger,
+      0n,
+    );
+    expect(findings.map((finding) => finding.key).sort()).toEqual([
+      'oversized actor|auth.login',
+      'oversized anonymous row|auth.login',
+    ]);
   });
 
   it('finds rows, workflows and schedules that no 2xx answer reported', async () => {
@@ -162,7 +252,10 @@ describe('the fuzzer’s bookkeeping', () => {
     const none = async () => [];
     async function* workflows() {
       yield { workflowId: 'data.sync-1', searchAttributes: {} };
-      yield { workflowId: 'data.sync-sched-a-2026-01-01T00:00:00Z', searchAttributes: { TemporalScheduledById: ['sched-a'] } };
+      yield {
+        workflowId: 'data.sync-sched-a-2026-01-01T00:00:00Z',
+        searchAttributes: { TemporalScheduledById: ['sched-a'] },
+      };
       yield { workflowId: 'data.sync-refused', searchAttributes: {} };
     }
     async function* schedules() {

@@ -20,26 +20,46 @@ describe('who may start a job type', () => {
 
   it('refuses an operator enqueuing the clean-up that queues.clean refuses them, and audits the refusal', async () => {
     const before = await db.job.count({ where: { type: 'maintenance.cleanup' } });
-    const answer = await call(env.apiUrl, 'jobs.enqueue', { token: operator.token, input: { type: 'maintenance.cleanup', input: { olderThanDays: 1 } } });
+    const answer = await call(env.apiUrl, 'jobs.enqueue', {
+      token: operator.token,
+      input: { type: 'maintenance.cleanup', input: { olderThanDays: 1 } },
+    });
     expect(answer.status).toBe(403);
-    expect(answer.json.error.message).toBe('starting maintenance.cleanup jobs requires the admin role; you are operator');
+    expect(answer.json.error.message).toBe(
+      'starting maintenance.cleanup jobs requires the admin role; you are operator',
+    );
     expect(await db.job.count({ where: { type: 'maintenance.cleanup' } })).toBe(before);
-    const row = await db.auditLog.findFirst({ where: { action: 'jobs.enqueue', outcome: 'FORBIDDEN' }, orderBy: { id: 'desc' } });
+    const row = await db.auditLog.findFirst({
+      where: { action: 'jobs.enqueue', outcome: 'FORBIDDEN' },
+      orderBy: { id: 'desc' },
+    });
     expect(row?.error).toMatch(/requires the admin role/);
   });
 
   it('refuses it through a template and through a retry, single or bulk, and lets an admin do both', async () => {
-    const template = await admin.client.templates.create.mutate({ name: `cleanup dry run ${Date.now()}`, type: 'maintenance.cleanup', input: { olderThanDays: 3650, dryRun: true } });
-    expect((await call(env.apiUrl, 'templates.run', { token: operator.token, input: { id: template.id } })).status).toBe(403);
+    const template = await admin.client.templates.create.mutate({
+      name: `cleanup dry run ${Date.now()}`,
+      type: 'maintenance.cleanup',
+      input: { olderThanDays: 3650, dryRun: true },
+    });
+    expect(
+      (await call(env.apiUrl, 'templates.run', { token: operator.token, input: { id: template.id } })).status,
+    ).toBe(403);
 
     // A clean-up held back by a delay and terminated: a finished job an operator could otherwise retry.
-    const { id } = await admin.client.jobs.enqueue.mutate({ type: 'maintenance.cleanup', input: { olderThanDays: 3650, dryRun: true }, options: { delayMs: 600_000 } });
+    const { id } = await admin.client.jobs.enqueue.mutate({
+      type: 'maintenance.cleanup',
+      input: { olderThanDays: 3650, dryRun: true },
+      options: { delayMs: 600_000 },
+    });
     await admin.client.jobs.terminate.mutate({ id, reason: 'held for the role test' });
     await waitForState(admin.client, id, ['terminated']);
     const retry = await call(env.apiUrl, 'jobs.retry', { token: operator.token, input: { id } });
     expect(retry.status).toBe(403);
     const bulk = await operator.client.jobs.bulk.mutate({ action: 'retry', ids: [id] });
-    expect(bulk.results).toEqual([expect.objectContaining({ id, outcome: 'skipped', reason: expect.stringMatching(/requires the admin role/) })]);
+    expect(bulk.results).toEqual([
+      expect.objectContaining({ id, outcome: 'skipped', reason: expect.stringMatching(/requires the admin role/) }),
+    ]);
     const retried = await admin.client.jobs.retry.mutate({ id });
     expect(retried.retryOf).toBe(id);
     await waitForState(admin.client, retried.id, ['completed']);

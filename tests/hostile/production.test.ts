@@ -8,7 +8,11 @@ import { apiInstance, call } from './support';
 describe('the client address', () => {
   async function auditedAddress(baseUrl: string, localAddress: string, forwardedFor: string): Promise<string | null> {
     const marker = `xff-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.test`;
-    const answer = await call(baseUrl, 'auth.login', { input: { email: marker, password: 'not-the-password' }, localAddress, headers: { 'x-forwarded-for': forwardedFor } });
+    const answer = await call(baseUrl, 'auth.login', {
+      input: { email: marker, password: 'not-the-password' },
+      localAddress,
+      headers: { 'x-forwarded-for': forwardedFor },
+    });
     expect(answer.status).toBe(401);
     return (await db.auditLog.findFirst({ where: { actor: marker } }))?.ip ?? null;
   }
@@ -17,7 +21,7 @@ describe('the client address', () => {
     expect(await auditedAddress(env.apiUrl, '127.0.0.21', '203.0.113.9')).toMatch(/127\.0\.0\.21$/);
   });
 
-  it("takes the address a trusted proxy adds, and nothing the client wrote before it", async () => {
+  it('takes the address a trusted proxy adds, and nothing the client wrote before it', async () => {
     const api = await apiInstance({ JOBDECK_TRUSTED_PROXIES: '127.0.0.22' });
     try {
       expect(await auditedAddress(api.url, '127.0.0.22', '198.51.100.1, 203.0.113.9')).toBe('203.0.113.9');
@@ -28,7 +32,9 @@ describe('the client address', () => {
   });
 
   it('refuses a malformed proxy list at start', () => {
-    expect(() => loadApiConfig({ ...process.env, JOBDECK_TRUSTED_PROXIES: 'not-an-address' })).toThrow(/JOBDECK_TRUSTED_PROXIES/);
+    expect(() => loadApiConfig({ ...process.env, JOBDECK_TRUSTED_PROXIES: 'not-an-address' })).toThrow(
+      /JOBDECK_TRUSTED_PROXIES/,
+    );
   });
 });
 
@@ -51,17 +57,25 @@ describe('production refuses to start', () => {
   });
 
   it('starts with a strong one', () => {
-    expect(loadApiConfig({ ...production, JOBDECK_ADMIN_PASSWORD: 'umbrella quarry violin tundra' }).production).toBe(true);
+    expect(loadApiConfig({ ...production, JOBDECK_ADMIN_PASSWORD: 'umbrella quarry violin tundra' }).production).toBe(
+      true,
+    );
   });
 
   it('without the webhook signing key on the worker', () => {
-    expect(() => loadWorkerConfig({ ...production, JOBDECK_WEBHOOK_SECRET: '' })).toThrow(/JOBDECK_WEBHOOK_SECRET is required in production/);
+    expect(() => loadWorkerConfig({ ...production, JOBDECK_WEBHOOK_SECRET: '' })).toThrow(
+      /JOBDECK_WEBHOOK_SECRET is required in production/,
+    );
     expect(loadWorkerConfig({ ...production }).production).toBe(true);
   });
 
   it('without an encryption key, in any mode', () => {
-    expect(() => loadApiConfig({ ...process.env, JOBDECK_ENCRYPTION_KEYS: '' })).toThrow(/JOBDECK_ENCRYPTION_KEYS is required/);
-    expect(() => loadWorkerConfig({ ...process.env, JOBDECK_ENCRYPTION_KEYS: '' })).toThrow(/JOBDECK_ENCRYPTION_KEYS is required/);
+    expect(() => loadApiConfig({ ...process.env, JOBDECK_ENCRYPTION_KEYS: '' })).toThrow(
+      /JOBDECK_ENCRYPTION_KEYS is required/,
+    );
+    expect(() => loadWorkerConfig({ ...process.env, JOBDECK_ENCRYPTION_KEYS: '' })).toThrow(
+      /JOBDECK_ENCRYPTION_KEYS is required/,
+    );
   });
 });
 

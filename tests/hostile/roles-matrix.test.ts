@@ -27,7 +27,9 @@ const CALLERS = {
 type Caller = keyof typeof CALLERS;
 const CALLER_NAMES = Object.keys(CALLERS) as Caller[];
 
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(([path, procedure]) => ({
+const procedures = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
+).map(([path, procedure]) => ({
   path,
   type: procedure._def.type,
 }));
@@ -71,21 +73,33 @@ beforeAll(async () => {
   await ok('tokens.revoke', adminSession, { id: revoked.id });
   tokens.revoked = revoked.token;
 
-  const expired = await ok('tokens.create', adminSession, { name: `rolematrix expired ${suffix}`, role: 'admin', expiresInDays: 30 });
+  const expired = await ok('tokens.create', adminSession, {
+    name: `rolematrix expired ${suffix}`,
+    role: 'admin',
+    expiresInDays: 30,
+  });
   expect((await me(expired.token)).status).toBe(200);
   await db.apiToken.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
   tokens.expired = expired.token;
 
   // Disabled: an admin's own session, then the user disabled by another admin.
   const disabledPassword = strongPassword();
-  const disabledUser = await ok('users.create', adminSession, { email: `rolematrix-disabled-${suffix}@example.test`, role: 'admin', password: disabledPassword });
+  const disabledUser = await ok('users.create', adminSession, {
+    email: `rolematrix-disabled-${suffix}@example.test`,
+    role: 'admin',
+    password: disabledPassword,
+  });
   tokens.disabled = await login(disabledUser.email, disabledPassword);
   expect((await me(tokens.disabled)).json?.result?.data?.role).toBe('admin');
   await ok('users.update', adminSession, { id: disabledUser.id, disabled: true });
 
   // Demoted: an admin's sessions, opened while admin (and used as admin), then the user demoted to viewer.
   const demotedPassword = strongPassword();
-  const demotedUser = await ok('users.create', adminSession, { email: `rolematrix-demoted-${suffix}@example.test`, role: 'admin', password: demotedPassword });
+  const demotedUser = await ok('users.create', adminSession, {
+    email: `rolematrix-demoted-${suffix}@example.test`,
+    role: 'admin',
+    password: demotedPassword,
+  });
   tokens.demoted = await login(demotedUser.email, demotedPassword);
   demotedSpare = await login(demotedUser.email, demotedPassword);
   expect((await http('users.list', { token: tokens.demoted, method: 'GET' })).status).toBe(200);
@@ -112,34 +126,43 @@ describe('role matrix: every procedure × every kind of caller', () => {
     expect((await me(tokens.demoted!)).json.result.data).toMatchObject({ role: 'viewer', kind: 'session' });
   });
 
-  it.each(procedures.filter((procedure) => procedure.type !== 'subscription').map((procedure) => [procedure.path, procedure.type] as const))(
-    '%s',
-    async (path, type) => {
-      const least = LEAST_ROLE[path]!;
-      const results = await Promise.all(
-        CALLER_NAMES.map(async (caller) => {
-          // An empty input: a caller who may call it gets past authorisation and is answered on the input (or served).
-          const response = await http(path, { token: tokenOf(caller, path), method: type === 'query' ? 'GET' : 'POST', input: type === 'query' ? undefined : {} });
-          return { caller, status: response.status, code: response.json?.error?.data?.code as string | undefined };
-        }),
-      );
-      const actual = results.map(({ caller, status }) => ({ path, caller, result: status === 401 || status === 403 ? status : 'allowed' }));
-      const expected = CALLER_NAMES.map((caller) => {
-        const role = CALLERS[caller];
-        const allowed = least === 'public' || (role !== null && RANK[role] >= RANK[least]);
-        return { path, caller, result: allowed ? 'allowed' : role === null ? 401 : 403 };
-      });
-      expect(actual).toEqual(expected);
-      // A refusal says which in tRPC's own words too.
-      for (const { caller, status, code } of results) {
-        if (status === 401) expect({ caller, code }).toEqual({ caller, code: 'UNAUTHORIZED' });
-        if (status === 403) expect({ caller, code }).toEqual({ caller, code: 'FORBIDDEN' });
-      }
-      // Demoted is a viewer in every respect.
-      const byCaller = Object.fromEntries(actual.map((row) => [row.caller, row.result]));
-      expect({ path, demoted: byCaller.demoted }).toEqual({ path, demoted: byCaller.viewer });
-    },
-  );
+  it.each(
+    procedures
+      .filter((procedure) => procedure.type !== 'subscription')
+      .map((procedure) => [procedure.path, procedure.type] as const),
+  )('%s', async (path, type) => {
+    const least = LEAST_ROLE[path]!;
+    const results = await Promise.all(
+      CALLER_NAMES.map(async (caller) => {
+        // An empty input: a caller who may call it gets past authorisation and is answered on the input (or served).
+        const response = await http(path, {
+          token: tokenOf(caller, path),
+          method: type === 'query' ? 'GET' : 'POST',
+          input: type === 'query' ? undefined : {},
+        });
+        return { caller, status: response.status, code: response.json?.error?.data?.code as string | undefined };
+      }),
+    );
+    const actual = results.map(({ caller, status }) => ({
+      path,
+      caller,
+      result: status === 401 || status === 403 ? status : 'allowed',
+    }));
+    const expected = CALLER_NAMES.map((caller) => {
+      const role = CALLERS[caller];
+      const allowed = least === 'public' || (role !== null && RANK[role] >= RANK[least]);
+      return { path, caller, result: allowed ? 'allowed' : role === null ? 401 : 403 };
+    });
+    expect(actual).toEqual(expected);
+    // A refusal says which in tRPC's own words too.
+    for (const { caller, status, code } of results) {
+      if (status === 401) expect({ caller, code }).toEqual({ caller, code: 'UNAUTHORIZED' });
+      if (status === 403) expect({ caller, code }).toEqual({ caller, code: 'FORBIDDEN' });
+    }
+    // Demoted is a viewer in every respect.
+    const byCaller = Object.fromEntries(actual.map((row) => [row.caller, row.result]));
+    expect({ path, demoted: byCaller.demoted }).toEqual({ path, demoted: byCaller.viewer });
+  });
 
   it('events.subscribe: 401 (not a 200 stream with an error in it) unless the credential holds; 200 for viewer and above', async () => {
     const results: Array<{ caller: Caller; status: number; code?: string }> = [];
@@ -161,14 +184,30 @@ describe('role matrix: every procedure × every kind of caller', () => {
       }
     }
     expect(results).toEqual(
-      CALLER_NAMES.map((caller) => (CALLERS[caller] === null ? { caller, status: 401, code: 'UNAUTHORIZED' } : { caller, status: 200 })),
+      CALLER_NAMES.map((caller) =>
+        CALLERS[caller] === null ? { caller, status: 401, code: 'UNAUTHORIZED' } : { caller, status: 200 },
+      ),
     );
   });
 
   it('a demoted session stays a viewer: it is refused what it could do as admin, yet still reads', async () => {
     expect((await http('users.list', { token: tokens.demoted, method: 'GET' })).status).toBe(403);
-    expect((await http('tokens.create', { token: tokens.demoted, input: { name: `rolematrix demoted ${suffix}`, role: 'admin' } })).status).toBe(403);
-    expect((await http('jobs.enqueue', { token: tokens.demoted, input: { type: 'data.sync', input: { source: 'rolematrix', records: 1 } } })).status).toBe(403);
+    expect(
+      (
+        await http('tokens.create', {
+          token: tokens.demoted,
+          input: { name: `rolematrix demoted ${suffix}`, role: 'admin' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await http('jobs.enqueue', {
+          token: tokens.demoted,
+          input: { type: 'data.sync', input: { source: 'rolematrix', records: 1 } },
+        })
+      ).status,
+    ).toBe(403);
     expect((await http('jobs.stats', { token: tokens.demoted, method: 'GET' })).status).toBe(200);
   });
 });

@@ -90,26 +90,46 @@ function expectInputShown(what: string, input: any) {
   const url = new URL(input.url);
   expect({ what, host: url.host, path: url.pathname }).toEqual({ what, host: new URL(hook.url).host, path: '/hook' });
   expect({ what, param: url.searchParams.has('access_token') }).toEqual({ what, param: true });
-  expect({ what, headers: Object.keys(input.headers ?? {}).sort() }).toEqual({ what, headers: ['Authorization', 'X-Auth', 'X-Session'] });
-  expect({ what, keys: Object.keys(input.payload).sort() }).toEqual({ what, keys: ['accessKey', 'bearer', 'nested', 'note', 'password', 'pwd'] });
+  expect({ what, headers: Object.keys(input.headers ?? {}).sort() }).toEqual({
+    what,
+    headers: ['Authorization', 'X-Auth', 'X-Session'],
+  });
+  expect({ what, keys: Object.keys(input.payload).sort() }).toEqual({
+    what,
+    keys: ['accessKey', 'bearer', 'nested', 'note', 'password', 'pwd'],
+  });
   expect({ what, firstLevel: input.payload.nested?.level }).toEqual({ what, firstLevel: 1 });
 }
 
 function expectStoredSecrets(what: string, input: any) {
-  expect({ what, authorization: input.headers.Authorization, xAuth: input.headers['X-Auth'], xSession: input.headers['X-Session'] }).toEqual({
+  expect({
+    what,
+    authorization: input.headers.Authorization,
+    xAuth: input.headers['X-Auth'],
+    xSession: input.headers['X-Session'],
+  }).toEqual({
     what,
     authorization: 'Bearer SECRET-AUTH-2',
     xAuth: 'SECRET-XAUTH-3',
     xSession: 'SECRET-XSESSION-4',
   });
-  expect({ what, pwd: input.payload.pwd, bearer: input.payload.bearer, accessKey: input.payload.accessKey, password: input.payload.password }).toEqual({
+  expect({
+    what,
+    pwd: input.payload.pwd,
+    bearer: input.payload.bearer,
+    accessKey: input.payload.accessKey,
+    password: input.payload.password,
+  }).toEqual({
     what,
     pwd: 'SECRET-PWD-5',
     bearer: 'SECRET-BEARER-6',
     accessKey: 'SECRET-ACCESSKEY-7',
     password: 'SECRET-PASSWORD-8',
   });
-  expect({ what, deep: innermost(input.payload.nested) }).toEqual({ what, deep: { level: DEPTH, apiKey: 'SECRET-DEEP-9' } });
+  expect({ what, deep: innermost(input.payload.nested) }).toEqual({
+    what,
+    deep: { level: DEPTH, apiKey: 'SECRET-DEEP-9' },
+  });
 }
 
 beforeAll(async () => {
@@ -126,7 +146,12 @@ beforeAll(async () => {
   ({ id: jobId } = await operator.jobs.enqueue.mutate({ type: 'webhook.deliver', input: secretInput(hook.url) }));
   await waitForState(viewer, jobId, ['completed']);
 
-  const template = await admin.templates.create.mutate({ name: templateName, description: 'secrets check', type: 'webhook.deliver', input: secretInput(hook.url) });
+  const template = await admin.templates.create.mutate({
+    name: templateName,
+    description: 'secrets check',
+    type: 'webhook.deliver',
+    input: secretInput(hook.url),
+  });
   templateId = template.id;
   ({ id: scheduleId } = await admin.schedules.create.mutate({
     name: scheduleName,
@@ -190,7 +215,13 @@ describe('one redaction policy on every answer', () => {
   it('schedules.get and schedules.list as a viewer', async () => {
     const one = await asViewer('schedules.get', { id: scheduleId });
     expectNoSecret('schedules.get', one.text);
-    expect(one.data).toMatchObject({ id: scheduleId, name: scheduleName, type: 'webhook.deliver', paused: true, cron: ['0 3 1 1 *'] });
+    expect(one.data).toMatchObject({
+      id: scheduleId,
+      name: scheduleName,
+      type: 'webhook.deliver',
+      paused: true,
+      cron: ['0 3 1 1 *'],
+    });
     expectInputShown('schedules.get input', one.data.input);
 
     const all = await asViewer('schedules.list');
@@ -221,11 +252,18 @@ describe('one redaction policy on every answer', () => {
     expectNoSecret('events.subscribe', stream.text());
   });
 
-  it('templates.update with the viewer\'s redacted copy and one real change keeps the stored secrets and applies the change', async () => {
+  it("templates.update with the viewer's redacted copy and one real change keeps the stored secrets and applies the change", async () => {
     const copy = (await asViewer('templates.get', { id: templateId })).data;
     const input = structuredClone(copy.input);
     input.payload.note = 'visible-marker-edited';
-    const updated = await ok('templates.update', adminSession, { id: templateId, name: copy.name, description: 'edited by the secrets check', type: copy.type, input, options: copy.options });
+    const updated = await ok('templates.update', adminSession, {
+      id: templateId,
+      name: copy.name,
+      description: 'edited by the secrets check',
+      type: copy.type,
+      input,
+      options: copy.options,
+    });
     expectNoSecret('templates.update answer', updated.text);
 
     const row = await db.jobTemplate.findUniqueOrThrow({ where: { id: templateId } });
@@ -241,18 +279,25 @@ describe('one redaction policy on every answer', () => {
     expect(audit.json.result.data.items[0].params.input.payload.note).toBe('visible-marker-edited');
   });
 
-  it('templates.update with the redacted copy keeps the secret of the URL\'s query string', async () => {
+  it("templates.update with the redacted copy keeps the secret of the URL's query string", async () => {
     const copy = (await asViewer('templates.get', { id: templateId })).data;
     const updated = await http('templates.update', {
       token: adminSession,
-      input: { id: templateId, name: copy.name, description: copy.description, type: copy.type, input: copy.input, options: copy.options },
+      input: {
+        id: templateId,
+        name: copy.name,
+        description: copy.description,
+        type: copy.type,
+        input: copy.input,
+        options: copy.options,
+      },
     });
     expect(updated.status).toBe(200);
     const row = await db.jobTemplate.findUniqueOrThrow({ where: { id: templateId } });
     expect((row.input as any).url).toBe(`${hook.url}?access_token=SECRET-URL-1`);
   });
 
-  it('schedules.update with the viewer\'s redacted copy and one real change keeps the secrets Temporal holds and applies the change', async () => {
+  it("schedules.update with the viewer's redacted copy and one real change keeps the secrets Temporal holds and applies the change", async () => {
     const copy = (await asViewer('schedules.get', { id: scheduleId })).data;
     const input = structuredClone(copy.input);
     input.payload.note = 'visible-marker-edited';
@@ -287,7 +332,7 @@ describe('one redaction policy on every answer', () => {
     expectNoSecret('audit.list schedules.update', audit.text);
   });
 
-  it('schedules.update with the redacted copy keeps the secret of the URL\'s query string', async () => {
+  it("schedules.update with the redacted copy keeps the secret of the URL's query string", async () => {
     const copy = (await asViewer('schedules.get', { id: scheduleId })).data;
     const updated = await http('schedules.update', {
       token: adminSession,
@@ -312,10 +357,16 @@ describe('one redaction policy on every answer', () => {
     expect((description.action.args?.[0] as { input: any }).input.url).toBe(`${hook.url}?access_token=SECRET-URL-1`);
   });
 
-  it('a receiver\'s answer carrying a token: the job\'s result and logs, as a viewer reads them (and as stored), do not show it', async () => {
-    const answering = await loopbackReceiver('127.0.0.1', () => ({ status: 200, body: '{"access_token":"SECRET-BODY-10","ok":true}' }));
+  it("a receiver's answer carrying a token: the job's result and logs, as a viewer reads them (and as stored), do not show it", async () => {
+    const answering = await loopbackReceiver('127.0.0.1', () => ({
+      status: 200,
+      body: '{"access_token":"SECRET-BODY-10","ok":true}',
+    }));
     receivers.push(answering);
-    const { id } = await operator.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url: answering.url, payload: { event: 'secrets.body' } } });
+    const { id } = await operator.jobs.enqueue.mutate({
+      type: 'webhook.deliver',
+      input: { url: answering.url, payload: { event: 'secrets.body' } },
+    });
     await waitForState(viewer, id, ['completed']);
     expect(answering.requests).toHaveLength(1);
 
@@ -325,7 +376,8 @@ describe('one redaction policy on every answer', () => {
     expect(JSON.parse(data.result.responseBody)).toEqual({ access_token: '[redacted]', ok: true });
     const withBody = data.logs.filter((log: { data: any }) => typeof log.data?.responseBody === 'string');
     expect(withBody.length).toBeGreaterThan(0);
-    for (const log of withBody) expect(JSON.parse(log.data.responseBody)).toEqual({ access_token: '[redacted]', ok: true });
+    for (const log of withBody)
+      expect(JSON.parse(log.data.responseBody)).toEqual({ access_token: '[redacted]', ok: true });
 
     const record = await db.job.findUniqueOrThrow({ where: { id } });
     const logs = await db.jobLog.findMany({ where: { jobId: id } });

@@ -14,7 +14,10 @@ const receivers = receiverPool();
 const receiver = receivers.start;
 
 async function deliver(url: string, input: Record<string, unknown> = {}): Promise<string> {
-  const { id } = await operator.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url, payload: { event: 'ssrf.probe' }, ...input } });
+  const { id } = await operator.jobs.enqueue.mutate({
+    type: 'webhook.deliver',
+    input: { url, payload: { event: 'ssrf.probe' }, ...input },
+  });
   return id;
 }
 
@@ -52,7 +55,9 @@ describe('webhook.deliver and the outbound policy', () => {
     for (const [index, id] of ids.entries()) {
       const job = await waitForState(operator, id, ['failed']);
       expect(job.attempts, probes[index]!.url).toBe(1);
-      expect(job.error).toMatch(new RegExp(`^outbound policy refused .+: ${probes[index]!.rule} \\(allow it with JOBDECK_OUTBOUND_ALLOW\\)$`));
+      expect(job.error).toMatch(
+        new RegExp(`^outbound policy refused .+: ${probes[index]!.rule} \\(allow it with JOBDECK_OUTBOUND_ALLOW\\)$`),
+      );
       expect(job.temporal?.status).toBe('FAILED');
       expect(job.logs.some((log) => log.level === 'error' && log.message === job.error)).toBe(true);
     }
@@ -64,7 +69,9 @@ describe('webhook.deliver and the outbound policy', () => {
     const hidden = await receiver('127.0.0.2');
     const id = await deliver(hidden.url);
     const { job } = await asViewer((await waitForState(operator, id, ['failed'])).id);
-    expect(job.error).toBe('outbound policy refused 127.0.0.2: loopback address (allow it with JOBDECK_OUTBOUND_ALLOW)');
+    expect(job.error).toBe(
+      'outbound policy refused 127.0.0.2: loopback address (allow it with JOBDECK_OUTBOUND_ALLOW)',
+    );
   });
 
   it('does not follow a redirect from an allowed receiver to a refused one', async () => {
@@ -73,7 +80,9 @@ describe('webhook.deliver and the outbound policy', () => {
     const id = await deliver(redirecting.url);
     const job = await waitForState(operator, id, ['failed']);
     expect(job.attempts).toBe(1);
-    expect(job.error).toMatch(/answered 302 Found, redirecting to http:\/\/127\.0\.0\.2:\d+\/hook: webhooks do not follow redirects/);
+    expect(job.error).toMatch(
+      /answered 302 Found, redirecting to http:\/\/127\.0\.0\.2:\d+\/hook: webhooks do not follow redirects/,
+    );
     expect(redirecting.requests).toHaveLength(1);
     expect(hidden.connections()).toBe(0);
   });
@@ -90,7 +99,9 @@ describe('webhook.deliver and the outbound policy', () => {
     expect(text).not.toContain(token);
     const responseBody: string = job.result.responseBody;
     expect(Buffer.byteLength(responseBody)).toBeLessThanOrEqual(1024);
-    expect(responseBody).toMatch(/^\{"access_token":"\[redacted\]","refresh_token":"\[redacted\]","scope":"read","padding":"ppp/);
+    expect(responseBody).toMatch(
+      /^\{"access_token":"\[redacted\]","refresh_token":"\[redacted\]","scope":"read","padding":"ppp/,
+    );
     expect(responseBody).toMatch(/…\[truncated\]$/);
     const delivered = job.logs.find((log: { message: string }) => log.message.startsWith('delivered to'));
     expect(delivered.data.responseBody).toBe(responseBody);

@@ -20,14 +20,21 @@ async function ok(procedure: string, token: string, input?: unknown) {
   return response.json.result.data;
 }
 
-async function serviceToken(role: 'viewer' | 'operator' | 'admin', label: string): Promise<{ token: string; id: string }> {
+async function serviceToken(
+  role: 'viewer' | 'operator' | 'admin',
+  label: string,
+): Promise<{ token: string; id: string }> {
   const created = await ok('tokens.create', adminSession, { name: `streams ${label} ${suffix}`, role });
   return { token: created.token, id: created.id };
 }
 
 async function userSession(label: string): Promise<{ token: string; userId: string }> {
   const password = strongPassword();
-  const user = await ok('users.create', adminSession, { email: `streams-${label}-${suffix}@example.test`, role: 'viewer', password });
+  const user = await ok('users.create', adminSession, {
+    email: `streams-${label}-${suffix}@example.test`,
+    role: 'viewer',
+    password,
+  });
   return { token: await login(user.email, password), userId: user.id };
 }
 
@@ -43,7 +50,10 @@ function sseEvents(text: string): SseEvent[] {
     .map((block) => {
       const lines = block.split('\n');
       const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
-      const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+      const data = lines
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
       return { event, data, empty: !lines.some((line) => line.trim()) };
     })
     .filter((item) => !item.empty && item.event !== 'ping')
@@ -103,7 +113,10 @@ describe('live streams end when their credential goes', () => {
     const viewer = await serviceToken('viewer', 'events');
     const stream = await openRunning(env.apiUrl, viewer.token);
     const ended = settled(stream);
-    const { id } = await ok('jobs.enqueue', operatorToken, { type: 'data.sync', input: { source: 'streams.check', records: 20, batchSize: 10, throttleMs: 0 } });
+    const { id } = await ok('jobs.enqueue', operatorToken, {
+      type: 'data.sync',
+      input: { source: 'streams.check', records: 20, batchSize: 10, throttleMs: 0 },
+    });
     await eventually(`job ${id} in the stream`, async () => stream.text().includes(id), 60_000);
     const mine = sseEvents(stream.text()).filter((event) => event.event === 'message' && event.data.includes(id));
     expect(mine.length).toBeGreaterThan(0);
@@ -114,7 +127,9 @@ describe('live streams end when their credential goes', () => {
   it('(a) a user session: the stream ends within 5 s of the user being disabled', async () => {
     const { token, userId } = await userSession('disabled');
     const stream = await openRunning(env.apiUrl, token);
-    await expectEndsAfter(stream, 'users.update {disabled: true}', () => ok('users.update', adminSession, { id: userId, disabled: true }));
+    await expectEndsAfter(stream, 'users.update {disabled: true}', () =>
+      ok('users.update', adminSession, { id: userId, disabled: true }),
+    );
     expect((await http('auth.me', { token, method: 'GET' })).status).toBe(401);
   });
 
@@ -136,7 +151,9 @@ describe('live streams end when their credential goes', () => {
   it('(d) a session: the stream ends within 5 s of an admin resetting the password', async () => {
     const { token, userId } = await userSession('reset');
     const stream = await openRunning(env.apiUrl, token);
-    await expectEndsAfter(stream, 'users.resetPassword', () => ok('users.resetPassword', adminSession, { id: userId, password: strongPassword() }));
+    await expectEndsAfter(stream, 'users.resetPassword', () =>
+      ok('users.resetPassword', adminSession, { id: userId, password: strongPassword() }),
+    );
     expect((await http('auth.me', { token, method: 'GET' })).status).toBe(401);
   });
 
@@ -145,17 +162,24 @@ describe('live streams end when their credential goes', () => {
     instances.push(second);
     const viewer = await serviceToken('viewer', 'second instance');
     const stream = await openRunning(second.url, viewer.token);
-    await expectEndsAfter(stream, 'tokens.revoke on the other instance', () => ok('tokens.revoke', adminSession, { id: viewer.id }));
+    await expectEndsAfter(stream, 'tokens.revoke on the other instance', () =>
+      ok('tokens.revoke', adminSession, { id: viewer.id }),
+    );
     // And the second instance refuses a new stream for it outright.
     const again = await openStream(second.url, viewer.token);
     streams.push(again);
     expect(again.status).toBe(401);
   });
 
-  it('an unauthenticated subscribe answers 401 with tRPC\'s JSON error, not a 200 stream', async () => {
+  it("an unauthenticated subscribe answers 401 with tRPC's JSON error, not a 200 stream", async () => {
     const viewer = await serviceToken('viewer', 'gone');
     await ok('tokens.revoke', adminSession, { id: viewer.id });
-    for (const authorization of [undefined, `Bearer jd_t_${randomBytes(24).toString('base64url')}`, `Bearer ${viewer.token}`, 'Basic YWRtaW46YWRtaW4=']) {
+    for (const authorization of [
+      undefined,
+      `Bearer jd_t_${randomBytes(24).toString('base64url')}`,
+      `Bearer ${viewer.token}`,
+      'Basic YWRtaW46YWRtaW4=',
+    ]) {
       const headers: Record<string, string> = { accept: 'text/event-stream' };
       if (authorization) headers.authorization = authorization;
       const answer = await raw(`${env.apiUrl}/trpc/events.subscribe?input=${encodeURIComponent('{}')}`, { headers });

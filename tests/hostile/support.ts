@@ -14,7 +14,12 @@ export interface ApiInstance {
 /** An API in this process, on the stack's Temporal and database, with its own Redis prefix and settings. */
 export async function apiInstance(env: Record<string, string> = {}): Promise<ApiInstance> {
   const services = await createServices(
-    loadApiConfig({ ...process.env, API_PORT: '0', JOBDECK_REDIS_PREFIX: `${process.env.JOBDECK_REDIS_PREFIX ?? 'jobdeck:'}hostile-${randomBytes(3).toString('hex')}:`, ...env }),
+    loadApiConfig({
+      ...process.env,
+      API_PORT: '0',
+      JOBDECK_REDIS_PREFIX: `${process.env.JOBDECK_REDIS_PREFIX ?? 'jobdeck:'}hostile-${randomBytes(3).toString('hex')}:`,
+      ...env,
+    }),
   );
   const server = createApiServer(services);
   const port = await listen(server, 0, '127.0.0.1');
@@ -45,20 +50,28 @@ export function raw(
 ): Promise<RawAnswer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? (options.body === undefined ? 'GET' : 'POST'), headers: options.headers, localAddress: options.localAddress }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => {
-        let json: any = null;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          // left null
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: performance.now() - started });
-      });
-    });
+    const req = httpRequest(
+      url,
+      {
+        method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+        headers: options.headers,
+        localAddress: options.localAddress,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => {
+          let json: any = null;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            // left null
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: performance.now() - started });
+        });
+      },
+    );
     req.on('error', reject);
     if (options.body !== undefined) req.end(options.body);
     else req.end();
@@ -69,7 +82,13 @@ export function raw(
 export function call(
   baseUrl: string,
   procedure: string,
-  options: { token?: string; input?: unknown; query?: boolean; localAddress?: string; headers?: Record<string, string> } = {},
+  options: {
+    token?: string;
+    input?: unknown;
+    query?: boolean;
+    localAddress?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<RawAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -77,7 +96,11 @@ export function call(
     const query = options.input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(options.input))}`;
     return raw(`${baseUrl}/trpc/${procedure}${query}`, { headers, localAddress: options.localAddress });
   }
-  return raw(`${baseUrl}/trpc/${procedure}`, { headers, body: JSON.stringify(options.input ?? null), localAddress: options.localAddress });
+  return raw(`${baseUrl}/trpc/${procedure}`, {
+    headers,
+    body: JSON.stringify(options.input ?? null),
+    localAddress: options.localAddress,
+  });
 }
 
 export interface OpenStream {
@@ -95,15 +118,19 @@ export function openStream(baseUrl: string, token: string | null, input: unknown
     let received = '';
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (token) headers.authorization = `Bearer ${token}`;
-    const req = httpRequest(`${baseUrl}/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify(input))}`, { headers }, (res) => {
-      res.setEncoding('utf8');
-      let end!: () => void;
-      const ended = new Promise<void>((done) => (end = done));
-      res.on('data', (chunk) => (received += chunk));
-      res.on('end', end);
-      res.on('close', end);
-      resolve({ status: res.statusCode ?? 0, text: () => received, ended, close: () => req.destroy() });
-    });
+    const req = httpRequest(
+      `${baseUrl}/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify(input))}`,
+      { headers },
+      (res) => {
+        res.setEncoding('utf8');
+        let end!: () => void;
+        const ended = new Promise<void>((done) => (end = done));
+        res.on('data', (chunk) => (received += chunk));
+        res.on('end', end);
+        res.on('close', end);
+        resolve({ status: res.statusCode ?? 0, text: () => received, ended, close: () => req.destroy() });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -113,7 +140,12 @@ export function openStream(baseUrl: string, token: string | null, input: unknown
 export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<number> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)))]);
+  await Promise.race([
+    promise,
+    new Promise(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)),
+    ),
+  ]);
   clearTimeout(timer);
   return performance.now() - started;
 }

@@ -15,7 +15,13 @@ const receivers = receiverPool();
 const receiver = receivers.start;
 
 /** What a receiver does with its own secret and its own URL, as docs/SECURITY.md shows. */
-function verify(secret: string, ownUrl: string, headers: IncomingMessage['headers'], body: string, toleranceSeconds = 300): boolean {
+function verify(
+  secret: string,
+  ownUrl: string,
+  headers: IncomingMessage['headers'],
+  body: string,
+  toleranceSeconds = 300,
+): boolean {
   const match = /^t=(\d+),v2=([0-9a-f]{64})$/.exec(String(headers['x-jobdeck-signature'] ?? ''));
   const delivery = headers['x-jobdeck-delivery'];
   if (!match || typeof delivery !== 'string') return false;
@@ -28,7 +34,13 @@ function verify(secret: string, ownUrl: string, headers: IncomingMessage['header
 /** Replays a captured request, headers and body unchanged, to another receiver. */
 async function replay(request: ReceivedWebhook, to: string): Promise<void> {
   const headers: Record<string, string> = {};
-  for (const name of ['content-type', 'x-jobdeck-signature', 'x-jobdeck-delivery', 'x-jobdeck-timestamp', 'x-jobdeck-attempt']) {
+  for (const name of [
+    'content-type',
+    'x-jobdeck-signature',
+    'x-jobdeck-delivery',
+    'x-jobdeck-timestamp',
+    'x-jobdeck-attempt',
+  ]) {
     headers[name] = String(request.headers[name]);
   }
   await fetch(to, { method: 'POST', headers, body: request.body });
@@ -53,7 +65,10 @@ describe('webhook signatures (v2)', () => {
       verdicts.push(verify(env.webhookSecret, other.url, request.headers, request.body));
       return { status: 401 };
     });
-    const { id } = await operator.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url: intended.url, payload: { event: 'order.paid' } } });
+    const { id } = await operator.jobs.enqueue.mutate({
+      type: 'webhook.deliver',
+      input: { url: intended.url, payload: { event: 'order.paid' } },
+    });
     await waitForState(operator, id, ['completed']);
     const [request] = intended.requests;
     expect(request!.headers['x-jobdeck-delivery']).toBe(id);
@@ -68,18 +83,25 @@ describe('webhook signatures (v2)', () => {
 
   it('keep one delivery id across retries (503, then 200), each attempt numbered and signed', async () => {
     const hook = await receiver('127.0.0.1', (attempt) => ({ status: attempt === 1 ? 503 : 200 }));
-    const { id } = await operator.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url: hook.url, payload: { event: 'retry' } } });
+    const { id } = await operator.jobs.enqueue.mutate({
+      type: 'webhook.deliver',
+      input: { url: hook.url, payload: { event: 'retry' } },
+    });
     const job = await waitForState(operator, id, ['completed']);
     expect(job.attempts).toBe(2);
     expect(hook.requests.map((request) => request.headers['x-jobdeck-delivery'])).toEqual([id, id]);
     expect(hook.requests.map((request) => request.headers['x-jobdeck-attempt'])).toEqual(['1', '2']);
-    for (const request of hook.requests) expect(verify(env.webhookSecret, hook.url, request.headers, request.body)).toBe(true);
+    for (const request of hook.requests)
+      expect(verify(env.webhookSecret, hook.url, request.headers, request.body)).toBe(true);
   });
 
   it('sign with the per-endpoint key a delivery names, which the default key does not verify', async () => {
     expect(partnerSecret, 'JOBDECK_WEBHOOK_SECRETS of the test stack names "partner"').toBeTruthy();
     const hook = await receiver('127.0.0.1');
-    const { id } = await operator.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url: hook.url, payload: { event: 'partner' }, secretName: 'partner' } });
+    const { id } = await operator.jobs.enqueue.mutate({
+      type: 'webhook.deliver',
+      input: { url: hook.url, payload: { event: 'partner' }, secretName: 'partner' },
+    });
     await waitForState(operator, id, ['completed']);
     const [request] = hook.requests;
     expect(verify(partnerSecret!, hook.url, request!.headers, request!.body)).toBe(true);
@@ -88,7 +110,10 @@ describe('webhook signatures (v2)', () => {
 
   it('fail at once, without a request, when the named key does not exist, naming it but no key', async () => {
     const hook = await receiver('127.0.0.1');
-    const { id } = await operator.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url: hook.url, payload: {}, secretName: 'crm' } });
+    const { id } = await operator.jobs.enqueue.mutate({
+      type: 'webhook.deliver',
+      input: { url: hook.url, payload: {}, secretName: 'crm' },
+    });
     const job = await waitForState(operator, id, ['failed']);
     expect(job.attempts).toBe(1);
     expect(job.error).toBe('no webhook secret named "crm" in the worker\'s JOBDECK_WEBHOOK_SECRETS');
@@ -101,7 +126,10 @@ describe('webhook signatures (v2)', () => {
     for (const name of ['X-Jobdeck-Delivery', 'X-Jobdeck-Signature', 'Content-Type', 'Host', 'Transfer-Encoding']) {
       const response = await http('jobs.enqueue', {
         token: operatorToken,
-        input: { type: 'webhook.deliver', input: { url: 'https://hooks.example.com/x', payload: {}, headers: { [name]: 'forged' } } },
+        input: {
+          type: 'webhook.deliver',
+          input: { url: 'https://hooks.example.com/x', payload: {}, headers: { [name]: 'forged' } },
+        },
       });
       expect(response.status, name).toBe(400);
       expect(response.json.error.message).toContain(`header "${name}" is set by Jobdeck and cannot be given`);

@@ -19,7 +19,11 @@ function slowProxy(target: string, delayMs: number): Promise<{ address: string; 
     upstream.on('error', end).on('close', end);
   });
   server.on('close', () => sockets.forEach((socket) => socket.destroy()));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ address: `127.0.0.1:${(server.address() as { port: number }).port}`, server })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ address: `127.0.0.1:${(server.address() as { port: number }).port}`, server }),
+    ),
+  );
 }
 
 let proxy: Server | undefined;
@@ -31,7 +35,13 @@ describe('API shutdown', () => {
     proxy = slow.server;
     const port = await freePort();
     const api = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
-      env: { ...process.env, API_PORT: String(port), TEMPORAL_ADDRESS: slow.address, JOBDECK_TEMPORAL_DEADLINE_MS: '15000', JOBDECK_SHUTDOWN_GRACE_MS: '10000' },
+      env: {
+        ...process.env,
+        API_PORT: String(port),
+        TEMPORAL_ADDRESS: slow.address,
+        JOBDECK_TEMPORAL_DEADLINE_MS: '15000',
+        JOBDECK_SHUTDOWN_GRACE_MS: '10000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
@@ -41,7 +51,11 @@ describe('API shutdown', () => {
     const url = `http://127.0.0.1:${port}`;
     try {
       await eventually('the API to listen', async () => output.join('').includes('api listening'), 90_000);
-      const login = await fetch(`${url}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: env.adminEmail, password: env.adminPassword }) });
+      const login = await fetch(`${url}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: env.adminEmail, password: env.adminPassword }),
+      });
       const token = ((await login.json()) as { result: { data: { token: string } } }).result.data.token;
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
 
@@ -53,7 +67,11 @@ describe('API shutdown', () => {
       })().catch(() => false);
 
       const enqueues = Array.from({ length: 8 }, (_, index) =>
-        fetch(`${url}/trpc/jobs.enqueue`, { method: 'POST', headers, body: JSON.stringify({ type: 'data.sync', input: { source: `it.sigterm.${index}`, records: 5 } }) }).then(
+        fetch(`${url}/trpc/jobs.enqueue`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ type: 'data.sync', input: { source: `it.sigterm.${index}`, records: 5 } }),
+        }).then(
           async (response) => ({ status: response.status, body: (await response.json()) as any }),
           (error: Error) => ({ status: 0, body: error.message }),
         ),
@@ -63,16 +81,29 @@ describe('API shutdown', () => {
       const signalledAt = Date.now();
       api.kill('SIGTERM');
       const answers = await Promise.all(enqueues);
-      expect(answers.filter((answer) => answer.status !== 200), output.join('')).toEqual([]);
+      expect(
+        answers.filter((answer) => answer.status !== 200),
+        output.join(''),
+      ).toEqual([]);
       expect(await streamEnded).toBe(true);
       expect(await exited).toBe(0);
-      console.log(`API SIGTERM: ${answers.length} requests in flight answered 200, exit ${Date.now() - signalledAt} ms after the signal`);
+      console.log(
+        `API SIGTERM: ${answers.length} requests in flight answered 200, exit ${Date.now() - signalledAt} ms after the signal`,
+      );
       expect(output.join('')).toMatch(/8 requests finished, 0 cut/);
       // Each answered job really exists.
       const client = await temporal();
-      for (const answer of answers) expect((await client.workflow.getHandle(answer.body.result.data.id).describe()).workflowId).toBe(answer.body.result.data.id);
+      for (const answer of answers)
+        expect((await client.workflow.getHandle(answer.body.result.data.id).describe()).workflowId).toBe(
+          answer.body.result.data.id,
+        );
       // Nothing listens any more.
-      expect(await fetch(`${url}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused');
+      expect(
+        await fetch(`${url}/healthz`).then(
+          () => 'answered',
+          () => 'refused',
+        ),
+      ).toBe('refused');
     } finally {
       if (api.exitCode === null) api.kill('SIGKILL');
     }

@@ -1,6 +1,13 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer, createJobdeckClient, createServices, listen, loadApiConfig, type Services } from '@jobdeck/api';
+import {
+  createApiServer,
+  createJobdeckClient,
+  createServices,
+  listen,
+  loadApiConfig,
+  type Services,
+} from '@jobdeck/api';
 import type { JobdeckClient } from '@jobdeck/api/client';
 import { jobTypes } from '@jobdeck/workflows';
 import { clientAs, env, eventually, login, waitForState } from '../support/harness';
@@ -47,11 +54,19 @@ describe('live events', () => {
     const events: Array<{ kind: string; jobId: string; state?: string; progress?: { percent: number } }> = [];
     let ready!: () => void;
     const started = new Promise<void>((resolve) => (ready = resolve));
-    const subscription = subscriber.events.subscribe.subscribe({}, { onStarted: () => ready(), onData: (event) => events.push(event as never) });
+    const subscription = subscriber.events.subscribe.subscribe(
+      {},
+      { onStarted: () => ready(), onData: (event) => events.push(event as never) },
+    );
     await started;
     try {
-      const { id } = await operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source: 'it.events', records: 40, batchSize: 10, throttleMs: 100 } });
-      await eventually('the completed event', async () => events.some((event) => event.jobId === id && event.state === 'completed'));
+      const { id } = await operator.jobs.enqueue.mutate({
+        type: 'data.sync',
+        input: { source: 'it.events', records: 40, batchSize: 10, throttleMs: 100 },
+      });
+      await eventually('the completed event', async () =>
+        events.some((event) => event.jobId === id && event.state === 'completed'),
+      );
       const mine = events.filter((event) => event.jobId === id);
       // Progress updates a stream has not sent yet are replaced by the next (coalescing): rising, 100 last.
       const percents = mine.filter((event) => event.progress).map((event) => event.progress!.percent);
@@ -75,7 +90,10 @@ describe('without Redis', () => {
     expect(health.redis.ok).toBe(false);
     expect(health.temporal.ok).toBe(true);
     expect(health.postgres.ok).toBe(true);
-    const { id } = await client.jobs.enqueue.mutate({ type: 'data.sync', input: { source: 'it.noredis', records: 10 } });
+    const { id } = await client.jobs.enqueue.mutate({
+      type: 'data.sync',
+      input: { source: 'it.noredis', records: 10 },
+    });
     const job = await waitForState(client, id, ['completed']);
     expect(job.progress?.percent).toBe(100);
     const stats = await client.jobs.stats.query();
@@ -90,7 +108,9 @@ describe('health', () => {
     expect(health.postgres.ok).toBe(true);
     expect(health.redis.ok).toBe(Boolean(process.env.REDIS_URL));
     const catalogue = ['maintenance', 'reports', 'sync', 'webhooks'];
-    const served = health.queues.filter((queue) => catalogue.includes(queue.name)).map((queue) => ({ queue: queue.name, served: queue.workers > 0 }));
+    const served = health.queues
+      .filter((queue) => catalogue.includes(queue.name))
+      .map((queue) => ({ queue: queue.name, served: queue.workers > 0 }));
     expect(served).toEqual(catalogue.map((queue) => ({ queue, served: true })));
     const response = await fetch(`${env.apiUrl}/healthz`);
     expect(response.status).toBe(200);

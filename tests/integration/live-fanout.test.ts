@@ -36,7 +36,10 @@ async function stream(input: Record<string, unknown>): Promise<Received[]> {
 }
 
 // Notices about the stream itself (`live.health` every few seconds) are not job events.
-const flat = (messages: Received[]) => messages.flatMap((message) => (message.kind === 'batch' ? message.events! : [message])).filter((message) => !message.kind.startsWith('live.'));
+const flat = (messages: Received[]) =>
+  messages
+    .flatMap((message) => (message.kind === 'batch' ? message.events! : [message]))
+    .filter((message) => !message.kind.startsWith('live.'));
 const jobsIn = (messages: Received[]) => new Set(flat(messages).map((message) => message.jobId));
 
 beforeAll(async () => {
@@ -62,18 +65,41 @@ describe('narrowed live streams', () => {
     const states = await stream({ kinds: ['state'], batch: true });
     const nothing = await stream({ kinds: [] });
 
-    const sync = await operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source: 'it.fanout', records: 30, batchSize: 10, throttleMs: 50 }, options: { idempotencyKey: `fanout-sync-${key}` } });
-    const report = await operator.jobs.enqueue.mutate({ type: 'report.generate', input: { title: 'fan-out', periodHours: 1, groupBy: 'type' }, options: { idempotencyKey: `fanout-report-${key}` } });
+    const sync = await operator.jobs.enqueue.mutate({
+      type: 'data.sync',
+      input: { source: 'it.fanout', records: 30, batchSize: 10, throttleMs: 50 },
+      options: { idempotencyKey: `fanout-sync-${key}` },
+    });
+    const report = await operator.jobs.enqueue.mutate({
+      type: 'report.generate',
+      input: { title: 'fan-out', periodHours: 1, groupBy: 'type' },
+      options: { idempotencyKey: `fanout-report-${key}` },
+    });
     expect([sync.id, report.id]).toEqual([syncId, reportId]);
-    const ended = (messages: Received[], id: string) => flat(messages).some((event) => event.jobId === id && ['completed', 'failed'].includes(event.state ?? ''));
-    await eventually('both jobs to end in the unnarrowed stream', async () => ended(all, syncId) && ended(all, reportId), 90_000);
-    await eventually('the narrowed streams to see the ends', async () => ended(one, syncId) && ended(ids, reportId) && ended(byQueue, reportId) && ended(byType, syncId), 10_000);
+    const ended = (messages: Received[], id: string) =>
+      flat(messages).some((event) => event.jobId === id && ['completed', 'failed'].includes(event.state ?? ''));
+    await eventually(
+      'both jobs to end in the unnarrowed stream',
+      async () => ended(all, syncId) && ended(all, reportId),
+      90_000,
+    );
+    await eventually(
+      'the narrowed streams to see the ends',
+      async () => ended(one, syncId) && ended(ids, reportId) && ended(byQueue, reportId) && ended(byType, syncId),
+      10_000,
+    );
 
     expect([...jobsIn(one)]).toEqual([syncId]);
     expect([...jobsIn(ids)].sort()).toEqual([reportId, syncId].sort());
-    expect(ids.filter((message) => !message.kind.startsWith('live.')).every((message) => message.kind === 'batch')).toBe(true);
+    expect(
+      ids.filter((message) => !message.kind.startsWith('live.')).every((message) => message.kind === 'batch'),
+    ).toBe(true);
     expect(flat(one).some((event) => event.kind === 'job.log')).toBe(true);
-    expect(flat(one).filter((event) => event.progress).at(-1)!.progress!.percent).toBe(100);
+    expect(
+      flat(one)
+        .filter((event) => event.progress)
+        .at(-1)!.progress!.percent,
+    ).toBe(100);
     // Queue and type narrowing: other jobs of the stack may appear, but only of that queue / type.
     expect(jobsIn(byQueue).has(reportId)).toBe(true);
     expect(jobsIn(byQueue).has(syncId)).toBe(false);
@@ -101,18 +127,27 @@ describe('narrowed live streams', () => {
       ['sync', ''],
     ];
     for (const [input, field] of cases) {
-      const response = await fetch(`${env.apiUrl}/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify(input))}`, {
-        headers: { accept: 'text/event-stream', authorization: `Bearer ${viewerToken}` },
-      });
+      const response = await fetch(
+        `${env.apiUrl}/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify(input))}`,
+        {
+          headers: { accept: 'text/event-stream', authorization: `Bearer ${viewerToken}` },
+        },
+      );
       const text = await response.text();
-      expect({ input, status: response.status, type: response.headers.get('content-type') }).toEqual({ input, status: 400, type: expect.stringMatching(/application\/json/) });
+      expect({ input, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        input,
+        status: 400,
+        type: expect.stringMatching(/application\/json/),
+      });
       const body = JSON.parse(text);
       expect(body.error.data.code).toBe('BAD_REQUEST');
       expect(text).not.toContain('event:');
       if (field) expect(Object.keys(body.error.data.fieldErrors ?? {})).toContain(field);
     }
     // Not JSON at all.
-    const garbled = await fetch(`${env.apiUrl}/trpc/events.subscribe?input=%7Bnope`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${viewerToken}` } });
+    const garbled = await fetch(`${env.apiUrl}/trpc/events.subscribe?input=%7Bnope`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${viewerToken}` },
+    });
     expect(garbled.status).toBe(400);
     // Anonymous callers learn nothing about the schema: 401 first.
     const anonymous = await http('events.subscribe', { method: 'GET', input: { queues: ['sync'] } });
@@ -129,7 +164,8 @@ describe('coalescing', () => {
     const redis = new Redis(process.env.REDIS_URL);
     try {
       const channel = `${process.env.JOBDECK_REDIS_PREFIX ?? ''}events`;
-      const publish = (event: object) => redis.publish(channel, JSON.stringify({ ...event, jobId, at: new Date().toISOString() }));
+      const publish = (event: object) =>
+        redis.publish(channel, JSON.stringify({ ...event, jobId, at: new Date().toISOString() }));
       await publish({ kind: 'job.updated', state: 'active' });
       for (let percent = 1; percent <= 100; percent++) {
         await publish({ kind: 'job.updated', progress: { percent } });
@@ -137,7 +173,13 @@ describe('coalescing', () => {
       }
       await publish({ kind: 'job.log', level: 'info', message: 'done' });
       await publish({ kind: 'job.updated', state: 'completed' });
-      await eventually('the completed event', async () => flat(perEvent).some((e) => e.state === 'completed') && flat(batched).some((e) => e.state === 'completed'), 10_000, 50);
+      await eventually(
+        'the completed event',
+        async () =>
+          flat(perEvent).some((e) => e.state === 'completed') && flat(batched).some((e) => e.state === 'completed'),
+        10_000,
+        50,
+      );
     } finally {
       redis.disconnect();
     }
@@ -149,10 +191,16 @@ describe('coalescing', () => {
       expect(percents).toEqual([...percents].sort((a, b) => a - b));
       expect(percents.at(-1)).toBe(100);
       // Nothing but progress is coalesced, and the order holds.
-      expect(events.map((event) => event.state ?? event.kind).filter((kind) => kind !== 'job.updated')).toEqual(['active', 'job.log', 'completed']);
+      expect(events.map((event) => event.state ?? event.kind).filter((kind) => kind !== 'job.updated')).toEqual([
+        'active',
+        'job.log',
+        'completed',
+      ]);
     }
     // Batched: several events per message.
     expect(batched.length).toBeLessThan(flat(batched).length);
-    console.log(`coalescing: 100 progress updates reached a stream as ${flat(perEvent).filter((e) => e.progress).length} (per-event) and ${flat(batched).filter((e) => e.progress).length} in ${batched.length} messages (batched)`);
+    console.log(
+      `coalescing: 100 progress updates reached a stream as ${flat(perEvent).filter((e) => e.progress).length} (per-event) and ${flat(batched).filter((e) => e.progress).length} in ${batched.length} messages (batched)`,
+    );
   });
 });

@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobdeckClient } from '@jobdeck/api/client';
-import { clientAs, codecFlags, db, eventually, http, login, spawnWorker, temporal, temporalCli, waitForPoller, waitForState, webhookReceiver } from '../support/harness';
+import {
+  clientAs,
+  codecFlags,
+  db,
+  eventually,
+  http,
+  login,
+  spawnWorker,
+  temporal,
+  temporalCli,
+  waitForPoller,
+  waitForState,
+  webhookReceiver,
+} from '../support/harness';
 
 let operator: JobdeckClient;
 let admin: JobdeckClient;
@@ -33,19 +46,30 @@ const slowSync = (source: string, queue?: string) => ({
 describe('cancel and terminate', () => {
   it('cancels a running job gracefully: the activity learns it at its next heartbeat and cleans up', async () => {
     const { id } = await operator.jobs.enqueue.mutate(slowSync('it.cancel'));
-    await eventually('the job to be running', async () => ((await operator.jobs.get.query({ id })).progress?.stepsDone ?? 0) >= 2);
+    await eventually(
+      'the job to be running',
+      async () => ((await operator.jobs.get.query({ id })).progress?.stepsDone ?? 0) >= 2,
+    );
     await expect(operator.jobs.cancel.mutate({ id, reason: '' })).rejects.toThrow(/reason: say why/);
     const answer = await operator.jobs.cancel.mutate({ id, reason: 'source is being migrated' });
     expect(answer).toEqual({ id, state: 'cancelling', cli: `temporal workflow cancel --workflow-id ${id}` });
     const job = await waitForState(operator, id, ['cancelled'], 30_000);
     expect(job.temporal?.status).toBe('CANCELLED');
     expect(job.logs.map((log) => log.message)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^cancellation requested by token:.*: source is being migrated$/), expect.stringMatching(/^stopped at record \d+ of 3000/), expect.stringMatching(/^cancelled/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^cancellation requested by token:.*: source is being migrated$/),
+        expect.stringMatching(/^stopped at record \d+ of 3000/),
+        expect.stringMatching(/^cancelled/),
+      ]),
     );
     // The reason is in Temporal's history too, for whoever reads the job in the Temporal UI or CLI.
-    expect(await temporalCli(['workflow', 'show', '--workflow-id', id, '--output', 'json'])).toContain('source is being migrated');
+    expect(await temporalCli(['workflow', 'show', '--workflow-id', id, '--output', 'json'])).toContain(
+      'source is being migrated',
+    );
     expect((await db.job.findUniqueOrThrow({ where: { id } })).state).toBe('cancelled');
-    await expect(operator.jobs.cancel.mutate({ id })).rejects.toThrow(/is cancelled; only waiting or running jobs can be cancelled/);
+    await expect(operator.jobs.cancel.mutate({ id })).rejects.toThrow(
+      /is cancelled; only waiting or running jobs can be cancelled/,
+    );
   });
 
   it('terminates with a recorded reason, from curl too', async () => {
@@ -69,15 +93,31 @@ describe('retry', () => {
     const failing = await webhookReceiver(() => 400);
     const working = await webhookReceiver(() => 200);
     try {
-      const { id } = await operator.jobs.enqueue.mutate({ type: 'webhook.deliver', input: { url: failing.url, payload: { n: 1 } } });
+      const { id } = await operator.jobs.enqueue.mutate({
+        type: 'webhook.deliver',
+        input: { url: failing.url, payload: { n: 1 } },
+      });
       await waitForState(operator, id, ['failed']);
 
-      await expect(operator.jobs.retry.mutate({ id, changes: { input: { url: 'not a url' } } })).rejects.toThrow(/input\.url/);
-      await expect(operator.jobs.retry.mutate({ id, changes: { backoff: { initialIntervalMs: 5_000, maximumIntervalMs: 1_000 } } })).rejects.toThrow(/maximumIntervalMs/);
+      await expect(operator.jobs.retry.mutate({ id, changes: { input: { url: 'not a url' } } })).rejects.toThrow(
+        /input\.url/,
+      );
+      await expect(
+        operator.jobs.retry.mutate({
+          id,
+          changes: { backoff: { initialIntervalMs: 5_000, maximumIntervalMs: 1_000 } },
+        }),
+      ).rejects.toThrow(/maximumIntervalMs/);
 
       const retried = await operator.jobs.retry.mutate({
         id,
-        changes: { input: { url: working.url }, priority: 'high', maxAttempts: 2, backoff: { initialIntervalMs: 500 }, supersede: true },
+        changes: {
+          input: { url: working.url },
+          priority: 'high',
+          maxAttempts: 2,
+          backoff: { initialIntervalMs: 500 },
+          supersede: true,
+        },
       });
       expect(retried).toMatchObject({ retryOf: id, superseded: true });
       const done = await waitForState(operator, retried.id, ['completed']);
@@ -88,11 +128,23 @@ describe('retry', () => {
       expect(original.retriedAsId).toBe(retried.id);
       expect(original.supersededAt).not.toBeNull();
       // The memo is encrypted in Temporal: the CLI reads it through the codec endpoint.
-      const memo = JSON.parse(await temporalCli(['workflow', 'describe', '--workflow-id', retried.id, '--output', 'json', ...codecFlags(await login())]));
+      const memo = JSON.parse(
+        await temporalCli([
+          'workflow',
+          'describe',
+          '--workflow-id',
+          retried.id,
+          '--output',
+          'json',
+          ...codecFlags(await login()),
+        ]),
+      );
       expect(JSON.stringify(memo)).toContain(id);
 
       await expect(operator.jobs.retry.mutate({ id })).rejects.toThrow(/already retried as/);
-      await expect(operator.jobs.retry.mutate({ id: retried.id })).rejects.toThrow(/is completed; only failed, cancelled, terminated or timed-out jobs can be retried/);
+      await expect(operator.jobs.retry.mutate({ id: retried.id })).rejects.toThrow(
+        /is completed; only failed, cancelled, terminated or timed-out jobs can be retried/,
+      );
     } finally {
       await failing.close();
       await working.close();
@@ -103,7 +155,10 @@ describe('retry', () => {
 describe('bulk actions', () => {
   it('acts on a small selection in the request, with a result per job', async () => {
     const running = await Promise.all([1, 2].map((n) => operator.jobs.enqueue.mutate(slowSync(`it.bulk${n}`))));
-    const finished = await operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source: 'it.bulkdone', records: 2 } });
+    const finished = await operator.jobs.enqueue.mutate({
+      type: 'data.sync',
+      input: { source: 'it.bulkdone', records: 2 },
+    });
     await waitForState(operator, finished.id, ['completed']);
     const ids = [...running.map((job) => job.id), finished.id];
     const preview = await operator.jobs.bulkPreview.query({ action: 'cancel', ids });
@@ -122,7 +177,14 @@ describe('bulk actions', () => {
     await privateQueue('it-bulk', 1);
     await admin.queues.pause.mutate({ queue: 'it-bulk', note: 'bulk test' });
     const jobs = [];
-    for (let n = 0; n < 30; n++) jobs.push(await operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source: `it.many${n}`, records: 1 }, options: { queue: 'it-bulk' } }));
+    for (let n = 0; n < 30; n++)
+      jobs.push(
+        await operator.jobs.enqueue.mutate({
+          type: 'data.sync',
+          input: { source: `it.many${n}`, records: 1 },
+          options: { queue: 'it-bulk' },
+        }),
+      );
     const filter = { queue: 'it-bulk', state: 'waiting' as const };
     const preview = await eventually('all 30 in visibility', async () => {
       const current = await operator.jobs.bulkPreview.query({ action: 'cancel', filter });
@@ -146,14 +208,30 @@ describe('queues', () => {
     const queue = 'it-paused';
     let worker = await privateQueue(queue);
     const paused = await operator.queues.pause.mutate({ queue, note: 'maintenance window' });
-    expect(paused.cli).toBe(`temporal task-queue config set --task-queue ${queue} --task-queue-type activity --queue-rps-limit 0 --queue-rps-limit-reason "paused by ${paused.reason.replace('paused by ', '')}"`);
-    const { id } = await operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source: 'it.paused', records: 5 }, options: { queue } });
+    expect(paused.cli).toBe(
+      `temporal task-queue config set --task-queue ${queue} --task-queue-type activity --queue-rps-limit 0 --queue-rps-limit-reason "paused by ${paused.reason.replace('paused by ', '')}"`,
+    );
+    const { id } = await operator.jobs.enqueue.mutate({
+      type: 'data.sync',
+      input: { source: 'it.paused', records: 5 },
+      options: { queue },
+    });
 
     const shown = await eventually('the paused queue in system.health', async () =>
       (await operator.system.health.query()).queues.find((entry) => entry.name === queue),
     );
     expect(shown).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/maintenance window/) });
-    const config = await temporalCli(['task-queue', 'config', 'get', '--task-queue', queue, '--task-queue-type', 'activity', '--output', 'json']);
+    const config = await temporalCli([
+      'task-queue',
+      'config',
+      'get',
+      '--task-queue',
+      queue,
+      '--task-queue-type',
+      'activity',
+      '--output',
+      'json',
+    ]);
     expect(config).toContain('maintenance window');
 
     // Restart the worker: the pause is Temporal's, not the worker's, so it holds.
@@ -177,7 +255,16 @@ describe('queues', () => {
     await privateQueue(queue);
     await operator.queues.pause.mutate({ queue });
     const ids = [];
-    for (let n = 0; n < 3; n++) ids.push((await operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source: `it.drain${n}`, records: 1 }, options: { queue } })).id);
+    for (let n = 0; n < 3; n++)
+      ids.push(
+        (
+          await operator.jobs.enqueue.mutate({
+            type: 'data.sync',
+            input: { source: `it.drain${n}`, records: 1 },
+            options: { queue },
+          })
+        ).id,
+      );
     await eventually('3 waiting', async () => (await admin.queues.drainPreview.query({ queue })).count === 3);
     await expect(operator.queues.drain.mutate({ queue })).rejects.toThrow(/requires the admin role/);
     expect(await admin.queues.drain.mutate({ queue })).toMatchObject({ total: 3, cancelled: 3, skipped: 0, failed: 0 });
@@ -188,7 +275,10 @@ describe('queues', () => {
     expect((await admin.queues.cleanPreview.query({ queue, olderThanHours: 1 })).count).toBe(0);
     await db.job.updateMany({ where: { id: { in: ids } }, data: { finishedAt: new Date(Date.now() - 3 * 3_600_000) } });
     expect((await admin.queues.cleanPreview.query({ queue, olderThanHours: 2, states: ['cancelled'] })).count).toBe(3);
-    expect(await admin.queues.clean.mutate({ queue, olderThanHours: 2, states: ['cancelled'] })).toEqual({ queue, deleted: 3 });
+    expect(await admin.queues.clean.mutate({ queue, olderThanHours: 2, states: ['cancelled'] })).toEqual({
+      queue,
+      deleted: 3,
+    });
     expect(await db.job.count({ where: { id: { in: ids } } })).toBe(0);
   });
 });
@@ -210,23 +300,46 @@ describe('priorities and rate limits', () => {
     await operator.queues.resume.mutate({ queue });
     const all = [...low, ...critical];
     for (const entry of all) await waitForState(operator, entry.id, ['completed'], 60_000);
-    const records = await db.job.findMany({ where: { id: { in: all.map((entry) => entry.id) } }, orderBy: { startedAt: 'asc' } });
+    const records = await db.job.findMany({
+      where: { id: { in: all.map((entry) => entry.id) } },
+      orderBy: { startedAt: 'asc' },
+    });
     const order = records.map((record) => `${record.id} ${record.startedAt?.toISOString()}`);
-    expect(order.slice(0, 2).map((entry) => entry.split(' ')[0]).sort(), order.join('\n')).toEqual(critical.map((entry) => entry.id).sort());
+    expect(
+      order
+        .slice(0, 2)
+        .map((entry) => entry.split(' ')[0])
+        .sort(),
+      order.join('\n'),
+    ).toEqual(critical.map((entry) => entry.id).sort());
   });
 
   it('starts at most N jobs per interval per rate-limit key, across workers', async () => {
     const rateLimit = { key: `host-${Date.now()}`, limit: 2, intervalMs: 4_000 };
     const ids: string[] = [];
-    for (let n = 0; n < 5; n++) ids.push((await operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source: `it.rate${n}`, records: 1 }, options: { rateLimit } })).id);
+    for (let n = 0; n < 5; n++)
+      ids.push(
+        (
+          await operator.jobs.enqueue.mutate({
+            type: 'data.sync',
+            input: { source: `it.rate${n}`, records: 1 },
+            options: { rateLimit },
+          })
+        ).id,
+      );
     // While one waits for its slot it reads delayed on its page and in the list, as Temporal (JobState) and the stats count it.
-    await eventually('a job waiting for its slot to read delayed on its page and in the list', async () => {
-      const pages = await Promise.all(ids.map((id) => operator.jobs.get.query({ id })));
-      const waiting = pages.find((job) => job.state === 'delayed');
-      if (!waiting) return undefined;
-      const listed = await operator.jobs.list.query({ state: 'delayed', limit: 100 });
-      return listed.items.find((item) => item.id === waiting.id)?.state === 'delayed' || undefined;
-    }, 15_000, 100);
+    await eventually(
+      'a job waiting for its slot to read delayed on its page and in the list',
+      async () => {
+        const pages = await Promise.all(ids.map((id) => operator.jobs.get.query({ id })));
+        const waiting = pages.find((job) => job.state === 'delayed');
+        if (!waiting) return undefined;
+        const listed = await operator.jobs.list.query({ state: 'delayed', limit: 100 });
+        return listed.items.find((item) => item.id === waiting.id)?.state === 'delayed' || undefined;
+      },
+      15_000,
+      100,
+    );
     for (const id of ids) await waitForState(operator, id, ['completed'], 60_000);
     // The limiter's own ledger: starts granted per window (a worker may begin the granted work a little later).
     const windows = await db.rateLimitWindow.findMany({ where: { key: rateLimit.key } });
@@ -244,12 +357,22 @@ describe('users, tokens and the audit trail', () => {
   it('lets admins manage users; a disabled user cannot log in, a demoted one loses rights at once', async () => {
     const email = `ops-${Date.now()}@example.test`;
     const user = await admin.users.create.mutate({ email, role: 'operator', password: 'correct horse battery' });
-    await expect(admin.users.create.mutate({ email, role: 'viewer', password: 'another password' })).rejects.toThrow(/exists already/);
-    await expect(admin.users.create.mutate({ email: 'x@y', role: 'viewer', password: 'short' })).rejects.toThrow(/at least 10 characters/);
+    await expect(admin.users.create.mutate({ email, role: 'viewer', password: 'another password' })).rejects.toThrow(
+      /exists already/,
+    );
+    await expect(admin.users.create.mutate({ email: 'x@y', role: 'viewer', password: 'short' })).rejects.toThrow(
+      /at least 10 characters/,
+    );
     const token = await login(email, 'correct horse battery');
-    expect((await http('jobs.enqueue', { token, input: { type: 'data.sync', input: { source: 'it.user', records: 1 } } })).status).toBe(200);
+    expect(
+      (await http('jobs.enqueue', { token, input: { type: 'data.sync', input: { source: 'it.user', records: 1 } } }))
+        .status,
+    ).toBe(200);
     await admin.users.update.mutate({ id: user.id, role: 'viewer' });
-    expect((await http('jobs.enqueue', { token, input: { type: 'data.sync', input: { source: 'it.user', records: 1 } } })).status).toBe(403);
+    expect(
+      (await http('jobs.enqueue', { token, input: { type: 'data.sync', input: { source: 'it.user', records: 1 } } }))
+        .status,
+    ).toBe(403);
     await admin.users.update.mutate({ id: user.id, disabled: true });
     expect((await http('jobs.stats', { token })).status).toBe(401);
     await expect(login(email, 'correct horse battery')).rejects.toThrow(/wrong email or password/);
@@ -260,7 +383,12 @@ describe('users, tokens and the audit trail', () => {
     expect(created.token).toMatch(/^jd_t_/);
     expect((await http('jobs.stats', { token: created.token })).status).toBe(200);
     const listed = (await admin.tokens.list.query()).find((token) => token.id === created.id)!;
-    expect(listed).toMatchObject({ name: 'it billing', role: 'viewer', prefix: created.token.slice(0, 10), revokedAt: null });
+    expect(listed).toMatchObject({
+      name: 'it billing',
+      role: 'viewer',
+      prefix: created.token.slice(0, 10),
+      revokedAt: null,
+    });
     expect(listed.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(listed)).not.toContain(created.token);
     await db.apiToken.update({ where: { id: created.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
@@ -270,11 +398,29 @@ describe('users, tokens and the audit trail', () => {
   it('has an audit record for every mutation made here, with secrets redacted', async () => {
     const audit = await admin.audit.list.query({ from: startedAt.toISOString(), limit: 200 });
     const actions = new Set(audit.items.map((item) => item.action));
-    for (const action of ['jobs.enqueue', 'jobs.cancel', 'jobs.terminate', 'jobs.retry', 'jobs.bulk', 'queues.pause', 'queues.resume', 'queues.drain', 'queues.clean', 'users.create', 'users.update', 'tokens.create', 'auth.login']) {
+    for (const action of [
+      'jobs.enqueue',
+      'jobs.cancel',
+      'jobs.terminate',
+      'jobs.retry',
+      'jobs.bulk',
+      'queues.pause',
+      'queues.resume',
+      'queues.drain',
+      'queues.clean',
+      'users.create',
+      'users.update',
+      'tokens.create',
+      'auth.login',
+    ]) {
       expect(actions, action).toContain(action);
     }
     const terminate = audit.items.find((item) => item.action === 'jobs.terminate' && item.outcome === 'ok')!;
-    expect(terminate).toMatchObject({ role: 'operator', actor: expect.stringMatching(/^token:/), ip: expect.any(String) });
+    expect(terminate).toMatchObject({
+      role: 'operator',
+      actor: expect.stringMatching(/^token:/),
+      ip: expect.any(String),
+    });
     expect(terminate.params).toMatchObject({ reason: 'stuck on a bad source' });
     const refused = audit.items.find((item) => item.action === 'queues.drain' && item.outcome === 'FORBIDDEN');
     expect(refused).toBeDefined();

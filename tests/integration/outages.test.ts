@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createApiServer, createServices, ensureAdmin, listen, loadApiConfig, type Services } from '@jobdeck/api';
 import { createEventBus } from '@jobdeck/workflows';
 import { startBusHeartbeat, type BusHealthNotice } from '../../apps/api/src/bus-health';
-import { db, env, eventually, http, spawnWorker, waitForPoller } from '../support/harness';
+import { db, env, eventually, spawnWorker, waitForPoller } from '../support/harness';
 import { ownPostgres, ownRedis, ownTemporal, type OwnService } from '../support/own-services';
 
 interface Instance {
@@ -37,7 +37,11 @@ async function call(instance: Instance, procedure: string, token: string, input?
   const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   const get = (method ?? (input === undefined ? 'GET' : 'POST')) === 'GET';
   const url = `${instance.url}/trpc/${procedure}${get && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;
-  const response = await fetch(url, { method: get ? 'GET' : 'POST', headers, body: get ? undefined : JSON.stringify(input) });
+  const response = await fetch(url, {
+    method: get ? 'GET' : 'POST',
+    headers,
+    body: get ? undefined : JSON.stringify(input),
+  });
   const text = await response.text();
   return { status: response.status, text, json: JSON.parse(text) as any, ms: Date.now() - started };
 }
@@ -68,20 +72,30 @@ describe('Temporal away', () => {
     await waitForPoller(queue, worker);
     const api = await apiInstance({ TEMPORAL_ADDRESS: temporal.url });
     const token = await loginAt(api);
-    const job = (input: object = {}) => ({ type: 'data.sync', input: { source: 'it.temporal-away', records: 10, batchSize: 5 }, options: { queue, ...input } });
+    const job = (input: object = {}) => ({
+      type: 'data.sync',
+      input: { source: 'it.temporal-away', records: 10, batchSize: 5 },
+      options: { queue, ...input },
+    });
     const rows = () => db.job.count({ where: { queue } });
 
     const before = await call(api, 'jobs.enqueue', token, job());
     expect(before.status).toBe(200);
     const doneId = before.json.result.data.id as string;
-    await eventually('the first job to complete', async () => (await db.job.findUnique({ where: { id: doneId } }))?.state === 'completed', 60_000);
+    await eventually(
+      'the first job to complete',
+      async () => (await db.job.findUnique({ where: { id: doneId } }))?.state === 'completed',
+      60_000,
+    );
 
     await temporal.stop();
     const enqueue = await call(api, 'jobs.enqueue', token, job());
     const get = await call(api, 'jobs.get', token, { id: doneId }, 'GET');
     const stats = await call(api, 'jobs.stats', token);
     const list = await call(api, 'jobs.list', token, { queue, limit: 5 }, 'GET');
-    console.log(`Temporal away: enqueue ${enqueue.status} in ${enqueue.ms} ms, get ${get.status} in ${get.ms} ms, stats ${stats.status} in ${stats.ms} ms, list ${list.status} in ${list.ms} ms`);
+    console.log(
+      `Temporal away: enqueue ${enqueue.status} in ${enqueue.ms} ms, get ${get.status} in ${get.ms} ms, stats ${stats.status} in ${stats.ms} ms, list ${list.status} in ${list.ms} ms`,
+    );
     expectClear503(enqueue);
     expect(enqueue.ms).toBeLessThan(6_000);
     expect(get.status).toBe(200);
@@ -89,19 +103,30 @@ describe('Temporal away', () => {
     expect(get.ms).toBeLessThan(6_000);
     // The counts are the records': they need no Temporal at all.
     expect(stats.status).toBe(200);
-    expect(stats.json.result.data.types.find((type: { name: string }) => type.name === 'data.sync').counts.completed).toBeGreaterThan(0);
+    expect(
+      stats.json.result.data.types.find((type: { name: string }) => type.name === 'data.sync').counts.completed,
+    ).toBeGreaterThan(0);
     expect(stats.ms).toBeLessThan(1_000);
     expect(list.json.result.data.source).toBe('postgres');
     expect(await rows()).toBe(1); // no row for the enqueue that failed
 
     await temporal.start();
     // Both reconnect by themselves: the API starts the next job, the worker runs it.
-    const after = await eventually('an enqueue through the same API', async () => {
-      const answer = await call(api, 'jobs.enqueue', token, job());
-      return answer.status === 200 ? answer : undefined;
-    }, 30_000, 500);
+    const after = await eventually(
+      'an enqueue through the same API',
+      async () => {
+        const answer = await call(api, 'jobs.enqueue', token, job());
+        return answer.status === 200 ? answer : undefined;
+      },
+      30_000,
+      500,
+    );
     const afterId = after.json.result.data.id as string;
-    await eventually('the job enqueued after the outage to complete', async () => (await db.job.findUnique({ where: { id: afterId } }))?.state === 'completed', 90_000);
+    await eventually(
+      'the job enqueued after the outage to complete',
+      async () => (await db.job.findUnique({ where: { id: afterId } }))?.state === 'completed',
+      90_000,
+    );
     expect(worker.exitCode).toBeNull();
     // Nothing of the failed enqueue was carried out later: only the two answered jobs exist.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -120,7 +145,11 @@ describe('Postgres away', () => {
 
     const logged: string[] = [];
     const capture = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
-    const spies = [vi.spyOn(console, 'error').mockImplementation(capture), vi.spyOn(console, 'warn').mockImplementation(capture), vi.spyOn(console, 'log').mockImplementation(capture)];
+    const spies = [
+      vi.spyOn(console, 'error').mockImplementation(capture),
+      vi.spyOn(console, 'warn').mockImplementation(capture),
+      vi.spyOn(console, 'log').mockImplementation(capture),
+    ];
     try {
       await postgres.stop();
       const answers = [];
@@ -134,7 +163,9 @@ describe('Postgres away', () => {
         );
       }
       for (const answer of answers) expectClear503(answer);
-      console.log(`Postgres away: ${answers.length} authenticated calls answered 503 SERVICE_UNAVAILABLE, the slowest in ${Math.max(...answers.map((answer) => answer.ms))} ms`);
+      console.log(
+        `Postgres away: ${answers.length} authenticated calls answered 503 SERVICE_UNAVAILABLE, the slowest in ${Math.max(...answers.map((answer) => answer.ms))} ms`,
+      );
       expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(6_000);
       // A live stream's credential check must say 503 too, not 401 (which signs the dashboard out).
       const stream = await fetch(`${api.url}/trpc/events.subscribe`, { headers: { authorization: `Bearer ${token}` } });
@@ -142,7 +173,12 @@ describe('Postgres away', () => {
       await stream.body?.cancel();
 
       await postgres.start();
-      await eventually('Postgres to answer through the API again', async () => (await call(api, 'jobs.list', token, { limit: 1 }, 'GET')).status === 200, 30_000, 500);
+      await eventually(
+        'Postgres to answer through the API again',
+        async () => (await call(api, 'jobs.list', token, { limit: 1 }, 'GET')).status === 200,
+        30_000,
+        500,
+      );
       await eventually('the "back" line', async () => logged.some((line) => /postgres: back/.test(line)), 10_000);
     } finally {
       for (const spy of spies) spy.mockRestore();
@@ -170,14 +206,26 @@ describe('Redis away', () => {
 
     const stoppedAt = Date.now();
     await redis.stop();
-    await eventually('a notice that live events are unavailable', async () => received.find(({ at, notice }) => at >= stoppedAt && !notice.live), 5_000, 100);
+    await eventually(
+      'a notice that live events are unavailable',
+      async () => received.find(({ at, notice }) => at >= stoppedAt && !notice.live),
+      5_000,
+      100,
+    );
     const downAfter = received.find(({ at, notice }) => at >= stoppedAt && !notice.live)!.at - stoppedAt;
 
     const startedAt = Date.now();
     await redis.start();
-    await eventually('a live notice after Redis returned', async () => received.find(({ at, notice }) => at >= startedAt && notice.live), 15_000, 100);
+    await eventually(
+      'a live notice after Redis returned',
+      async () => received.find(({ at, notice }) => at >= startedAt && notice.live),
+      15_000,
+      100,
+    );
     const liveAfter = received.find(({ at, notice }) => at >= startedAt && notice.live)!.at - startedAt;
-    console.log(`Redis away: the bus said "not live" ${downAfter} ms after Redis stopped, live again ${liveAfter} ms after it returned`);
+    console.log(
+      `Redis away: the bus said "not live" ${downAfter} ms after Redis stopped, live again ${liveAfter} ms after it returned`,
+    );
     expect(downAfter).toBeLessThan(5_000);
   }, 60_000);
 });

@@ -83,8 +83,12 @@ describe('schedule CRUD', () => {
     expect(Date.parse(view.nextRuns[0]!)).toBeGreaterThan(Date.now() - 1_000);
 
     // Listed by the API and by the CLI (visibility catches up within moments).
-    await eventually('the schedule in schedules.list', async () => (await viewer.schedules.list.query()).some((schedule) => schedule.id === id));
-    await eventually('the schedule in `temporal schedule list`', async () => (await temporalCli(['schedule', 'list'])).includes(id));
+    await eventually('the schedule in schedules.list', async () =>
+      (await viewer.schedules.list.query()).some((schedule) => schedule.id === id),
+    );
+    await eventually('the schedule in `temporal schedule list`', async () =>
+      (await temporalCli(['schedule', 'list'])).includes(id),
+    );
   });
 
   it('updates a schedule, keeping its creator and recording who changed it', async () => {
@@ -92,7 +96,15 @@ describe('schedule CRUD', () => {
     const { token } = await clientAs('admin');
     await http('schedules.update', {
       token,
-      input: { id, name: `IT spec ${suffix}`, type: 'data.sync', input: { ...smallSync, records: 4 }, cron: ['0 6 * * *'], timezone: 'America/New_York', overlap: 'skip' },
+      input: {
+        id,
+        name: `IT spec ${suffix}`,
+        type: 'data.sync',
+        input: { ...smallSync, records: 4 },
+        cron: ['0 6 * * *'],
+        timezone: 'America/New_York',
+        overlap: 'skip',
+      },
     }).then((response) => expect(response.status).toBe(200));
     const cli = await describeCli(id);
     expect(cli.schedule.spec.timezoneName).toBe('America/New_York');
@@ -100,7 +112,12 @@ describe('schedule CRUD', () => {
     expect(cli.schedule.spec.interval ?? []).toEqual([]);
     expect(cli.schedule.policies.overlapPolicy).toMatch(/SKIP/);
     const view = await admin.schedules.get.query({ id });
-    expect(view).toMatchObject({ cron: ['0 6 * * *'], timezone: 'America/New_York', input: { records: 4 }, createdBy: 'admin@localhost' });
+    expect(view).toMatchObject({
+      cron: ['0 6 * * *'],
+      timezone: 'America/New_York',
+      input: { records: 4 },
+      createdBy: 'admin@localhost',
+    });
     expect(Date.parse(view.updatedAt!)).toBeGreaterThanOrEqual(Date.parse(view.createdAt));
   });
 
@@ -139,7 +156,12 @@ describe('runs', () => {
     created.push(id);
     await admin.schedules.trigger.mutate({ id });
 
-    const jobId = await eventually('the triggered run', async () => (await admin.schedules.get.query({ id })).recentActions[0]?.jobId, 30_000, 500);
+    const jobId = await eventually(
+      'the triggered run',
+      async () => (await admin.schedules.get.query({ id })).recentActions[0]?.jobId,
+      30_000,
+      500,
+    );
     expect(jobId.startsWith(`data.sync-${id}-`)).toBe(true);
     const job = await waitForState(admin, jobId, ['completed']);
     expect(job.scheduleId).toBe(id);
@@ -179,9 +201,16 @@ describe('runs', () => {
     const m = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     const start = new Date(m - 150_000);
     const end = new Date(m + 30_000);
-    await admin.schedules.backfill.mutate({ id, start: start.toISOString(), end: end.toISOString(), overlap: 'allow_all' });
+    await admin.schedules.backfill.mutate({
+      id,
+      start: start.toISOString(),
+      end: end.toISOString(),
+      overlap: 'allow_all',
+    });
 
-    const expected = [m - 120_000, m - 60_000, m].map((time) => `data.sync-${id}-${new Date(time).toISOString().replace('.000Z', 'Z')}`);
+    const expected = [m - 120_000, m - 60_000, m].map(
+      (time) => `data.sync-${id}-${new Date(time).toISOString().replace('.000Z', 'Z')}`,
+    );
     const runs = await eventually('three backfilled runs', async () => {
       const page = await admin.jobs.list.query({ scheduleId: id, limit: 50 });
       return page.items.length >= 3 ? page.items : undefined;
@@ -199,18 +228,27 @@ describe('built-in maintenance schedules', () => {
     services = await createServices(loadApiConfig());
     // The API ensured them at start; two more instances start at the same moment.
     const results = await Promise.all([ensureMaintenanceSchedules(services), ensureMaintenanceSchedules(services)]);
-    for (const result of results) expect(result.map((entry) => entry.id).sort()).toEqual(MAINTENANCE_SCHEDULES.map((entry) => entry.id).sort());
+    for (const result of results)
+      expect(result.map((entry) => entry.id).sort()).toEqual(MAINTENANCE_SCHEDULES.map((entry) => entry.id).sort());
     expect(results.flat().filter((entry) => entry.created)).toEqual([]);
 
-    const listed = JSON.parse(await temporalCli(['schedule', 'list', '--output', 'json'])) as Array<{ scheduleId: string }>;
-    for (const builtIn of MAINTENANCE_SCHEDULES) expect(listed.filter((entry) => entry.scheduleId === builtIn.id)).toHaveLength(1);
+    const listed = JSON.parse(await temporalCli(['schedule', 'list', '--output', 'json'])) as Array<{
+      scheduleId: string;
+    }>;
+    for (const builtIn of MAINTENANCE_SCHEDULES)
+      expect(listed.filter((entry) => entry.scheduleId === builtIn.id)).toHaveLength(1);
 
     const schedules = await eventually('maintenance schedules in schedules.list', async () => {
       const all = await viewer.schedules.list.query();
       return all.filter((schedule) => schedule.builtIn).length === MAINTENANCE_SCHEDULES.length ? all : undefined;
     });
     const stuck = schedules.find((schedule) => schedule.id === 'sched-maintenance-stuck-check')!;
-    expect(stuck).toMatchObject({ type: 'maintenance.stuck-check', cron: ['*/10 * * * *'], descriptions: ['Every 10 minutes'], createdBy: 'system' });
+    expect(stuck).toMatchObject({
+      type: 'maintenance.stuck-check',
+      cron: ['*/10 * * * *'],
+      descriptions: ['Every 10 minutes'],
+      createdBy: 'system',
+    });
     const cleanup = schedules.find((schedule) => schedule.id === 'sched-maintenance-cleanup')!;
     expect(cleanup).toMatchObject({ type: 'maintenance.cleanup', cron: ['0 3 * * *'] });
     const reconcile = schedules.find((schedule) => schedule.id === 'sched-maintenance-reconcile')!;
@@ -220,26 +258,64 @@ describe('built-in maintenance schedules', () => {
   it('keeps a user edit across a restart', async () => {
     const id = 'sched-maintenance-stuck-check';
     const before = await admin.schedules.get.query({ id });
-    await admin.schedules.update.mutate({ id, name: before.name, description: before.description ?? undefined, type: 'maintenance.stuck-check', input: { thresholdMinutes: 15 }, cron: ['*/15 * * * *'] });
+    await admin.schedules.update.mutate({
+      id,
+      name: before.name,
+      description: before.description ?? undefined,
+      type: 'maintenance.stuck-check',
+      input: { thresholdMinutes: 15 },
+      cron: ['*/15 * * * *'],
+    });
     await ensureMaintenanceSchedules(services);
     const after = await admin.schedules.get.query({ id });
-    expect(after).toMatchObject({ cron: ['*/15 * * * *'], input: { thresholdMinutes: 15 }, builtIn: true, createdBy: 'system', updatedBy: 'admin@localhost' });
+    expect(after).toMatchObject({
+      cron: ['*/15 * * * *'],
+      input: { thresholdMinutes: 15 },
+      builtIn: true,
+      createdBy: 'system',
+      updatedBy: 'admin@localhost',
+    });
     // Back as it was, for whatever runs next.
-    await admin.schedules.update.mutate({ id, name: before.name, type: 'maintenance.stuck-check', input: { thresholdMinutes: 10 }, cron: ['*/10 * * * *'] });
+    await admin.schedules.update.mutate({
+      id,
+      name: before.name,
+      type: 'maintenance.stuck-check',
+      input: { thresholdMinutes: 10 },
+      cron: ['*/10 * * * *'],
+    });
   });
 
   it('raises an alert for a stuck job and resolves it once the job moves', async () => {
     const jobId = `it-stuck-${suffix}`;
     const longAgo = new Date(Date.now() - 45 * 60_000);
     await db.job.create({
-      data: { id: jobId, type: 'data.sync', queue: 'sync', state: 'active', input: {}, requestedBy: 'it', maxAttempts: 1, createdAt: longAgo, startedAt: longAgo, lastHeartbeatAt: longAgo },
+      data: {
+        id: jobId,
+        type: 'data.sync',
+        queue: 'sync',
+        state: 'active',
+        input: {},
+        requestedBy: 'it',
+        maxAttempts: 1,
+        createdAt: longAgo,
+        startedAt: longAgo,
+        lastHeartbeatAt: longAgo,
+      },
     });
     await db.$executeRaw`UPDATE "Job" SET "updatedAt" = ${longAgo} WHERE id = ${jobId}`;
 
-    const { id: checkId } = await admin.jobs.enqueue.mutate({ type: 'maintenance.stuck-check', input: { thresholdMinutes: 10 } });
+    const { id: checkId } = await admin.jobs.enqueue.mutate({
+      type: 'maintenance.stuck-check',
+      input: { thresholdMinutes: 10 },
+    });
     await waitForState(admin, checkId, ['completed']);
     const alerts = await viewer.alerts.list.query();
-    expect(alerts.find((alert) => alert.jobId === jobId)).toMatchObject({ severity: 'medium', kind: 'stuck', jobType: 'data.sync', resolvedAt: null });
+    expect(alerts.find((alert) => alert.jobId === jobId)).toMatchObject({
+      severity: 'medium',
+      kind: 'stuck',
+      jobType: 'data.sync',
+      resolvedAt: null,
+    });
 
     await db.job.update({ where: { id: jobId }, data: { state: 'completed', finishedAt: new Date() } });
     const { id: secondId } = await admin.jobs.enqueue.mutate({ type: 'maintenance.stuck-check', input: {} });
@@ -253,8 +329,18 @@ describe('built-in maintenance schedules', () => {
 
 describe('templates', () => {
   it('creates a template, runs it now, and creates a schedule from it', async () => {
-    const template = await admin.templates.create.mutate({ name: `IT template ${suffix}`, type: 'data.sync', input: smallSync, options: { priority: 'high', maxAttempts: 2 } });
-    expect(template).toMatchObject({ type: 'data.sync', input: { ...smallSync, throttleMs: 0 }, options: { priority: 'high', maxAttempts: 2 }, createdBy: 'admin@localhost' });
+    const template = await admin.templates.create.mutate({
+      name: `IT template ${suffix}`,
+      type: 'data.sync',
+      input: smallSync,
+      options: { priority: 'high', maxAttempts: 2 },
+    });
+    expect(template).toMatchObject({
+      type: 'data.sync',
+      input: { ...smallSync, throttleMs: 0 },
+      options: { priority: 'high', maxAttempts: 2 },
+      createdBy: 'admin@localhost',
+    });
     expect((await viewer.templates.list.query()).some((entry) => entry.id === template.id)).toBe(true);
 
     const { client: operator } = await clientAs('operator');
@@ -262,17 +348,42 @@ describe('templates', () => {
     const job = await waitForState(admin, run.id, ['completed']);
     expect(job).toMatchObject({ type: 'data.sync', priority: 'high', maxAttempts: 2 });
 
-    const { id } = await admin.schedules.create.mutate({ name: `IT from template ${suffix}`, templateId: template.id, cron: ['@daily'], paused: true });
+    const { id } = await admin.schedules.create.mutate({
+      name: `IT from template ${suffix}`,
+      templateId: template.id,
+      cron: ['@daily'],
+      paused: true,
+    });
     created.push(id);
-    expect(await admin.schedules.get.query({ id })).toMatchObject({ type: 'data.sync', templateId: template.id, input: { records: 3 }, options: { priority: 'high', maxAttempts: 2 } });
+    expect(await admin.schedules.get.query({ id })).toMatchObject({
+      type: 'data.sync',
+      templateId: template.id,
+      input: { records: 3 },
+      options: { priority: 'high', maxAttempts: 2 },
+    });
 
     // An update replaces the template: what it leaves out takes its default, description and options alike.
-    const described = await admin.templates.update.mutate({ id: template.id, name: template.name, description: 'nightly copy', type: 'data.sync', input: smallSync, options: { priority: 'high' } });
+    const described = await admin.templates.update.mutate({
+      id: template.id,
+      name: template.name,
+      description: 'nightly copy',
+      type: 'data.sync',
+      input: smallSync,
+      options: { priority: 'high' },
+    });
     expect(described).toMatchObject({ description: 'nightly copy', options: { priority: 'high' } });
-    const replaced = await admin.templates.update.mutate({ id: template.id, name: template.name, type: 'data.sync', input: smallSync });
+    const replaced = await admin.templates.update.mutate({
+      id: template.id,
+      name: template.name,
+      type: 'data.sync',
+      input: smallSync,
+    });
     expect(replaced).toMatchObject({ description: null, options: {} });
 
-    const duplicate = await http('templates.create', { token: adminToken, input: { name: `IT template ${suffix}`, type: 'data.sync', input: smallSync } });
+    const duplicate = await http('templates.create', {
+      token: adminToken,
+      input: { name: `IT template ${suffix}`, type: 'data.sync', input: smallSync },
+    });
     expect(duplicate.status).toBe(409);
     const viewerRun = await http('templates.run', { token: viewerToken, input: { id: template.id } });
     expect(viewerRun.status).toBe(403);
@@ -284,7 +395,11 @@ describe('refusals', () => {
   const good = { name: `IT bad ${suffix}`, type: 'data.sync', input: smallSync, cron: ['0 3 * * *'] };
   const refused = async (input: unknown) => {
     const response = await http('schedules.create', { token: adminToken, input });
-    return { status: response.status, paths: (response.json?.error?.data?.issues ?? []).map((issue: { path: string[] }) => issue.path.join('.')), message: String(response.json?.error?.message) };
+    return {
+      status: response.status,
+      paths: (response.json?.error?.data?.issues ?? []).map((issue: { path: string[] }) => issue.path.join('.')),
+      message: String(response.json?.error?.message),
+    };
   };
 
   it.each([
@@ -306,27 +421,48 @@ describe('refusals', () => {
 
   it('answers 400 for a backfill that ends before it starts, 404 for an unknown schedule, 409 for a taken name', async () => {
     const now = Date.now();
-    const backwards = await http('schedules.backfill', { token: adminToken, input: { id: 'sched-x', start: new Date(now - 60_000).toISOString(), end: new Date(now - 120_000).toISOString() } });
+    const backwards = await http('schedules.backfill', {
+      token: adminToken,
+      input: { id: 'sched-x', start: new Date(now - 60_000).toISOString(), end: new Date(now - 120_000).toISOString() },
+    });
     expect(backwards.status).toBe(400);
     expect(backwards.json.error.data.issues[0].path).toEqual(['end']);
-    expect((await http('schedules.trigger', { token: adminToken, input: { id: `sched-missing-${suffix}` } })).status).toBe(404);
-    expect((await http('schedules.pause', { token: adminToken, input: { id: `sched-missing-${suffix}` } })).status).toBe(404);
+    expect(
+      (await http('schedules.trigger', { token: adminToken, input: { id: `sched-missing-${suffix}` } })).status,
+    ).toBe(404);
+    expect(
+      (await http('schedules.pause', { token: adminToken, input: { id: `sched-missing-${suffix}` } })).status,
+    ).toBe(404);
 
     const { id } = await admin.schedules.create.mutate({ ...good, name: `IT taken ${suffix}`, paused: true });
     created.push(id);
-    expect((await http('schedules.create', { token: adminToken, input: { ...good, name: `IT taken ${suffix}` } })).status).toBe(409);
+    expect(
+      (await http('schedules.create', { token: adminToken, input: { ...good, name: `IT taken ${suffix}` } })).status,
+    ).toBe(409);
   });
 
   it('lets a viewer look but not manage (403)', async () => {
     expect((await http('schedules.create', { token: viewerToken, input: good })).status).toBe(403);
-    expect((await http('schedules.trigger', { token: viewerToken, input: { id: 'sched-maintenance-cleanup' } })).status).toBe(403);
-    expect((await http('templates.create', { token: viewerToken, input: { name: 'x', type: 'data.sync', input: smallSync } })).status).toBe(403);
+    expect(
+      (await http('schedules.trigger', { token: viewerToken, input: { id: 'sched-maintenance-cleanup' } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await http('templates.create', {
+          token: viewerToken,
+          input: { name: 'x', type: 'data.sync', input: smallSync },
+        })
+      ).status,
+    ).toBe(403);
     expect((await http('schedules.list', { token: viewerToken })).status).toBe(200);
     expect((await http('schedules.list', {})).status).toBe(401);
   });
 
   it('validates a spec for the form without saving anything', async () => {
-    const result = await viewer.schedules.validate.query({ cron: ['*/5 * * * *', '99 * * * *'], timezone: 'Nowhere/Town' });
+    const result = await viewer.schedules.validate.query({
+      cron: ['*/5 * * * *', '99 * * * *'],
+      timezone: 'Nowhere/Town',
+    });
     expect(result.cron.map((entry) => entry.valid)).toEqual([true, false]);
     expect(result.cron[0]!.description).toBe('Every 5 minutes');
     expect(result.timezone.valid).toBe(false);

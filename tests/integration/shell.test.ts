@@ -36,7 +36,12 @@ function kinds(history: History): string[] {
 }
 /** Actions Temporal Cloud bills beyond the job's own start and activities: signals, upserts, markers, timers. */
 function shellActions(types: string[]): number {
-  const billed = ['WORKFLOW_EXECUTION_SIGNALED', 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', 'MARKER_RECORDED', 'TIMER_STARTED'].map(EVENT);
+  const billed = [
+    'WORKFLOW_EXECUTION_SIGNALED',
+    'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
+    'MARKER_RECORDED',
+    'TIMER_STARTED',
+  ].map(EVENT);
   return types.filter((type) => billed.includes(type)).length;
 }
 
@@ -49,33 +54,60 @@ async function finishedHistory(id: string): Promise<History> {
 
 describe('the lean shell', () => {
   it('adds nothing to the history of a short one-activity job: 11 events, as a bare workflow', async () => {
-    const { id } = await operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source: 'shell.short', records: 1 } });
+    const { id } = await operator.jobs.enqueue.mutate({
+      type: 'data.sync',
+      input: { source: 'shell.short', records: 1 },
+    });
     await waitForState(operator, id, ['completed']);
     const types = kinds(await finishedHistory(id));
     expect(types).toEqual(
-      ['WORKFLOW_EXECUTION_STARTED', 'WORKFLOW_TASK_SCHEDULED', 'WORKFLOW_TASK_STARTED', 'WORKFLOW_TASK_COMPLETED', 'ACTIVITY_TASK_SCHEDULED', 'ACTIVITY_TASK_STARTED',
-        'ACTIVITY_TASK_COMPLETED', 'WORKFLOW_TASK_SCHEDULED', 'WORKFLOW_TASK_STARTED', 'WORKFLOW_TASK_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED'].map(EVENT),
+      [
+        'WORKFLOW_EXECUTION_STARTED',
+        'WORKFLOW_TASK_SCHEDULED',
+        'WORKFLOW_TASK_STARTED',
+        'WORKFLOW_TASK_COMPLETED',
+        'ACTIVITY_TASK_SCHEDULED',
+        'ACTIVITY_TASK_STARTED',
+        'ACTIVITY_TASK_COMPLETED',
+        'WORKFLOW_TASK_SCHEDULED',
+        'WORKFLOW_TASK_STARTED',
+        'WORKFLOW_TASK_COMPLETED',
+        'WORKFLOW_EXECUTION_COMPLETED',
+      ].map(EVENT),
     );
     expect(shellActions(types)).toBe(0);
 
     // The record is complete without anyone having read the job.
     const description = await (await temporal()).workflow.getHandle(id).describe();
-    const record = await eventually('the record of the end', async () => {
-      const row = await db.job.findUnique({ where: { id } });
-      return row?.state === 'completed' ? row : undefined;
-    }, 10_000);
+    const record = await eventually(
+      'the record of the end',
+      async () => {
+        const row = await db.job.findUnique({ where: { id } });
+        return row?.state === 'completed' ? row : undefined;
+      },
+      10_000,
+    );
     expect(record).toMatchObject({ attempts: 1, resultSummary: '1 records in 1 batches', progressPercent: 100 });
     expect(record.startedAt).not.toBeNull();
     expect(Math.abs(record.finishedAt!.getTime() - description.closeTime!.getTime())).toBeLessThan(1_000);
   });
 
   it('shows a longer job as active in Temporal visibility while it runs, for one signal and one upsert', async () => {
-    const { id } = await operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source: 'shell.long', records: 8, batchSize: 1, throttleMs: 400 } });
+    const { id } = await operator.jobs.enqueue.mutate({
+      type: 'data.sync',
+      input: { source: 'shell.long', records: 8, batchSize: 1, throttleMs: 400 },
+    });
     const client = await temporal();
-    await eventually('JobState=active in visibility', async () => {
-      const { count } = await client.workflow.count(`WorkflowId='${id}' AND ExecutionStatus='Running' AND JobState='active'`);
-      return count === 1;
-    }, 20_000);
+    await eventually(
+      'JobState=active in visibility',
+      async () => {
+        const { count } = await client.workflow.count(
+          `WorkflowId='${id}' AND ExecutionStatus='Running' AND JobState='active'`,
+        );
+        return count === 1;
+      },
+      20_000,
+    );
     await waitForState(operator, id, ['completed']);
     const types = kinds(await finishedHistory(id));
     expect(types.filter((type) => type === EVENT('WORKFLOW_EXECUTION_SIGNALED'))).toHaveLength(1);
@@ -92,10 +124,15 @@ describe('the lean shell', () => {
       options: { maxAttempts: 2 },
     });
     // While it waits out the backoff, its page counts the attempts made, as the list does: 1, not the one to come.
-    const retrying = await eventually('the job retrying', async () => {
-      const job = await operator.jobs.get.query({ id });
-      return job.state === 'retrying' && job.pendingActivities.length ? job : undefined;
-    }, 30_000, 50);
+    const retrying = await eventually(
+      'the job retrying',
+      async () => {
+        const job = await operator.jobs.get.query({ id });
+        return job.state === 'retrying' && job.pendingActivities.length ? job : undefined;
+      },
+      30_000,
+      50,
+    );
     expect(retrying.attempts).toBe(1);
     const failed = await waitForState(operator, id, ['failed'], 60_000);
     expect(failed.attempts).toBe(2);
@@ -104,9 +141,14 @@ describe('the lean shell', () => {
     const record = await db.job.findUnique({ where: { id } });
     expect(record).toMatchObject({ state: 'failed', attempts: 2 });
     const logs = await db.jobLog.findMany({ where: { jobId: id }, orderBy: { id: 'asc' } });
-    expect(logs.map((log) => log.message).join('\n')).toMatch(/attempt 1 of 2 failed, will retry[\s\S]*attempt 2 of 2 failed/);
+    expect(logs.map((log) => log.message).join('\n')).toMatch(
+      /attempt 1 of 2 failed, will retry[\s\S]*attempt 2 of 2 failed/,
+    );
     // The end's line belongs to the last attempt, and says why it was the last.
-    expect(logs.find((log) => log.message.startsWith('failed'))).toMatchObject({ attempt: 2, message: expect.stringMatching(/^failed \(every attempt failed\): /) });
+    expect(logs.find((log) => log.message.startsWith('failed'))).toMatchObject({
+      attempt: 2,
+      message: expect.stringMatching(/^failed \(every attempt failed\): /),
+    });
   });
 });
 
@@ -114,31 +156,60 @@ describe('a job started with an envelope of the first shell', () => {
   it('runs on the lean shell behind a patch marker, once (a Schedule created before the lean shell)', async () => {
     const jobType = findJobType('data.sync')!;
     const id = `data.sync-first-shell-envelope-${Date.now()}`;
-    const { workflowOptions, envelope } = jobStart({ jobType, id, input: { source: 'shell.patch', records: 1, batchSize: 1, throttleMs: 0 }, options: { priority: 'normal' }, requestedBy: { name: 'shell-test', role: 'operator' }, now: new Date() });
+    const { workflowOptions, envelope } = jobStart({
+      jobType,
+      id,
+      input: { source: 'shell.patch', records: 1, batchSize: 1, throttleMs: 0 },
+      options: { priority: 'normal' },
+      requestedBy: { name: 'shell-test', role: 'operator' },
+      now: new Date(),
+    });
     const { shell: _shell, ...firstShellEnvelope } = envelope;
-    const handle = await (await temporal()).workflow.start(jobType.workflowType, { ...workflowOptions, args: [firstShellEnvelope], workflowId: id });
+    const handle = await (
+      await temporal()
+    ).workflow.start(jobType.workflowType, { ...workflowOptions, args: [firstShellEnvelope], workflowId: id });
     await handle.result();
     const types = kinds(await finishedHistory(id));
     expect(types.filter((type) => type === EVENT('MARKER_RECORDED'))).toHaveLength(1);
     expect(types.filter((type) => type === EVENT('ACTIVITY_TASK_SCHEDULED'))).toHaveLength(1);
-    await eventually('its record', async () => (await db.job.findUnique({ where: { id } }))?.state === 'completed', 10_000);
+    await eventually(
+      'its record',
+      async () => (await db.job.findUnique({ where: { id } }))?.state === 'completed',
+      10_000,
+    );
   });
 });
 
 describe('replay', () => {
-  it('replays histories of the first shell and of the lean one on today\'s workflow code', async () => {
+  it("replays histories of the first shell and of the lean one on today's workflow code", async () => {
     // The History message as scripts/record-legacy-history.ts wrote it (protobuf's object form, as JSON).
-    const legacy = proto.api.history.v1.History.fromObject(JSON.parse(await readFile(join(import.meta.dirname, '../fixtures/histories/legacy-shell-data-sync.json'), 'utf8')));
+    const legacy = proto.api.history.v1.History.fromObject(
+      JSON.parse(
+        await readFile(join(import.meta.dirname, '../fixtures/histories/legacy-shell-data-sync.json'), 'utf8'),
+      ),
+    );
     expect(kinds(legacy)).toHaveLength(29);
-    const workflowBundle = process.env.JOBDECK_WORKFLOW_BUNDLE ? { codePath: process.env.JOBDECK_WORKFLOW_BUNDLE } : undefined;
-    const options = { workflowBundle, workflowsPath: workflowBundle ? undefined : writeWorkflowsEntry(), failureConverterPath: FAILURE_CONVERTER_PATH };
+    const workflowBundle = process.env.JOBDECK_WORKFLOW_BUNDLE
+      ? { codePath: process.env.JOBDECK_WORKFLOW_BUNDLE }
+      : undefined;
+    const options = {
+      workflowBundle,
+      workflowsPath: workflowBundle ? undefined : writeWorkflowsEntry(),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+    };
 
     // The fixture was recorded without the payload codec (it must hold no key); the suite's jobs with it.
-    const plain = await Worker.runReplayHistory(options, legacy, 'data.sync-legacy-shell-fixture').then(() => null, (error: Error) => error.message);
+    const plain = await Worker.runReplayHistory(options, legacy, 'data.sync-legacy-shell-fixture').then(
+      () => null,
+      (error: Error) => error.message,
+    );
     expect(plain).toBeNull();
     expect(recorded.length).toBeGreaterThanOrEqual(4);
     const results: Array<string | null> = [];
-    for await (const result of Worker.runReplayHistories({ ...options, dataConverter: jobdeckDataConverter(env.encryptionKeys) }, recorded)) {
+    for await (const result of Worker.runReplayHistories(
+      { ...options, dataConverter: jobdeckDataConverter(env.encryptionKeys) },
+      recorded,
+    )) {
       results.push(result.error ? `${result.workflowId}: ${result.error.message}` : null);
     }
     expect(results.filter(Boolean)).toEqual([]);

@@ -19,21 +19,26 @@ beforeAll(async () => {
 });
 
 // Every procedure with its kind and the least role that may call it.
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(([path, procedure]) => ({ path, type: procedure._def.type }));
+const procedures = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
+).map(([path, procedure]) => ({ path, type: procedure._def.type }));
 
 describe('authentication', () => {
   it('covers every procedure but auth.login', async () => {
     expect(procedures.length).toBeGreaterThan(10);
     for (const { path, type } of procedures) {
       if (path === 'auth.login' || type === 'subscription') continue;
-      const response = await http(path, { method: type === 'query' ? 'GET' : 'POST', input: type === 'query' ? undefined : {} });
+      const response = await http(path, {
+        method: type === 'query' ? 'GET' : 'POST',
+        input: type === 'query' ? undefined : {},
+      });
       expect({ path, status: response.status }).toEqual({ path, status: 401 });
     }
   });
 
   it('refuses unknown, malformed and revoked tokens', async () => {
     expect((await http('jobs.stats', { token: 'jd_t_thisisnotarealtokenatallreally' })).status).toBe(401);
-    expect((await http('jobs.stats', { token: "'; DROP TABLE \"Job\"; --" })).status).toBe(401);
+    expect((await http('jobs.stats', { token: '\'; DROP TABLE "Job"; --' })).status).toBe(401);
     const created = await http('tokens.create', { token: adminToken, input: { name: 'to revoke', role: 'viewer' } });
     const { token, id } = created.json.result.data;
     expect((await http('jobs.stats', { token })).status).toBe(200);
@@ -62,7 +67,9 @@ describe('authentication', () => {
     expect(viewerEnqueue.status).toBe(403);
     expect(viewerEnqueue.json.error.message).toBe('requires the operator role; you are viewer');
     expect((await http('jobs.stats', { token: viewerToken })).status).toBe(200);
-    expect((await http('tokens.create', { token: operatorToken, input: { name: 'x', role: 'admin' } })).status).toBe(403);
+    expect((await http('tokens.create', { token: operatorToken, input: { name: 'x', role: 'admin' } })).status).toBe(
+      403,
+    );
     expect((await http('jobs.enqueue', { token: operatorToken, input: enqueue })).status).toBe(200);
   });
 });
@@ -71,16 +78,66 @@ describe('bad input', () => {
   const bad: Array<[string, string, unknown, RegExp]> = [
     ['jobs.enqueue', 'unknown type', { type: 'nope', input: {} }, /type must be one of/],
     ['jobs.enqueue', 'missing input', { type: 'data.sync' }, /input/],
-    ['jobs.enqueue', 'wrong field types', { type: 'data.sync', input: { source: 42, records: 'many' } }, /input\.source.*input\.records/],
-    ['jobs.enqueue', 'out-of-range numbers', { type: 'data.sync', input: { source: 'a', records: 10_000_000 } }, /input\.records: Too big/],
-    ['jobs.enqueue', 'a URL that is not http', { type: 'webhook.deliver', input: { url: 'file:///etc/passwd', payload: {} } }, /input\.url/],
-    ['jobs.enqueue', 'an input field the job does not know', { type: 'data.sync', input: { source: 'a', records: 1, batchsize: 5 } }, /input: Unrecognized key: "batchsize"/],
-    ['jobs.enqueue', 'unknown option', { type: 'data.sync', input: { source: 'a', records: 1 }, options: { shard: 3 } }, /options/],
-    ['jobs.enqueue', 'bad priority', { type: 'data.sync', input: { source: 'a', records: 1 }, options: { priority: 'urgent' } }, /options\.priority/],
-    ['jobs.enqueue', 'negative delay', { type: 'data.sync', input: { source: 'a', records: 1 }, options: { delayMs: -1 } }, /options\.delayMs/],
-    ['jobs.enqueue', 'bad runAt', { type: 'data.sync', input: { source: 'a', records: 1 }, options: { runAt: 'tomorrow' } }, /runAt must be an ISO 8601/],
-    ['jobs.enqueue', 'huge idempotency key', { type: 'data.sync', input: { source: 'a', records: 1 }, options: { idempotencyKey: 'k'.repeat(500) } }, /idempotencyKey/],
-    ['jobs.enqueue', 'oversized input', { type: 'webhook.deliver', input: { url: 'https://example.com', payload: { blob: 'x'.repeat(300_000) } } }, /larger than 256 KiB/],
+    [
+      'jobs.enqueue',
+      'wrong field types',
+      { type: 'data.sync', input: { source: 42, records: 'many' } },
+      /input\.source.*input\.records/,
+    ],
+    [
+      'jobs.enqueue',
+      'out-of-range numbers',
+      { type: 'data.sync', input: { source: 'a', records: 10_000_000 } },
+      /input\.records: Too big/,
+    ],
+    [
+      'jobs.enqueue',
+      'a URL that is not http',
+      { type: 'webhook.deliver', input: { url: 'file:///etc/passwd', payload: {} } },
+      /input\.url/,
+    ],
+    [
+      'jobs.enqueue',
+      'an input field the job does not know',
+      { type: 'data.sync', input: { source: 'a', records: 1, batchsize: 5 } },
+      /input: Unrecognized key: "batchsize"/,
+    ],
+    [
+      'jobs.enqueue',
+      'unknown option',
+      { type: 'data.sync', input: { source: 'a', records: 1 }, options: { shard: 3 } },
+      /options/,
+    ],
+    [
+      'jobs.enqueue',
+      'bad priority',
+      { type: 'data.sync', input: { source: 'a', records: 1 }, options: { priority: 'urgent' } },
+      /options\.priority/,
+    ],
+    [
+      'jobs.enqueue',
+      'negative delay',
+      { type: 'data.sync', input: { source: 'a', records: 1 }, options: { delayMs: -1 } },
+      /options\.delayMs/,
+    ],
+    [
+      'jobs.enqueue',
+      'bad runAt',
+      { type: 'data.sync', input: { source: 'a', records: 1 }, options: { runAt: 'tomorrow' } },
+      /runAt must be an ISO 8601/,
+    ],
+    [
+      'jobs.enqueue',
+      'huge idempotency key',
+      { type: 'data.sync', input: { source: 'a', records: 1 }, options: { idempotencyKey: 'k'.repeat(500) } },
+      /idempotencyKey/,
+    ],
+    [
+      'jobs.enqueue',
+      'oversized input',
+      { type: 'webhook.deliver', input: { url: 'https://example.com', payload: { blob: 'x'.repeat(300_000) } } },
+      /larger than 256 KiB/,
+    ],
     ['jobs.enqueue', 'an array instead of an object', [1, 2, 3], /./],
     ['tokens.create', 'bad role', { name: 'x', role: 'root' }, /role/],
     ['tokens.create', 'empty name', { name: '', role: 'viewer' }, /name/],
@@ -112,7 +169,11 @@ describe('bad input', () => {
   });
 
   it('answers 404 for a job that does not exist', async () => {
-    const response = await http('jobs.get', { token: adminToken, method: 'GET', input: { id: 'data.sync-19990101-000000-abcdef' } });
+    const response = await http('jobs.get', {
+      token: adminToken,
+      method: 'GET',
+      input: { id: 'data.sync-19990101-000000-abcdef' },
+    });
     expect(response.status).toBe(404);
   });
 
@@ -120,7 +181,10 @@ describe('bad input', () => {
     const before = await counts();
     const malformed = await http('jobs.enqueue', { token: adminToken, rawBody: '{"type": "data.sync", "input": {' });
     expect(malformed.status).toBe(400);
-    const huge = await http('jobs.enqueue', { token: adminToken, rawBody: JSON.stringify({ type: 'data.sync', input: { source: 'x'.repeat(2 * 1024 * 1024) } }) });
+    const huge = await http('jobs.enqueue', {
+      token: adminToken,
+      rawBody: JSON.stringify({ type: 'data.sync', input: { source: 'x'.repeat(2 * 1024 * 1024) } }),
+    });
     expect(huge.status).toBe(413);
     expect(await counts()).toEqual(before);
   });

@@ -50,9 +50,14 @@ describe('a worker killed mid-job', () => {
     expect(result.resumedFrom).toBeLessThan(300);
     expect(progressAtKill).toBeGreaterThanOrEqual(50);
     expect(done.logs.map((log) => log.message)).toEqual(
-      expect.arrayContaining([expect.stringMatching(new RegExp(`attempt 2: resuming from checkpoint at record ${result.resumedFrom} of 300`))]),
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`attempt 2: resuming from checkpoint at record ${result.resumedFrom} of 300`)),
+      ]),
     );
-    const lines = (await readFile(result.output, 'utf8')).trim().split('\n').map((line) => JSON.parse(line).index as number);
+    const lines = (await readFile(result.output, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).index as number);
     expect(lines).toHaveLength(300);
     expect(lines).toEqual([...Array(300).keys()]);
     expect(done.temporal?.status).toBe('COMPLETED');

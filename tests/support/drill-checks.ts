@@ -14,48 +14,95 @@ import { jobdeckDataConverter } from '@jobdeck/workflows/codec';
 import type { LoopbackReceiver } from './loopback-receiver';
 import { until, type DrillStack } from './drill-stack';
 
-export async function adminClient(stack: DrillStack, apiUrl: string): Promise<{ client: JobdeckClient; token: string }> {
-  const { token } = await createJobdeckClient({ url: apiUrl }).auth.login.mutate({ email: 'admin@localhost', password: stack.adminPassword });
+export async function adminClient(
+  stack: DrillStack,
+  apiUrl: string,
+): Promise<{ client: JobdeckClient; token: string }> {
+  const { token } = await createJobdeckClient({ url: apiUrl }).auth.login.mutate({
+    email: 'admin@localhost',
+    password: stack.adminPassword,
+  });
   return { client: createJobdeckClient({ url: apiUrl, token }), token };
 }
 
 export async function temporalClient(stack: DrillStack): Promise<Client> {
-  return new Client({ connection: await Connection.connect({ address: stack.temporal.address }), dataConverter: jobdeckDataConverter(stack.env.JOBDECK_ENCRYPTION_KEYS!) });
+  return new Client({
+    connection: await Connection.connect({ address: stack.temporal.address }),
+    dataConverter: jobdeckDataConverter(stack.env.JOBDECK_ENCRYPTION_KEYS!),
+  });
 }
 
-export interface Answered { status: number; json: any; ms: number; error?: string }
+export interface Answered {
+  status: number;
+  json: any;
+  ms: number;
+  error?: string;
+}
 
 /**
  * One POST on a fresh connection (no keep-alive): a connection refused (nobody listening) and a
  * connection cut after the request was sent (a dropped request) are told apart by error code.
  */
-export function post(url: string, procedure: string, token: string, input: unknown, timeoutMs = 30_000): Promise<Answered> {
+export function post(
+  url: string,
+  procedure: string,
+  token: string,
+  input: unknown,
+  timeoutMs = 30_000,
+): Promise<Answered> {
   const started = Date.now();
   const body = JSON.stringify(input);
   return new Promise((resolve) => {
-    const req = request(`${url}/trpc/${procedure}`, {
-      method: 'POST', agent: false, timeout: timeoutMs,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
-    }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => {
-        let json: any = null;
-        try { json = JSON.parse(text); } catch { /* left null */ }
-        resolve({ status: res.statusCode ?? 0, json, ms: Date.now() - started });
-      });
-      res.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, json: null, ms: Date.now() - started, error: error.code ?? error.message }));
-    });
+    const req = request(
+      `${url}/trpc/${procedure}`,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: timeoutMs,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${token}`,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => {
+          let json: any = null;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            /* left null */
+          }
+          resolve({ status: res.statusCode ?? 0, json, ms: Date.now() - started });
+        });
+        res.on('error', (error: NodeJS.ErrnoException) =>
+          resolve({ status: 0, json: null, ms: Date.now() - started, error: error.code ?? error.message }),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error('client timeout'), { code: 'CLIENT_TIMEOUT' })));
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, json: null, ms: Date.now() - started, error: error.code ?? error.message }));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ status: 0, json: null, ms: Date.now() - started, error: error.code ?? error.message }),
+    );
     req.end(body);
   });
 }
 
-export function get(url: string, procedure: string, token: string, input: unknown, timeoutMs = 30_000): Promise<Answered> {
+export function get(
+  url: string,
+  procedure: string,
+  token: string,
+  input: unknown,
+  timeoutMs = 30_000,
+): Promise<Answered> {
   const started = Date.now();
   const signal = AbortSignal.timeout(timeoutMs);
-  return fetch(`${url}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { authorization: `Bearer ${token}` }, signal })
+  return fetch(`${url}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal,
+  })
     .then(async (res) => ({ status: res.status, json: await res.json().catch(() => null), ms: Date.now() - started }))
     .catch((error: Error) => ({ status: 0, json: null, ms: Date.now() - started, error: error.name }));
 }
@@ -71,11 +118,15 @@ export function expectedSyncOutput(source: string, records: number): string {
 }
 
 /** Jobs whose sync output is not byte for byte what the source holds. */
-export async function inexactSyncOutputs(stack: DrillStack, syncs: Array<{ id: string; source: string; records: number }>): Promise<string[]> {
+export async function inexactSyncOutputs(
+  stack: DrillStack,
+  syncs: Array<{ id: string; source: string; records: number }>,
+): Promise<string[]> {
   const wrong: string[] = [];
   for (const sync of syncs) {
     const text = await readFile(join(stack.storageDir, 'sync', `${sync.id}.jsonl`), 'utf8').catch(() => '(missing)');
-    if (text !== expectedSyncOutput(sync.source, sync.records)) wrong.push(`${sync.id}: ${text.split('\n').length - 1} lines`);
+    if (text !== expectedSyncOutput(sync.source, sync.records))
+      wrong.push(`${sync.id}: ${text.split('\n').length - 1} lines`);
   }
   return wrong;
 }
@@ -93,12 +144,30 @@ export function deliveriesById(receiver: LoopbackReceiver): Map<string, number> 
 export function summarizeDeliveries(ids: string[], receiver: LoopbackReceiver) {
   const counts = deliveriesById(receiver);
   const per = ids.map((id) => counts.get(id) ?? 0);
-  return { never: per.filter((n) => n === 0).length, once: per.filter((n) => n === 1).length, twice: per.filter((n) => n === 2).length, more: per.filter((n) => n > 2).length };
+  return {
+    never: per.filter((n) => n === 0).length,
+    once: per.filter((n) => n === 1).length,
+    twice: per.filter((n) => n === 2).length,
+    more: per.filter((n) => n > 2).length,
+  };
 }
 
-const STATES: Record<string, string> = { COMPLETED: 'completed', FAILED: 'failed', CANCELLED: 'cancelled', TERMINATED: 'terminated', TIMED_OUT: 'timed_out', CONTINUED_AS_NEW: 'completed' };
+const STATES: Record<string, string> = {
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+  CONTINUED_AS_NEW: 'completed',
+};
 
-export interface TemporalView { id: string; status: string; closeTime?: Date; attempts: number; workers: string[] }
+export interface TemporalView {
+  id: string;
+  status: string;
+  closeTime?: Date;
+  attempts: number;
+  workers: string[];
+}
 
 /** Temporal's account of a job: status, close time, and the attempts and worker identities of its own activities. */
 export async function describeJob(temporal: Client, id: string): Promise<TemporalView> {
@@ -110,7 +179,11 @@ export async function describeJob(temporal: Client, id: string): Promise<Tempora
   const workers = new Set<string>();
   for (const event of history.events ?? []) {
     const s = event.activityTaskScheduledEventAttributes;
-    if (s) scheduled.set(String(event.eventId), s.taskQueue?.name !== BOOKKEEPING_QUEUE && !BOOKKEEPING_ACTIVITIES.has(s.activityType?.name ?? ''));
+    if (s)
+      scheduled.set(
+        String(event.eventId),
+        s.taskQueue?.name !== BOOKKEEPING_QUEUE && !BOOKKEEPING_ACTIVITIES.has(s.activityType?.name ?? ''),
+      );
     const started = event.activityTaskStartedEventAttributes;
     if (started && scheduled.get(String(started.scheduledEventId))) {
       attempts = Math.max(attempts, started.attempt ?? 1);
@@ -121,19 +194,35 @@ export async function describeJob(temporal: Client, id: string): Promise<Tempora
 }
 
 /** Waits until every job is closed in Temporal; returns each one's view. */
-export async function waitClosed(temporal: Client, ids: string[], timeoutMs: number): Promise<Map<string, TemporalView>> {
+export async function waitClosed(
+  temporal: Client,
+  ids: string[],
+  timeoutMs: number,
+): Promise<Map<string, TemporalView>> {
   const views = new Map<string, TemporalView>();
-  await until(`${ids.length} jobs to close`, async () => {
-    const open = ids.filter((id) => !views.has(id));
-    for (let i = 0; i < open.length; i += 10) {
-      await Promise.all(open.slice(i, i + 10).map(async (id) => {
-        const view = await describeJob(temporal, id).catch(() => null);
-        if (view && view.status !== 'RUNNING') views.set(id, view);
-      }));
-    }
-    return views.size === ids.length;
-  }, timeoutMs, 500).catch((error: Error) => {
-    throw new Error(`${error.message}: ${ids.length - views.size} still running (${ids.filter((id) => !views.has(id)).slice(0, 5).join(', ')}…)`);
+  await until(
+    `${ids.length} jobs to close`,
+    async () => {
+      const open = ids.filter((id) => !views.has(id));
+      for (let i = 0; i < open.length; i += 10) {
+        await Promise.all(
+          open.slice(i, i + 10).map(async (id) => {
+            const view = await describeJob(temporal, id).catch(() => null);
+            if (view && view.status !== 'RUNNING') views.set(id, view);
+          }),
+        );
+      }
+      return views.size === ids.length;
+    },
+    timeoutMs,
+    500,
+  ).catch((error: Error) => {
+    throw new Error(
+      `${error.message}: ${ids.length - views.size} still running (${ids
+        .filter((id) => !views.has(id))
+        .slice(0, 5)
+        .join(', ')}…)`,
+    );
   });
   return views;
 }
@@ -144,17 +233,29 @@ export async function recordMismatches(stack: DrillStack, views: Map<string, Tem
   await client.connect();
   try {
     const { rows } = await client.query<{ id: string; state: string; attempts: number; finishedAt: Date | null }>(
-      'SELECT id, state::text AS state, attempts, "finishedAt" FROM "Job" WHERE id = ANY($1)', [[...views.keys()]]);
+      'SELECT id, state::text AS state, attempts, "finishedAt" FROM "Job" WHERE id = ANY($1)',
+      [[...views.keys()]],
+    );
     const records = new Map(rows.map((row) => [row.id, row]));
     const problems: string[] = [];
     for (const view of views.values()) {
       const record = records.get(view.id);
-      if (!record) { problems.push(`${view.id}: no record`); continue; }
+      if (!record) {
+        problems.push(`${view.id}: no record`);
+        continue;
+      }
       const state = STATES[view.status] ?? view.status;
       if (record.state !== state) problems.push(`${view.id}: state ${record.state} vs Temporal ${state}`);
-      if (record.attempts !== view.attempts) problems.push(`${view.id}: attempts ${record.attempts} vs Temporal ${view.attempts}`);
-      const skew = record.finishedAt && view.closeTime ? Math.abs(record.finishedAt.getTime() - view.closeTime.getTime()) : Infinity;
-      if (skew > 1_000) problems.push(`${view.id}: finishedAt ${record.finishedAt?.toISOString() ?? 'null'} vs close ${view.closeTime?.toISOString()}`);
+      if (record.attempts !== view.attempts)
+        problems.push(`${view.id}: attempts ${record.attempts} vs Temporal ${view.attempts}`);
+      const skew =
+        record.finishedAt && view.closeTime
+          ? Math.abs(record.finishedAt.getTime() - view.closeTime.getTime())
+          : Infinity;
+      if (skew > 1_000)
+        problems.push(
+          `${view.id}: finishedAt ${record.finishedAt?.toISOString() ?? 'null'} vs close ${view.closeTime?.toISOString()}`,
+        );
     }
     return problems;
   } finally {
@@ -166,13 +267,25 @@ export async function recordMismatches(stack: DrillStack, views: Map<string, Tem
  * Mismatches once the record had its chance to catch up: the reconciler job is run first when the
  * product has one (`maintenance.reconcile`), then the records are compared until they agree or the time is up.
  */
-export async function settledMismatches(stack: DrillStack, client: JobdeckClient, views: Map<string, TemporalView>, timeoutMs = 30_000): Promise<string[]> {
+export async function settledMismatches(
+  stack: DrillStack,
+  client: JobdeckClient,
+  views: Map<string, TemporalView>,
+  timeoutMs = 30_000,
+): Promise<string[]> {
   const types = await client.jobs.types.query().catch(() => [] as Array<{ type: string }>);
   if ((types as Array<{ type: string }>).some((type) => type.type === 'maintenance.reconcile')) {
-    await client.jobs.enqueue.mutate({ type: 'maintenance.reconcile' as never, input: {} as never }).catch((error: Error) => console.warn(`reconcile not started: ${error.message}`));
+    await client.jobs.enqueue
+      .mutate({ type: 'maintenance.reconcile' as never, input: {} as never })
+      .catch((error: Error) => console.warn(`reconcile not started: ${error.message}`));
   }
   let problems: string[] = [];
-  await until('records to agree with Temporal', async () => (problems = await recordMismatches(stack, views)).length === 0, timeoutMs, 1_000).catch(() => undefined);
+  await until(
+    'records to agree with Temporal',
+    async () => (problems = await recordMismatches(stack, views)).length === 0,
+    timeoutMs,
+    1_000,
+  ).catch(() => undefined);
   return problems;
 }
 

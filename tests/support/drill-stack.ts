@@ -27,7 +27,9 @@ export interface Proc {
 
 const everyChild = new Set<ChildProcess>();
 // A test worker that dies must not leave servers behind.
-process.once('exit', () => { for (const child of everyChild) child.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const child of everyChild) child.kill('SIGKILL');
+});
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -39,18 +41,38 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 200): Promise<void> {
+export async function until(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  intervalMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await Promise.resolve().then(check).catch(() => false)) return;
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(intervalMs);
   }
 }
 
-function run(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; log: WriteStream; asPostgres?: boolean }): Proc {
+function run(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; log: WriteStream; asPostgres?: boolean },
+): Proc {
   const ids = options.asPostgres && process.getuid?.() === 0 ? postgresIds() : {};
-  const child = spawn(command, args, { cwd: repoRoot, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], ...ids });
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...ids,
+  });
   everyChild.add(child);
   const output: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
@@ -76,7 +98,11 @@ function postgresIds(): { uid: number; gid: number } {
 }
 
 /** Signals a process and waits for it to end (SIGKILL after graceMs). */
-export async function stop(proc: Proc | null | undefined, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+export async function stop(
+  proc: Proc | null | undefined,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 10_000,
+): Promise<void> {
   if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   proc.child.kill(signal);
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
@@ -89,8 +115,13 @@ function workflowBundle(): string {
   const file = join(runDir, 'drill-workflow-bundle.js');
   if (existsSync(file)) return file;
   mkdirSync(runDir, { recursive: true });
-  const script = "const { buildWorkflowBundle } = await import('./scripts/lib/stack.mjs'); await buildWorkflowBundle(process.env.OUT);";
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, env: { ...process.env, OUT: file }, encoding: 'utf8' });
+  const script =
+    "const { buildWorkflowBundle } = await import('./scripts/lib/stack.mjs'); await buildWorkflowBundle(process.env.OUT);";
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: repoRoot,
+    env: { ...process.env, OUT: file },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`building the workflow bundle failed: ${result.stderr}`);
   return file;
 }
@@ -109,7 +140,8 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
   const logDir = join(process.env.JOBDECK_TEST_LOG_DIR ?? join(runDir, 'logs'), `drill-${name}`);
   mkdirSync(logDir, { recursive: true });
   const logs = new Map<string, WriteStream>();
-  const log = (file: string) => logs.get(file) ?? logs.set(file, createWriteStream(join(logDir, `${file}.log`), { flags: 'a' })).get(file)!;
+  const log = (file: string) =>
+    logs.get(file) ?? logs.set(file, createWriteStream(join(logDir, `${file}.log`), { flags: 'a' })).get(file)!;
   const procs: Proc[] = [];
   const track = (proc: Proc) => (procs.push(proc), proc);
 
@@ -122,10 +154,14 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
     chownSync(dir, uid, gid);
     chownSync(pgData, uid, gid);
   }
-  const init = spawnSync(join(PG_BIN, 'initdb'), ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
-    encoding: 'utf8',
-    ...(process.getuid?.() === 0 ? postgresIds() : {}),
-  });
+  const init = spawnSync(
+    join(PG_BIN, 'initdb'),
+    ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+    {
+      encoding: 'utf8',
+      ...(process.getuid?.() === 0 ? postgresIds() : {}),
+    },
+  );
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const databaseUrl = `postgresql://postgres@127.0.0.1:${pgPort}/jobdeck`;
   let postgres: Proc | null = null;
@@ -133,9 +169,26 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
     port: pgPort,
     url: databaseUrl,
     async start() {
-      const args = ['-D', pgData, '-p', String(pgPort), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300'];
+      const args = [
+        '-D',
+        pgData,
+        '-p',
+        String(pgPort),
+        '-k',
+        dir,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_connections=300',
+      ];
       postgres = track(run('postgres', join(PG_BIN, 'postgres'), args, { log: log('postgres'), asPostgres: true }));
-      await until('PostgreSQL', () => spawnSync(join(PG_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(pgPort)]).status === 0, 30_000);
+      await until(
+        'PostgreSQL',
+        () => spawnSync(join(PG_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(pgPort)]).status === 0,
+        30_000,
+      );
     },
     /** SIGINT is PostgreSQL's fast shutdown: clients are disconnected at once. */
     stop: () => stop(postgres, 'SIGINT'),
@@ -146,7 +199,14 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
   const redis = {
     url: `redis://127.0.0.1:${redisPort}`,
     async start() {
-      redisProc = track(run('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { log: log('redis') }));
+      redisProc = track(
+        run(
+          'redis',
+          'redis-server',
+          ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+          { log: log('redis') },
+        ),
+      );
       await until('redis-server', () => redisProc!.output.join('').includes('Ready to accept connections'), 10_000);
     },
     stop: () => stop(redisProc, 'SIGTERM'),
@@ -161,11 +221,17 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
     async start() {
       const { startTemporalDevServer } = await import(pathToFileURL(join(repoRoot, 'scripts/lib/temporal.mjs')).href);
       const child: ChildProcess = await startTemporalDevServer({
-        cli: temporalCli, port: temporalPort, dbFile: temporalDb, headless: true, searchAttributes: SEARCH_ATTRIBUTES, stdio: 'pipe',
+        cli: temporalCli,
+        port: temporalPort,
+        dbFile: temporalDb,
+        headless: true,
+        searchAttributes: SEARCH_ATTRIBUTES,
+        stdio: 'pipe',
       });
       everyChild.add(child);
       const output: string[] = [];
-      for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (output.push(String(chunk)), log('temporal').write(chunk)));
+      for (const stream of [child.stdout!, child.stderr!])
+        stream.on('data', (chunk: Buffer) => (output.push(String(chunk)), log('temporal').write(chunk)));
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
         child.on('exit', (code, signal) => (everyChild.delete(child), resolve({ code, signal }))),
       );
@@ -180,7 +246,7 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
     for (const stream of logs.values()) stream.end();
     rmSync(dir, { recursive: true, force: true });
   }
-  let bundle = '';
+  let bundle: string;
   try {
     bundle = workflowBundle();
     await Promise.all([pg.start(), redis.start(), temporal.start()]);
@@ -194,7 +260,14 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
 
   const adminPassword = `drill-${name}-${process.pid}-password`;
   const storageDir = join(dir, 'storage');
-  const concurrency: Record<string, number> = { webhooks: 20, sync: 4, reports: 2, maintenance: 1, control: 2, ...queues };
+  const concurrency: Record<string, number> = {
+    webhooks: 20,
+    sync: 4,
+    reports: 2,
+    maintenance: 1,
+    control: 2,
+    ...queues,
+  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -212,7 +285,9 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
     JOBDECK_STORAGE_DIR: storageDir,
     JOBDECK_WORKFLOW_BUNDLE: bundle,
     JOBDECK_SHUTDOWN_GRACE_MS: '5000',
-    JOBDECK_QUEUES: defaultQueues().map((queue) => `${queue}:${concurrency[queue] ?? 5}`).join(','),
+    JOBDECK_QUEUES: defaultQueues()
+      .map((queue) => `${queue}:${concurrency[queue] ?? 5}`)
+      .join(','),
   };
 
   let workerCount = 0;
@@ -220,27 +295,55 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
   /** `node --import tsx`, not the tsx wrapper, so that a signal reaches the worker itself. */
   async function startWorker(extraEnv: NodeJS.ProcessEnv = {}): Promise<Proc> {
     const label = `worker-${++workerCount}`;
-    const proc = track(run(label, process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], { env: { ...env, ...extraEnv }, log: log(label) }));
-    await until(`${label} polling`, () => {
-      if (proc.child.exitCode !== null) throw new Error(`${label} exited: ${proc.output.join('')}`);
-      return proc.output.join('').includes('worker polling');
-    }, 90_000);
+    const proc = track(
+      run(label, process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+        env: { ...env, ...extraEnv },
+        log: log(label),
+      }),
+    );
+    await until(
+      `${label} polling`,
+      () => {
+        if (proc.child.exitCode !== null) throw new Error(`${label} exited: ${proc.output.join('')}`);
+        return proc.output.join('').includes('worker polling');
+      },
+      90_000,
+    );
     return proc;
   }
 
   async function startApi(port?: number): Promise<Proc & { url: string; port: number }> {
     const label = `api-${++apiCount}`;
     const apiPort = port ?? (await freePort());
-    const proc = track(run(label, process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], { env: { ...env, API_PORT: String(apiPort) }, log: log(label) }));
+    const proc = track(
+      run(label, process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
+        env: { ...env, API_PORT: String(apiPort) },
+        log: log(label),
+      }),
+    );
     const url = `http://127.0.0.1:${apiPort}`;
-    await until(`${label} answering`, async () => {
-      if (proc.child.exitCode !== null) throw new Error(`${label} exited: ${proc.output.join('')}`);
-      return (await fetch(`${url}/healthz`).catch(() => null)) !== null;
-    }, 90_000);
+    await until(
+      `${label} answering`,
+      async () => {
+        if (proc.child.exitCode !== null) throw new Error(`${label} exited: ${proc.output.join('')}`);
+        return (await fetch(`${url}/healthz`).catch(() => null)) !== null;
+      },
+      90_000,
+    );
     return Object.assign(proc, { url, port: apiPort });
   }
 
   return {
-    dir, logDir, env, pg, redis, temporal, storageDir, adminPassword, startWorker, startApi, teardown,
+    dir,
+    logDir,
+    env,
+    pg,
+    redis,
+    temporal,
+    storageDir,
+    adminPassword,
+    startWorker,
+    startApi,
+    teardown,
   };
 }

@@ -33,7 +33,10 @@ export const db = createDb(env.databaseUrl, { maxConnections: 3 });
 let temporalClient: Client | undefined;
 export async function temporal(): Promise<Client> {
   // With the stack's payload codec, as every Jobdeck client: results and failures read back decrypted.
-  temporalClient ??= new Client({ connection: await Connection.connect({ address: env.temporalAddress }), dataConverter: jobdeckDataConverter(env.encryptionKeys) });
+  temporalClient ??= new Client({
+    connection: await Connection.connect({ address: env.temporalAddress }),
+    dataConverter: jobdeckDataConverter(env.encryptionKeys),
+  });
   return temporalClient;
 }
 
@@ -44,7 +47,9 @@ export async function login(email = env.adminEmail, password = env.adminPassword
 }
 
 /** A typed client as a service would hold it, with a fresh token of the given role. */
-export async function clientAs(role: 'viewer' | 'operator' | 'admin'): Promise<{ client: JobdeckClient; token: string }> {
+export async function clientAs(
+  role: 'viewer' | 'operator' | 'admin',
+): Promise<{ client: JobdeckClient; token: string }> {
   const admin = createJobdeckClient({ url: env.apiUrl, token: await login() });
   if (role === 'admin') {
     const token = await login();
@@ -55,13 +60,17 @@ export async function clientAs(role: 'viewer' | 'operator' | 'admin'): Promise<{
 }
 
 /** Calls a procedure the way curl does: plain HTTP and JSON, no tRPC client. */
-export async function http(procedure: string, options: { token?: string; input?: unknown; method?: 'GET' | 'POST'; rawBody?: string } = {}) {
+export async function http(
+  procedure: string,
+  options: { token?: string; input?: unknown; method?: 'GET' | 'POST'; rawBody?: string } = {},
+) {
   const method = options.method ?? (options.input === undefined && options.rawBody === undefined ? 'GET' : 'POST');
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let url = `${env.apiUrl}/trpc/${procedure}`;
   let body: string | undefined;
-  if (method === 'GET' && options.input !== undefined) url += `?input=${encodeURIComponent(JSON.stringify(options.input))}`;
+  if (method === 'GET' && options.input !== undefined)
+    url += `?input=${encodeURIComponent(JSON.stringify(options.input))}`;
   else if (method === 'POST') body = options.rawBody ?? JSON.stringify(options.input ?? null);
   const response = await fetch(url, { method, headers, body });
   const text = await response.text();
@@ -75,7 +84,12 @@ export async function http(procedure: string, options: { token?: string; input?:
 }
 
 /** Polls until check returns a value other than undefined/false, or fails with the last value seen. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000, intervalMs = 200): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -86,16 +100,23 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+      );
     await sleep(intervalMs);
   }
 }
 
 export async function waitForState(client: JobdeckClient, id: string, states: string[], timeoutMs = 60_000) {
-  return eventually(`${id} to be ${states.join('/')}`, async () => {
-    const job = await client.jobs.get.query({ id });
-    return states.includes(job.state) ? job : undefined;
-  }, timeoutMs);
+  return eventually(
+    `${id} to be ${states.join('/')}`,
+    async () => {
+      const job = await client.jobs.get.query({ id });
+      return states.includes(job.state) ? job : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Flags that make the temporal CLI show payloads decrypted, through the API's codec endpoint (docs/SECURITY.md). */
@@ -116,7 +137,10 @@ export async function webhookReceiver(answer: (attempt: number, request: Receive
 }
 
 /** Another worker process, e.g. on a private queue, to kill or restart at will. */
-export function spawnWorker(queues: string, extraEnv: Record<string, string> = {}): ChildProcess & { output: string[] } {
+export function spawnWorker(
+  queues: string,
+  extraEnv: Record<string, string> = {},
+): ChildProcess & { output: string[] } {
   // The real process, not the tsx wrapper, so that a SIGKILL kills the worker itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
     env: { ...process.env, JOBDECK_QUEUES: queues, ...extraEnv },
@@ -130,10 +154,14 @@ export function spawnWorker(queues: string, extraEnv: Record<string, string> = {
 
 /** Resolves once the worker polls every queue it was given (Temporal lists it as a poller). */
 export async function waitForPoller(queue: string, worker: ChildProcess & { output: string[] }) {
-  await eventually(`a worker polling ${queue}`, async () => {
-    if (worker.exitCode !== null) throw new Error(`worker exited: ${worker.output.join('')}`);
-    return worker.output.join('').includes('worker polling');
-  }, 90_000);
+  await eventually(
+    `a worker polling ${queue}`,
+    async () => {
+      if (worker.exitCode !== null) throw new Error(`worker exited: ${worker.output.join('')}`);
+      return worker.output.join('').includes('worker polling');
+    },
+    90_000,
+  );
 }
 
 /**
@@ -143,13 +171,18 @@ export async function waitForPoller(queue: string, worker: ChildProcess & { outp
 export async function reconciled(id: string, state: string, timeoutMs = 60_000) {
   const schedule = (await temporal()).schedule.getHandle('sched-maintenance-reconcile');
   let triggeredAt = 0;
-  return eventually(`the record of ${id} reconciled to ${state}`, async () => {
-    const record = await db.job.findUnique({ where: { id } });
-    if (record?.state === state) return record;
-    if (Date.now() - triggeredAt > 5_000) {
-      triggeredAt = Date.now();
-      await schedule.trigger();
-    }
-    return undefined;
-  }, timeoutMs, 500);
+  return eventually(
+    `the record of ${id} reconciled to ${state}`,
+    async () => {
+      const record = await db.job.findUnique({ where: { id } });
+      if (record?.state === state) return record;
+      if (Date.now() - triggeredAt > 5_000) {
+        triggeredAt = Date.now();
+        await schedule.trigger();
+      }
+      return undefined;
+    },
+    timeoutMs,
+    500,
+  );
 }

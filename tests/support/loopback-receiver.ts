@@ -44,7 +44,9 @@ export async function loopbackReceiver(
       const reply = answer(requests.length, request);
       const send = () => {
         if (res.destroyed) return;
-        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body ?? JSON.stringify({ status: reply.status }));
+        res
+          .writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
+          .end(reply.body ?? JSON.stringify({ status: reply.status }));
       };
       if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
       else send();

@@ -23,7 +23,11 @@ export function freePort(): Promise<number> {
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await Promise.resolve().then(check).catch(() => false))) {
+  while (
+    !(await Promise.resolve()
+      .then(check)
+      .catch(() => false))
+  ) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(200);
   }
@@ -37,17 +41,27 @@ export interface OwnService {
   dispose(): Promise<void>;
 }
 
-function restartable(name: string, url: string, launch: () => ChildProcess, ready: () => Promise<boolean> | boolean, dir: string | null): OwnService {
+function restartable(
+  name: string,
+  url: string,
+  launch: () => ChildProcess,
+  ready: () => Promise<boolean> | boolean,
+  dir: string | null,
+): OwnService {
   let child: ChildProcess | null = null;
   const service: OwnService = {
     url,
     async start() {
       child = launch();
       const current = child;
-      await until(name, () => {
-        if (current.exitCode !== null) throw new Error(`${name} exited with ${current.exitCode}`);
-        return ready();
-      }, 60_000);
+      await until(
+        name,
+        () => {
+          if (current.exitCode !== null) throw new Error(`${name} exited with ${current.exitCode}`);
+          return ready();
+        },
+        60_000,
+      );
     },
     async stop() {
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -70,10 +84,33 @@ export async function ownTemporal(): Promise<OwnService> {
   const [port, metricsPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'jobdeck-temporal-'));
   const address = `127.0.0.1:${port}`;
-  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--metrics-port', String(metricsPort), '--log-level', 'error', '--db-filename', join(dir, 'temporal.db')];
+  const args = [
+    'server',
+    'start-dev',
+    '--headless',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--metrics-port',
+    String(metricsPort),
+    '--log-level',
+    'error',
+    '--db-filename',
+    join(dir, 'temporal.db'),
+  ];
   for (const attribute of SEARCH_ATTRIBUTES) args.push('--search-attribute', attribute);
-  const ready = () => spawnSync(env.temporalCli, ['operator', 'namespace', 'describe', '--namespace', 'default', '--address', address], { stdio: 'ignore' }).status === 0;
-  const service = restartable('own Temporal', address, () => spawn(env.temporalCli, args, { stdio: 'ignore' }), ready, dir);
+  const ready = () =>
+    spawnSync(env.temporalCli, ['operator', 'namespace', 'describe', '--namespace', 'default', '--address', address], {
+      stdio: 'ignore',
+    }).status === 0;
+  const service = restartable(
+    'own Temporal',
+    address,
+    () => spawn(env.temporalCli, args, { stdio: 'ignore' }),
+    ready,
+    dir,
+  );
   await service.start();
   return service;
 }
@@ -84,7 +121,8 @@ export async function ownPostgres(): Promise<OwnService> {
   const dir = mkdtempSync(join(tmpdir(), 'jobdeck-pg-'));
   const server = join(process.cwd(), 'node_modules/@electric-sql/pglite-socket/dist/scripts/server.js');
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-  const launch = () => spawn(process.execPath, [server, '-d', dir, '-p', String(port), '-m', '20'], { stdio: 'ignore' });
+  const launch = () =>
+    spawn(process.execPath, [server, '-d', dir, '-p', String(port), '-m', '20'], { stdio: 'ignore' });
   const service = restartable('own PGlite', url, launch, () => portOpen(port), dir);
   await service.start();
   await applyMigrations(url);
@@ -94,7 +132,10 @@ export async function ownPostgres(): Promise<OwnService> {
 /** A redis-server without persistence: what it carries may be lost, as in production. */
 export async function ownRedis(): Promise<OwnService> {
   const port = await freePort();
-  const launch = () => spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const launch = () =>
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
   const service = restartable('own Redis', `redis://127.0.0.1:${port}`, launch, () => portOpen(port), null);
   await service.start();
   return service;

@@ -19,9 +19,16 @@ export type BusHealthNotice = {
   at: string;
 };
 
-export function busHealthNotice(bus: Pick<EventBus, 'mode' | 'connected'>, everyMs = BUS_HEALTH_EVERY_MS): BusHealthNotice {
+export function busHealthNotice(
+  bus: Pick<EventBus, 'mode' | 'connected'>,
+  everyMs = BUS_HEALTH_EVERY_MS,
+): BusHealthNotice {
   const live = bus.mode === 'redis' && bus.connected;
-  const reason = live ? null : bus.mode === 'local' ? 'Redis is not configured: live events unavailable' : 'Redis unreachable: live events unavailable';
+  const reason = live
+    ? null
+    : bus.mode === 'local'
+      ? 'Redis is not configured: live events unavailable'
+      : 'Redis unreachable: live events unavailable';
   return { kind: 'live.health', live, reason, everyMs, at: new Date().toISOString() };
 }
 
@@ -30,7 +37,11 @@ export function busHealthNotice(bus: Pick<EventBus, 'mode' | 'connected'>, every
  * seconds is well inside the five a dashboard may take to say it polls. Returns the way to stop.
  * One per API process (beside its live dispatcher), not one per stream.
  */
-export function startBusHeartbeat(bus: Pick<EventBus, 'mode' | 'connected'>, notifyAll: (notice: BusHealthNotice) => void, everyMs = BUS_HEALTH_EVERY_MS): () => void {
+export function startBusHeartbeat(
+  bus: Pick<EventBus, 'mode' | 'connected'>,
+  notifyAll: (notice: BusHealthNotice) => void,
+  everyMs = BUS_HEALTH_EVERY_MS,
+): () => void {
   const timer = setInterval(() => notifyAll(busHealthNotice(bus, everyMs)), everyMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -47,7 +47,9 @@ export function createCache(redis: Redis | null, prefix: string): Cache {
       const fullKey = `${prefix}hits:${key}:${window}`;
       if (usable()) {
         try {
-          const [[, count]] = (await redis!.multi().incr(fullKey).pexpire(fullKey, windowMs).exec()) as [[unknown, number]];
+          const [[, count]] = (await redis!.multi().incr(fullKey).pexpire(fullKey, windowMs).exec()) as [
+            [unknown, number],
+          ];
           return count;
         } catch {
           // fall through to memory

@@ -57,7 +57,9 @@ export function createJobdeckClient(options: JobdeckClientOptions) {
     const value = token();
     return value ? { Authorization: `Bearer ${value}` } : {};
   };
-  return createTRPCClient<AppRouter>({ links: jobdeckLinks({ url: `${options.url.replace(/\/$/, '')}/trpc`, headers, batch: options.batch }) });
+  return createTRPCClient<AppRouter>({
+    links: jobdeckLinks({ url: `${options.url.replace(/\/$/, '')}/trpc`, headers, batch: options.batch }),
+  });
 }
 
 export type JobdeckClient = ReturnType<typeof createJobdeckClient>;

@@ -18,7 +18,10 @@ const NAMESPACE = /^[A-Za-z0-9._-]{1,255}$/;
 const ALLOWED_HEADERS = 'Content-Type, X-Namespace, Authorization';
 
 // Standard or URL-safe alphabet: protobuf's JSON form accepts both.
-const base64 = z.string().max(MAX_BODY_BYTES).regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'not base64');
+const base64 = z
+  .string()
+  .max(MAX_BODY_BYTES)
+  .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'not base64');
 const codecRequest = z.object({
   payloads: z
     .array(
@@ -31,14 +34,20 @@ const codecRequest = z.object({
 });
 
 class CodecRefusal extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
 
 function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers })
+    .end(JSON.stringify(body));
 }
 
 /** Credentials (Access-Control-Allow-Credentials) only for the configured Temporal UI origins. */
@@ -55,12 +64,18 @@ function allowOrigin(req: IncomingMessage, res: ServerResponse, origins: string[
 async function requireOperator(services: Services, req: IncomingMessage): Promise<void> {
   const token = bearerToken(req.headers.authorization) ?? sessionCookieToken(req.headers.cookie);
   const unauthenticated = { 'WWW-Authenticate': 'Bearer realm="jobdeck-codec"' };
-  if (!token) throw new CodecRefusal(401, 'sign in: send Authorization: Bearer <token>, or the jobdeck_session cookie that signing in to the dashboard sets', unauthenticated);
+  if (!token)
+    throw new CodecRefusal(
+      401,
+      'sign in: send Authorization: Bearer <token>, or the jobdeck_session cookie that signing in to the dashboard sets',
+      unauthenticated,
+    );
   const principal = await services.tokens.authenticate(token).catch(() => {
     throw new CodecRefusal(503, 'cannot check credentials right now; try again');
   });
   if (!principal) throw new CodecRefusal(401, 'the token is unknown, expired or revoked', unauthenticated);
-  if (!hasRole(principal.role, 'operator')) throw new CodecRefusal(403, `decoding job payloads needs the operator role; you are ${principal.role}`);
+  if (!hasRole(principal.role, 'operator'))
+    throw new CodecRefusal(403, `decoding job payloads needs the operator role; you are ${principal.role}`);
 }
 
 /** Reads at most `limit` bytes; past it the rest is drained unread and null returned. */
@@ -93,17 +108,24 @@ async function parsePayloads(req: IncomingMessage): Promise<Payload[]> {
   }
   const parsed = codecRequest.safeParse(json);
   if (!parsed.success) {
-    throw new CodecRefusal(400, `invalid payloads: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')}`);
+    throw new CodecRefusal(
+      400,
+      `invalid payloads: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')}`,
+    );
   }
   return parsed.data.payloads.map((payload) => ({
-    metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+    ),
     data: Buffer.from(payload.data ?? '', 'base64'),
   }));
 }
 
 function payloadJson(payload: Payload) {
   return {
-    metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value ?? []).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value ?? []).toString('base64')]),
+    ),
     data: Buffer.from(payload.data ?? []).toString('base64'),
   };
 }
@@ -134,15 +156,22 @@ async function decodeAll(codec: EncryptionCodec, payloads: Payload[]): Promise<P
   return decoded.map(redactPayload);
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, services: Services, route: RegExpExecArray): Promise<void> {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  services: Services,
+  route: RegExpExecArray,
+): Promise<void> {
   const [, pathNamespace, operation] = route;
   if (req.method !== 'POST') throw new CodecRefusal(405, 'use POST', { Allow: 'POST, OPTIONS' });
   await requireOperator(services, req);
   const contentType = req.headers['content-type'] ?? '';
   // JSON only: a browser cannot send it cross-origin without a preflight, which CORS then governs.
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) throw new CodecRefusal(415, 'send Content-Type: application/json');
+  if (!/^application\/json\s*(;|$)/i.test(contentType))
+    throw new CodecRefusal(415, 'send Content-Type: application/json');
   const namespace = pathNamespace ?? req.headers['x-namespace'];
-  if (namespace !== undefined && (typeof namespace !== 'string' || !NAMESPACE.test(namespace))) throw new CodecRefusal(400, 'invalid namespace');
+  if (namespace !== undefined && (typeof namespace !== 'string' || !NAMESPACE.test(namespace)))
+    throw new CodecRefusal(400, 'invalid namespace');
   const payloads = await parsePayloads(req);
   const codec = new EncryptionCodec(services.config.encryptionKeys);
   const result = operation === 'decode' ? await decodeAll(codec, payloads) : await codec.encode(payloads);
@@ -164,7 +193,9 @@ export function serveCodec(req: IncomingMessage, res: ServerResponse, services: 
   }
   if (req.method === 'OPTIONS') {
     if (!allowed) {
-      answer(res, 403, { error: `origin ${req.headers.origin ?? '(none)'} may not call the codec endpoint; see JOBDECK_CODEC_CORS_ORIGINS` });
+      answer(res, 403, {
+        error: `origin ${req.headers.origin ?? '(none)'} may not call the codec endpoint; see JOBDECK_CODEC_CORS_ORIGINS`,
+      });
       return true;
     }
     res.writeHead(204, {

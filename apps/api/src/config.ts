@@ -5,7 +5,10 @@ import { encryptionKeysSetting } from '@jobdeck/workflows/codec';
 
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm run dev sets it for you)'),
-  REDIS_URL: z.string().optional().transform((value) => value || null),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((value) => value || null),
   JOBDECK_REDIS_PREFIX: z.string().default('jobdeck:'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -14,10 +17,22 @@ const envSchema = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** Origins allowed to call the API from a browser, comma separated; the dashboard's dev server by default. */
   JOBDECK_CORS_ORIGINS: z.string().default('http://127.0.0.1:5173,http://localhost:5173'),
-  JOBDECK_ADMIN_EMAIL: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'JOBDECK_ADMIN_EMAIL is not an email address').default('admin@localhost'),
+  JOBDECK_ADMIN_EMAIL: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'JOBDECK_ADMIN_EMAIL is not an email address')
+    .default('admin@localhost'),
   /** The first admin's password, used only when no admin exists yet. */
-  JOBDECK_ADMIN_PASSWORD: z.string().min(10, 'JOBDECK_ADMIN_PASSWORD must be at least 10 characters').max(256).optional(),
-  JOBDECK_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  JOBDECK_ADMIN_PASSWORD: z
+    .string()
+    .min(10, 'JOBDECK_ADMIN_PASSWORD must be at least 10 characters')
+    .max(256)
+    .optional(),
+  JOBDECK_SESSION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   /** Login attempts per account (four times as many per client address) before each further one must wait, 1 s doubling to 15 min. */
   JOBDECK_LOGIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(5),
   /**
@@ -44,11 +59,15 @@ export type ApiConfig = ReturnType<typeof loadApiConfig>;
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
+    throw new Error(
+      `invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`,
+    );
   }
   const e = parsed.data;
   const problems: string[] = [];
-  const trustedProxies = e.JOBDECK_TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const trustedProxies = e.JOBDECK_TRUSTED_PROXIES.split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   try {
     checkTrustedProxies(trustedProxies);
   } catch (error) {
@@ -58,7 +77,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
     const adminProblem = productionAdminPasswordProblem(e.JOBDECK_ADMIN_PASSWORD ?? null, e.JOBDECK_ADMIN_EMAIL);
     if (adminProblem) problems.push(adminProblem);
   }
-  if (problems.length) throw new Error(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  if (problems.length)
+    throw new Error(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   return {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -70,14 +90,18 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
     temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, ''),
     host: e.API_HOST,
     port: e.API_PORT,
-    corsOrigins: e.JOBDECK_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: e.JOBDECK_CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     adminEmail: e.JOBDECK_ADMIN_EMAIL,
     adminPassword: e.JOBDECK_ADMIN_PASSWORD ?? null,
     sessionHours: e.JOBDECK_SESSION_HOURS,
     loginFreeAttempts: e.JOBDECK_LOGIN_FREE_ATTEMPTS,
     trustedProxies,
     encryptionKeys: e.JOBDECK_ENCRYPTION_KEYS,
-    codecCorsOrigins: e.JOBDECK_CODEC_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    codecCorsOrigins: e.JOBDECK_CODEC_CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     production: e.NODE_ENV === 'production',
   };
 }

@@ -6,12 +6,17 @@ import { redactSecrets, redactText, toStorable } from '@jobdeck/workflows';
 
 // ------------------------------------------------------------------------------ domain → tRPC
 
-const POSTGRES_AWAY = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connection timeout|Can't reach database|database system is (starting up|shutting down)|DatabaseNotReachable|the database system is in recovery|too many clients|terminating connection|timeout exceeded when trying to connect/i;
+const POSTGRES_AWAY =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connection timeout|Can't reach database|database system is (starting up|shutting down)|DatabaseNotReachable|the database system is in recovery|too many clients|terminating connection|timeout exceeded when trying to connect/i;
 
 /** Postgres is away (not the query wrong): the caller is answered 503, the outage is logged once. */
 export function isPostgresAway(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const fields = error as Error & { code?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  const fields = error as Error & {
+    code?: unknown;
+    cause?: unknown;
+    meta?: { driverAdapterError?: { cause?: { kind?: unknown } } };
+  };
   if (error.name === 'PrismaClientInitializationError') return true;
   // A gRPC status is Temporal's ("14 UNAVAILABLE: … connect ECONNREFUSED" reads like Postgres below).
   if (grpcCode(error) !== null) return false;
@@ -20,19 +25,39 @@ export function isPostgresAway(error: unknown): boolean {
   // pg's own SQLSTATEs on plain-SQL statements: connection exceptions (08…) and an operator shutting the server down (57P0…).
   if (typeof fields.code === 'string' && /^(08[0-9A-Z]{3}|57P0[1-4])$/.test(fields.code)) return true;
   // Prisma 7's driver adapter names the kind of failure; a raw query wraps it in P2010.
-  if (/^(DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|DatabaseDoesNotExist)$/.test(String(fields.meta?.driverAdapterError?.cause?.kind))) return true;
-  return POSTGRES_AWAY.test(error.message) && /prisma|postgres|database|connect/i.test(`${error.name} ${error.message} ${String(fields.cause ?? '')}`);
+  if (
+    /^(DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|DatabaseDoesNotExist)$/.test(
+      String(fields.meta?.driverAdapterError?.cause?.kind),
+    )
+  )
+    return true;
+  return (
+    POSTGRES_AWAY.test(error.message) &&
+    /prisma|postgres|database|connect/i.test(`${error.name} ${error.message} ${String(fields.cause ?? '')}`)
+  );
 }
 
 /** gRPC status codes Temporal answers with, by meaning. */
-const GRPC = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
+const GRPC = {
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+} as const;
 
 /**
  * The gRPC status of a failure, also when the Temporal client wrapped it (`ServiceError` with the
  * gRPC error as its cause): the wrapper's own message ("Failed to describe workflow") says nothing.
  */
 function grpcCode(error: unknown): number | null {
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+  for (
+    let current = error, depth = 0;
+    current && typeof current === 'object' && depth < 5;
+    current = (current as { cause?: unknown }).cause, depth++
+  ) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'number') return code;
   }
@@ -62,14 +87,21 @@ export function toDomainTRPCError(error: unknown): TRPCError | null {
   if (error instanceof ControlError) return new TRPCError({ code: error.code, message: error.message });
   if (!(error instanceof Error)) return null;
   if (isPostgresAway(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: POSTGRES_AWAY_MESSAGE });
-  if (isTemporalUnavailable(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TEMPORAL_AWAY_MESSAGE });
+  if (isTemporalUnavailable(error))
+    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TEMPORAL_AWAY_MESSAGE });
   switch (grpcCode(error)) {
     case GRPC.INVALID_ARGUMENT:
-      return new TRPCError({ code: 'BAD_REQUEST', message: `Temporal refused the request: ${withoutSource(error.message)}` });
+      return new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `Temporal refused the request: ${withoutSource(error.message)}`,
+      });
     case GRPC.NOT_FOUND:
       return new TRPCError({ code: 'NOT_FOUND', message: withoutSource(error.message) });
     case GRPC.RESOURCE_EXHAUSTED:
-      return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Temporal is rate limiting this namespace; try again shortly' });
+      return new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: 'Temporal is rate limiting this namespace; try again shortly',
+      });
     default:
       return null;
   }
@@ -116,9 +148,17 @@ const MAX_PARAMS_CHARS = 8_192;
 const MAX_STRING_CHARS = 256;
 
 function shortenStrings(value: unknown): unknown {
-  if (typeof value === 'string') return value.length > MAX_STRING_CHARS ? `${value.slice(0, MAX_STRING_CHARS)}… (${value.length} characters)` : value;
+  if (typeof value === 'string')
+    return value.length > MAX_STRING_CHARS
+      ? `${value.slice(0, MAX_STRING_CHARS)}… (${value.length} characters)`
+      : value;
   if (Array.isArray(value)) return value.slice(0, 50).map(shortenStrings);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).slice(0, 100).map(([key, item]) => [key.slice(0, 100), shortenStrings(item)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .slice(0, 100)
+        .map(([key, item]) => [key.slice(0, 100), shortenStrings(item)]),
+    );
   return value;
 }
 
@@ -145,6 +185,7 @@ export function auditTarget(input: unknown): string | null {
     if (typeof fields[key] === 'string') return toStorable(fields[key] as string).slice(0, 300);
   }
   if (Array.isArray(fields.ids)) return `${fields.ids.length} jobs`;
-  if (fields.filter && typeof fields.filter === 'object') return toStorable(`filter ${JSON.stringify(fields.filter)}`).slice(0, 300);
+  if (fields.filter && typeof fields.filter === 'object')
+    return toStorable(`filter ${JSON.stringify(fields.filter)}`).slice(0, 300);
   return null;
 }

@@ -20,7 +20,11 @@ export function gateRefusal(error: TRPCError, path: string): { status: number; b
   return {
     status: getHTTPStatusCodeFromError(error),
     body: JSON.stringify({
-      error: { message: error.message, code: TRPC_ERROR_CODES_BY_KEY[error.code], data: { code: error.code, httpStatus: getHTTPStatusCodeFromError(error), path } },
+      error: {
+        message: error.message,
+        code: TRPC_ERROR_CODES_BY_KEY[error.code],
+        data: { code: error.code, httpStatus: getHTTPStatusCodeFromError(error), path },
+      },
     }),
   };
 }
@@ -33,14 +37,24 @@ export function gateRefusal(error: TRPCError, path: string): { status: number; b
  *   refusal inside the stream, where curl, proxies and monitors see a success.
  * Returns the refusal to answer, or null to let tRPC handle the request.
  */
-export async function gate(services: Services, req: IncomingMessage, trpcPath: string): Promise<{ status: number; body: string } | null> {
+export async function gate(
+  services: Services,
+  req: IncomingMessage,
+  trpcPath: string,
+): Promise<{ status: number; body: string } | null> {
   const url = new URL(req.url ?? '/', 'http://api');
   const paths = trpcPath.split(',');
   if (url.searchParams.get('batch') === '1') {
     const limited = paths.filter((path) => procedures[path]?._def.meta?.rateLimited);
     const repeated = limited.find((path, index) => limited.indexOf(path) !== index);
     if (repeated) {
-      return gateRefusal(new TRPCError({ code: 'BAD_REQUEST', message: `${repeated} may appear once in a batch; send each attempt as its own request` }), trpcPath);
+      return gateRefusal(
+        new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `${repeated} may appear once in a batch; send each attempt as its own request`,
+        }),
+        trpcPath,
+      );
     }
   }
   const subscription = paths.length === 1 && procedures[paths[0]!]?._def.type === 'subscription';
@@ -55,7 +69,11 @@ export async function gate(services: Services, req: IncomingMessage, trpcPath: s
       const mapped = toDomainTRPCError(error);
       if (mapped?.code === 'SERVICE_UNAVAILABLE') return gateRefusal(mapped, trpcPath);
     }
-    if (!principal) return gateRefusal(new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send Authorization: Bearer <token>' }), trpcPath);
+    if (!principal)
+      return gateRefusal(
+        new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send Authorization: Bearer <token>' }),
+        trpcPath,
+      );
     return refuseInvalidInput(paths[0]!, url);
   }
   return null;
@@ -78,6 +96,13 @@ function refuseInvalidInput(path: string, url: URL): { status: number; body: str
   const parsed = parser.safeParse(input);
   if (parsed.success) return null;
   const error = new TRPCError({ code: 'BAD_REQUEST', cause: parsed.error });
-  const shape = getErrorShape({ config: appRouter._def._config, error, type: 'subscription', path, input, ctx: undefined });
+  const shape = getErrorShape({
+    config: appRouter._def._config,
+    error,
+    type: 'subscription',
+    path,
+    input,
+    ctx: undefined,
+  });
   return { status: getHTTPStatusCodeFromError(error), body: JSON.stringify({ error: shape }) };
 }

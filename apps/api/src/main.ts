@@ -6,14 +6,17 @@ import { ensureMaintenanceSchedules } from './schedules/maintenance';
 import { createServices } from './services';
 
 if (process.argv.includes('--help')) {
-  console.log(`npm start -w apps/api   the API: tRPC over HTTP under /trpc, /healthz, and the Temporal UI codec under /codec.\n\nIt reads (see "Environment variables" in the README): ${ENVIRONMENT_VARIABLES.join(', ')}`);
+  console.log(
+    `npm start -w apps/api   the API: tRPC over HTTP under /trpc, /healthz, and the Temporal UI codec under /codec.\n\nIt reads (see "Environment variables" in the README): ${ENVIRONMENT_VARIABLES.join(', ')}`,
+  );
   process.exit(0);
 }
 
 const config = loadApiConfig();
 const services = await createServices(config);
 const admin = await ensureAdmin(services.db, config.adminEmail, config.adminPassword);
-if (admin.password) console.log(`created admin ${admin.email} with password ${admin.password} (set JOBDECK_ADMIN_PASSWORD to choose it)`);
+if (admin.password)
+  console.log(`created admin ${admin.email} with password ${admin.password} (set JOBDECK_ADMIN_PASSWORD to choose it)`);
 else if (admin.created) console.log(`created admin ${admin.email} with the password of JOBDECK_ADMIN_PASSWORD`);
 
 // Built-in maintenance schedules: created when missing, left alone when present (user edits survive).
@@ -36,7 +39,9 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`api: ${signal}, finishing requests in flight (at most ${config.shutdownGraceMs} ms)`);
   const drained = await drainServer(server, config.shutdownGraceMs);
-  console.log(`api: ${drained.finished} requests finished, ${drained.cut} cut after the grace period, ${drained.streams} live streams ended, ${drained.closed} connections closed by the API; closing`);
+  console.log(
+    `api: ${drained.finished} requests finished, ${drained.cut} cut after the grace period, ${drained.streams} live streams ended, ${drained.closed} connections closed by the API; closing`,
+  );
   await services.close();
   process.exit(0);
 }

@@ -5,7 +5,11 @@ export type Dependency = 'postgres' | 'temporal';
 /** Which dependency being away explains a failure, if any. */
 export function awayDependency(error: unknown): Dependency | null {
   if (error && typeof error === 'object' && isTemporalUnavailable(error)) return 'temporal';
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+  for (
+    let current = error, depth = 0;
+    current && typeof current === 'object' && depth < 5;
+    current = (current as { cause?: unknown }).cause, depth++
+  ) {
     if (isPostgresAway(current)) return 'postgres';
   }
   return null;
@@ -25,7 +29,10 @@ export interface OutageWatch {
 
 export function createOutageWatch(
   probes: Record<Dependency, () => Promise<unknown>>,
-  { intervalMs = 2_000, log = (line: string) => console.warn(line) }: { intervalMs?: number; log?: (line: string) => void } = {},
+  {
+    intervalMs = 2_000,
+    log = (line: string) => console.warn(line),
+  }: { intervalMs?: number; log?: (line: string) => void } = {},
 ): OutageWatch {
   const down = new Map<Dependency, { since: number; timer: ReturnType<typeof setInterval> }>();
   const probing = new Set<Dependency>();

@@ -56,7 +56,9 @@ export function createApiServer(services: Services): Server {
       const cause = (error.cause ?? error) as Error;
       // A dependency being away is logged once per outage, not once per request.
       if (services.outages.note(cause)) return;
-      console.error(`tRPC ${path ?? '?'} (reference ${errorReference(error)}): ${redactText(String(cause.stack ?? cause.message))}`);
+      console.error(
+        `tRPC ${path ?? '?'} (reference ${errorReference(error)}): ${redactText(String(cause.stack ?? cause.message))}`,
+      );
     },
   });
 
@@ -73,7 +75,14 @@ export function createApiServer(services: Services): Server {
       const health = await systemHealth(services);
       const ok = health.temporal.ok && health.postgres.ok;
       res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', temporal: health.temporal.ok, postgres: health.postgres.ok, redis: health.redis.ok }));
+      res.end(
+        JSON.stringify({
+          status: ok ? 'ok' : 'degraded',
+          temporal: health.temporal.ok,
+          postgres: health.postgres.ok,
+          redis: health.redis.ok,
+        }),
+      );
       return;
     }
     if (path?.startsWith('/trpc/')) {
@@ -85,7 +94,9 @@ export function createApiServer(services: Services): Server {
       trpc(req, res);
       return;
     }
-    res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `no route ${path}; the API is under /trpc/` }));
+    res
+      .writeHead(404, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ error: `no route ${path}; the API is under /trpc/` }));
   }
 
   // No request may take the process down: a failure outside tRPC is logged and answered 500.
@@ -93,7 +104,10 @@ export function createApiServer(services: Services): Server {
     handle(req, res).catch((error: Error) => {
       const reference = errorReference(error);
       console.error(`http ${req.method} (reference ${reference}): ${redactText(String(error.stack ?? error.message))}`);
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `internal error (reference ${reference})` }));
+      if (!res.headersSent)
+        res
+          .writeHead(500, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: `internal error (reference ${reference})` }));
       else res.destroy();
     });
   });

@@ -46,8 +46,18 @@ export async function createServices(config: ApiConfig): Promise<Services> {
   const sql = createSql(config.databaseUrl, { maxConnections: 10 });
   const connection = temporalConnection({ address: config.temporalAddress, deadlineMs: config.temporalDeadlineMs });
   // Not awaited as a condition of starting: the API serves what Postgres can answer while Temporal is away.
-  await connection.ensureConnected().catch((error: Error) => console.warn(`temporal: not reachable at ${config.temporalAddress} yet (${error.message}); will connect when it is`));
-  const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter: jobdeckDataConverter(config.encryptionKeys) });
+  await connection
+    .ensureConnected()
+    .catch((error: Error) =>
+      console.warn(
+        `temporal: not reachable at ${config.temporalAddress} yet (${error.message}); will connect when it is`,
+      ),
+    );
+  const temporal = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    dataConverter: jobdeckDataConverter(config.encryptionKeys),
+  });
   let redis: Redis | null = null;
   if (config.redisUrl) {
     redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });

@@ -72,7 +72,11 @@ const IDLE_LINGER_MS = 1_000;
  * is closed only after it has been without a request for a second.
  */
 export async function drainServer(server: Server, graceMs: number): Promise<DrainResult> {
-  const state = tracked.get(server) ?? { connections: new Map<Socket, Connection>(), responses: new Set<ServerResponse>(), draining: false };
+  const state = tracked.get(server) ?? {
+    connections: new Map<Socket, Connection>(),
+    responses: new Set<ServerResponse>(),
+    draining: false,
+  };
   state.draining = true;
   // net's close stops accepting; http's own close would also cut the "idle" connections described above.
   const listenerClosed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));

@@ -5,7 +5,14 @@ import { z, ZodError, ZodRealError } from 'zod';
 import { findUnstorable, hasRole, redactSecrets, toStorable } from '@jobdeck/workflows';
 import { bearerToken, type Principal } from './auth/tokens';
 import { clientAddress } from './client-address';
-import { auditParams, auditTarget, describeError, internalErrorMessage, toDomainTRPCError, withoutSource } from './errors';
+import {
+  auditParams,
+  auditTarget,
+  describeError,
+  internalErrorMessage,
+  toDomainTRPCError,
+  withoutSource,
+} from './errors';
 import type { Services } from './services';
 
 // ---------------------------------------------------------------------------------------- context
@@ -33,7 +40,13 @@ export function contextFactory(services: Services) {
           throw toDomainTRPCError(error) ?? error;
         })
       : null;
-    return { services, principal, ip: addressOf(req), token, setCookie: (cookie) => res.appendHeader('Set-Cookie', cookie) };
+    return {
+      services,
+      principal,
+      ip: addressOf(req),
+      token,
+      setCookie: (cookie) => res.appendHeader('Set-Cookie', cookie),
+    };
   };
 }
 
@@ -54,7 +67,11 @@ const t = initTRPC
     // ever carries a server path or a source line: our own failures say only a reference to the log.
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof ZodError ? error.cause : null;
-      const message = zodError ? describeError(error) : error.code === 'INTERNAL_SERVER_ERROR' ? internalErrorMessage(error) : withoutSource(shape.message);
+      const message = zodError
+        ? describeError(error)
+        : error.code === 'INTERNAL_SERVER_ERROR'
+          ? internalErrorMessage(error)
+          : withoutSource(shape.message);
       return {
         ...shape,
         message,
@@ -62,7 +79,11 @@ const t = initTRPC
           ...shape.data,
           stack: undefined,
           fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
-          issues: zodError?.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, code: issue.code })),
+          issues: zodError?.issues.map((issue) => ({
+            path: issue.path.map(String),
+            message: issue.message,
+            code: issue.code,
+          })),
         },
       };
     },
@@ -83,7 +104,10 @@ export const createCallerFactory = t.createCallerFactory;
 const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
   if (type !== 'mutation' || (!ctx.principal && path !== 'auth.login')) return next();
   const input = await getRawInput().catch(() => undefined);
-  const loginEmail = path === 'auth.login' && typeof (input as { email?: unknown })?.email === 'string' ? (input as { email: string }).email : null;
+  const loginEmail =
+    path === 'auth.login' && typeof (input as { email?: unknown })?.email === 'string'
+      ? (input as { email: string }).email
+      : null;
   const { sql } = ctx.services;
   const target = auditTarget(input);
   // Plain SQL: these two statements are part of every mutation's cost (see createSql).
@@ -104,8 +128,12 @@ const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
     )
     .then(({ rows }) => rows[0]!)
     .catch((error: Error) => {
-      if (!ctx.services.outages.note(error)) console.error(`audit: could not record ${path}, so it was not carried out: ${withoutSource(error.message)}`);
-      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the audit trail cannot be written right now, so nothing was done; try again shortly' });
+      if (!ctx.services.outages.note(error))
+        console.error(`audit: could not record ${path}, so it was not carried out: ${withoutSource(error.message)}`);
+      throw new TRPCError({
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'the audit trail cannot be written right now, so nothing was done; try again shortly',
+      });
     });
   const result = await next();
   // For a creation (an enqueue, a retry) the target is what was made.
@@ -118,7 +146,10 @@ const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
       intent.id,
     ])
     .catch((error: Error) => {
-      if (!ctx.services.outages.note(error)) console.error(`audit: the outcome of ${path} (row ${intent.id}) was not recorded: ${withoutSource(error.message)}`);
+      if (!ctx.services.outages.note(error))
+        console.error(
+          `audit: the outcome of ${path} (row ${intent.id}) was not recorded: ${withoutSource(error.message)}`,
+        );
     });
   return result;
 });
@@ -143,7 +174,11 @@ const storableInput = t.middleware(async ({ getRawInput, next }) => {
   const problem = findUnstorable(await getRawInput().catch(() => undefined));
   if (problem) {
     const path = problem.path.map((part) => (typeof part === 'string' ? toStorable(part) : part));
-    throw new TRPCError({ code: 'BAD_REQUEST', message: problem.message, cause: new ZodRealError([{ code: 'custom', path, message: problem.message, input: undefined }]) });
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: problem.message,
+      cause: new ZodRealError([{ code: 'custom', path, message: problem.message, input: undefined }]),
+    });
   }
   return next();
 });
@@ -157,9 +192,13 @@ const redactedOutput = t.middleware(async ({ meta, type, next }) => {
 
 function requireRole(minimum: Role) {
   return t.middleware(({ ctx, next }) => {
-    if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send Authorization: Bearer <token>' });
+    if (!ctx.principal)
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send Authorization: Bearer <token>' });
     if (!hasRole(ctx.principal.role, minimum)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `requires the ${minimum} role; you are ${ctx.principal.role}` });
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `requires the ${minimum} role; you are ${ctx.principal.role}`,
+      });
     }
     return next({ ctx: { ...ctx, principal: ctx.principal } });
   });

@@ -31,7 +31,13 @@ interface JobEvent {
   kind: 'job.updated' | 'job.log';
   jobId: string;
   state?: string;
-  progress?: { percent: number; step?: string | null; stepsDone?: number; stepsTotal?: number | null; message?: string | null };
+  progress?: {
+    percent: number;
+    step?: string | null;
+    stepsDone?: number;
+    stepsTotal?: number | null;
+    message?: string | null;
+  };
   attempt?: number;
 }
 
@@ -129,26 +135,28 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
   // Narrowed to what the mounted pages show (useLiveScope); a window's events come as one batch.
   const { registry, input } = useScopeRegistry();
-  const subscription = trpc.events.subscribe.useSubscription(
-    input,
-    {
-      enabled,
-      onStarted: () => setLastError(null),
-      onData: (data) => {
-        for (const event of data.kind === 'batch' ? data.events : [data]) {
-          if (isBusHealthNotice(event)) {
-            setBusHealth({ live: event.live, reason: event.reason, everyMs: event.everyMs ?? 2_000, receivedAt: Date.now() });
-            setNow(Date.now());
-          } else if (event.kind === 'live.dropped') invalidate.all();
-          else if (event.kind === 'job.updated' || event.kind === 'job.log') invalidate(event as JobEvent);
-        }
-      },
-      onError: (error) => {
-        if (isUnauthorized(error)) clearToken();
-        setLastError(error.message);
-      },
+  const subscription = trpc.events.subscribe.useSubscription(input, {
+    enabled,
+    onStarted: () => setLastError(null),
+    onData: (data) => {
+      for (const event of data.kind === 'batch' ? data.events : [data]) {
+        if (isBusHealthNotice(event)) {
+          setBusHealth({
+            live: event.live,
+            reason: event.reason,
+            everyMs: event.everyMs ?? 2_000,
+            receivedAt: Date.now(),
+          });
+          setNow(Date.now());
+        } else if (event.kind === 'live.dropped') invalidate.all();
+        else if (event.kind === 'job.updated' || event.kind === 'job.log') invalidate(event as JobEvent);
+      }
     },
-  );
+    onError: (error) => {
+      if (isUnauthorized(error)) clearToken();
+      setLastError(error.message);
+    },
+  });
 
   const bus = busState(busHealth, now);
   const value = useMemo<LiveState>(() => {
@@ -156,13 +164,22 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     if (!enabled) return { mode: 'polling', reason: 'Redis unavailable: live updates by polling' };
     // A fresh notice is the API's word on this stream and outranks the 15-second health check.
     if (bus.state === 'down') return { mode: 'polling', reason: bus.reason };
-    if (bus.state === 'unknown' && redisDown) return { mode: 'polling', reason: 'Redis unavailable: live updates by polling' };
+    if (bus.state === 'unknown' && redisDown)
+      return { mode: 'polling', reason: 'Redis unavailable: live updates by polling' };
     if (subscription.status === 'pending') return { mode: 'live', reason: null };
-    if (subscription.status === 'connecting' && !subscription.error && !lastError) return { mode: 'connecting', reason: null };
-    return { mode: 'polling', reason: `live updates interrupted (${subscription.error?.message ?? lastError ?? 'reconnecting'}): polling meanwhile` };
+    if (subscription.status === 'connecting' && !subscription.error && !lastError)
+      return { mode: 'connecting', reason: null };
+    return {
+      mode: 'polling',
+      reason: `live updates interrupted (${subscription.error?.message ?? lastError ?? 'reconnecting'}): polling meanwhile`,
+    };
   }, [info.data, enabled, redisDown, bus.state, bus.reason, subscription.status, subscription.error, lastError]);
 
-  return createElement(LiveScopeContext.Provider, { value: registry }, createElement(LiveContext.Provider, { value }, children));
+  return createElement(
+    LiveScopeContext.Provider,
+    { value: registry },
+    createElement(LiveContext.Provider, { value }, children),
+  );
 }
 
 export function useLive(): LiveState {

@@ -23,7 +23,11 @@ export interface AttemptTrackingOptions {
  * `retrying` are states people can query, and a job held back by a paused queue or a busy worker
  * pool still says `waiting`.
  */
-export function attemptTracking({ records, client, activeSignalDelayMs }: AttemptTrackingOptions): ActivityInterceptorsFactory {
+export function attemptTracking({
+  records,
+  client,
+  activeSignalDelayMs,
+}: AttemptTrackingOptions): ActivityInterceptorsFactory {
   return () => ({
     inbound: {
       async execute(input, next) {
@@ -32,7 +36,10 @@ export function attemptTracking({ records, client, activeSignalDelayMs }: Attemp
         if (!jobId || info.isLocal || BOOKKEEPING_ACTIVITIES.has(info.activityType)) return next(input);
 
         await records.attemptStarted(jobId, info.attempt, { queue: info.taskQueue });
-        const tellActive = setTimeout(() => void signal(client, jobId, { state: 'active', attempt: info.attempt, activity: info.activityType }), activeSignalDelayMs);
+        const tellActive = setTimeout(
+          () => void signal(client, jobId, { state: 'active', attempt: info.attempt, activity: info.activityType }),
+          activeSignalDelayMs,
+        );
         try {
           return await next(input);
         } catch (error) {
@@ -54,21 +61,36 @@ async function recordFailure(records: JobRecorder, client: Client, jobId: string
   // The activity's own retry policy, as Temporal applies it: no read of the record is needed to know.
   const policy = info.retryPolicy;
   const maxAttempts = policy?.maximumAttempts ?? 0;
-  const nonRetryable = (error instanceof ApplicationFailure && error.nonRetryable) || Boolean(type && policy?.nonRetryableErrorTypes?.includes(type));
+  const nonRetryable =
+    (error instanceof ApplicationFailure && error.nonRetryable) ||
+    Boolean(type && policy?.nonRetryableErrorTypes?.includes(type));
   const willRetry = !nonRetryable && (maxAttempts === 0 || info.attempt < maxAttempts);
-  await records.attemptFailed(jobId, {
-    attempt: info.attempt,
-    maxAttempts,
-    activity: info.activityType,
-    message: String(thrown?.message ?? error),
-    stack: thrown?.stack,
-    errorType: type ?? thrown?.name,
-    willRetry,
-  }, { queue: info.taskQueue });
-  if (willRetry) void signal(client, jobId, { state: 'retrying', attempt: info.attempt, activity: info.activityType, error: recordableText(String(thrown?.message ?? error)).slice(0, 500) });
+  await records.attemptFailed(
+    jobId,
+    {
+      attempt: info.attempt,
+      maxAttempts,
+      activity: info.activityType,
+      message: String(thrown?.message ?? error),
+      stack: thrown?.stack,
+      errorType: type ?? thrown?.name,
+      willRetry,
+    },
+    { queue: info.taskQueue },
+  );
+  if (willRetry)
+    void signal(client, jobId, {
+      state: 'retrying',
+      attempt: info.attempt,
+      activity: info.activityType,
+      error: recordableText(String(thrown?.message ?? error)).slice(0, 500),
+    });
 }
 
 async function signal(client: Client, jobId: string, update: AttemptUpdate): Promise<void> {
   // The workflow may have closed meanwhile; the record already says what happened.
-  await client.workflow.getHandle(jobId).signal(attemptSignal, update).catch(() => undefined);
+  await client.workflow
+    .getHandle(jobId)
+    .signal(attemptSignal, update)
+    .catch(() => undefined);
 }

@@ -23,28 +23,38 @@ export function parseQueues(spec: string | undefined): QueueConfig[] {
     const [name = '', concurrency] = part.trim().split(':');
     if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new Error(`JOBDECK_QUEUES: "${name}" is not a queue name`);
     const parsed = concurrency === undefined ? (DEFAULT_CONCURRENCY[name] ?? 5) : Number(concurrency);
-    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 1000) throw new Error(`JOBDECK_QUEUES: concurrency of ${name} must be 1..1000`);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 1000)
+      throw new Error(`JOBDECK_QUEUES: concurrency of ${name} must be 1..1000`);
     return { name, concurrency: parsed };
   });
 }
 
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm run dev sets it for you)'),
-  REDIS_URL: z.string().optional().transform((value) => value || null),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((value) => value || null),
   JOBDECK_REDIS_PREFIX: z.string().default('jobdeck:'),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   JOBDECK_STORAGE_DIR: z.string().min(1).optional(),
   JOBDECK_QUEUES: z.string().optional(),
   /** A prebuilt workflow bundle (the test run builds one with loadWorkflowBundle); bundled at start when absent. */
-  JOBDECK_WORKFLOW_BUNDLE: z.string().optional().transform((value) => value || null),
+  JOBDECK_WORKFLOW_BUNDLE: z
+    .string()
+    .optional()
+    .transform((value) => value || null),
   JOBDECK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** After how long a running attempt is shown as JobState=active in Temporal (0: at once); see attempts.ts. */
   JOBDECK_ACTIVE_SIGNAL_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
   /** Hosts and CIDRs outbound requests may reach although the outbound policy refuses their addresses. */
   JOBDECK_OUTBOUND_ALLOW: z.string().default(''),
   /** HMAC key of webhook signatures. */
-  JOBDECK_WEBHOOK_SECRET: z.string().optional().transform((value) => value || null),
+  JOBDECK_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((value) => value || null),
   /** Per-endpoint HMAC keys: `billing=…,crm=…`; a webhook names one with `input.secretName`. */
   JOBDECK_WEBHOOK_SECRETS: z.string().default(''),
   /** Keys of the payload codec: `<id>:<base64 of 32 bytes>[,…]`, the first encrypts, all decrypt. Required. */
@@ -61,12 +71,16 @@ export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
+    throw new Error(
+      `invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`,
+    );
   }
   const e = parsed.data;
   // Without a signing key every webhook would fail at run time: production refuses to start instead.
   if (e.NODE_ENV === 'production' && !e.JOBDECK_WEBHOOK_SECRET) {
-    throw new Error('invalid configuration:\n  JOBDECK_WEBHOOK_SECRET is required in production: the key that signs every webhook delivery');
+    throw new Error(
+      'invalid configuration:\n  JOBDECK_WEBHOOK_SECRET is required in production: the key that signs every webhook delivery',
+    );
   }
   return {
     temporalAddress: e.TEMPORAL_ADDRESS,

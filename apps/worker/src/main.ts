@@ -2,7 +2,9 @@ import { ENVIRONMENT_VARIABLES, loadWorkerConfig } from './config';
 import { startWorkers } from './workers';
 
 if (process.argv.includes('--help')) {
-  console.log(`npm start -w apps/worker   the worker: polls the job queues on Temporal and runs their workflows and activities.\n\nIt reads (see "Environment variables" in the README): ${ENVIRONMENT_VARIABLES.join(', ')}`);
+  console.log(
+    `npm start -w apps/worker   the worker: polls the job queues on Temporal and runs their workflows and activities.\n\nIt reads (see "Environment variables" in the README): ${ENVIRONMENT_VARIABLES.join(', ')}`,
+  );
   process.exit(0);
 }
 

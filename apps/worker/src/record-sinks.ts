@@ -12,7 +12,10 @@ export function jobRecordSinks(records: JobRecorder): InjectedSinks<JobRecordSin
       started: { fn: (_info, job, runId) => records.started(job, runId), callDuringReplay: false },
       // The end is when the worker completes the closing task, a moment before Temporal's close time;
       // the workflow's own clock would say when that task began, which a busy worker may reach seconds late.
-      finished: { fn: (info, jobId, outcome) => records.finished(jobId, outcome, new Date(), { queue: info.taskQueue }), callDuringReplay: false },
+      finished: {
+        fn: (info, jobId, outcome) => records.finished(jobId, outcome, new Date(), { queue: info.taskQueue }),
+        callDuringReplay: false,
+      },
     },
   };
 }

@@ -1,6 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import { createDb, createSql } from '@jobdeck/db';
 import { BOOKKEEPING_QUEUE, createEventBus, createJobRecorder } from '@jobdeck/workflows';
 import { createActivities } from '@jobdeck/workflows/activities';
@@ -14,11 +21,18 @@ import type { WorkerConfig } from './config';
 export async function loadWorkflowBundle(path: string | null): Promise<WorkflowBundleOption> {
   if (path) return { codePath: path };
   // The sandbox converts workflow failures itself: it must encode their messages as every other process does.
-  return bundleWorkflowCode({ workflowsPath: writeWorkflowsEntry(), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
+  return bundleWorkflowCode({
+    workflowsPath: writeWorkflowsEntry(),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietBundlerLogger,
+  });
 }
 
 const quietBundlerLogger = {
-  log() {}, trace() {}, debug() {}, info() {},
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
   warn: (message: string) => console.warn(message),
   error: (message: string) => console.error(message),
 };
@@ -34,11 +48,16 @@ function installRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   // Temporal's own INFO lines (every state change of every worker) drown what matters.
-  Runtime.install({ logger: new DefaultLogger((process.env.JOBDECK_TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+  Runtime.install({
+    logger: new DefaultLogger((process.env.JOBDECK_TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN'),
+  });
 }
 
 /** One Temporal worker per queue in this process, sharing one connection, bundle and set of services. */
-export async function startWorkers(config: WorkerConfig, log: (message: string) => void = console.log): Promise<RunningWorkers> {
+export async function startWorkers(
+  config: WorkerConfig,
+  log: (message: string) => void = console.log,
+): Promise<RunningWorkers> {
   installRuntime();
   // Parsed before connecting to anything: a typo in either variable stops the start, naming it.
   const outbound = createOutboundClient({ policy: createOutboundPolicy(config.outboundAllow) });
@@ -66,7 +85,9 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
     webhookSecrets,
   });
 
-  const interceptors = { activity: [attemptTracking({ records, client, activeSignalDelayMs: config.activeSignalDelayMs })] };
+  const interceptors = {
+    activity: [attemptTracking({ records, client, activeSignalDelayMs: config.activeSignalDelayMs })],
+  };
   const sinks = jobRecordSinks(records);
   // Jobs of the first workflow shell record themselves through activities on this never-paused queue.
   const bookkeepingWorker = Worker.create({
@@ -97,12 +118,23 @@ export async function startWorkers(config: WorkerConfig, log: (message: string) 
       }),
     ),
   ]);
-  log(`worker polling ${config.queues.map((q) => `${q.name} (${q.concurrency})`).join(', ')} on ${config.temporalAddress}; events via ${events.mode === 'redis' ? 'Redis' : 'nothing (no Redis)'}`);
+  log(
+    `worker polling ${config.queues.map((q) => `${q.name} (${q.concurrency})`).join(', ')} on ${config.temporalAddress}; events via ${events.mode === 'redis' ? 'Redis' : 'nothing (no Redis)'}`,
+  );
 
   const done = Promise.all(workers.map((worker) => worker.run())).then(async () => {
     // What Postgres could not take yet is written before the connections close (or lost, and reconciled).
-    if (!(await records.flush(5_000))) log(`worker stopping with ${records.pending()} record update(s) unwritten; the reconciler completes those records`);
-    await Promise.allSettled([db.$disconnect(), sql.end(), events.close(), connection.close(), clientConnection.close()]);
+    if (!(await records.flush(5_000)))
+      log(
+        `worker stopping with ${records.pending()} record update(s) unwritten; the reconciler completes those records`,
+      );
+    await Promise.allSettled([
+      db.$disconnect(),
+      sql.end(),
+      events.close(),
+      connection.close(),
+      clientConnection.close(),
+    ]);
   });
   return {
     done,

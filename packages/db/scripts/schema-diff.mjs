@@ -10,7 +10,10 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 
 const { values } = parseArgs({
-  options: { from: { type: 'string' }, to: { type: 'string', default: new URL('../prisma/schema.prisma', import.meta.url).pathname } },
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string', default: new URL('../prisma/schema.prisma', import.meta.url).pathname },
+  },
 });
 
 function datamodel(path) {

@@ -52,7 +52,9 @@ export async function applyMigrations(databaseUrl: string, dir = migrationsDir):
         continue;
       }
       if (previous) {
-        throw new Error(`migration ${name} failed earlier and is recorded as unfinished: fix the database, then mark it rolled back`);
+        throw new Error(
+          `migration ${name} failed earlier and is recorded as unfinished: fix the database, then mark it rolled back`,
+        );
       }
       const id = randomUUID();
       await client.query('BEGIN');
@@ -66,7 +68,7 @@ export async function applyMigrations(databaseUrl: string, dir = migrationsDir):
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${name} failed: ${(error as Error).message}`);
+        throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error });
       }
       result.applied.push(name);
     }

@@ -123,10 +123,20 @@ export async function readCatalog(databaseUrl: string): Promise<Catalog> {
 
     return {
       tables: tables.rows.map((row) => row.name).sort(compare),
-      columns: sortBy(columns.rows, (row) => row.table, (row) => row.column),
+      columns: sortBy(
+        columns.rows,
+        (row) => row.table,
+        (row) => row.column,
+      ),
       enums: sortBy(enums.rows, (row) => row.name),
       indexes: indexes.rows.map((row) => row.definition).sort(compare),
-      constraints: sortBy(constraints.rows, (row) => row.table, (row) => row.name, (row) => row.type, (row) => row.definition),
+      constraints: sortBy(
+        constraints.rows,
+        (row) => row.table,
+        (row) => row.name,
+        (row) => row.type,
+        (row) => row.definition,
+      ),
     };
   } finally {
     await client.end();

@@ -26,12 +26,20 @@ afterAll(async () => {
 });
 
 const insert = (id: string, state: string, queue = 'sync') =>
-  pool.query(`INSERT INTO "Job" ("id", "type", "queue", "state", "input", "requestedBy", "maxAttempts", "updatedAt") VALUES ($1, 'data.sync', $2, $3, '{}', 'test', 1, now())`, [id, queue, state]);
-const update = (id: string, set: string, value: string) => pool.query(`UPDATE "Job" SET "${set}" = $2 WHERE "id" = $1`, [id, value]);
+  pool.query(
+    `INSERT INTO "Job" ("id", "type", "queue", "state", "input", "requestedBy", "maxAttempts", "updatedAt") VALUES ($1, 'data.sync', $2, $3, '{}', 'test', 1, now())`,
+    [id, queue, state],
+  );
+const update = (id: string, set: string, value: string) =>
+  pool.query(`UPDATE "Job" SET "${set}" = $2 WHERE "id" = $1`, [id, value]);
 
 async function countersAndTruth() {
-  const counters = await pool.query(`SELECT "type", "queue", "state"::text, "count"::int FROM "JobStateCount" WHERE "count" <> 0 ORDER BY 1, 2, 3`);
-  const truth = await pool.query(`SELECT "type", "queue", "state"::text, count(*)::int AS "count" FROM "Job" GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+  const counters = await pool.query(
+    `SELECT "type", "queue", "state"::text, "count"::int FROM "JobStateCount" WHERE "count" <> 0 ORDER BY 1, 2, 3`,
+  );
+  const truth = await pool.query(
+    `SELECT "type", "queue", "state"::text, count(*)::int AS "count" FROM "Job" GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  );
   return { counters: counters.rows, truth: truth.rows };
 }
 

@@ -46,11 +46,10 @@ async function createScratchDatabase(label: string): Promise<string> {
 
 /** The SQL that takes an empty database to schema.prisma, from Prisma's (wasm) schema engine. */
 async function schemaDiffSql(): Promise<string> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--no-warnings', '--experimental-wasm-modules', schemaDiffScript],
-    { env: { ...process.env, DATABASE_URL: databaseUrl('postgres') }, maxBuffer: 16 * 1024 * 1024 },
-  );
+  const { stdout } = await run(process.execPath, ['--no-warnings', '--experimental-wasm-modules', schemaDiffScript], {
+    env: { ...process.env, DATABASE_URL: databaseUrl('postgres') },
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -80,7 +79,9 @@ describe('prisma migrations', () => {
 
   afterAll(async () => {
     const results = await Promise.allSettled(created.map((url) => dropDatabase(url)));
-    const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${created[i]}: ${result.reason}`] : []));
+    const failures = results.flatMap((result, i) =>
+      result.status === 'rejected' ? [`${created[i]}: ${result.reason}`] : [],
+    );
     if (failures.length) throw new Error(`could not drop scratch databases:\n${failures.join('\n')}`);
   }, TIMEOUT);
 
@@ -105,57 +106,71 @@ describe('prisma migrations', () => {
     expect(migrated).toEqual(diffed);
   });
 
-  it('detects drift: one extra column makes the catalogs differ', async () => {
-    const probeUrl = await createScratchDatabase('c');
-    await executeSql(probeUrl, diffSql);
-    // Built exactly as B was, so it matches B before the change (compared with B, not A, so that this
-    // test fails only when the comparison itself is broken, not again when there is real drift)...
-    expect(await readCatalog(probeUrl)).toEqual(diffed);
+  it(
+    'detects drift: one extra column makes the catalogs differ',
+    async () => {
+      const probeUrl = await createScratchDatabase('c');
+      await executeSql(probeUrl, diffSql);
+      // Built exactly as B was, so it matches B before the change (compared with B, not A, so that this
+      // test fails only when the comparison itself is broken, not again when there is real drift)...
+      expect(await readCatalog(probeUrl)).toEqual(diffed);
 
-    await executeSql(probeUrl, 'ALTER TABLE "Job" ADD COLUMN "driftProbe" integer');
-    const drifted = await readCatalog(probeUrl);
+      await executeSql(probeUrl, 'ALTER TABLE "Job" ADD COLUMN "driftProbe" integer');
+      const drifted = await readCatalog(probeUrl);
 
-    // ...and differs from both A and B after it, by exactly that column.
-    expect(drifted).not.toEqual(migrated);
-    expect(drifted).not.toEqual(diffed);
-    const extra = drifted.columns.filter((column) => !diffed.columns.some((c) => c.table === column.table && c.column === column.column));
-    expect(extra).toEqual([{ table: 'Job', column: 'driftProbe', type: 'integer', notNull: false, default: null }]);
-    expect({ ...drifted, columns: drifted.columns.filter((c) => c.column !== 'driftProbe') }).toEqual(diffed);
-  }, TIMEOUT);
-
-  it('applying the migrations a second time applies nothing', async () => {
-    const second = await applyMigrations(migratedUrl);
-    expect(second.applied).toEqual([]);
-    expect(second.alreadyApplied).toEqual(listMigrations());
-    // and changes nothing
-    expect(await readCatalog(migratedUrl)).toEqual(migrated);
-  }, TIMEOUT);
-
-  it('records one finished row per migration in _prisma_migrations, with the sha256 of migration.sql', async () => {
-    const client = new pg.Client({ connectionString: migratedUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{
-        migration_name: string;
-        checksum: string;
-        finished_at: Date | null;
-        rolled_back_at: Date | null;
-        applied_steps_count: number;
-      }>(
-        `SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count
-           FROM "_prisma_migrations"`,
+      // ...and differs from both A and B after it, by exactly that column.
+      expect(drifted).not.toEqual(migrated);
+      expect(drifted).not.toEqual(diffed);
+      const extra = drifted.columns.filter(
+        (column) => !diffed.columns.some((c) => c.table === column.table && c.column === column.column),
       );
-      const names = rows.map((row) => row.migration_name).sort();
-      expect(names).toEqual(listMigrations()); // exactly one row each: no duplicates, none missing
-      for (const row of rows) {
-        expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
-        expect(row.checksum).toBe(sha256(join(migrationsDir, row.migration_name, 'migration.sql')));
-        expect(row.finished_at).toBeInstanceOf(Date);
-        expect(row.rolled_back_at).toBeNull();
-        expect(row.applied_steps_count).toBe(1);
+      expect(extra).toEqual([{ table: 'Job', column: 'driftProbe', type: 'integer', notNull: false, default: null }]);
+      expect({ ...drifted, columns: drifted.columns.filter((c) => c.column !== 'driftProbe') }).toEqual(diffed);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'applying the migrations a second time applies nothing',
+    async () => {
+      const second = await applyMigrations(migratedUrl);
+      expect(second.applied).toEqual([]);
+      expect(second.alreadyApplied).toEqual(listMigrations());
+      // and changes nothing
+      expect(await readCatalog(migratedUrl)).toEqual(migrated);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'records one finished row per migration in _prisma_migrations, with the sha256 of migration.sql',
+    async () => {
+      const client = new pg.Client({ connectionString: migratedUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{
+          migration_name: string;
+          checksum: string;
+          finished_at: Date | null;
+          rolled_back_at: Date | null;
+          applied_steps_count: number;
+        }>(
+          `SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count
+           FROM "_prisma_migrations"`,
+        );
+        const names = rows.map((row) => row.migration_name).sort();
+        expect(names).toEqual(listMigrations()); // exactly one row each: no duplicates, none missing
+        for (const row of rows) {
+          expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
+          expect(row.checksum).toBe(sha256(join(migrationsDir, row.migration_name, 'migration.sql')));
+          expect(row.finished_at).toBeInstanceOf(Date);
+          expect(row.rolled_back_at).toBeNull();
+          expect(row.applied_steps_count).toBe(1);
+        }
+      } finally {
+        await client.end();
       }
-    } finally {
-      await client.end();
-    }
-  }, TIMEOUT);
+    },
+    TIMEOUT,
+  );
 });

@@ -34,10 +34,16 @@ async function insert(id: string, state: string, finishedAt: string | null = nul
   );
 }
 const update = (id: string, state: string, finishedAt: string | null = null) =>
-  client.query(`UPDATE "Job" SET "state" = $2, "finishedAt" = COALESCE($3, "finishedAt") WHERE "id" = $1`, [id, state, finishedAt]);
+  client.query(`UPDATE "Job" SET "state" = $2, "finishedAt" = COALESCE($3, "finishedAt") WHERE "id" = $1`, [
+    id,
+    state,
+    finishedAt,
+  ]);
 
 async function rollup() {
-  const { rows } = await client.query(`SELECT to_char("minute" AT TIME ZONE 'UTC', 'HH24:MI') AS minute, "queue", "outcome"::text, "count" FROM "JobThroughput" ORDER BY 1, 2, 3`);
+  const { rows } = await client.query(
+    `SELECT to_char("minute" AT TIME ZONE 'UTC', 'HH24:MI') AS minute, "queue", "outcome"::text, "count" FROM "JobThroughput" ORDER BY 1, 2, 3`,
+  );
   return rows;
 }
 

@@ -10,7 +10,12 @@ export function writeWorkflowsEntry(): string {
   const dir = fileURLToPath(new URL('../.generated/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const path = `${dir}workflows.ts`;
-  const lines = jobTypes.map((jobType) => `export { ${jobType.workflowType} } from ${JSON.stringify(jobType.workflowModule)};`);
-  writeFileSync(path, `// Generated from src/registry.ts by writeWorkflowsEntry(); do not edit.\n${lines.join('\n')}\n`);
+  const lines = jobTypes.map(
+    (jobType) => `export { ${jobType.workflowType} } from ${JSON.stringify(jobType.workflowModule)};`,
+  );
+  writeFileSync(
+    path,
+    `// Generated from src/registry.ts by writeWorkflowsEntry(); do not edit.\n${lines.join('\n')}\n`,
+  );
   return path;
 }

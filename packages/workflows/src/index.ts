@@ -1,12 +1,31 @@
 export { jobTypes, findJobType, defaultQueues } from './catalog';
-export { defineJob, workflowTypeFor, type JobType, type JobTypeOptions, type JobTimeouts, type JobCatalog } from './runtime/define-job';
+export {
+  defineJob,
+  workflowTypeFor,
+  type JobType,
+  type JobTypeOptions,
+  type JobTimeouts,
+  type JobCatalog,
+} from './runtime/define-job';
 export type { JobEnvelope, RetrySettings } from './runtime/envelope';
 export type { ActivityDeps } from './runtime/activity-deps';
 export { createEventBus, type EventBus, type JobEvent, type JobProgress } from './runtime/events';
 export { jobContext, type JobContext } from './runtime/job-context';
 export { redactSecrets, redactText, keepRedactedSecrets, isSecretKey, REDACTED } from './runtime/redact';
-export { findUnstorable, toStorable, recordableText, MAX_INPUT_DEPTH, type UnstorableProblem } from './runtime/storable';
-export { JobTypeKey, JobStateKey, JobPriorityKey, RequestedByKey, SEARCH_ATTRIBUTES } from './runtime/search-attributes';
+export {
+  findUnstorable,
+  toStorable,
+  recordableText,
+  MAX_INPUT_DEPTH,
+  type UnstorableProblem,
+} from './runtime/storable';
+export {
+  JobTypeKey,
+  JobStateKey,
+  JobPriorityKey,
+  RequestedByKey,
+  SEARCH_ATTRIBUTES,
+} from './runtime/search-attributes';
 export * from './runtime/states';
 export { ROLES, ROLE_RANK, hasRole, type Role, type Actor } from './runtime/roles';
 export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './runtime/shell/signals';

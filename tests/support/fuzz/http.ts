@@ -105,7 +105,10 @@ function batchInput(calls: Call[]): string {
 }
 
 /** The URL and the body of a plan, as bytes on the wire. */
-export function requestOf(baseUrl: string, plan: Plan): { url: string; init: RequestInit & { headers: Record<string, string> } } {
+export function requestOf(
+  baseUrl: string,
+  plan: Plan,
+): { url: string; init: RequestInit & { headers: Record<string, string> } } {
   const headers: Record<string, string> = {};
   if (plan.caller.authorization !== undefined) headers.authorization = plan.caller.authorization;
   const contentType = plan.contentType === undefined ? 'application/json' : plan.contentType;
@@ -139,15 +142,26 @@ function errorOutcome(error: any, path: string, fallbackStatus: number | null): 
 
 /** Whether a parsed error has tRPC's shape: a message and a code. */
 function wellFormedError(error: any): boolean {
-  return typeof error === 'object' && error !== null && typeof error.message === 'string' && error.message.trim().length > 0 && typeof error.data?.code === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof error.message === 'string' &&
+    error.message.trim().length > 0 &&
+    typeof error.data?.code === 'string'
+  );
 }
 
 function readItems(plan: Plan, status: number, json: any, problems: Answer['problems']): CallOutcome[] {
   const { calls } = plan;
   const batchItem = (call: Call, index: number, item: any): CallOutcome => {
-    if (item && typeof item === 'object' && 'result' in item) return { status: 200, code: 'ok', message: null, ranProcedure: true, data: item.result?.data };
+    if (item && typeof item === 'object' && 'result' in item)
+      return { status: 200, code: 'ok', message: null, ranProcedure: true, data: item.result?.data };
     if (item && typeof item === 'object' && 'error' in item) {
-      if (!wellFormedError(item.error)) problems.push({ kind: 'shape', detail: `batch entry ${index} (${call.path}) is an error without message or code` });
+      if (!wellFormedError(item.error))
+        problems.push({
+          kind: 'shape',
+          detail: `batch entry ${index} (${call.path}) is an error without message or code`,
+        });
       return errorOutcome(item.error, call.path, status);
     }
     problems.push({ kind: 'shape', detail: `batch entry ${index} (${call.path}) is neither a result nor an error` });
@@ -155,8 +169,12 @@ function readItems(plan: Plan, status: number, json: any, problems: Answer['prob
   };
   if (plan.mode === 'batch') {
     if (Array.isArray(json)) {
-      if (json.length !== calls.length) problems.push({ kind: 'shape', detail: `a batch of ${calls.length} calls answered ${json.length} entries` });
-      return calls.map((call, index) => ({ ...batchItem(call, index, json[index]), excerpt: JSON.stringify(json[index])?.slice(0, 1000) }));
+      if (json.length !== calls.length)
+        problems.push({ kind: 'shape', detail: `a batch of ${calls.length} calls answered ${json.length} entries` });
+      return calls.map((call, index) => ({
+        ...batchItem(call, index, json[index]),
+        excerpt: JSON.stringify(json[index])?.slice(0, 1000),
+      }));
     }
     // One error for the whole batch (unsupported content type, mixed kinds…).
     if (json && typeof json === 'object' && 'error' in json) {
@@ -196,7 +214,8 @@ function readEvents(plan: Plan, text: string, problems: Answer['problems']): Cal
       } catch {
         problems.push({ kind: 'shape', detail: 'a serialized-error event that is not JSON' });
       }
-      if (error && !wellFormedError(error)) problems.push({ kind: 'shape', detail: 'a serialized-error event without message or code' });
+      if (error && !wellFormedError(error))
+        problems.push({ kind: 'shape', detail: 'a serialized-error event without message or code' });
       return errorOutcome(error, call.path, null);
     }
   }
@@ -216,7 +235,12 @@ export function leaksIn(text: string, sent: () => string): Array<{ kind: 'leak';
   for (const [name, pattern] of LEAK_PATTERNS) {
     const match = pattern.exec(text);
     // An answer may quote what the caller sent; only what the caller did not send is a leak.
-    if (match && !sent().includes(match[0])) found.push({ kind: 'leak', detail: `${name}: …${text.slice(Math.max(0, match.index - 60), match.index + 80)}…`, match: match[0] });
+    if (match && !sent().includes(match[0]))
+      found.push({
+        kind: 'leak',
+        detail: `${name}: …${text.slice(Math.max(0, match.index - 60), match.index + 80)}…`,
+        match: match[0],
+      });
   }
   return found;
 }
@@ -232,9 +256,13 @@ export async function send(baseUrl: string, plan: Plan, subscriptionMs = 400): P
   await sleep(1);
   const started = performance.now();
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS);
+  const timer = setTimeout(
+    () => controller.abort(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)),
+    REQUEST_TIMEOUT_MS,
+  );
   const problems: Answer['problems'] = [];
-  const sent = () => `${safeDecode(url)}\n${typeof init.body === 'string' ? init.body : ''}\n${JSON.stringify(plan.calls.map((call) => call.input)) ?? ''}`;
+  const sent = () =>
+    `${safeDecode(url)}\n${typeof init.body === 'string' ? init.body : ''}\n${JSON.stringify(plan.calls.map((call) => call.input)) ?? ''}`;
   let status: number | null = null;
   let text = '';
   try {
@@ -261,16 +289,33 @@ export async function send(baseUrl: string, plan: Plan, subscriptionMs = 400): P
       controller.abort();
       const ms = performance.now() - started;
       problems.push(...leaksIn(text, sent));
-      return { status, ms, excerpt: text.slice(0, 4096), failure: null, outcomes: [readEvents(plan, text, problems)], problems };
+      return {
+        status,
+        ms,
+        excerpt: text.slice(0, 4096),
+        failure: null,
+        outcomes: [readEvents(plan, text, problems)],
+        problems,
+      };
     }
     text = await response.text();
   } catch (error) {
     const ms = performance.now() - started;
     const reason = (controller.signal.reason as Error | undefined)?.message ?? (error as Error).message;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const headBytes = Buffer.byteLength(url) + Object.entries(init.headers).reduce((sum, [name, value]) => sum + name.length + Buffer.byteLength(value) + 4, 0);
+    const headBytes =
+      Buffer.byteLength(url) +
+      Object.entries(init.headers).reduce((sum, [name, value]) => sum + name.length + Buffer.byteLength(value) + 4, 0);
     if (headBytes > NODE_MAX_HEADER_BYTES && ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(cause?.code ?? '')) {
-      return { status, ms, excerpt: '', failure: null, headRefused: true, outcomes: plan.calls.map(() => ({ status: null, code: null, message: null, ranProcedure: false })), problems };
+      return {
+        status,
+        ms,
+        excerpt: '',
+        failure: null,
+        headRefused: true,
+        outcomes: plan.calls.map(() => ({ status: null, code: null, message: null, ranProcedure: false })),
+        problems,
+      };
     }
     return {
       status,
@@ -297,7 +342,11 @@ export async function send(baseUrl: string, plan: Plan, subscriptionMs = 400): P
   if (!parsed) {
     // Node's own HTTP parser answers oversized headers (431) with an empty body before any route runs.
     const nodeItself = (status === 431 || status === 414 || status === 400) && text === '';
-    if (!nodeItself) problems.push({ kind: 'shape', detail: `HTTP ${status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}` });
+    if (!nodeItself)
+      problems.push({
+        kind: 'shape',
+        detail: `HTTP ${status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}`,
+      });
     outcomes = plan.calls.map(() => ({ status, code: null, message: null, ranProcedure: false }));
   } else {
     outcomes = readItems(plan, status!, json, problems);

@@ -45,7 +45,11 @@ export function siblingDatabaseUrl(databaseUrl: string, suffix: string): string 
 }
 
 async function temporalCli(args: string[]): Promise<string> {
-  const { stdout } = await run(process.env.TEMPORAL_CLI ?? 'temporal', [...args, '--address', required('TEMPORAL_ADDRESS')], { timeout: 60_000 });
+  const { stdout } = await run(
+    process.env.TEMPORAL_CLI ?? 'temporal',
+    [...args, '--address', required('TEMPORAL_ADDRESS')],
+    { timeout: 60_000 },
+  );
   return stdout;
 }
 
@@ -54,12 +58,27 @@ async function createNamespace(namespace: string): Promise<void> {
   // One attribute per call, checked afterwards: the dev server registers only the first of several
   // names given in one call, and a fresh namespace may take a moment to be known everywhere.
   for (let attempt = 0; ; attempt++) {
-    const listed = await temporalCli(['operator', 'search-attribute', 'list', '--namespace', namespace]).catch(() => '');
-    const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !new RegExp(`^\\s*${name}\\s`, 'm').test(listed));
+    const listed = await temporalCli(['operator', 'search-attribute', 'list', '--namespace', namespace]).catch(
+      () => '',
+    );
+    const missing = Object.entries(SEARCH_ATTRIBUTES).filter(
+      ([name]) => !new RegExp(`^\\s*${name}\\s`, 'm').test(listed),
+    );
     if (!missing.length) return;
-    if (attempt >= 20) throw new Error(`search attributes ${missing.map(([name]) => name).join(', ')} not registered on ${namespace}`);
+    if (attempt >= 20)
+      throw new Error(`search attributes ${missing.map(([name]) => name).join(', ')} not registered on ${namespace}`);
     for (const [name, type] of missing) {
-      await temporalCli(['operator', 'search-attribute', 'create', '--namespace', namespace, '--name', name, '--type', type]).catch(() => undefined);
+      await temporalCli([
+        'operator',
+        'search-attribute',
+        'create',
+        '--namespace',
+        namespace,
+        '--name',
+        name,
+        '--type',
+        type,
+      ]).catch(() => undefined);
     }
     await sleep(300);
   }
@@ -72,7 +91,8 @@ async function trpc(url: string, path: string, input: unknown, token?: string): 
     body: JSON.stringify(input),
   });
   const json = (await response.json()) as any;
-  if (!response.ok) throw new Error(`set-up ${path} answered ${response.status}: ${JSON.stringify(json).slice(0, 500)}`);
+  if (!response.ok)
+    throw new Error(`set-up ${path} answered ${response.status}: ${JSON.stringify(json).slice(0, 500)}`);
   return json.result.data;
 }
 
@@ -82,7 +102,8 @@ export async function startFuzzInstance(): Promise<FuzzInstance> {
   const redisPrefix = `${process.env.JOBDECK_REDIS_PREFIX ?? 'jobdeck:'}fuzz:`;
   const cleanup: Array<() => Promise<unknown>> = [];
   const close = async () => {
-    for (const step of cleanup.reverse()) await step().catch((error: Error) => console.error(`fuzz clean-up: ${error.message}`));
+    for (const step of cleanup.reverse())
+      await step().catch((error: Error) => console.error(`fuzz clean-up: ${error.message}`));
   };
   try {
     await Promise.all([
@@ -94,13 +115,34 @@ export async function startFuzzInstance(): Promise<FuzzInstance> {
       })(),
     ]);
     const services = await createServices(
-      loadApiConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: namespace, JOBDECK_REDIS_PREFIX: redisPrefix, API_HOST: '127.0.0.1', API_PORT: '0' }),
+      loadApiConfig({
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_NAMESPACE: namespace,
+        JOBDECK_REDIS_PREFIX: redisPrefix,
+        API_HOST: '127.0.0.1',
+        API_PORT: '0',
+      }),
     );
     cleanup.push(async () => {
       // Nothing may keep running: schedules would go on starting workflows until the server stops.
       const client = services.temporal;
-      for await (const schedule of client.schedule.list()) await client.schedule.getHandle(schedule.scheduleId).delete().catch(() => undefined);
-      await temporalCli(['workflow', 'terminate', '--namespace', namespace, '--query', "ExecutionStatus='Running'", '--reason', 'fuzz run over', '--yes']).catch(() => undefined);
+      for await (const schedule of client.schedule.list())
+        await client.schedule
+          .getHandle(schedule.scheduleId)
+          .delete()
+          .catch(() => undefined);
+      await temporalCli([
+        'workflow',
+        'terminate',
+        '--namespace',
+        namespace,
+        '--query',
+        "ExecutionStatus='Running'",
+        '--reason',
+        'fuzz run over',
+        '--yes',
+      ]).catch(() => undefined);
       await services.close();
       await temporalCli(['operator', 'namespace', 'delete', '--namespace', namespace, '--yes']).catch(() => undefined);
     });
@@ -128,12 +170,15 @@ export async function startFuzzInstance(): Promise<FuzzInstance> {
     const admin = await services.db.user.findUniqueOrThrow({ where: { email: adminEmail } });
     const session = await trpc(url, 'auth.login', { email: adminEmail, password: adminPassword });
     const tokens = { viewer: '', operator: '', admin: '', revoked: '' };
-    for (const role of ['viewer', 'operator', 'admin'] as const) tokens[role] = (await trpc(url, 'tokens.create', { name: `fuzz ${role}`, role }, session.token)).token;
+    for (const role of ['viewer', 'operator', 'admin'] as const)
+      tokens[role] = (await trpc(url, 'tokens.create', { name: `fuzz ${role}`, role }, session.token)).token;
     const revoked = await trpc(url, 'tokens.create', { name: 'fuzz revoked', role: 'admin' }, session.token);
     await trpc(url, 'tokens.revoke', { id: revoked.id }, session.token);
     tokens.revoked = revoked.token;
     // Every token row so far is the set-up's own (its session included).
-    const setupTokenIds = new Set((await services.db.apiToken.findMany({ select: { id: true } })).map((token) => token.id));
+    const setupTokenIds = new Set(
+      (await services.db.apiToken.findMany({ select: { id: true } })).map((token) => token.id),
+    );
     const lastAudit = await services.db.auditLog.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
     return {
       url,

@@ -11,7 +11,8 @@ const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /** Audit expectations are counted per (role, action, outcome): calls run concurrently, rows carry no request id. */
 type AuditKey = string;
-const auditKey = (role: string | null, action: string, outcome: string): AuditKey => `${role ?? 'none'}|${action}|${outcome}`;
+const auditKey = (role: string | null, action: string, outcome: string): AuditKey =>
+  `${role ?? 'none'}|${action}|${outcome}`;
 
 export class Ledger {
   readonly jobs = new Set<string>();
@@ -63,14 +64,16 @@ export class Ledger {
         if (outcome.code === 'ok') this.bump(this.required, auditKey(role, call.path, 'ok'));
         else if (outcome.code === 'UNAUTHORIZED' && call.path !== 'auth.login') {
           // Documented: a caller without a valid token changed nothing and is not recorded.
-        } else if (outcome.ranProcedure && outcome.code && outcome.code !== 'METHOD_NOT_SUPPORTED') this.bump(this.required, auditKey(role, call.path, outcome.code));
+        } else if (outcome.ranProcedure && outcome.code && outcome.code !== 'METHOD_NOT_SUPPORTED')
+          this.bump(this.required, auditKey(role, call.path, outcome.code));
         else this.bump(this.maybe, `${role ?? 'none'}|${call.path}`);
       }
       if (outcome.code !== 'ok') return;
       this.created(call.path, outcome.data);
       const password = (call.input as { password?: unknown } | undefined)?.password;
       const email = (outcome.data as { email?: unknown } | undefined)?.email;
-      if (call.path === 'users.create' && typeof password === 'string' && typeof email === 'string') this.credentials.push({ email, password });
+      if (call.path === 'users.create' && typeof password === 'string' && typeof email === 'string')
+        this.credentials.push({ email, password });
     });
   }
 
@@ -89,7 +92,9 @@ export class Ledger {
         break;
       case 'jobs.bulk':
         if (str(data.jobId)) this.jobs.add(data.jobId as string);
-        if (Array.isArray(data.results)) for (const result of data.results) if (isObj(result) && str(result.newId)) this.jobs.add(result.newId as string);
+        if (Array.isArray(data.results))
+          for (const result of data.results)
+            if (isObj(result) && str(result.newId)) this.jobs.add(result.newId as string);
         break;
       case 'templates.create':
         if (id) this.templates.add(id);
@@ -119,19 +124,39 @@ export interface Unaccounted {
 }
 
 /** Rows and Temporal objects of the fuzz instance that no 2xx answer reported creating. */
-export async function unaccounted(services: Services, ledger: Ledger, setup: { adminUserId: string; setupTokenIds: Set<string> }): Promise<Unaccounted[]> {
+export async function unaccounted(
+  services: Services,
+  ledger: Ledger,
+  setup: { adminUserId: string; setupTokenIds: Set<string> },
+): Promise<Unaccounted[]> {
   const { db, temporal } = services;
   const found: Unaccounted[] = [];
   const report = (what: string, ids: string[]) => {
     if (ids.length) found.push({ what, ids });
   };
-  report('Job rows', (await db.job.findMany({ select: { id: true } })).map((row) => row.id).filter((id) => !ledger.jobs.has(id)));
-  report('JobTemplate rows', (await db.jobTemplate.findMany({ select: { id: true } })).map((row) => row.id).filter((id) => !ledger.templates.has(id)));
-  report('User rows', (await db.user.findMany({ select: { id: true } })).map((row) => row.id).filter((id) => id !== setup.adminUserId && !ledger.users.has(id)));
+  report(
+    'Job rows',
+    (await db.job.findMany({ select: { id: true } })).map((row) => row.id).filter((id) => !ledger.jobs.has(id)),
+  );
+  report(
+    'JobTemplate rows',
+    (await db.jobTemplate.findMany({ select: { id: true } }))
+      .map((row) => row.id)
+      .filter((id) => !ledger.templates.has(id)),
+  );
+  report(
+    'User rows',
+    (await db.user.findMany({ select: { id: true } }))
+      .map((row) => row.id)
+      .filter((id) => id !== setup.adminUserId && !ledger.users.has(id)),
+  );
   report(
     'ApiToken rows',
     (await db.apiToken.findMany({ select: { id: true, tokenHash: true, kind: true, name: true } }))
-      .filter((row) => !setup.setupTokenIds.has(row.id) && !ledger.tokens.has(row.id) && !ledger.sessionHashes.has(row.tokenHash))
+      .filter(
+        (row) =>
+          !setup.setupTokenIds.has(row.id) && !ledger.tokens.has(row.id) && !ledger.sessionHashes.has(row.tokenHash),
+      )
       .map((row) => `${row.kind}:${row.name.slice(0, 40)}:${row.id}`),
   );
   const workflows: string[] = [];
@@ -144,7 +169,8 @@ export async function unaccounted(services: Services, ledger: Ledger, setup: { a
   }
   report('Temporal workflows', workflows);
   const schedules: string[] = [];
-  for await (const schedule of temporal.schedule.list()) if (!ledger.schedules.has(schedule.scheduleId)) schedules.push(schedule.scheduleId);
+  for await (const schedule of temporal.schedule.list())
+    if (!ledger.schedules.has(schedule.scheduleId)) schedules.push(schedule.scheduleId);
   report('Temporal schedules', schedules);
   return found;
 }
@@ -156,7 +182,9 @@ export async function unaccounted(services: Services, ledger: Ledger, setup: { a
  */
 export async function jobsWithoutRecord(services: Services, ledger: Ledger): Promise<string[]> {
   const ids = [...ledger.jobs];
-  const rows = new Set((await services.db.job.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((row) => row.id));
+  const rows = new Set(
+    (await services.db.job.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((row) => row.id),
+  );
   return ids.filter((id) => !rows.has(id));
 }
 
@@ -170,7 +198,11 @@ const MAX_ANONYMOUS_ROW = 16 * 1024;
 const MAX_ROW = 300 * 1024;
 
 /** Compares the audit trail written during the run with the answers: a row per mutation call, its outcome the answer's. */
-export async function auditFindings(services: Services, ledger: Ledger, afterId: bigint): Promise<{ rows: number; findings: AuditFinding[] }> {
+export async function auditFindings(
+  services: Services,
+  ledger: Ledger,
+  afterId: bigint,
+): Promise<{ rows: number; findings: AuditFinding[] }> {
   const rows = await services.db.auditLog.findMany({ where: { id: { gt: afterId } }, orderBy: { id: 'asc' } });
   const counted = new Map<AuditKey, number>();
   const findings: AuditFinding[] = [];
@@ -178,14 +210,30 @@ export async function auditFindings(services: Services, ledger: Ledger, afterId:
     const key = auditKey(row.role, row.action, row.outcome);
     counted.set(key, (counted.get(key) ?? 0) + 1);
     const size = JSON.stringify({ ...row, id: row.id.toString() }).length;
-    if (row.actor.length > 320) findings.push({ key: `oversized actor|${row.action}`, detail: `audit row ${row.id} (${row.action}, ${row.outcome}) has an actor of ${row.actor.length} characters` });
-    if (row.role === null && size > MAX_ANONYMOUS_ROW) findings.push({ key: `oversized anonymous row|${row.action}`, detail: `audit row ${row.id} of an unauthenticated ${row.action} (${row.outcome}) is ${Math.round(size / 1024)} KiB` });
-    else if (size > MAX_ROW) findings.push({ key: `oversized row|${row.action}`, detail: `audit row ${row.id} (${row.role} ${row.action}, ${row.outcome}) is ${Math.round(size / 1024)} KiB` });
+    if (row.actor.length > 320)
+      findings.push({
+        key: `oversized actor|${row.action}`,
+        detail: `audit row ${row.id} (${row.action}, ${row.outcome}) has an actor of ${row.actor.length} characters`,
+      });
+    if (row.role === null && size > MAX_ANONYMOUS_ROW)
+      findings.push({
+        key: `oversized anonymous row|${row.action}`,
+        detail: `audit row ${row.id} of an unauthenticated ${row.action} (${row.outcome}) is ${Math.round(size / 1024)} KiB`,
+      });
+    else if (size > MAX_ROW)
+      findings.push({
+        key: `oversized row|${row.action}`,
+        detail: `audit row ${row.id} (${row.role} ${row.action}, ${row.outcome}) is ${Math.round(size / 1024)} KiB`,
+      });
   }
   // Every call the answers say ran must have its row, with the answer's outcome.
   for (const [key, expected] of ledger.required) {
     const got = counted.get(key) ?? 0;
-    if (got < expected) findings.push({ key: `missing audit rows|${key}`, detail: `${key}: ${expected} calls answered so, ${got} audit rows say so` });
+    if (got < expected)
+      findings.push({
+        key: `missing audit rows|${key}`,
+        detail: `${key}: ${expected} calls answered so, ${got} audit rows say so`,
+      });
   }
   // Rows no answer explains: outcomes that differ from what the caller was told, or calls audited twice.
   const surplus = new Map<string, number>();
@@ -199,8 +247,13 @@ export async function auditFindings(services: Services, ledger: Ledger, afterId:
   for (const [roleAction, extra] of surplus) {
     const slack = ledger.maybe.get(roleAction) ?? 0;
     if (extra > slack) {
-      const outcomes = [...counted].filter(([key]) => key.startsWith(`${roleAction}|`)).map(([key, got]) => `${key.split('|')[2]} ${got} rows / ${ledger.required.get(key) ?? 0} answers`);
-      findings.push({ key: `audit rows without a matching answer|${roleAction}`, detail: `${roleAction}: ${extra} rows more than answers (${slack} calls without a clear answer): ${outcomes.join(', ')}` });
+      const outcomes = [...counted]
+        .filter(([key]) => key.startsWith(`${roleAction}|`))
+        .map(([key, got]) => `${key.split('|')[2]} ${got} rows / ${ledger.required.get(key) ?? 0} answers`);
+      findings.push({
+        key: `audit rows without a matching answer|${roleAction}`,
+        detail: `${roleAction}: ${extra} rows more than answers (${slack} calls without a clear answer): ${outcomes.join(', ')}`,
+      });
     }
   }
   return { rows: rows.length, findings };

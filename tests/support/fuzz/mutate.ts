@@ -115,7 +115,16 @@ export const BOUNDARY_STRINGS = [
 ];
 
 /** Date-times the schemas' ISO 8601 check lets through, most of them absurd. */
-export const FAR_DATES = ['9999-12-31T23:59:59Z', '9999-12-31T23:59:59.999+14:00', '2999-01-01T00:00:00Z', '2100-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '1900-02-28T00:00:00-12:00', '0000-01-01T00:00:00Z'];
+export const FAR_DATES = [
+  '9999-12-31T23:59:59Z',
+  '9999-12-31T23:59:59.999+14:00',
+  '2999-01-01T00:00:00Z',
+  '2100-01-01T00:00:00Z',
+  '0001-01-01T00:00:00Z',
+  '1970-01-01T00:00:00Z',
+  '1900-02-28T00:00:00-12:00',
+  '0000-01-01T00:00:00Z',
+];
 
 const WRONG_VALUES: unknown[] = [0, -1, 1.5, 1e300, true, false, null, '', 'x', [], {}, [1, 'a'], { a: 1 }, '\u0000'];
 
@@ -174,7 +183,17 @@ function deleteAt(root: Json, path: Path): Json {
 }
 
 export function pathText(path: Path): string {
-  return path.length ? path.map((part) => (typeof part === 'number' ? `[${part}]` : /^[\w$-]+$/.test(part) && part.length <= 40 ? part : JSON.stringify(part.slice(0, 20)))).join('.') : '(root)';
+  return path.length
+    ? path
+        .map((part) =>
+          typeof part === 'number'
+            ? `[${part}]`
+            : /^[\w$-]+$/.test(part) && part.length <= 40
+              ? part
+              : JSON.stringify(part.slice(0, 20)),
+        )
+        .join('.')
+    : '(root)';
 }
 
 function clone(value: Json): Json {
@@ -213,7 +232,23 @@ export interface Mutated {
   addedKey?: string;
 }
 
-const UNKNOWN_KEYS = ['extra', 'direction', 'isAdmin', 'role', 'debug', 'x', 'limit2', 'cursorX', 'options2', 'idd', 'Type', 'ID', 'where', 'orderBy', '$where'];
+const UNKNOWN_KEYS = [
+  'extra',
+  'direction',
+  'isAdmin',
+  'role',
+  'debug',
+  'x',
+  'limit2',
+  'cursorX',
+  'options2',
+  'idd',
+  'Type',
+  'ID',
+  'where',
+  'orderBy',
+  '$where',
+];
 
 /** Applies one mutation of the given kind at a random suitable place. */
 export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
@@ -224,7 +259,13 @@ export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
   const objects = all.filter((node) => isObject(node.value));
   const arrays = all.filter((node) => Array.isArray(node.value));
   const any = (list: Node[]) => (list.length ? r.pick(list) : r.pick(all));
-  const done = (result: Json, node: Node, extra: Partial<Mutated> = {}): Mutated => ({ value: result, label: `${kind}@${pathText(node.path)}`, kind, path: node.path, ...extra });
+  const done = (result: Json, node: Node, extra: Partial<Mutated> = {}): Mutated => ({
+    value: result,
+    label: `${kind}@${pathText(node.path)}`,
+    kind,
+    path: node.path,
+    ...extra,
+  });
 
   switch (kind) {
     case 'wrong-type': {
@@ -235,12 +276,41 @@ export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
     case 'out-of-range': {
       if (numbers.length && r.chance(0.7)) {
         const node = r.pick(numbers);
-        return done(setAt(value, node.path, r.pick([1e308, -1e308, 2 ** 53 + 2, -(2 ** 53) - 2, 1e21, -1, 0, 1.5, 0.000001, 2 ** 31, -(2 ** 31) - 1, 86_400_000 * 366 * 100])), node);
+        return done(
+          setAt(
+            value,
+            node.path,
+            r.pick([
+              1e308,
+              -1e308,
+              2 ** 53 + 2,
+              -(2 ** 53) - 2,
+              1e21,
+              -1,
+              0,
+              1.5,
+              0.000001,
+              2 ** 31,
+              -(2 ** 31) - 1,
+              86_400_000 * 366 * 100,
+            ]),
+          ),
+          node,
+        );
       }
       if (arrays.length && r.chance(0.5)) {
         const node = r.pick(arrays);
         const items = small(node.value as Json[]);
-        return done(setAt(value, node.path, Array.from({ length: r.pick([11, 26, 101, 1001, 5000]) }, (_, index) => clone(items[index % Math.max(items.length, 1)] ?? 'x'))), node);
+        return done(
+          setAt(
+            value,
+            node.path,
+            Array.from({ length: r.pick([11, 26, 101, 1001, 5000]) }, (_, index) =>
+              clone(items[index % Math.max(items.length, 1)] ?? 'x'),
+            ),
+          ),
+          node,
+        );
       }
       const node = any(strings);
       return done(setAt(value, node.path, 'a'.repeat(r.pick([101, 201, 255, 301, 501, 1001, 2049, 4097, 5000]))), node);
@@ -254,7 +324,10 @@ export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
     case 'deep-nesting': {
       const node = r.chance(0.5) && objects.length ? r.pick(objects) : r.pick(all);
       const depth = r.pick([33, 50, 64, 100, 200, 1000, 3000]);
-      return done(setAt(value, node.path, nested(depth, r.chance(0.5) ? 'array' : 'object', r.pick([1, 'x', null, {}]))), node);
+      return done(
+        setAt(value, node.path, nested(depth, r.chance(0.5) ? 'array' : 'object', r.pick([1, 'x', null, {}]))),
+        node,
+      );
     }
     case 'nul-byte': {
       if (!strings.length) {
@@ -262,7 +335,10 @@ export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
         return done(setAt(value, node.path, '\u0000'), node);
       }
       const node = r.pick(strings);
-      return done(setAt(value, node.path, oddInsert(node.value as string, r, r.pick(['\u0000', '\u0000\u0000', 'a\u0000b']))), node);
+      return done(
+        setAt(value, node.path, oddInsert(node.value as string, r, r.pick(['\u0000', '\u0000\u0000', 'a\u0000b']))),
+        node,
+      );
     }
     case 'odd-unicode-value': {
       if (!strings.length) {
@@ -290,17 +366,26 @@ export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
       return done(objects.length ? value : target, node, { addedKey: odd });
     }
     case 'unknown-key': {
-      const node = objects.length ? (r.chance(0.7) && isObject(value) ? all[0]! : r.pick(objects)) : { path: [] as Path, value: {} };
+      const node = objects.length
+        ? r.chance(0.7) && isObject(value)
+          ? all[0]!
+          : r.pick(objects)
+        : { path: [] as Path, value: {} };
       const target = (objects.length ? node.value : {}) as Record<string, Json>;
       const key = r.pick(UNKNOWN_KEYS);
-      if (!Object.prototype.hasOwnProperty.call(target, key)) defineOwn(target, key, clone(r.pick([1, 'x', true, null, {}, [], 'backward'])));
+      if (!Object.prototype.hasOwnProperty.call(target, key))
+        defineOwn(target, key, clone(r.pick([1, 'x', true, null, {}, [], 'backward'])));
       return done(objects.length ? value : target, node, { addedKey: key });
     }
     case 'proto-key': {
       const node = objects.length ? r.pick(objects) : { path: [] as Path, value: {} };
       const target = (objects.length ? node.value : {}) as Record<string, Json>;
       const key = r.pick(['__proto__', 'constructor', 'prototype', '__defineGetter__', 'toString', 'hasOwnProperty']);
-      defineOwn(target, key, clone(r.pick([{ isAdmin: true, role: 'admin' }, { prototype: { isAdmin: true } }, 'x', null, 1])));
+      defineOwn(
+        target,
+        key,
+        clone(r.pick([{ isAdmin: true, role: 'admin' }, { prototype: { isAdmin: true } }, 'x', null, 1])),
+      );
       return done(objects.length ? value : target, node, { addedKey: key });
     }
     case 'long-key': {
@@ -320,7 +405,17 @@ export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
       return done(setAt(value, node.path, null), node);
     }
     case 'missing-required': {
-      const withKeys = all.filter((node) => node.path.length > 0 && isObject(all.find((other) => other.path.length === node.path.length - 1 && other.path.every((part, index) => part === node.path[index]))?.value));
+      const withKeys = all.filter(
+        (node) =>
+          node.path.length > 0 &&
+          isObject(
+            all.find(
+              (other) =>
+                other.path.length === node.path.length - 1 &&
+                other.path.every((part, index) => part === node.path[index]),
+            )?.value,
+          ),
+      );
       if (!withKeys.length) return done(undefined, all[0]!);
       // Mostly a top-level field: the required ones live there.
       const top = withKeys.filter((node) => node.path.length === 1);
@@ -349,11 +444,27 @@ export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
       if (!arrays.length) return mutate(input, 'out-of-range', r);
       const node = r.pick(arrays);
       const items = small(node.value as Json[]);
-      return done(setAt(value, node.path, Array.from({ length: r.pick([2, 10, 100, 1000]) }, () => clone(items[0] ?? 'x'))), node);
+      return done(
+        setAt(
+          value,
+          node.path,
+          Array.from({ length: r.pick([2, 10, 100, 1000]) }, () => clone(items[0] ?? 'x')),
+        ),
+        node,
+      );
     }
     case 'empty-values': {
       const node = r.pick(all);
-      const empty = typeof node.value === 'string' ? '' : Array.isArray(node.value) ? [] : isObject(node.value) ? {} : typeof node.value === 'number' ? 0 : '';
+      const empty =
+        typeof node.value === 'string'
+          ? ''
+          : Array.isArray(node.value)
+            ? []
+            : isObject(node.value)
+              ? {}
+              : typeof node.value === 'number'
+                ? 0
+                : '';
       return done(setAt(value, node.path, empty), node);
     }
   }

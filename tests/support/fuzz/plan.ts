@@ -42,11 +42,31 @@ const MUTATION_WEIGHTS: Partial<Record<MutationKind, number>> = {
   'huge-string': 1,
   'deep-nesting': 1.5,
 };
-const WEIGHTED_MUTATIONS: MutationKind[] = MUTATIONS.flatMap((kind) => Array<MutationKind>(Math.round((MUTATION_WEIGHTS[kind] ?? 1) * 2)).fill(kind));
+const WEIGHTED_MUTATIONS: MutationKind[] = MUTATIONS.flatMap((kind) =>
+  Array<MutationKind>(Math.round((MUTATION_WEIGHTS[kind] ?? 1) * 2)).fill(kind),
+);
 
 const ADDED_KEY_KINDS = new Set<MutationKind>(['unknown-key', 'proto-key', 'long-key', 'odd-unicode-key']);
 
-const UNKNOWN_PATHS = ['jobs.nope', '__proto__', 'constructor', 'jobs.__proto__', 'jobs', 'toString', 'jobs.enqueue.x', 'auth.login.login', '🧨', 'a'.repeat(3000), 'jobs\u0000enqueue', 'jobs..get', '.', 'JOBS.LIST', 'jobs.list ', 'hasOwnProperty', 'jobs/list'];
+const UNKNOWN_PATHS = [
+  'jobs.nope',
+  '__proto__',
+  'constructor',
+  'jobs.__proto__',
+  'jobs',
+  'toString',
+  'jobs.enqueue.x',
+  'auth.login.login',
+  '🧨',
+  'a'.repeat(3000),
+  'jobs\u0000enqueue',
+  'jobs..get',
+  '.',
+  'JOBS.LIST',
+  'jobs.list ',
+  'hasOwnProperty',
+  'jobs/list',
+];
 
 const MALFORMED_BODIES = [
   '{',
@@ -73,7 +93,18 @@ const MALFORMED_BODIES = [
   `"${'x'.repeat(2_000_000)}"`,
 ];
 
-const CONTENT_TYPES = ['text/plain', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=fuzz', 'application/octet-stream', 'APPLICATION/JSON', 'application/json, text/html', 'application/jsonx', '*/*', ''];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/json; charset=utf-16',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=fuzz',
+  'application/octet-stream',
+  'APPLICATION/JSON',
+  'application/json, text/html',
+  'application/jsonx',
+  '*/*',
+  '',
+];
 
 export function draw<T>(arbitrary: fc.Arbitrary<T>, r: Rng): T {
   return fc.sample(arbitrary, { seed: r.int(0, 2 ** 31 - 2), numRuns: 1 })[0]!;
@@ -89,13 +120,16 @@ function schemaAt(schema: JsonSchema | null, path: Array<string | number>): Sche
     const current = node as SchemaNode;
     const branches = (current.anyOf ?? current.oneOf) as SchemaNode[] | undefined;
     if (branches) {
-      const holders = branches.filter((branch) => typeof part === 'string' && branch.properties && part in (branch.properties as object));
+      const holders = branches.filter(
+        (branch) => typeof part === 'string' && branch.properties && part in (branch.properties as object),
+      );
       if (holders.length !== 1) return null;
       node = (holders[0]!.properties as SchemaNode)[part as string];
       continue;
     }
     if (typeof part === 'number') node = current.items;
-    else if (current.properties && part in (current.properties as object)) node = (current.properties as SchemaNode)[part];
+    else if (current.properties && part in (current.properties as object))
+      node = (current.properties as SchemaNode)[part];
     else return null;
   }
   return node && typeof node === 'object' ? (node as SchemaNode) : null;
@@ -124,7 +158,14 @@ function withoutKey(input: unknown, path: Array<string | number>, key: string): 
 /** One call of a procedure: a valid draw, or one with 1–3 mutations. */
 export function callOf(procedure: ProcedureInfo, r: Rng, want: 'valid' | 'mutated'): Call {
   const base = procedure.valid ? draw(procedure.valid, r) : undefined;
-  if (want === 'valid') return { path: procedure.path, kind: procedure.kind, input: base, label: 'valid', schemaValid: acceptsInput(procedure, base) };
+  if (want === 'valid')
+    return {
+      path: procedure.path,
+      kind: procedure.kind,
+      input: base,
+      label: 'valid',
+      schemaValid: acceptsInput(procedure, base),
+    };
   const count = r.chance(0.8) ? 1 : r.int(2, 3);
   let input = base;
   const labels: string[] = [];
@@ -137,10 +178,25 @@ export function callOf(procedure: ProcedureInfo, r: Rng, want: 'valid' | 'mutate
     labels.push(mutated.label);
     single = count === 1 ? mutated : null;
   }
-  const call: Call = { path: procedure.path, kind: procedure.kind, input, label: labels.join(' + '), schemaValid: acceptsInput(procedure, input) };
-  if (single && single.addedKey !== undefined && ADDED_KEY_KINDS.has(single.kind) && single.kind !== 'long-key' && procedure.jsonSchema) {
+  const call: Call = {
+    path: procedure.path,
+    kind: procedure.kind,
+    input,
+    label: labels.join(' + '),
+    schemaValid: acceptsInput(procedure, input),
+  };
+  if (
+    single &&
+    single.addedKey !== undefined &&
+    ADDED_KEY_KINDS.has(single.kind) &&
+    single.kind !== 'long-key' &&
+    procedure.jsonSchema
+  ) {
     const key = single.addedKey;
-    if (isUnknownKey(procedure.jsonSchema, single.path, key) && acceptsInput(procedure, withoutKey(input, single.path, key))) {
+    if (
+      isUnknownKey(procedure.jsonSchema, single.path, key) &&
+      acceptsInput(procedure, withoutKey(input, single.path, key))
+    ) {
       call.unknownKey = key;
       call.unknownKeyAt = pathText(single.path);
     }
@@ -155,7 +211,8 @@ function notAsDrawn(call: Call): void {
 }
 
 function formBody(input: unknown): string {
-  const fields = input && typeof input === 'object' ? Object.entries(input as Record<string, unknown>) : [['input', input]];
+  const fields =
+    input && typeof input === 'object' ? Object.entries(input as Record<string, unknown>) : [['input', input]];
   return `${fields.map(([key, value]) => `--fuzz\r\nContent-Disposition: form-data; name="${String(key).replace(/"/g, '')}"\r\n\r\n${typeof value === 'string' ? value : JSON.stringify(value)}\r\n`).join('')}--fuzz--\r\n`;
 }
 
@@ -166,7 +223,20 @@ function transportPlan(plan: Plan, procedure: ProcedureInfo, r: Rng): Plan {
   notAsDrawn(call);
   const json = JSON.stringify(call.input) ?? '';
   const query = procedure.kind !== 'mutation';
-  const kind = r.pick(query ? ['method', 'query-malformed', 'query-repeated', 'query-bad-percent', 'query-raw', 'query-huge', 'method-put'] : ['method', 'malformed-json', 'malformed-json', 'content-type', 'no-content-type', 'invalid-utf8', 'truncated-json', 'method-put']);
+  const kind = r.pick(
+    query
+      ? ['method', 'query-malformed', 'query-repeated', 'query-bad-percent', 'query-raw', 'query-huge', 'method-put']
+      : [
+          'method',
+          'malformed-json',
+          'malformed-json',
+          'content-type',
+          'no-content-type',
+          'invalid-utf8',
+          'truncated-json',
+          'method-put',
+        ],
+  );
   plan.calls = [call];
   plan.transport = kind;
   switch (kind) {
@@ -183,7 +253,14 @@ function transportPlan(plan: Plan, procedure: ProcedureInfo, r: Rng): Plan {
       plan.rawQuery = `input=${encodeURIComponent(json)}&input=${encodeURIComponent('{"x":1}')}&input=`;
       break;
     case 'query-bad-percent':
-      plan.rawQuery = r.pick(['input=%', 'input=%E0%A4%A', 'input=%7B%22id%22%3A%22%FF%22%7D', 'input=%00', '%=%', 'input=%u0041']);
+      plan.rawQuery = r.pick([
+        'input=%',
+        'input=%E0%A4%A',
+        'input=%7B%22id%22%3A%22%FF%22%7D',
+        'input=%00',
+        '%=%',
+        'input=%u0041',
+      ]);
       break;
     case 'query-raw':
       plan.rawQuery = `input=${json.replace(/%/g, '%25').replace(/#/g, '%23')}`;
@@ -208,7 +285,9 @@ function transportPlan(plan: Plan, procedure: ProcedureInfo, r: Rng): Plan {
       plan.contentType = null;
       break;
     case 'invalid-utf8':
-      plan.rawBody = new Uint8Array([0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80, 0x22, 0x7d]);
+      plan.rawBody = new Uint8Array([
+        0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80, 0x22, 0x7d,
+      ]);
       break;
   }
   return plan;
@@ -216,7 +295,8 @@ function transportPlan(plan: Plan, procedure: ProcedureInfo, r: Rng): Plan {
 
 function pickCaller(ctx: PlanContext, r: Rng): Caller {
   const roll = r.next();
-  const name: CallerName = roll < 0.4 ? 'admin' : roll < 0.6 ? 'operator' : roll < 0.75 ? 'viewer' : roll < 0.87 ? 'anonymous' : 'bad-token';
+  const name: CallerName =
+    roll < 0.4 ? 'admin' : roll < 0.6 ? 'operator' : roll < 0.75 ? 'viewer' : roll < 0.87 ? 'anonymous' : 'bad-token';
   return r.pick(ctx.callers[name]);
 }
 
@@ -242,7 +322,12 @@ function batchPlan(plan: Plan, ctx: PlanContext, r: Rng, pool: ProcedureInfo[]):
   const flavour = r.next();
   const queries = pool.filter((procedure) => procedure.kind === 'query');
   const mutations = pool.filter((procedure) => procedure.kind === 'mutation');
-  const from = flavour < 0.45 || !mutations.length ? queries : flavour < 0.95 ? mutations : pool.filter((procedure) => procedure.kind !== 'subscription');
+  const from =
+    flavour < 0.45 || !mutations.length
+      ? queries
+      : flavour < 0.95
+        ? mutations
+        : pool.filter((procedure) => procedure.kind !== 'subscription');
   plan.method = from.every((procedure) => procedure.kind === 'query') ? 'GET' : 'POST';
   plan.calls = Array.from({ length: size }, () => callOf(r.pick(from), r, r.chance(0.4) ? 'valid' : 'mutated'));
   if (flavour >= 0.95) plan.transport = 'mixed-kinds';
@@ -250,9 +335,23 @@ function batchPlan(plan: Plan, ctx: PlanContext, r: Rng, pool: ProcedureInfo[]):
     const odd = r.pick(['batch-as-array', 'batch-odd-keys', 'batch-empty-path', 'batch-nested-deep']);
     plan.transport = odd;
     const inputs = plan.calls.map((call) => call.input);
-    if (odd === 'batch-empty-path') plan.calls.splice(r.int(0, plan.calls.length), 0, { path: '', kind: 'unknown', input: undefined, label: 'empty path', schemaValid: null });
-    else if (plan.method === 'GET') plan.rawQuery = `batch=1&input=${encodeURIComponent(odd === 'batch-as-array' ? JSON.stringify(inputs) : odd === 'batch-odd-keys' ? '{"a":1,"-1":{},"99":{},"__proto__":{"0":{}}}' : JSON.stringify(nested(2000, 'object')))}`;
-    else plan.rawBody = odd === 'batch-as-array' ? JSON.stringify(inputs) : odd === 'batch-odd-keys' ? '{"a":1,"-1":{},"99":{},"__proto__":{"0":{}}}' : JSON.stringify(nested(2000, 'object'));
+    if (odd === 'batch-empty-path')
+      plan.calls.splice(r.int(0, plan.calls.length), 0, {
+        path: '',
+        kind: 'unknown',
+        input: undefined,
+        label: 'empty path',
+        schemaValid: null,
+      });
+    else if (plan.method === 'GET')
+      plan.rawQuery = `batch=1&input=${encodeURIComponent(odd === 'batch-as-array' ? JSON.stringify(inputs) : odd === 'batch-odd-keys' ? '{"a":1,"-1":{},"99":{},"__proto__":{"0":{}}}' : JSON.stringify(nested(2000, 'object')))}`;
+    else
+      plan.rawBody =
+        odd === 'batch-as-array'
+          ? JSON.stringify(inputs)
+          : odd === 'batch-odd-keys'
+            ? '{"a":1,"-1":{},"99":{},"__proto__":{"0":{}}}'
+            : JSON.stringify(nested(2000, 'object'));
     for (const call of plan.calls) notAsDrawn(call);
   }
   return plan;
@@ -271,12 +370,20 @@ export function planFor(index: number, ctx: PlanContext): Plan {
     if (kind < 0.08) {
       plan.mode = 'subscription';
       plan.method = 'GET';
-      plan.calls = [callOf(ctx.readOnly.find((procedure) => procedure.kind === 'subscription')!, r, r.chance(0.5) ? 'valid' : 'mutated')];
+      plan.calls = [
+        callOf(
+          ctx.readOnly.find((procedure) => procedure.kind === 'subscription')!,
+          r,
+          r.chance(0.5) ? 'valid' : 'mutated',
+        ),
+      ];
     } else if (kind < 0.2) {
       plan.mode = 'batch';
       plan.method = 'GET';
       const queries = ctx.readOnly.filter((procedure) => procedure.kind === 'query');
-      plan.calls = Array.from({ length: r.int(2, 8) }, () => callOf(r.pick(queries), r, r.chance(0.5) ? 'valid' : 'mutated'));
+      plan.calls = Array.from({ length: r.int(2, 8) }, () =>
+        callOf(r.pick(queries), r, r.chance(0.5) ? 'valid' : 'mutated'),
+      );
     } else {
       const queries = ctx.readOnly.filter((procedure) => procedure.kind === 'query');
       plan.method = 'GET';
@@ -288,16 +395,35 @@ export function planFor(index: number, ctx: PlanContext): Plan {
   if (rest < 0.04) {
     plan.mode = 'subscription';
     plan.method = 'GET';
-    plan.calls = [callOf(ctx.procedures.find((procedure) => procedure.kind === 'subscription')!, r, r.chance(0.4) ? 'valid' : 'mutated')];
+    plan.calls = [
+      callOf(
+        ctx.procedures.find((procedure) => procedure.kind === 'subscription')!,
+        r,
+        r.chance(0.4) ? 'valid' : 'mutated',
+      ),
+    ];
     return plan;
   }
   if (rest < 0.16) {
     plan.mode = 'batch';
-    return batchPlan(plan, ctx, r, ctx.procedures.filter((procedure) => procedure.kind !== 'subscription'));
+    return batchPlan(
+      plan,
+      ctx,
+      r,
+      ctx.procedures.filter((procedure) => procedure.kind !== 'subscription'),
+    );
   }
   if (rest < 0.18) {
     plan.method = r.chance(0.5) ? 'GET' : 'POST';
-    plan.calls = [{ path: r.pick(UNKNOWN_PATHS), kind: 'unknown', input: r.chance(0.5) ? {} : undefined, label: 'unknown procedure', schemaValid: null }];
+    plan.calls = [
+      {
+        path: r.pick(UNKNOWN_PATHS),
+        kind: 'unknown',
+        input: r.chance(0.5) ? {} : undefined,
+        label: 'unknown procedure',
+        schemaValid: null,
+      },
+    ];
     return plan;
   }
   // Single calls: each procedure in turn, so that every one gets its share.
@@ -309,7 +435,13 @@ export function planFor(index: number, ctx: PlanContext): Plan {
   return plan;
 }
 
-type Regression = { why: string; path: string; caller: CallerName; input: (ctx: PlanContext) => unknown; unknownKey?: string };
+type Regression = {
+  why: string;
+  path: string;
+  caller: CallerName;
+  input: (ctx: PlanContext) => unknown;
+  unknownKey?: string;
+};
 
 const firstJob = (ctx: PlanContext) => ctx.pools?.jobs()[0] ?? 'data.sync-20260101-000000-abcdef';
 
@@ -319,40 +451,208 @@ const firstJob = (ctx: PlanContext) => ctx.pools?.jobs()[0] ?? 'data.sync-202601
  * audit row per mutation, nothing created by a refusal, unknown keys and far dates refused.
  */
 export const REGRESSIONS: Regression[] = [
-  { why: 'jobs.list with a cursor that is not one answered 500 after ~20 s', path: 'jobs.list', caller: 'viewer', input: () => ({ cursor: 'x' }) },
-  { why: 'jobs.list with a cursor of odd bytes', path: 'jobs.list', caller: 'viewer', input: () => ({ cursor: 'v\u0000\ud800%' }) },
-  { why: 'audit.list with a 30-digit cursor answered 500', path: 'audit.list', caller: 'admin', input: () => ({ cursor: '123456789012345678901234567890' }) },
-  { why: 'audit.list with a cursor that is no number', path: 'audit.list', caller: 'admin', input: () => ({ cursor: 'x' }) },
-  { why: 'audit.list with a date Postgres cannot store', path: 'audit.list', caller: 'admin', input: () => ({ from: '0000-01-01T00:00:00Z', to: '9999-12-31T23:59:59Z' }) },
-  { why: 'NUL in the login email', path: 'auth.login', caller: 'anonymous', input: () => ({ email: 'admin\u0000@localhost', password: 'wrong password' }) },
-  { why: 'NUL in a new user', path: 'users.create', caller: 'admin', input: () => ({ email: 'nul\u0000@fuzz.test', name: 'a\u0000b', role: 'viewer', password: 'copper-lantern-quiet-meadow-orbit' }) },
-  { why: 'NUL in a user name', path: 'users.update', caller: 'admin', input: (ctx) => ({ id: ctx.adminUserId, name: 'Admin\u0000istrator' }) },
-  { why: 'NUL in a template', path: 'templates.create', caller: 'admin', input: () => ({ name: 'nul\u0000template', description: 'd\u0000', type: 'data.sync', input: { source: 'fuzz.nul', records: 1 } }) },
-  { why: 'NUL in an idempotency key', path: 'jobs.enqueue', caller: 'operator', input: () => ({ type: 'data.sync', input: { source: 'fuzz.nul', records: 1 }, options: { idempotencyKey: 'key\u0000nul' } }) },
-  { why: 'NUL in a job input value', path: 'jobs.enqueue', caller: 'operator', input: () => ({ type: 'webhook.deliver', input: { url: 'http://127.0.0.1:9/hook', payload: { note: 'a\u0000b' } } }) },
-  { why: 'NUL in a job input key', path: 'jobs.enqueue', caller: 'operator', input: () => ({ type: 'webhook.deliver', input: { url: 'http://127.0.0.1:9/hook', payload: { 'k\u0000': 1 } } }) },
-  { why: 'NUL in a rate-limit key', path: 'jobs.enqueue', caller: 'operator', input: () => ({ type: 'data.sync', input: { source: 'fuzz.nul', records: 1 }, options: { rateLimit: { key: 'r\u0000', limit: 1, intervalMs: 1000 } } }) },
-  { why: 'NUL in a queue pause note', path: 'queues.pause', caller: 'operator', input: () => ({ queue: 'sync', note: 'n\u0000ote' }) },
-  { why: 'NUL in a schedule', path: 'schedules.create', caller: 'admin', input: () => ({ name: 'nul\u0000schedule', description: 'd\u0000', cron: ['@daily'], type: 'data.sync', input: { source: 'fuzz.nul', records: 1 } }) },
-  { why: 'NUL in a terminate reason', path: 'jobs.terminate', caller: 'operator', input: (ctx) => ({ id: firstJob(ctx), reason: 'because\u0000of this' }) },
-  { why: 'runAt in year 9999 was accepted', path: 'jobs.enqueue', caller: 'operator', input: () => ({ type: 'data.sync', input: { source: 'fuzz.far', records: 1 }, options: { runAt: '9999-12-31T23:59:59Z' } }) },
-  { why: 'an anonymous login stored a 900 KB field in the audit row', path: 'auth.login', caller: 'anonymous', input: () => ({ email: `${'x'.repeat(900_000)}@fuzz.test`, password: 'x' }) },
-  { why: 'an anonymous login with a 900 KB password', path: 'auth.login', caller: 'anonymous', input: () => ({ email: 'someone@fuzz.test', password: 'p'.repeat(900_000) }) },
-  { why: 'queries ignored unknown keys', path: 'jobs.get', caller: 'viewer', input: (ctx) => ({ id: firstJob(ctx), extra: 1 }), unknownKey: 'extra' },
-  { why: 'queries ignored unknown keys', path: 'jobs.list', caller: 'viewer', input: () => ({ limit: 5, stateX: 'failed' }), unknownKey: 'stateX' },
-  { why: 'queries ignored unknown keys', path: 'audit.list', caller: 'admin', input: () => ({ limit: 5, actorId: 'x' }), unknownKey: 'actorId' },
-  { why: 'queries ignored unknown keys', path: 'templates.get', caller: 'viewer', input: () => ({ id: '00000000-0000-4000-8000-000000000000', x: 1 }), unknownKey: 'x' },
-  { why: 'a 5xx carried server paths and source lines', path: 'audit.list', caller: 'admin', input: () => ({ cursor: '9'.repeat(400) }) },
+  {
+    why: 'jobs.list with a cursor that is not one answered 500 after ~20 s',
+    path: 'jobs.list',
+    caller: 'viewer',
+    input: () => ({ cursor: 'x' }),
+  },
+  {
+    why: 'jobs.list with a cursor of odd bytes',
+    path: 'jobs.list',
+    caller: 'viewer',
+    input: () => ({ cursor: 'v\u0000\ud800%' }),
+  },
+  {
+    why: 'audit.list with a 30-digit cursor answered 500',
+    path: 'audit.list',
+    caller: 'admin',
+    input: () => ({ cursor: '123456789012345678901234567890' }),
+  },
+  {
+    why: 'audit.list with a cursor that is no number',
+    path: 'audit.list',
+    caller: 'admin',
+    input: () => ({ cursor: 'x' }),
+  },
+  {
+    why: 'audit.list with a date Postgres cannot store',
+    path: 'audit.list',
+    caller: 'admin',
+    input: () => ({ from: '0000-01-01T00:00:00Z', to: '9999-12-31T23:59:59Z' }),
+  },
+  {
+    why: 'NUL in the login email',
+    path: 'auth.login',
+    caller: 'anonymous',
+    input: () => ({ email: 'admin\u0000@localhost', password: 'wrong password' }),
+  },
+  {
+    why: 'NUL in a new user',
+    path: 'users.create',
+    caller: 'admin',
+    input: () => ({
+      email: 'nul\u0000@fuzz.test',
+      name: 'a\u0000b',
+      role: 'viewer',
+      password: 'copper-lantern-quiet-meadow-orbit',
+    }),
+  },
+  {
+    why: 'NUL in a user name',
+    path: 'users.update',
+    caller: 'admin',
+    input: (ctx) => ({ id: ctx.adminUserId, name: 'Admin\u0000istrator' }),
+  },
+  {
+    why: 'NUL in a template',
+    path: 'templates.create',
+    caller: 'admin',
+    input: () => ({
+      name: 'nul\u0000template',
+      description: 'd\u0000',
+      type: 'data.sync',
+      input: { source: 'fuzz.nul', records: 1 },
+    }),
+  },
+  {
+    why: 'NUL in an idempotency key',
+    path: 'jobs.enqueue',
+    caller: 'operator',
+    input: () => ({
+      type: 'data.sync',
+      input: { source: 'fuzz.nul', records: 1 },
+      options: { idempotencyKey: 'key\u0000nul' },
+    }),
+  },
+  {
+    why: 'NUL in a job input value',
+    path: 'jobs.enqueue',
+    caller: 'operator',
+    input: () => ({
+      type: 'webhook.deliver',
+      input: { url: 'http://127.0.0.1:9/hook', payload: { note: 'a\u0000b' } },
+    }),
+  },
+  {
+    why: 'NUL in a job input key',
+    path: 'jobs.enqueue',
+    caller: 'operator',
+    input: () => ({ type: 'webhook.deliver', input: { url: 'http://127.0.0.1:9/hook', payload: { 'k\u0000': 1 } } }),
+  },
+  {
+    why: 'NUL in a rate-limit key',
+    path: 'jobs.enqueue',
+    caller: 'operator',
+    input: () => ({
+      type: 'data.sync',
+      input: { source: 'fuzz.nul', records: 1 },
+      options: { rateLimit: { key: 'r\u0000', limit: 1, intervalMs: 1000 } },
+    }),
+  },
+  {
+    why: 'NUL in a queue pause note',
+    path: 'queues.pause',
+    caller: 'operator',
+    input: () => ({ queue: 'sync', note: 'n\u0000ote' }),
+  },
+  {
+    why: 'NUL in a schedule',
+    path: 'schedules.create',
+    caller: 'admin',
+    input: () => ({
+      name: 'nul\u0000schedule',
+      description: 'd\u0000',
+      cron: ['@daily'],
+      type: 'data.sync',
+      input: { source: 'fuzz.nul', records: 1 },
+    }),
+  },
+  {
+    why: 'NUL in a terminate reason',
+    path: 'jobs.terminate',
+    caller: 'operator',
+    input: (ctx) => ({ id: firstJob(ctx), reason: 'because\u0000of this' }),
+  },
+  {
+    why: 'runAt in year 9999 was accepted',
+    path: 'jobs.enqueue',
+    caller: 'operator',
+    input: () => ({
+      type: 'data.sync',
+      input: { source: 'fuzz.far', records: 1 },
+      options: { runAt: '9999-12-31T23:59:59Z' },
+    }),
+  },
+  {
+    why: 'an anonymous login stored a 900 KB field in the audit row',
+    path: 'auth.login',
+    caller: 'anonymous',
+    input: () => ({ email: `${'x'.repeat(900_000)}@fuzz.test`, password: 'x' }),
+  },
+  {
+    why: 'an anonymous login with a 900 KB password',
+    path: 'auth.login',
+    caller: 'anonymous',
+    input: () => ({ email: 'someone@fuzz.test', password: 'p'.repeat(900_000) }),
+  },
+  {
+    why: 'queries ignored unknown keys',
+    path: 'jobs.get',
+    caller: 'viewer',
+    input: (ctx) => ({ id: firstJob(ctx), extra: 1 }),
+    unknownKey: 'extra',
+  },
+  {
+    why: 'queries ignored unknown keys',
+    path: 'jobs.list',
+    caller: 'viewer',
+    input: () => ({ limit: 5, stateX: 'failed' }),
+    unknownKey: 'stateX',
+  },
+  {
+    why: 'queries ignored unknown keys',
+    path: 'audit.list',
+    caller: 'admin',
+    input: () => ({ limit: 5, actorId: 'x' }),
+    unknownKey: 'actorId',
+  },
+  {
+    why: 'queries ignored unknown keys',
+    path: 'templates.get',
+    caller: 'viewer',
+    input: () => ({ id: '00000000-0000-4000-8000-000000000000', x: 1 }),
+    unknownKey: 'x',
+  },
+  {
+    why: 'a 5xx carried server paths and source lines',
+    path: 'audit.list',
+    caller: 'admin',
+    input: () => ({ cursor: '9'.repeat(400) }),
+  },
 ];
 
 function regressionPlan(index: number, ctx: PlanContext): Plan {
   const regression = REGRESSIONS[index - REGRESSION_BASE]!;
   const procedure = ctx.procedures.find((candidate) => candidate.path === regression.path)!;
   const input = regression.input(ctx);
-  const call: Call = { path: procedure.path, kind: procedure.kind, input, label: `regression: ${regression.why}`, schemaValid: acceptsInput(procedure, input) };
+  const call: Call = {
+    path: procedure.path,
+    kind: procedure.kind,
+    input,
+    label: `regression: ${regression.why}`,
+    schemaValid: acceptsInput(procedure, input),
+  };
   if (regression.unknownKey) {
     call.unknownKey = regression.unknownKey;
     call.unknownKeyAt = '(root)';
   }
-  return { index, target: 'fuzz', caller: ctx.callers[regression.caller][0]!, mode: 'single', method: procedure.kind === 'mutation' ? 'POST' : 'GET', calls: [call] };
+  return {
+    index,
+    target: 'fuzz',
+    caller: ctx.callers[regression.caller][0]!,
+    mode: 'single',
+    method: procedure.kind === 'mutation' ? 'POST' : 'GET',
+    calls: [call],
+  };
 }

@@ -32,12 +32,56 @@ export interface Pools {
   adminPassword: string | null;
 }
 
-export const emptyPools: Pools = { jobs: () => [], templates: () => [], users: () => [], tokens: () => [], schedules: () => [], emails: () => [], credentials: () => [], adminPassword: null };
+export const emptyPools: Pools = {
+  jobs: () => [],
+  templates: () => [],
+  users: () => [],
+  tokens: () => [],
+  schedules: () => [],
+  emails: () => [],
+  credentials: () => [],
+  adminPassword: null,
+};
 
 const QUEUES = ['sync', 'webhooks', 'reports', 'maintenance', 'jobdeck-bookkeeping'];
-const CRONS = ['*/5 * * * *', '0 3 * * *', '@daily', '@hourly', '15 10 * * MON-FRI', '0 0 1 * *', '30 2 * * 0', '0 */6 * * *', '0 9-17 * * 1-5', '@weekly'];
-const INTERVALS = [{ every: '10m' }, { every: '1h', offset: '5m' }, { every: '90s' }, { every: '6h' }, { every: '1d', offset: '3h' }, { every: '30m', offset: '1m' }];
-const PASSPHRASE_WORDS = ['copper', 'lantern', 'quiet', 'meadow', 'orbit', 'saffron', 'glacier', 'tundra', 'violet', 'harbor', 'pepper', 'falcon', 'marble', 'cobalt', 'juniper', 'sonnet'];
+const CRONS = [
+  '*/5 * * * *',
+  '0 3 * * *',
+  '@daily',
+  '@hourly',
+  '15 10 * * MON-FRI',
+  '0 0 1 * *',
+  '30 2 * * 0',
+  '0 */6 * * *',
+  '0 9-17 * * 1-5',
+  '@weekly',
+];
+const INTERVALS = [
+  { every: '10m' },
+  { every: '1h', offset: '5m' },
+  { every: '90s' },
+  { every: '6h' },
+  { every: '1d', offset: '3h' },
+  { every: '30m', offset: '1m' },
+];
+const PASSPHRASE_WORDS = [
+  'copper',
+  'lantern',
+  'quiet',
+  'meadow',
+  'orbit',
+  'saffron',
+  'glacier',
+  'tundra',
+  'violet',
+  'harbor',
+  'pepper',
+  'falcon',
+  'marble',
+  'cobalt',
+  'juniper',
+  'sonnet',
+];
 const TIME_ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney', 'America/Sao_Paulo'];
 
 /** One of the pool's ids, or (when empty, or sometimes anyway) a fresh plausible one. */
@@ -49,13 +93,22 @@ function fromPool(pool: () => readonly string[], fallback: fc.Arbitrary<string>,
 }
 
 const jobIdLike = fc
-  .tuple(fc.constantFrom(...jobTypes.map((jobType) => jobType.type)), fc.date({ min: new Date('2025-01-01'), max: new Date('2027-12-31'), noInvalidDate: true }), fc.stringMatching(/^[a-f0-9]{6}$/))
-  .map(([type, date, suffix]) => `${type}-${date.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${suffix}`);
+  .tuple(
+    fc.constantFrom(...jobTypes.map((jobType) => jobType.type)),
+    fc.date({ min: new Date('2025-01-01'), max: new Date('2027-12-31'), noInvalidDate: true }),
+    fc.stringMatching(/^[a-f0-9]{6}$/),
+  )
+  .map(
+    ([type, date, suffix]) =>
+      `${type}-${date.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${suffix}`,
+  );
 
 /** A job type with a plausible input of its own schema. */
 const typedInput = fc.oneof(
   ...jobTypes.map((jobType) =>
-    schemaArbitrary(z.toJSONSchema(jobType.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema).map((input) => ({ type: jobType.type, input })),
+    schemaArbitrary(z.toJSONSchema(jobType.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema).map(
+      (input) => ({ type: jobType.type, input }),
+    ),
   ),
 );
 
@@ -75,23 +128,47 @@ function hintsFor(path: string, pools: Pools) {
     if (key === 'id' && at.length === 1 && domain && idPool[domain]) return fromPool(...idPool[domain]!);
     if (parent === 'ids') return fromPool(pools.jobs, jobIdLike);
     if (key === 'templateId') return fromPool(pools.templates, fc.uuid({ version: 4 }));
-    if (key === 'queue') return fc.oneof({ arbitrary: fc.constantFrom(...QUEUES), weight: 3 }, { arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/), weight: 1 });
+    if (key === 'queue')
+      return fc.oneof(
+        { arbitrary: fc.constantFrom(...QUEUES), weight: 3 },
+        { arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/), weight: 1 },
+      );
     if (key === 'timezone') return fc.constantFrom(...TIME_ZONES);
-    if (parent === 'cron') return fc.oneof({ arbitrary: fc.constantFrom(...CRONS), weight: 4 }, { arbitrary: fc.string({ maxLength: 20 }), weight: 1 });
+    if (parent === 'cron')
+      return fc.oneof(
+        { arbitrary: fc.constantFrom(...CRONS), weight: 4 },
+        { arbitrary: fc.string({ maxLength: 20 }), weight: 1 },
+      );
     if (path === 'auth.login' && key === 'email') {
-      return fc.oneof(fc.constant('admin@localhost'), fromPool(pools.emails, fc.emailAddress()), fc.stringMatching(/^[^\s@]{1,20}@[^\s@]{1,20}$/));
+      return fc.oneof(
+        fc.constant('admin@localhost'),
+        fromPool(pools.emails, fc.emailAddress()),
+        fc.stringMatching(/^[^\s@]{1,20}@[^\s@]{1,20}$/),
+      );
     }
     if (path === 'auth.login' && key === 'password' && pools.adminPassword) {
-      return fc.oneof({ arbitrary: fc.constant(pools.adminPassword), weight: 1 }, { arbitrary: fc.string({ minLength: 1, maxLength: 40 }), weight: 3 });
+      return fc.oneof(
+        { arbitrary: fc.constant(pools.adminPassword), weight: 1 },
+        { arbitrary: fc.string({ minLength: 1, maxLength: 40 }), weight: 3 },
+      );
     }
-    if (key === 'email') return fc.oneof(fc.emailAddress().filter((email) => email.length <= 254), fc.stringMatching(/^[^\s@]{1,20}@[^\s@]{1,20}$/));
+    if (key === 'email')
+      return fc.oneof(
+        fc.emailAddress().filter((email) => email.length <= 254),
+        fc.stringMatching(/^[^\s@]{1,20}@[^\s@]{1,20}$/),
+      );
     if (key === 'runAt') return isoDateTime(0.01, 30);
     // A backfill covers the past.
     if (path === 'schedules.backfill' && (key === 'start' || key === 'end')) return isoDateTime(-30, -0.01);
     // Passwords are checked for strength: a passphrase of unrelated words passes.
     if (key === 'password' && path.startsWith('users.')) {
       return fc.oneof(
-        { arbitrary: fc.array(fc.constantFrom(...PASSPHRASE_WORDS), { minLength: 4, maxLength: 6 }).map((words) => words.join('-')), weight: 4 },
+        {
+          arbitrary: fc
+            .array(fc.constantFrom(...PASSPHRASE_WORDS), { minLength: 4, maxLength: 6 })
+            .map((words) => words.join('-')),
+          weight: 4,
+        },
         { arbitrary: fc.string({ minLength: 10, maxLength: 40 }), weight: 1 },
       );
     }
@@ -107,10 +184,17 @@ function fixNested(value: unknown, depth = 0): unknown {
   if (depth > 6) return value;
   if (Array.isArray(value)) value.forEach((item) => fixNested(item, depth + 1));
   if (!isObj(value)) return value;
-  if (typeof value.action === 'string' && value.ids !== undefined && value.filter !== undefined) delete value[value.ids && (value.ids as unknown[]).length % 2 ? 'filter' : 'ids'];
-  if (typeof value.action === 'string' && value.ids === undefined && value.filter === undefined && 'changes' in value) value.filter = {};
+  if (typeof value.action === 'string' && value.ids !== undefined && value.filter !== undefined)
+    delete value[value.ids && (value.ids as unknown[]).length % 2 ? 'filter' : 'ids'];
+  if (typeof value.action === 'string' && value.ids === undefined && value.filter === undefined && 'changes' in value)
+    value.filter = {};
   const backoff = value.backoff;
-  if (isObj(backoff) && typeof backoff.initialIntervalMs === 'number' && typeof backoff.maximumIntervalMs === 'number' && backoff.maximumIntervalMs < backoff.initialIntervalMs) {
+  if (
+    isObj(backoff) &&
+    typeof backoff.initialIntervalMs === 'number' &&
+    typeof backoff.maximumIntervalMs === 'number' &&
+    backoff.maximumIntervalMs < backoff.initialIntervalMs
+  ) {
     [backoff.initialIntervalMs, backoff.maximumIntervalMs] = [backoff.maximumIntervalMs, backoff.initialIntervalMs];
   }
   for (const key of Object.keys(value)) fixNested(value[key], depth + 1);
@@ -150,7 +234,13 @@ function finishFor(path: string, base: fc.Arbitrary<unknown>, pools: Pools): fc.
     case 'schedules.create':
     case 'schedules.update':
       return fc
-        .tuple(base, typedInput, fc.subarray(CRONS, { minLength: 0, maxLength: 2 }), fc.subarray(INTERVALS, { minLength: 0, maxLength: 2 }), fc.boolean())
+        .tuple(
+          base,
+          typedInput,
+          fc.subarray(CRONS, { minLength: 0, maxLength: 2 }),
+          fc.subarray(INTERVALS, { minLength: 0, maxLength: 2 }),
+          fc.boolean(),
+        )
         .map(([value, typed, cron, intervals, fromTemplate]) => {
           if (!isObj(value)) return value;
           const result: Obj = { ...value, cron, intervals: intervals.map((interval) => ({ ...interval })) };
@@ -162,16 +252,34 @@ function finishFor(path: string, base: fc.Arbitrary<unknown>, pools: Pools): fc.
             Object.assign(result, typed);
             if (!fromTemplate) delete result.templateId;
           }
-          if (typeof result.startAt === 'string' && typeof result.endAt === 'string' && Date.parse(result.endAt) <= Date.parse(result.startAt)) delete result.endAt;
+          if (
+            typeof result.startAt === 'string' &&
+            typeof result.endAt === 'string' &&
+            Date.parse(result.endAt) <= Date.parse(result.startAt)
+          )
+            delete result.endAt;
           return result;
         });
     case 'schedules.validate':
       return fc
         .tuple(base, fc.subarray(CRONS, { maxLength: 3 }), fc.subarray(INTERVALS, { maxLength: 2 }))
-        .map(([value, cron, intervals]) => (isObj(value) ? { ...value, cron: [...(Array.isArray(value.cron) ? value.cron.slice(0, 2) : []), ...cron].slice(0, 10), intervals } : value));
+        .map(([value, cron, intervals]) =>
+          isObj(value)
+            ? {
+                ...value,
+                cron: [...(Array.isArray(value.cron) ? value.cron.slice(0, 2) : []), ...cron].slice(0, 10),
+                intervals,
+              }
+            : value,
+        );
     case 'schedules.backfill':
       return base.map((value) => {
-        if (isObj(value) && typeof value.start === 'string' && typeof value.end === 'string' && Date.parse(value.end) < Date.parse(value.start)) {
+        if (
+          isObj(value) &&
+          typeof value.start === 'string' &&
+          typeof value.end === 'string' &&
+          Date.parse(value.end) < Date.parse(value.start)
+        ) {
           [value.start, value.end] = [value.end, value.start];
         }
         return value;
@@ -187,13 +295,21 @@ function kindOf(procedure: { _def: { type?: string } }): ProcedureKind {
 }
 
 /** The procedures of a tRPC router, each with its schema(s) and a plausible-valid-input arbitrary. */
-export function procedureCatalogue(router: { _def: { procedures: unknown } }, pools: Pools = emptyPools): ProcedureInfo[] {
+export function procedureCatalogue(
+  router: { _def: { procedures: unknown } },
+  pools: Pools = emptyPools,
+): ProcedureInfo[] {
   const procedures = router._def.procedures as Record<string, { _def: { type?: string; inputs?: unknown[] } }>;
   return Object.entries(procedures)
     .map(([path, procedure]) => {
       const schemas = (procedure._def.inputs ?? []) as z.ZodType[];
-      const jsonSchema = schemas.length ? (z.toJSONSchema(schemas[0]!, { io: 'input', unrepresentable: 'any' }) as JsonSchema) : null;
-      const valid = jsonSchema === null ? null : finish(path, schemaArbitrary(jsonSchema, { override: hintsFor(path, pools) }), pools);
+      const jsonSchema = schemas.length
+        ? (z.toJSONSchema(schemas[0]!, { io: 'input', unrepresentable: 'any' }) as JsonSchema)
+        : null;
+      const valid =
+        jsonSchema === null
+          ? null
+          : finish(path, schemaArbitrary(jsonSchema, { override: hintsFor(path, pools) }), pools);
       return { path, kind: kindOf(procedure), schemas, jsonSchema, valid };
     })
     .sort((a, b) => a.path.localeCompare(b.path));

@@ -17,7 +17,16 @@ export type FindingKind =
   /** Not failures: what the report shows for judgement. */
   | 'observation: a mutation or subscription accepted an unknown key';
 
-export const FAILING_KINDS: FindingKind[] = ['5xx', 'leak', 'shape', 'no answer', 'slow', 'accepted input its schema refuses', 'query accepted an unknown key', 'far-future runAt accepted'];
+export const FAILING_KINDS: FindingKind[] = [
+  '5xx',
+  'leak',
+  'shape',
+  'no answer',
+  'slow',
+  'accepted input its schema refuses',
+  'query accepted an unknown key',
+  'far-future runAt accepted',
+];
 
 export interface Finding {
   kind: FindingKind;
@@ -80,24 +89,50 @@ function judge(plan: Plan, answer: Answer, findings: Finding[]): void {
   const httpFailed = answer.status !== null && answer.status >= 500;
   if (httpFailed) {
     const first = answer.outcomes[0];
-    add('5xx', single, answer.status, single ? `${first?.code ?? '?'}: ${first?.message ?? ''}` : `HTTP ${answer.status}`);
+    add(
+      '5xx',
+      single,
+      answer.status,
+      single ? `${first?.code ?? '?'}: ${first?.message ?? ''}` : `HTTP ${answer.status}`,
+    );
   }
-  for (const problem of answer.problems) if (!(problem.match && sentByAnyone(problem.match))) add(problem.kind, single, answer.status, problem.detail);
+  for (const problem of answer.problems)
+    if (!(problem.match && sentByAnyone(problem.match))) add(problem.kind, single, answer.status, problem.detail);
   if (answer.ms > SLOW_MS) add('slow', single, answer.status, `answered after ${(answer.ms / 1000).toFixed(1)} s`);
   plan.calls.forEach((call, index) => {
     const outcome = answer.outcomes[index]!;
     // A batch answered 207 hides a 500 inside: each entry counts on its own.
-    if (outcome.status !== null && outcome.status >= 500 && !(httpFailed && single)) add('5xx', call, outcome.status, `${outcome.code ?? '?'}: ${outcome.message ?? ''}`);
+    if (outcome.status !== null && outcome.status >= 500 && !(httpFailed && single))
+      add('5xx', call, outcome.status, `${outcome.code ?? '?'}: ${outcome.message ?? ''}`);
     if (outcome.code !== 'ok') return;
-    if (call.schemaValid === false) add('accepted input its schema refuses', call, outcome.status, `answered ok to ${call.label}`);
+    if (call.schemaValid === false)
+      add('accepted input its schema refuses', call, outcome.status, `answered ok to ${call.label}`);
     if (call.unknownKey !== undefined) {
       const clientKey = call.unknownKey === 'direction' && call.unknownKeyAt === '(root)';
-      if (call.kind === 'query' && !clientKey) add('query accepted an unknown key', call, outcome.status, `key ${JSON.stringify(call.unknownKey.slice(0, 40))} at ${call.unknownKeyAt}`);
-      else if (call.kind !== 'query') add('observation: a mutation or subscription accepted an unknown key', call, outcome.status, `key ${JSON.stringify(call.unknownKey.slice(0, 40))} at ${call.unknownKeyAt}`);
+      if (call.kind === 'query' && !clientKey)
+        add(
+          'query accepted an unknown key',
+          call,
+          outcome.status,
+          `key ${JSON.stringify(call.unknownKey.slice(0, 40))} at ${call.unknownKeyAt}`,
+        );
+      else if (call.kind !== 'query')
+        add(
+          'observation: a mutation or subscription accepted an unknown key',
+          call,
+          outcome.status,
+          `key ${JSON.stringify(call.unknownKey.slice(0, 40))} at ${call.unknownKeyAt}`,
+        );
     }
     if (call.path === 'jobs.enqueue' && call.schemaValid !== null) {
       const runAt = (call.input as { options?: { runAt?: unknown } } | undefined)?.options?.runAt;
-      if (typeof runAt === 'string' && Date.parse(runAt) > Date.now() + YEAR_MS) add('far-future runAt accepted', call, outcome.status, `runAt ${runAt} (more than a year ahead; delayMs stops at 365 days)`);
+      if (typeof runAt === 'string' && Date.parse(runAt) > Date.now() + YEAR_MS)
+        add(
+          'far-future runAt accepted',
+          call,
+          outcome.status,
+          `runAt ${runAt} (more than a year ahead; delayMs stops at 365 days)`,
+        );
     }
   });
 }
@@ -120,8 +155,20 @@ export async function runFuzz(options: RunOptions): Promise<RunResult> {
   const { ctx, ledger } = options;
   // The regression requests go last, when the pools hold ids that exist.
   const regressions = REGRESSIONS.map((_, index) => REGRESSION_BASE + index);
-  const indexes = options.only?.length ? options.only : [...Array.from({ length: options.total }, (_, index) => index), ...regressions];
-  const result: RunResult = { seed: ctx.seed, requests: 0, calls: 0, ms: 0, perProcedure: new Map(), slowest: new Map(), httpStatuses: new Map(), callStatuses: new Map(), findings: [] };
+  const indexes = options.only?.length
+    ? options.only
+    : [...Array.from({ length: options.total }, (_, index) => index), ...regressions];
+  const result: RunResult = {
+    seed: ctx.seed,
+    requests: 0,
+    calls: 0,
+    ms: 0,
+    perProcedure: new Map(),
+    slowest: new Map(),
+    httpStatuses: new Map(),
+    callStatuses: new Map(),
+    findings: [],
+  };
   const started = performance.now();
   let next = 0;
   const worker = async () => {
@@ -133,12 +180,23 @@ export async function runFuzz(options: RunOptions): Promise<RunResult> {
       const answer = await send(plan.target === 'fuzz' ? options.fuzzUrl : options.realUrl, plan);
       if (plan.target === 'fuzz') ledger.record(plan, answer);
       if (process.env.JOBDECK_FUZZ_TRACE && ((answer.bytes ?? 0) > 1e6 || index % 100 === 0)) {
-        console.log(`trace #${index} ${plan.calls.map((call) => call.path).join(',').slice(0, 80)} ${answer.status} ${answer.bytes ?? '-'} chars ${Math.round(answer.ms)} ms heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB rss ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
+        console.log(
+          `trace #${index} ${plan.calls
+            .map((call) => call.path)
+            .join(',')
+            .slice(
+              0,
+              80,
+            )} ${answer.status} ${answer.bytes ?? '-'} chars ${Math.round(answer.ms)} ms heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB rss ${Math.round(process.memoryUsage().rss / 1e6)} MB`,
+        );
       }
       judge(plan, answer, result.findings);
       result.requests++;
       result.calls += plan.calls.length;
-      bump(result.httpStatuses, `${plan.target} ${answer.failure ? 'no answer' : answer.headRefused ? 'reset (head > 16 KiB)' : answer.status}`);
+      bump(
+        result.httpStatuses,
+        `${plan.target} ${answer.failure ? 'no answer' : answer.headRefused ? 'reset (head > 16 KiB)' : answer.status}`,
+      );
       if (plan.calls.length === 1 && !answer.failure && plan.mode === 'single') {
         const path = plan.calls[0]!.kind === 'unknown' ? '(unknown procedure)' : plan.calls[0]!.path;
         result.slowest.set(path, Math.max(result.slowest.get(path) ?? 0, Math.round(answer.ms)));
@@ -171,11 +229,23 @@ export function visible(value: unknown, length = 300): string {
   } catch (error) {
     json = `(unserialisable: ${(error as Error).message})`;
   }
-  return truncate(json.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff0-\uffff]|[\ud800-\udfff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`), length);
+  return truncate(
+    json.replace(
+      // eslint-disable-next-line no-control-regex -- the control characters are what it shows
+      /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff0-\uffff]|[\ud800-\udfff]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ),
+    length,
+  );
 }
 
 function labelKind(call: Call | null, plan: Plan): string {
-  const input = call ? call.label.split(' + ').map((label) => label.split('@')[0]).join('+') : 'batch';
+  const input = call
+    ? call.label
+        .split(' + ')
+        .map((label) => label.split('@')[0])
+        .join('+')
+    : 'batch';
   return plan.transport ? `${plan.transport} / ${input}` : input;
 }
 
@@ -189,7 +259,19 @@ function normalise(message: string): string {
 export function groupFindings(findings: Finding[]): Map<string, Finding[]> {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
-    const key = [finding.kind, finding.plan.target, finding.call?.path ?? `batch(${finding.plan.calls.map((call) => call.path).join(',').slice(0, 60)})`, finding.plan.caller.name, labelKind(finding.call, finding.plan), finding.status ?? '-', normalise(finding.message)].join(' | ');
+    const key = [
+      finding.kind,
+      finding.plan.target,
+      finding.call?.path ??
+        `batch(${finding.plan.calls
+          .map((call) => call.path)
+          .join(',')
+          .slice(0, 60)})`,
+      finding.plan.caller.name,
+      labelKind(finding.call, finding.plan),
+      finding.status ?? '-',
+      normalise(finding.message),
+    ].join(' | ');
     groups.set(key, [...(groups.get(key) ?? []), finding]);
   }
   return groups;
@@ -197,12 +279,19 @@ export function groupFindings(findings: Finding[]): Map<string, Finding[]> {
 
 export function describeFinding(finding: Finding, seed: number): string {
   const { plan } = finding;
-  const input = finding.call ? visible(finding.call.input) : visible(plan.calls.map((call) => ({ path: call.path, input: call.input })), 400);
+  const input = finding.call
+    ? visible(finding.call.input)
+    : visible(
+        plan.calls.map((call) => ({ path: call.path, input: call.input })),
+        400,
+      );
   return [
     `    replay: JOBDECK_FUZZ_SEED=${seed} JOBDECK_FUZZ_ONLY=${plan.index}  (${plan.target}, ${plan.caller.name}, ${plan.method} ${plan.mode}${plan.transport ? `, ${plan.transport}` : ''})`,
     `    call:   ${finding.call ? `${finding.call.path} [${finding.call.label}]` : `${plan.calls.length} calls`}`,
     `    input:  ${input}`,
-    plan.rawBody !== undefined ? `    body:   ${visible(typeof plan.rawBody === 'string' ? plan.rawBody : `bytes ${Buffer.from(plan.rawBody).toString('hex')}`, 200)}` : null,
+    plan.rawBody !== undefined
+      ? `    body:   ${visible(typeof plan.rawBody === 'string' ? plan.rawBody : `bytes ${Buffer.from(plan.rawBody).toString('hex')}`, 200)}`
+      : null,
     plan.rawQuery !== undefined ? `    query:  ${truncate(plan.rawQuery, 200)}` : null,
     `    answer: ${finding.status ?? '-'} ${finding.message ? `${truncate(finding.message, 300)} ` : ''}${visible(finding.excerpt, 400)}`,
   ]
@@ -213,7 +302,12 @@ export function describeFinding(finding: Finding, seed: number): string {
 export function formatFindings(findings: Finding[], seed: number, examples = 2): string {
   const groups = [...groupFindings(findings)].sort((a, b) => b[1].length - a[1].length);
   return groups
-    .map(([key, members]) => [`  ${members.length} × ${key}`, ...members.slice(0, examples).map((finding) => describeFinding(finding, seed))].join('\n'))
+    .map(([key, members]) =>
+      [
+        `  ${members.length} × ${key}`,
+        ...members.slice(0, examples).map((finding) => describeFinding(finding, seed)),
+      ].join('\n'),
+    )
     .join('\n');
 }
 
@@ -221,7 +315,10 @@ export function formatSummary(result: RunResult): string {
   const table = (map: Map<string, number>, extra?: Map<string, number>) =>
     [...map]
       .sort((a, b) => a[0].localeCompare(b[0]))
-      .map(([key, count]) => `    ${key.padEnd(28)} ${String(count).padStart(6)}${extra?.has(key) ? `   slowest ${extra.get(key)} ms` : ''}`)
+      .map(
+        ([key, count]) =>
+          `    ${key.padEnd(28)} ${String(count).padStart(6)}${extra?.has(key) ? `   slowest ${extra.get(key)} ms` : ''}`,
+      )
       .join('\n');
   const kinds = new Map<string, number>();
   for (const finding of result.findings) bump(kinds, finding.kind);

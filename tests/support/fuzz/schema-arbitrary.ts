@@ -17,13 +17,19 @@ const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 
 /** Small JSON values for fields typed `unknown`: what a real payload looks like. */
-export const smallJson: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown);
+export const smallJson: fc.Arbitrary<unknown> = fc
+  .jsonValue({ maxDepth: 2 })
+  .map((value) => JSON.parse(JSON.stringify(value)) as unknown);
 
 /** An ISO 8601 date-time within `[now + fromDays, now + toDays]`, in the Z or ±hh:mm spelling. */
 export function isoDateTime(fromDays = -30, toDays = 30): fc.Arbitrary<string> {
   const now = Date.now();
   return fc
-    .tuple(fc.integer({ min: Math.round(fromDays * 24 * 60), max: Math.round(toDays * 24 * 60) }), fc.constantFrom('Z', '+00:00', '+02:00', '-05:30'), fc.boolean())
+    .tuple(
+      fc.integer({ min: Math.round(fromDays * 24 * 60), max: Math.round(toDays * 24 * 60) }),
+      fc.constantFrom('Z', '+00:00', '+02:00', '-05:30'),
+      fc.boolean(),
+    )
     .map(([minutes, zone, millis]) => {
       const instant = new Date(now + minutes * 60_000);
       const iso = instant.toISOString(); // 2026-11-27T21:05:33.123Z
@@ -39,15 +45,23 @@ export function isoDateTime(fromDays = -30, toDays = 30): fc.Arbitrary<string> {
 
 /** URLs that only ever point at this machine (the network rule: tests talk to loopback only). */
 export const loopbackUrl: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom('http', 'https'), fc.constantFrom('127.0.0.1', 'localhost', '[::1]'), fc.integer({ min: 1, max: 65_535 }), fc.webPath({ size: 'small' }))
+  .tuple(
+    fc.constantFrom('http', 'https'),
+    fc.constantFrom('127.0.0.1', 'localhost', '[::1]'),
+    fc.integer({ min: 1, max: 65_535 }),
+    fc.webPath({ size: 'small' }),
+  )
   .map(([scheme, host, port, path]) => `${scheme}://${host}:${port}${path || '/'}`);
 
 function integerBetween(min: number, max: number): fc.Arbitrary<number> {
   if (min > max) return fc.constant(min);
   const edges = fc.constantFrom(min, max);
-  if (min >= INT32_MIN && max <= INT32_MAX) return fc.oneof({ arbitrary: fc.integer({ min, max }), weight: 4 }, { arbitrary: edges, weight: 1 });
+  if (min >= INT32_MIN && max <= INT32_MAX)
+    return fc.oneof({ arbitrary: fc.integer({ min, max }), weight: 4 }, { arbitrary: edges, weight: 1 });
   // Beyond 32 bits fast-check's integer does not go: spread a double over the range instead.
-  const spread = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }).map((r) => Math.min(max, min + Math.floor(r * (max - min + 1))));
+  const spread = fc
+    .double({ min: 0, max: 1, maxExcluded: true, noNaN: true })
+    .map((r) => Math.min(max, min + Math.floor(r * (max - min + 1))));
   const small = fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 100_000) });
   return fc.oneof({ arbitrary: small, weight: 3 }, { arbitrary: spread, weight: 2 }, { arbitrary: edges, weight: 1 });
 }
@@ -55,13 +69,28 @@ function integerBetween(min: number, max: number): fc.Arbitrary<number> {
 function numberArbitrary(schema: SchemaObject, integer: boolean): fc.Arbitrary<number> {
   const exclusiveMin = typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : undefined;
   const exclusiveMax = typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum : undefined;
-  let min = typeof schema.minimum === 'number' ? schema.minimum : exclusiveMin !== undefined ? exclusiveMin + (integer ? 1 : Number.EPSILON) : -1_000_000;
-  let max = typeof schema.maximum === 'number' ? schema.maximum : exclusiveMax !== undefined ? exclusiveMax - (integer ? 1 : Number.EPSILON) : 1_000_000;
+  let min =
+    typeof schema.minimum === 'number'
+      ? schema.minimum
+      : exclusiveMin !== undefined
+        ? exclusiveMin + (integer ? 1 : Number.EPSILON)
+        : -1_000_000;
+  let max =
+    typeof schema.maximum === 'number'
+      ? schema.maximum
+      : exclusiveMax !== undefined
+        ? exclusiveMax - (integer ? 1 : Number.EPSILON)
+        : 1_000_000;
   min = Math.max(min, Number.MIN_SAFE_INTEGER);
   max = Math.min(max, Number.MAX_SAFE_INTEGER);
   if (integer) return integerBetween(Math.ceil(min), Math.floor(max));
   return fc.oneof(
-    { arbitrary: fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((value) => (Object.is(value, -0) ? 0 : value)), weight: 4 },
+    {
+      arbitrary: fc
+        .double({ min, max, noNaN: true, noDefaultInfinity: true })
+        .map((value) => (Object.is(value, -0) ? 0 : value)),
+      weight: 4,
+    },
     { arbitrary: fc.constantFrom(min, max), weight: 1 },
   );
 }
@@ -92,7 +121,11 @@ function stringArbitrary(schema: SchemaObject): fc.Arbitrary<string> {
 }
 
 /** The arbitrary for one schema node. */
-export function schemaArbitrary(schema: JsonSchema, options: SchemaArbitraryOptions = {}, path: string[] = []): fc.Arbitrary<unknown> {
+export function schemaArbitrary(
+  schema: JsonSchema,
+  options: SchemaArbitraryOptions = {},
+  path: string[] = [],
+): fc.Arbitrary<unknown> {
   if (schema === true || schema === undefined) return smallJson;
   if (schema === false) return fc.constant(undefined);
   const node = schema as SchemaObject;
@@ -101,11 +134,14 @@ export function schemaArbitrary(schema: JsonSchema, options: SchemaArbitraryOpti
   if ('const' in node) return fc.constant(node.const);
   if (Array.isArray(node.enum)) return fc.constantFrom(...(node.enum as unknown[]));
   for (const key of ['anyOf', 'oneOf'] as const) {
-    if (Array.isArray(node[key])) return fc.oneof(...(node[key] as JsonSchema[]).map((branch) => schemaArbitrary(branch, options, path)));
+    if (Array.isArray(node[key]))
+      return fc.oneof(...(node[key] as JsonSchema[]).map((branch) => schemaArbitrary(branch, options, path)));
   }
-  if (Array.isArray(node.allOf) && node.allOf.length) return schemaArbitrary(node.allOf[0] as JsonSchema, options, path);
+  if (Array.isArray(node.allOf) && node.allOf.length)
+    return schemaArbitrary(node.allOf[0] as JsonSchema, options, path);
   const type = node.type;
-  if (Array.isArray(type)) return fc.oneof(...type.map((one) => schemaArbitrary({ ...node, type: one }, options, path)));
+  if (Array.isArray(type))
+    return fc.oneof(...type.map((one) => schemaArbitrary({ ...node, type: one }, options, path)));
   switch (type) {
     case 'null':
       return fc.constant(null);
@@ -119,7 +155,10 @@ export function schemaArbitrary(schema: JsonSchema, options: SchemaArbitraryOpti
       return stringArbitrary(node);
     case 'array': {
       const minItems = typeof node.minItems === 'number' ? node.minItems : 0;
-      const maxItems = Math.max(minItems, Math.min(typeof node.maxItems === 'number' ? node.maxItems : 5, options.maxItems ?? 5));
+      const maxItems = Math.max(
+        minItems,
+        Math.min(typeof node.maxItems === 'number' ? node.maxItems : 5, options.maxItems ?? 5),
+      );
       const items = schemaArbitrary((node.items as JsonSchema) ?? true, options, [...path, '0']);
       return fc.array(items, { minLength: minItems, maxLength: maxItems });
     }
@@ -139,8 +178,13 @@ function objectArbitrary(node: SchemaObject, options: SchemaArbitraryOptions, pa
     if (additional === false) return fc.constant({});
     // A record: keys from propertyNames, values from additionalProperties.
     const keySchema = (node.propertyNames ?? { type: 'string' }) as JsonSchema;
-    const keys = (schemaArbitrary(keySchema, options, [...path, '*']) as fc.Arbitrary<string>).filter((key) => typeof key === 'string' && key !== '__proto__');
-    const values = additional === undefined || additional === true ? smallJson : schemaArbitrary(additional as JsonSchema, options, [...path, '*']);
+    const keys = (schemaArbitrary(keySchema, options, [...path, '*']) as fc.Arbitrary<string>).filter(
+      (key) => typeof key === 'string' && key !== '__proto__',
+    );
+    const values =
+      additional === undefined || additional === true
+        ? smallJson
+        : schemaArbitrary(additional as JsonSchema, options, [...path, '*']);
     return fc.dictionary(keys, values, { maxKeys: 4 });
   }
   const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
@@ -148,4 +192,3 @@ function objectArbitrary(node: SchemaObject, options: SchemaArbitraryOptions, pa
   for (const name of names) shape[name] = schemaArbitrary(properties[name]!, options, [...path, name]);
   return fc.record(shape, { requiredKeys: names.filter((name) => required.has(name)) }) as fc.Arbitrary<unknown>;
 }
-

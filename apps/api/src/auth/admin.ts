@@ -19,7 +19,9 @@ export async function ensureAdmin(db: Db, email: string, password: string | null
   const admins = await db.user.count({ where: { role: 'admin', disabledAt: null } });
   if (admins > 0 || (await db.user.findUnique({ where: { email } }))) return { email, password: null, created: false };
   const effective = password ?? randomBytes(12).toString('base64url');
-  await db.user.create({ data: { email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(effective) } });
+  await db.user.create({
+    data: { email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(effective) },
+  });
   return { email, password: password ? null : effective, created: true };
 }
 

@@ -100,7 +100,16 @@ export function createLoginThrottle(redis: Redis | null, prefix: string): LoginT
     async admit(keys) {
       if (!usable()) return inMemory.admit(keys);
       try {
-        const wait = Number(await redis!.eval(ADMIT, keys.length, ...keys.map(({ key }) => fullKey(key)), Date.now(), FORGET_AFTER_MS, ...keys.map((key) => key.freeAttempts)));
+        const wait = Number(
+          await redis!.eval(
+            ADMIT,
+            keys.length,
+            ...keys.map(({ key }) => fullKey(key)),
+            Date.now(),
+            FORGET_AFTER_MS,
+            ...keys.map((key) => key.freeAttempts),
+          ),
+        );
         return wait > 0 ? { admitted: false, retryAfterMs: wait } : { admitted: true };
       } catch {
         return inMemory.admit(keys);
@@ -108,7 +117,9 @@ export function createLoginThrottle(redis: Redis | null, prefix: string): LoginT
     },
     async succeeded(keys) {
       if (!usable()) return inMemory.succeeded(keys);
-      await redis!.eval(SUCCEEDED, keys.length, ...keys.map(({ key }) => fullKey(key)), ...keys.map((key) => key.onSuccess)).catch(() => inMemory.succeeded(keys));
+      await redis!
+        .eval(SUCCEEDED, keys.length, ...keys.map(({ key }) => fullKey(key)), ...keys.map((key) => key.onSuccess))
+        .catch(() => inMemory.succeeded(keys));
     },
   };
 }

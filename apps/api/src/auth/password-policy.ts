@@ -13,7 +13,14 @@ export const MAX_PASSWORD_LENGTH = 256;
 const MIN_SCORE = 3;
 
 /** Passwords written in our own docs, compose files and samples: never acceptable in production. */
-export const KNOWN_DEFAULT_PASSWORDS = new Set(['change-me-now', 'changeme', 'jobdeck', 'admin', 'password', 'jobdeck-admin']);
+export const KNOWN_DEFAULT_PASSWORDS = new Set([
+  'change-me-now',
+  'changeme',
+  'jobdeck',
+  'admin',
+  'password',
+  'jobdeck-admin',
+]);
 
 const zxcvbn = new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });
 
@@ -47,4 +54,7 @@ const warnings: Record<string, string> = {
 };
 
 /** The field of users.create and users.resetPassword: length checked by zod, guessability by the policy. */
-export const newPassword = z.string().min(MIN_PASSWORD_LENGTH, `password must be at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH);
+export const newPassword = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH);

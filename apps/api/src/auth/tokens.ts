@@ -31,7 +31,15 @@ export async function issueToken(
 ) {
   const { token, prefix, tokenHash } = newToken(options.kind);
   const record = await db.apiToken.create({
-    data: { kind: options.kind, name: options.name, role: options.role, userId: options.userId ?? null, expiresAt: options.expiresAt ?? null, prefix, tokenHash },
+    data: {
+      kind: options.kind,
+      name: options.name,
+      role: options.role,
+      userId: options.userId ?? null,
+      expiresAt: options.expiresAt ?? null,
+      prefix,
+      tokenHash,
+    },
   });
   return { token, record };
 }
@@ -70,7 +78,9 @@ export function createTokenAuthenticator(sql: Sql): TokenAuthenticator {
     if (now - (lastUsedWritten.get(tokenId) ?? 0) < LAST_USED_EVERY_MS) return;
     lastUsedWritten.set(tokenId, now);
     // A fact for the tokens page, not a condition of the request.
-    sql.query('UPDATE "ApiToken" SET "lastUsedAt" = $1 WHERE "id" = $2', [new Date(now).toISOString(), tokenId]).catch(() => lastUsedWritten.delete(tokenId));
+    sql
+      .query('UPDATE "ApiToken" SET "lastUsedAt" = $1 WHERE "id" = $2', [new Date(now).toISOString(), tokenId])
+      .catch(() => lastUsedWritten.delete(tokenId));
     if (lastUsedWritten.size > 10_000) lastUsedWritten.clear();
   }
 

@@ -29,9 +29,14 @@ export function createCursorCodec(secret: Buffer): CursorCodec {
       const expected = sign(payload);
       const given = Buffer.from(signature, 'base64url');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new ControlError('BAD_REQUEST', 'cursor: not a cursor this API gave out (or it has expired); start again from the first page');
+        throw new ControlError(
+          'BAD_REQUEST',
+          'cursor: not a cursor this API gave out (or it has expired); start again from the first page',
+        );
       }
-      return payload.startsWith('t') ? { source: 'temporal', token: Buffer.from(payload.slice(1), 'base64url') } : { source: 'postgres', offset: Number(payload.slice(1)) };
+      return payload.startsWith('t')
+        ? { source: 'temporal', token: Buffer.from(payload.slice(1), 'base64url') }
+        : { source: 'postgres', offset: Number(payload.slice(1)) };
     },
   };
 }

@@ -5,7 +5,15 @@ import type * as registry from '@jobdeck/workflows/registry';
 import type { Principal } from '../auth/tokens';
 import type { Services } from '../services';
 
-export { enqueueOptions, queueName, jobStart, newJobId, keyedJobId, type EnqueueOptions, type EnqueueResult } from '@jobdeck/workflows/control';
+export {
+  enqueueOptions,
+  queueName,
+  jobStart,
+  newJobId,
+  keyedJobId,
+  type EnqueueOptions,
+  type EnqueueResult,
+} from '@jobdeck/workflows/control';
 
 const MAX_INPUT_BYTES = 256 * 1024;
 
@@ -27,10 +35,18 @@ export const enqueueRequest = z
   })
   .superRefine((request, ctx) => {
     if (Buffer.byteLength(JSON.stringify(request.input ?? null)) > MAX_INPUT_BYTES) {
-      ctx.addIssue({ code: 'custom', path: ['input'], message: `input is larger than ${MAX_INPUT_BYTES / 1024} KiB; pass a reference to the data instead` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['input'],
+        message: `input is larger than ${MAX_INPUT_BYTES / 1024} KiB; pass a reference to the data instead`,
+      });
     }
   }) as unknown as z.ZodType<ParsedEnqueueRequest, EnqueueRequest>;
 
-export async function enqueueJob(services: Services, principal: Principal, request: ParsedEnqueueRequest): Promise<EnqueueResult> {
+export async function enqueueJob(
+  services: Services,
+  principal: Principal,
+  request: ParsedEnqueueRequest,
+): Promise<EnqueueResult> {
   return startJob(services, { ...request, requestedBy: { name: principal.name, role: principal.role } });
 }

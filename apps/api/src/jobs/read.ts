@@ -2,7 +2,14 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
 import type { Job, JobLog, Sql } from '@jobdeck/db';
-import { defaultQueues, JobStateKey, JobTypeKey, priorityFromKey, redactSecrets, type JobState } from '@jobdeck/workflows';
+import {
+  defaultQueues,
+  JobStateKey,
+  JobTypeKey,
+  priorityFromKey,
+  redactSecrets,
+  type JobState,
+} from '@jobdeck/workflows';
 import { isTemporalUnavailable, TEMPORAL_AWAY_MESSAGE } from '../errors';
 import type { Services } from '../services';
 import { deriveJobState, type PendingActivityView } from './state';
@@ -36,16 +43,35 @@ export interface JobSummary {
 
 /** The columns a list row shows: never the input or result, which may be large. */
 const SUMMARY_COLUMNS = {
-  id: true, runId: true, type: true, queue: true, state: true, priority: true, requestedBy: true,
-  progressPercent: true, progressStep: true, stepsDone: true, stepsTotal: true, progressMessage: true,
-  attempts: true, maxAttempts: true, error: true, createdAt: true, startedAt: true, finishedAt: true,
+  id: true,
+  runId: true,
+  type: true,
+  queue: true,
+  state: true,
+  priority: true,
+  requestedBy: true,
+  progressPercent: true,
+  progressStep: true,
+  stepsDone: true,
+  stepsTotal: true,
+  progressMessage: true,
+  attempts: true,
+  maxAttempts: true,
+  error: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
 } as const satisfies Partial<Record<keyof Job, true>>;
 type SummaryRecord = Pick<Job, keyof typeof SUMMARY_COLUMNS>;
-const SUMMARY_SELECT = Object.keys(SUMMARY_COLUMNS).map((column) => `"${column}"`).join(', ');
+const SUMMARY_SELECT = Object.keys(SUMMARY_COLUMNS)
+  .map((column) => `"${column}"`)
+  .join(', ');
 
 /** The list's records, by id: plain SQL, as this runs on every list (see createSql). */
 async function summaryRecords(sql: Sql, ids: string[]): Promise<SummaryRecord[]> {
-  const { rows } = await sql.query<SummaryRecord>(`SELECT ${SUMMARY_SELECT} FROM "Job" WHERE "id" = ANY($1::text[])`, [ids]);
+  const { rows } = await sql.query<SummaryRecord>(`SELECT ${SUMMARY_SELECT} FROM "Job" WHERE "id" = ANY($1::text[])`, [
+    ids,
+  ]);
   return rows;
 }
 
@@ -65,7 +91,10 @@ function progressOf(record: SummaryRecord | null | undefined): JobProgressView |
  * saves history events by upserting it late), while the record is written at once: a job Temporal
  * still calls waiting whose record says active or retrying has started.
  */
-export function listedState(row: Pick<ExecutionRow, 'status' | 'jobState' | 'executionTime' | 'startTime'>, recordState: JobState | undefined): JobState {
+export function listedState(
+  row: Pick<ExecutionRow, 'status' | 'jobState' | 'executionTime' | 'startTime'>,
+  recordState: JobState | undefined,
+): JobState {
   const state = deriveJobState({
     status: row.status,
     jobStateAttribute: row.jobState,
@@ -138,9 +167,16 @@ async function listFromTemporal(services: Services, filter: JobFilter, limit: nu
     nextPageToken: pageToken,
   });
   const rows = (response.executions ?? []).map(executionRow);
-  const records = rows.length ? await summaryRecords(sql, rows.map((row) => row.id)) : [];
+  const records = rows.length
+    ? await summaryRecords(
+        sql,
+        rows.map((row) => row.id),
+      )
+    : [];
   const byId = new Map(records.map((record) => [record.id, record]));
-  const nextCursor = response.nextPageToken?.length ? cursors.encode({ source: 'temporal', token: Buffer.from(response.nextPageToken) }) : null;
+  const nextCursor = response.nextPageToken?.length
+    ? cursors.encode({ source: 'temporal', token: Buffer.from(response.nextPageToken) })
+    : null;
   return { items: rows.map((row) => summary(row, byId.get(row.id))), nextCursor, source: 'temporal' as const };
 }
 
@@ -182,7 +218,14 @@ export interface JobDetail extends JobSummary {
   pendingActivities: PendingActivityView[];
   /** `postgres` when Temporal did not answer: state and timings are the record's, which may lag. */
   source: 'temporal' | 'postgres';
-  temporal: { status: string; namespace: string; workflowType: string | null; historyLength: number | null; uiUrl: string; describeCommand: string } | null;
+  temporal: {
+    status: string;
+    namespace: string;
+    workflowType: string | null;
+    historyLength: number | null;
+    uiUrl: string;
+    describeCommand: string;
+  } | null;
   logs: Array<{ id: string; level: string; message: string; attempt: number; data: unknown; at: string }>;
 }
 
@@ -201,12 +244,19 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
         return undefined; // unknown: Temporal is away, the record answers
       }),
     // A log id is a bigint: pg reads it as its decimal text, which is what the answer carries.
-    sql.query<LogRow>('SELECT * FROM "JobLog" WHERE "jobId" = $1 ORDER BY "id" DESC LIMIT 200', [id]).then(({ rows }) => rows),
+    sql
+      .query<LogRow>('SELECT * FROM "JobLog" WHERE "jobId" = $1 ORDER BY "id" DESC LIMIT 200', [id])
+      .then(({ rows }) => rows),
   ]);
-  if (!record && description === undefined) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TEMPORAL_AWAY_MESSAGE });
+  if (!record && description === undefined)
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TEMPORAL_AWAY_MESSAGE });
   if (!record && !description) throw new TRPCError({ code: 'NOT_FOUND', message: `no job ${id}` });
 
-  const pending = await Promise.all((description?.raw.pendingActivities ?? []).map((activity) => pendingActivityView(activity, temporal.options.loadedDataConverter)));
+  const pending = await Promise.all(
+    (description?.raw.pendingActivities ?? []).map((activity) =>
+      pendingActivityView(activity, temporal.options.loadedDataConverter),
+    ),
+  );
   const status = description ? statusName(description.raw.workflowExecutionInfo?.status) : null;
   const state = description
     ? deriveJobState({
@@ -222,7 +272,14 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
   // are brought in line by the reconciler, and until then the answer is Temporal's.
   const row = record;
   const namespace = config.temporalNamespace;
-  const lastHeartbeat = pending.map((activity) => activity.lastHeartbeatAt).filter(Boolean).sort().at(-1) ?? row?.lastHeartbeatAt?.toISOString() ?? null;
+  const lastHeartbeat =
+    pending
+      .map((activity) => activity.lastHeartbeatAt)
+      .filter(Boolean)
+      .sort()
+      .at(-1) ??
+    row?.lastHeartbeatAt?.toISOString() ??
+    null;
 
   return {
     id,
@@ -234,8 +291,14 @@ export async function getJob(services: Services, id: string): Promise<JobDetail>
     requestedBy: row?.requestedBy ?? null,
     progress: progressOf(row),
     // Attempts made so far, as the list counts them: an activity waiting out its backoff names the attempt to come.
-    attempts: Math.max(row?.attempts ?? 0, ...pending.map((activity) => (activity.state === 'STARTED' ? activity.attempt : activity.attempt - 1))),
-    error: row?.error ?? pending.find((activity) => activity.lastFailure)?.lastFailure ?? unrecordedEnd(state, row?.timeoutMs ?? null),
+    attempts: Math.max(
+      row?.attempts ?? 0,
+      ...pending.map((activity) => (activity.state === 'STARTED' ? activity.attempt : activity.attempt - 1)),
+    ),
+    error:
+      row?.error ??
+      pending.find((activity) => activity.lastFailure)?.lastFailure ??
+      unrecordedEnd(state, row?.timeoutMs ?? null),
     errorStack: row?.errorStack ?? null,
     createdAt: row?.createdAt.toISOString() ?? description?.startTime.toISOString() ?? null,
     startedAt: row?.startedAt?.toISOString() ?? null,
@@ -279,21 +342,42 @@ function unrecordedEnd(state: JobState, timeoutMs: number | null): string | null
 type LogRow = Omit<JobLog, 'id'> & { id: string };
 
 function logView(log: LogRow) {
-  return { id: log.id.toString(), level: log.level, message: log.message, attempt: log.attempt, data: log.data, at: log.createdAt.toISOString() };
+  return {
+    id: log.id.toString(),
+    level: log.level,
+    message: log.message,
+    attempt: log.attempt,
+    data: log.data,
+    at: log.createdAt.toISOString(),
+  };
 }
 
 /** The catalogue's queues and any other queue jobs were enqueued on lately (enqueue may name one). */
 export async function knownQueues(services: Services): Promise<string[]> {
   return services.cache.remember('queues', 5_000, async () => {
     const since = new Date(Date.now() - 7 * 86_400_000);
-    const rows = await services.db.job.findMany({ where: { createdAt: { gte: since } }, distinct: ['queue'], select: { queue: true } }).catch(() => []);
+    const rows = await services.db.job
+      .findMany({ where: { createdAt: { gte: since } }, distinct: ['queue'], select: { queue: true } })
+      .catch(() => []);
     return [...new Set([...defaultQueues(), ...rows.map((row) => row.queue)])].sort();
   });
 }
 
 /** Temporal's built-in TemporalScheduledById, which a schedule sets on every workflow it starts. */
 const ScheduledByIdKey = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
-function scheduledBy(description: { typedSearchAttributes: { get(key: typeof ScheduledByIdKey): string | undefined }; raw: { workflowExecutionInfo?: { searchAttributes?: { indexedFields?: Record<string, { data?: Uint8Array | null } | null> | null } | null } | null } } | null | undefined): string | null {
+function scheduledBy(
+  description:
+    | {
+        typedSearchAttributes: { get(key: typeof ScheduledByIdKey): string | undefined };
+        raw: {
+          workflowExecutionInfo?: {
+            searchAttributes?: { indexedFields?: Record<string, { data?: Uint8Array | null } | null> | null } | null;
+          } | null;
+        };
+      }
+    | null
+    | undefined,
+): string | null {
   if (!description) return null;
   try {
     const typed = description.typedSearchAttributes.get(ScheduledByIdKey);
@@ -310,4 +394,3 @@ function scheduledBy(description: { typedSearchAttributes: { get(key: typeof Sch
     return null;
   }
 }
-

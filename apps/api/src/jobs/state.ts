@@ -1,7 +1,8 @@
 import type { JobState, LiveJobState } from '@jobdeck/workflows';
 
 /** Temporal's execution statuses, as the SDK names them. */
-export type ExecutionStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW' | 'UNSPECIFIED';
+export type ExecutionStatus =
+  'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW' | 'UNSPECIFIED';
 
 export interface PendingActivityView {
   activityType: string;
@@ -60,7 +61,13 @@ export function deriveJobState(input: {
 }
 
 /** Temporal sets a start delay's end as the execution time; without one, the execution time is the start time. */
-function hadStartDelay({ executionTime, startTime }: { executionTime?: Date | null; startTime?: Date | null }): boolean {
+function hadStartDelay({
+  executionTime,
+  startTime,
+}: {
+  executionTime?: Date | null;
+  startTime?: Date | null;
+}): boolean {
   if (!executionTime || !startTime) return true; // not known: as before, a lingering `delayed` reads as waiting
   return executionTime.getTime() - startTime.getTime() > 1_000;
 }

@@ -1,7 +1,7 @@
 import { JOB_STATES, jobTypes, type JobState } from '@jobdeck/workflows';
 import type { Services } from '../services';
 import { knownQueues } from './read';
-import { bucketOf, STAT_BUCKETS } from './state';
+import { bucketOf, type STAT_BUCKETS } from './state';
 
 export interface StatGroup {
   name: string;
@@ -40,11 +40,18 @@ export async function jobStats(services: Services) {
   return services.cache.remember('stats', 3_000, async () => {
     const queues = await knownQueues(services);
     const groups: StatsGroup[] = [
-      ...jobTypes.map((jobType) => ({ name: jobType.type, matches: (row: { type: string }) => row.type === jobType.type })),
+      ...jobTypes.map((jobType) => ({
+        name: jobType.type,
+        matches: (row: { type: string }) => row.type === jobType.type,
+      })),
       ...queues.map((queue) => ({ name: queue, matches: (row: { queue: string }) => row.queue === queue })),
     ];
     const stats = await collectStats(services, groups);
-    return { types: stats.slice(0, jobTypes.length), queues: stats.slice(jobTypes.length), updatedAt: new Date().toISOString() };
+    return {
+      types: stats.slice(0, jobTypes.length),
+      queues: stats.slice(jobTypes.length),
+      updatedAt: new Date().toISOString(),
+    };
   });
 }
 
@@ -60,9 +67,13 @@ export async function jobStats(services: Services) {
 export async function collectStats(services: Services, groups: StatsGroup[], now = new Date()): Promise<StatGroup[]> {
   const [counts, throughput] = await Promise.all([
     services.db.jobStateCount.findMany({ where: { count: { gt: 0 } } }),
-    services.db.jobThroughput.findMany({ where: { minute: { gte: throughputSince(now) } } }) as Promise<ThroughputRow[]>,
+    services.db.jobThroughput.findMany({ where: { minute: { gte: throughputSince(now) } } }) as Promise<
+      ThroughputRow[]
+    >,
   ]);
-  return groups.map((group) => statGroup(group, stateCounts(counts.filter(group.matches)), throughputOf(throughput.filter(group.matches), now)));
+  return groups.map((group) =>
+    statGroup(group, stateCounts(counts.filter(group.matches)), throughputOf(throughput.filter(group.matches), now)),
+  );
 }
 
 /** Every state's count over the given counter rows (a type's or a queue's). */
@@ -96,9 +107,19 @@ export function throughputOf(rows: ThroughputRow[], now: Date) {
   return { perMinute: perMinute(completed), failedPerMinute: perMinute(unsuccessful) };
 }
 
-export function statGroup(group: Pick<StatsGroup, 'name'>, counts: Record<JobState, number>, throughput: { perMinute: number; failedPerMinute: number }): StatGroup {
+export function statGroup(
+  group: Pick<StatsGroup, 'name'>,
+  counts: Record<JobState, number>,
+  throughput: { perMinute: number; failedPerMinute: number },
+): StatGroup {
   const buckets = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const [state, count] of Object.entries(counts)) buckets[bucketOf(state as JobState)] += count;
   const finished = counts.completed + counts.failed + counts.timed_out + counts.terminated;
-  return { name: group.name, counts, buckets, successRate: finished ? counts.completed / finished : null, ...throughput };
+  return {
+    name: group.name,
+    counts,
+    buckets,
+    successRate: finished ? counts.completed / finished : null,
+    ...throughput,
+  };
 }

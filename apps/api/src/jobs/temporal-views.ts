@@ -14,18 +14,36 @@ export function tsToIso(ts: Timestamp): string | null {
   return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
 }
 
-const STATUS_NAMES: ExecutionStatus[] = ['UNSPECIFIED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT'];
+const STATUS_NAMES: ExecutionStatus[] = [
+  'UNSPECIFIED',
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TERMINATED',
+  'CONTINUED_AS_NEW',
+  'TIMED_OUT',
+];
 export function statusName(status: number | null | undefined): ExecutionStatus {
   return STATUS_NAMES[status ?? 0] ?? 'UNSPECIFIED';
 }
 
-const ACTIVITY_STATES: PendingActivityView['state'][] = ['UNKNOWN', 'SCHEDULED', 'STARTED', 'CANCEL_REQUESTED', 'PAUSED'];
+const ACTIVITY_STATES: PendingActivityView['state'][] = [
+  'UNKNOWN',
+  'SCHEDULED',
+  'STARTED',
+  'CANCEL_REQUESTED',
+  'PAUSED',
+];
 
 /**
  * Failure messages are encrypted in Temporal (the failure converter encodes them): the raw proto only
  * says "Encoded failure", so the message is read back through the client's data converter.
  */
-async function failureMessage(converter: LoadedDataConverter, failure: temporal.api.failure.v1.IFailure | null | undefined): Promise<string | null> {
+async function failureMessage(
+  converter: LoadedDataConverter,
+  failure: temporal.api.failure.v1.IFailure | null | undefined,
+): Promise<string | null> {
   if (!failure) return null;
   try {
     return (await decodeOptionalFailureToOptionalError(converter, failure))?.message ?? failure.message ?? null;
@@ -35,7 +53,10 @@ async function failureMessage(converter: LoadedDataConverter, failure: temporal.
   }
 }
 
-export async function pendingActivityView(raw: temporal.api.workflow.v1.IPendingActivityInfo, converter: LoadedDataConverter): Promise<PendingActivityView> {
+export async function pendingActivityView(
+  raw: temporal.api.workflow.v1.IPendingActivityInfo,
+  converter: LoadedDataConverter,
+): Promise<PendingActivityView> {
   return {
     activityType: raw.activityType?.name ?? 'unknown',
     state: ACTIVITY_STATES[raw.state ?? 0] ?? 'UNKNOWN',

@@ -56,7 +56,8 @@ export class LiveConnection {
 
   push(message: LiveMessage): void {
     if (this.closed) return;
-    const update = message.kind === 'job.updated' && (message as JobUpdate).progress !== undefined ? (message as JobUpdate) : null;
+    const update =
+      message.kind === 'job.updated' && (message as JobUpdate).progress !== undefined ? (message as JobUpdate) : null;
     if (update && update.state === undefined) {
       const earlier = this.progressAt.get(update.jobId);
       if (earlier !== undefined) this.drop(earlier);
@@ -127,7 +128,14 @@ export class LiveConnection {
   private overflow(): void {
     const dropped = this.pending.filter((message) => message && message.kind !== 'live.dropped').length;
     this.counts.dropped += dropped;
-    this.pending = [{ kind: 'live.dropped', count: dropped, reason: 'the stream fell behind; refetch what is shown', at: new Date().toISOString() }];
+    this.pending = [
+      {
+        kind: 'live.dropped',
+        count: dropped,
+        reason: 'the stream fell behind; refetch what is shown',
+        at: new Date().toISOString(),
+      },
+    ];
     this.live = 1;
     this.progressAt.clear();
   }

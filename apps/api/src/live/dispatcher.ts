@@ -23,7 +23,15 @@ export interface LiveDispatcher {
   notifyAll(notice: LiveNotice): void;
   readonly size: number;
   /** For tests and the bench: what reached the streams, summed over every stream ever closed and open. */
-  stats(): { open: number; events: number; delivered: number; messages: number; coalesced: number; dropped: number; lookups: number };
+  stats(): {
+    open: number;
+    events: number;
+    delivered: number;
+    messages: number;
+    coalesced: number;
+    dropped: number;
+    lookups: number;
+  };
   /** Delivers an event as if it came from the bus (tests). */
   dispatch(event: JobEvent): void;
   close(): void;
@@ -35,7 +43,11 @@ export interface DispatcherOptions {
   connection?: ConnectionOptions;
 }
 
-export function createLiveDispatcher({ bus, lookupJob = async () => null, connection: defaults = {} }: DispatcherOptions): LiveDispatcher {
+export function createLiveDispatcher({
+  bus,
+  lookupJob = async () => null,
+  connection: defaults = {},
+}: DispatcherOptions): LiveDispatcher {
   /** `id:<job>`, `*:<class>`, `q:<queue>:<class>`, `t:<type>:<class>` → the streams registered there. */
   const index = new Map<string, Set<LiveConnection>>();
   const connections = new Set<LiveConnection>();
@@ -66,7 +78,8 @@ export function createLiveDispatcher({ bus, lookupJob = async () => null, connec
   function known(event: JobEvent): JobWhere | null {
     const cached = where.get(event.jobId);
     if (event.queue && event.type) {
-      if (cached?.queue !== event.queue || cached.type !== event.type) remember(event.jobId, { type: event.type, queue: event.queue });
+      if (cached?.queue !== event.queue || cached.type !== event.type)
+        remember(event.jobId, { type: event.type, queue: event.queue });
       return { type: event.type, queue: event.queue };
     }
     if (cached) return cached;
@@ -105,7 +118,8 @@ export function createLiveDispatcher({ bus, lookupJob = async () => null, connec
     const at = known(event);
     if (at) return deliver(event, kind, at);
     const retryAt = missing.get(event.jobId);
-    if (retryAt !== undefined && retryAt > Date.now()) return deliver(event, kind, { type: typeFromJobId(event.jobId), queue: null });
+    if (retryAt !== undefined && retryAt > Date.now())
+      return deliver(event, kind, { type: typeFromJobId(event.jobId), queue: null });
     // Unknown queue and a stream narrowed by queue: look it up once, hold this job's events meanwhile.
     waiting.set(event.jobId, [event]);
     totals.lookups += 1;
@@ -137,7 +151,8 @@ export function createLiveDispatcher({ bus, lookupJob = async () => null, connec
           if (set && !set.size) index.delete(key);
         }
         if (closed.selector.watch?.queue !== undefined) narrowedByQueue -= 1;
-        for (const name of ['delivered', 'messages', 'coalesced', 'dropped'] as const) totals[name] += closed.counts[name];
+        for (const name of ['delivered', 'messages', 'coalesced', 'dropped'] as const)
+          totals[name] += closed.counts[name];
       });
       connections.add(connection);
       for (const key of keysOf(selector)) {
@@ -156,7 +171,9 @@ export function createLiveDispatcher({ bus, lookupJob = async () => null, connec
     },
     stats() {
       const sum = { ...totals };
-      for (const connection of connections) for (const name of ['delivered', 'messages', 'coalesced', 'dropped'] as const) sum[name] += connection.counts[name];
+      for (const connection of connections)
+        for (const name of ['delivered', 'messages', 'coalesced', 'dropped'] as const)
+          sum[name] += connection.counts[name];
       return { open: connections.size, ...sum };
     },
     dispatch: onEvent,

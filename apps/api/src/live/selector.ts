@@ -22,7 +22,11 @@ const typeNames = jobTypes.map((jobType) => jobType.type) as [string, ...string[
 export const subscribeInput = z
   .object({
     jobId: jobIdSchema.optional(),
-    jobIds: z.array(jobIdSchema).min(1).max(MAX_FOLLOWED_JOBS, `at most ${MAX_FOLLOWED_JOBS} job ids; narrow by queue or type instead`).optional(),
+    jobIds: z
+      .array(jobIdSchema)
+      .min(1)
+      .max(MAX_FOLLOWED_JOBS, `at most ${MAX_FOLLOWED_JOBS} job ids; narrow by queue or type instead`)
+      .optional(),
     queue: queueName.optional(),
     type: z.enum(typeNames).optional(),
     /** `[]`: no job events at all, only the stream's own notices (a page that shows nothing live). */
@@ -54,7 +58,10 @@ export function toSelector(input: SubscribeInput): Selector {
   const ids = new Set([...(input.jobId ? [input.jobId] : []), ...(input.jobIds ?? [])]);
   const follow = ids.size ? ids : null;
   const narrowsWatch = input.queue !== undefined || input.type !== undefined || input.kinds !== undefined;
-  const watch = narrowsWatch || !follow ? { queue: input.queue, type: input.type, kinds: new Set(input.kinds ?? EVENT_CLASSES) } : null;
+  const watch =
+    narrowsWatch || !follow
+      ? { queue: input.queue, type: input.type, kinds: new Set(input.kinds ?? EVENT_CLASSES) }
+      : null;
   return { follow, watch };
 }
 

@@ -6,7 +6,12 @@ const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 export const alertsRouter = router({
   /** Stuck jobs found by the maintenance.stuck-check schedule: open ones by default, worst first. */
   list: viewerProcedure
-    .input(z.object({ includeResolved: z.boolean().default(false), limit: z.number().int().min(1).max(200).default(50) }).strict().default({ includeResolved: false, limit: 50 }))
+    .input(
+      z
+        .object({ includeResolved: z.boolean().default(false), limit: z.number().int().min(1).max(200).default(50) })
+        .strict()
+        .default({ includeResolved: false, limit: 50 }),
+    )
     .query(async ({ ctx, input }) => {
       const alerts = await ctx.services.db.jobAlert.findMany({
         where: input.includeResolved ? {} : { resolvedAt: null },
@@ -29,6 +34,10 @@ export const alertsRouter = router({
           lastSeenAt: alert.lastSeenAt.toISOString(),
           resolvedAt: alert.resolvedAt?.toISOString() ?? null,
         }))
-        .sort((a, b) => Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+        .sort(
+          (a, b) =>
+            Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null) ||
+            SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+        );
     }),
 });

@@ -9,7 +9,11 @@ export const auditRouter = router({
       z
         .object({
           actor: z.string().max(254).optional(),
-          action: z.string().regex(/^[a-zA-Z.]+$/, 'action is a procedure such as jobs.cancel').max(100).optional(),
+          action: z
+            .string()
+            .regex(/^[a-zA-Z.]+$/, 'action is a procedure such as jobs.cancel')
+            .max(100)
+            .optional(),
           target: z.string().max(300).optional(),
           outcome: z.enum(['ok', 'error']).optional(),
           from: dateTime('from').optional(),
@@ -19,7 +23,10 @@ export const auditRouter = router({
             .string()
             .regex(/^\d{1,19}$/, 'cursor is a row number')
             // zod runs refinements after a failed regex too, where BigInt('x') would throw.
-            .refine((cursor) => !/^\d{1,19}$/.test(cursor) || BigInt(cursor) <= 9_223_372_036_854_775_807n, 'cursor is a row number')
+            .refine(
+              (cursor) => !/^\d{1,19}$/.test(cursor) || BigInt(cursor) <= 9_223_372_036_854_775_807n,
+              'cursor is a row number',
+            )
             .nullish(),
           direction: z.enum(['forward', 'backward']).optional(),
         })

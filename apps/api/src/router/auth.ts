@@ -7,7 +7,12 @@ import { clearSessionCookie, sessionCookie } from '../auth/session-cookie';
 import { publicProcedure, router, viewerProcedure } from '../trpc';
 
 // Deliberately loose: dev and intranet addresses such as admin@localhost are valid here.
-export const email = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'email is not a valid address');
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'email is not a valid address');
 
 export const authRouter = router({
   login: publicProcedure
@@ -20,7 +25,10 @@ export const authRouter = router({
       const admission = await loginThrottle.admit(keys);
       if (!admission.admitted) {
         const seconds = Math.ceil(admission.retryAfterMs / 1000);
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many login attempts; try again in ${seconds} s` });
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `too many login attempts; try again in ${seconds} s`,
+        });
       }
       const user = await db.user.findUnique({ where: { email: input.email } });
       // Unknown and disabled accounts cost the same scrypt as a wrong password: the timing tells nothing.
@@ -29,10 +37,20 @@ export const authRouter = router({
       if (!usable || !valid) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong email or password' });
       await loginThrottle.succeeded(keys);
       const expiresAt = new Date(Date.now() + config.sessionHours * 3_600_000);
-      const { token } = await issueToken(db, { kind: 'session', name: 'dashboard', role: user.role, userId: user.id, expiresAt });
+      const { token } = await issueToken(db, {
+        kind: 'session',
+        name: 'dashboard',
+        role: user.role,
+        userId: user.id,
+        expiresAt,
+      });
       // The same session as an HttpOnly cookie scoped to /codec, for the Temporal Web UI's decoding calls.
       ctx.setCookie(sessionCookie(token, config.sessionHours * 3_600, config.production));
-      return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+      return {
+        token,
+        expiresAt: expiresAt.toISOString(),
+        user: { id: user.id, email: user.email, name: user.name, role: user.role },
+      };
     }),
 
   me: viewerProcedure.query(({ ctx }) => ({
@@ -46,10 +64,21 @@ export const authRouter = router({
   logout: viewerProcedure.mutation(async ({ ctx }) => {
     ctx.setCookie(clearSessionCookie(ctx.services.config.production));
     if (ctx.principal.kind !== 'session') {
-      return { revoked: false, kind: ctx.principal.kind, message: 'a service token is not ended by logging out; an admin revokes it with tokens.revoke' };
+      return {
+        revoked: false,
+        kind: ctx.principal.kind,
+        message: 'a service token is not ended by logging out; an admin revokes it with tokens.revoke',
+      };
     }
-    await ctx.services.db.apiToken.updateMany({ where: { id: ctx.principal.tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await ctx.services.db.apiToken.updateMany({
+      where: { id: ctx.principal.tokenId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     await ctx.services.sessionWatch.checkNow();
-    return { revoked: true, kind: ctx.principal.kind, message: 'this session is signed out, and its live streams are closed' };
+    return {
+      revoked: true,
+      kind: ctx.principal.kind,
+      message: 'this session is signed out, and its live streams are closed',
+    };
   }),
 });

@@ -32,6 +32,7 @@ export const eventsRouter = router({
       connection.close();
       stopWatching();
     }
-    if (revoked.signal.aborted) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the credential of this stream was revoked' });
+    if (revoked.signal.aborted)
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the credential of this stream was revoked' });
   }),
 });

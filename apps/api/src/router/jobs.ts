@@ -34,9 +34,13 @@ export const jobsRouter = router({
     })),
   ),
 
-  enqueue: operatorProcedure.input(enqueueRequest).mutation(({ ctx, input }) => enqueueJob(ctx.services, ctx.principal, input)),
+  enqueue: operatorProcedure
+    .input(enqueueRequest)
+    .mutation(({ ctx, input }) => enqueueJob(ctx.services, ctx.principal, input)),
 
-  get: viewerProcedure.input(z.object({ id: jobId }).strict()).query(({ ctx, input }) => getJob(ctx.services, input.id)),
+  get: viewerProcedure
+    .input(z.object({ id: jobId }).strict())
+    .query(({ ctx, input }) => getJob(ctx.services, input.id)),
 
   list: viewerProcedure
     .input(
@@ -48,7 +52,11 @@ export const jobsRouter = router({
           type: z.enum(jobTypes.map((jobType) => jobType.type) as [string, ...string[]]).optional(),
           queue: queueName.optional(),
           /** Runs of one schedule (Temporal's TemporalScheduledById). */
-          scheduleId: z.string().max(200).regex(/^[\w.:-]+$/, 'scheduleId is a schedule id such as sched-nightly-sync').optional(),
+          scheduleId: z
+            .string()
+            .max(200)
+            .regex(/^[\w.:-]+$/, 'scheduleId is a schedule id such as sched-nightly-sync')
+            .optional(),
           limit: z.number().int().min(1).max(100).default(25),
           cursor: z.string().max(4096).nullish(),
           /** Added by @trpc/react-query's infinite queries; pages only go forward, so it changes nothing. */
@@ -69,7 +77,14 @@ export const jobsRouter = router({
 
   /** Graceful: the running activity learns it at its next heartbeat, cleans up, and the job ends cancelled. */
   cancel: operatorProcedure
-    .input(z.object({ id: jobId, reason: z.string().trim().min(3, 'say why in a few words, or leave the reason out').max(500).optional() }).strict())
+    .input(
+      z
+        .object({
+          id: jobId,
+          reason: z.string().trim().min(3, 'say why in a few words, or leave the reason out').max(500).optional(),
+        })
+        .strict(),
+    )
     .mutation(({ ctx, input }) => cancelJob(ctx.services, input.id, ctx.principal, input.reason)),
 
   /** Forced, with a reason that is recorded. */
@@ -80,7 +95,12 @@ export const jobsRouter = router({
   /** How many jobs a bulk action would touch, and a sample of them, before doing it. */
   bulkPreview: operatorProcedure.input(bulkRequest).query(async ({ ctx, input }) => {
     const ids = await resolveBulkTargets(ctx.services, input);
-    return { action: input.action, count: ids.length, sample: ids.slice(0, 20), runsAsJob: ids.length > INLINE_BULK_LIMIT };
+    return {
+      action: input.action,
+      count: ids.length,
+      sample: ids.slice(0, 20),
+      runsAsJob: ids.length > INLINE_BULK_LIMIT,
+    };
   }),
 
   /**

@@ -1,6 +1,15 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { cancelJob, ControlError, jobsQuery, listJobIds, queueCli, queueName, queueStatus, setQueuePaused } from '@jobdeck/workflows/control';
+import {
+  cancelJob,
+  ControlError,
+  jobsQuery,
+  listJobIds,
+  queueCli,
+  queueName,
+  queueStatus,
+  setQueuePaused,
+} from '@jobdeck/workflows/control';
 import { FINAL_STATES } from '@jobdeck/workflows';
 import { knownQueues } from '../jobs/read';
 import type { Services } from '../services';
@@ -8,20 +17,34 @@ import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../t
 
 /** Waiting and delayed jobs of a queue, from Temporal: what drain cancels. */
 function waitingJobIds(services: Services, queue: string): Promise<string[]> {
-  return listJobIds(services, `${jobsQuery({ queue })} AND ExecutionStatus='Running' AND JobState IN ('waiting','delayed')`);
+  return listJobIds(
+    services,
+    `${jobsQuery({ queue })} AND ExecutionStatus='Running' AND JobState IN ('waiting','delayed')`,
+  );
 }
 
 const cleanInput = z
   .object({
     queue: queueName,
     /** Records of jobs that finished longer ago than this are removed. */
-    olderThanHours: z.number().int().min(1).max(24 * 3650),
-    states: z.array(z.enum(FINAL_STATES)).min(1).default(['completed', 'failed', 'cancelled', 'terminated', 'timed_out']),
+    olderThanHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 3650),
+    states: z
+      .array(z.enum(FINAL_STATES))
+      .min(1)
+      .default(['completed', 'failed', 'cancelled', 'terminated', 'timed_out']),
   })
   .strict();
 
 function cleanWhere(input: z.output<typeof cleanInput>) {
-  return { queue: input.queue, state: { in: input.states }, finishedAt: { lt: new Date(Date.now() - input.olderThanHours * 3_600_000) } };
+  return {
+    queue: input.queue,
+    state: { in: input.states },
+    finishedAt: { lt: new Date(Date.now() - input.olderThanHours * 3_600_000) },
+  };
 }
 
 export const queuesRouter = router({
@@ -30,7 +53,12 @@ export const queuesRouter = router({
     const names = await knownQueues(ctx.services);
     return Promise.all(
       names.map(async (name) => {
-        const status = await queueStatus(ctx.services, name).catch(() => ({ name, paused: false, reason: null, changedAt: null }));
+        const status = await queueStatus(ctx.services, name).catch(() => ({
+          name,
+          paused: false,
+          reason: null,
+          changedAt: null,
+        }));
         return { ...status, cli: queueCli.status(name) };
       }),
     );

@@ -13,7 +13,10 @@ interface Check {
 async function check(probe: () => Promise<unknown>): Promise<Check> {
   const started = Date.now();
   try {
-    await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3_000))]);
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3_000)),
+    ]);
     return { ok: true, latencyMs: Date.now() - started, error: null };
   } catch (error) {
     return { ok: false, latencyMs: null, error: (error as Error).message };
@@ -25,10 +28,22 @@ async function queueWorkers(services: Services, queue: string) {
   const status = await queueStatus(services, queue).catch(() => null);
   const { temporal, config } = services;
   const describe = (taskQueueType: number) =>
-    temporal.workflowService.describeTaskQueue({ namespace: config.temporalNamespace, taskQueue: { name: queue, kind: 1 }, taskQueueType });
+    temporal.workflowService.describeTaskQueue({
+      namespace: config.temporalNamespace,
+      taskQueue: { name: queue, kind: 1 },
+      taskQueueType,
+    });
   const [workflowPollers, activityPollers] = await Promise.all([describe(1), describe(2)]);
-  const identities = new Set([...(workflowPollers.pollers ?? []), ...(activityPollers.pollers ?? [])].map((poller) => poller.identity ?? ''));
-  return { name: queue, workers: identities.size, identities: [...identities].filter(Boolean), paused: status?.paused ?? false, pausedReason: status?.reason ?? null };
+  const identities = new Set(
+    [...(workflowPollers.pollers ?? []), ...(activityPollers.pollers ?? [])].map((poller) => poller.identity ?? ''),
+  );
+  return {
+    name: queue,
+    workers: identities.size,
+    identities: [...identities].filter(Boolean),
+    paused: status?.paused ?? false,
+    pausedReason: status?.reason ?? null,
+  };
 }
 
 export async function systemHealth(services: Services) {
@@ -40,7 +55,17 @@ export async function systemHealth(services: Services) {
   ]);
   const names = postgres.ok ? await knownQueues(services) : defaultQueues();
   const queues = temporalCheck.ok
-    ? await Promise.all(names.map((queue) => queueWorkers(services, queue).catch(() => ({ name: queue, workers: 0, identities: [] as string[], paused: false, pausedReason: null }))))
+    ? await Promise.all(
+        names.map((queue) =>
+          queueWorkers(services, queue).catch(() => ({
+            name: queue,
+            workers: 0,
+            identities: [] as string[],
+            paused: false,
+            pausedReason: null,
+          })),
+        ),
+      )
     : names.map((name) => ({ name, workers: 0, identities: [] as string[], paused: false, pausedReason: null }));
   return {
     temporal: temporalCheck,

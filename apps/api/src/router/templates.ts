@@ -19,7 +19,9 @@ const templateFields = z
   .strict();
 
 const templateCreate = templateFields.superRefine((value, ctx) => checkJobInput(value.type, value.input, ctx));
-const templateUpdate = templateFields.extend({ id: templateId }).superRefine((value, ctx) => checkJobInput(value.type, value.input, ctx));
+const templateUpdate = templateFields
+  .extend({ id: templateId })
+  .superRefine((value, ctx) => checkJobInput(value.type, value.input, ctx));
 
 function view(template: JobTemplate) {
   return {
@@ -40,12 +42,15 @@ function uniqueName(error: unknown, name: string): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
     throw new TRPCError({ code: 'CONFLICT', message: `a template named ${JSON.stringify(name)} already exists` });
   }
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') throw new TRPCError({ code: 'NOT_FOUND', message: 'no such template' });
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025')
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'no such template' });
   throw error;
 }
 
 export const templatesRouter = router({
-  list: viewerProcedure.query(async ({ ctx }) => (await ctx.services.db.jobTemplate.findMany({ orderBy: { name: 'asc' } })).map(view)),
+  list: viewerProcedure.query(async ({ ctx }) =>
+    (await ctx.services.db.jobTemplate.findMany({ orderBy: { name: 'asc' } })).map(view),
+  ),
 
   get: viewerProcedure.input(z.object({ id: templateId }).strict()).query(async ({ ctx, input }) => {
     const template = await ctx.services.db.jobTemplate.findUnique({ where: { id: input.id } });
@@ -54,8 +59,15 @@ export const templatesRouter = router({
   }),
 
   create: adminProcedure.input(templateCreate).mutation(async ({ ctx, input }) => {
-    const data = { ...input, input: findJobType(input.type)!.input.parse(input.input ?? {}) as object, createdBy: ctx.principal.name, updatedBy: ctx.principal.name };
-    return view(await ctx.services.db.jobTemplate.create({ data }).catch((error: unknown) => uniqueName(error, input.name)));
+    const data = {
+      ...input,
+      input: findJobType(input.type)!.input.parse(input.input ?? {}) as object,
+      createdBy: ctx.principal.name,
+      updatedBy: ctx.principal.name,
+    };
+    return view(
+      await ctx.services.db.jobTemplate.create({ data }).catch((error: unknown) => uniqueName(error, input.name)),
+    );
   }),
 
   update: adminProcedure.input(templateUpdate).mutation(async ({ ctx, input }) => {
@@ -66,8 +78,17 @@ export const templatesRouter = router({
     const edited = keepRedactedSecrets(input.input ?? {}, stored.input);
     // An update replaces the template, as schedules.update replaces a schedule: an optional field left
     // out takes its default (no description, no options), whichever field it is.
-    const data = { ...fields, description: fields.description ?? null, input: findJobType(input.type)!.input.parse(edited) as object, updatedBy: ctx.principal.name };
-    return view(await ctx.services.db.jobTemplate.update({ where: { id }, data }).catch((error: unknown) => uniqueName(error, input.name)));
+    const data = {
+      ...fields,
+      description: fields.description ?? null,
+      input: findJobType(input.type)!.input.parse(edited) as object,
+      updatedBy: ctx.principal.name,
+    };
+    return view(
+      await ctx.services.db.jobTemplate
+        .update({ where: { id }, data })
+        .catch((error: unknown) => uniqueName(error, input.name)),
+    );
   }),
 
   delete: adminProcedure.input(z.object({ id: templateId }).strict()).mutation(async ({ ctx, input }) => {
@@ -81,11 +102,19 @@ export const templatesRouter = router({
     const template = await ctx.services.db.jobTemplate.findUnique({ where: { id: input.id } });
     if (!template) throw new TRPCError({ code: 'NOT_FOUND', message: `no template ${input.id}` });
     const jobType = findJobType(template.type);
-    if (!jobType) throw new TRPCError({ code: 'BAD_REQUEST', message: `template ${template.name}: unknown job type ${template.type}` });
+    if (!jobType)
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `template ${template.name}: unknown job type ${template.type}`,
+      });
     const parsed = jobType.input.safeParse(template.input);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => ({ ...issue, path: ['input', ...issue.path] }));
-      throw new TRPCError({ code: 'BAD_REQUEST', message: `template ${template.name} no longer fits ${template.type}`, cause: new ZodRealError(issues) });
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `template ${template.name} no longer fits ${template.type}`,
+        cause: new ZodRealError(issues),
+      });
     }
     const options = enqueueOptions.parse(template.options ?? {});
     return enqueueJob(ctx.services, ctx.principal, { type: template.type, input: parsed.data, options });

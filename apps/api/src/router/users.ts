@@ -13,7 +13,15 @@ function checkPassword(value: { password: string; email: string }, ctx: z.Refine
 }
 const userId = z.uuid('id is not a user id');
 
-function view(user: { id: string; email: string; name: string | null; role: string; disabledAt: Date | null; createdAt: Date; updatedAt: Date }) {
+function view(user: {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  disabledAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}) {
   return {
     id: user.id,
     email: user.email,
@@ -26,7 +34,9 @@ function view(user: { id: string; email: string; name: string | null; role: stri
 }
 
 export const usersRouter = router({
-  list: adminProcedure.query(async ({ ctx }) => (await ctx.services.db.user.findMany({ orderBy: { email: 'asc' } })).map(view)),
+  list: adminProcedure.query(async ({ ctx }) =>
+    (await ctx.services.db.user.findMany({ orderBy: { email: 'asc' } })).map(view),
+  ),
 
   create: adminProcedure
     .input(
@@ -39,17 +49,34 @@ export const usersRouter = router({
       const existing = await ctx.services.db.user.findUnique({ where: { email: input.email } });
       if (existing) throw new TRPCError({ code: 'CONFLICT', message: `a user ${input.email} exists already` });
       const user = await ctx.services.db.user.create({
-        data: { email: input.email, name: input.name ?? null, role: input.role, passwordHash: await hashPassword(input.password) },
+        data: {
+          email: input.email,
+          name: input.name ?? null,
+          role: input.role,
+          passwordHash: await hashPassword(input.password),
+        },
       });
       return view(user);
     }),
 
   /** Role, name, or disabling: a disabled user's sessions stop working at once. */
   update: adminProcedure
-    .input(z.object({ id: userId, role: role.optional(), name: z.string().trim().max(100).optional(), disabled: z.boolean().optional() }).strict())
+    .input(
+      z
+        .object({
+          id: userId,
+          role: role.optional(),
+          name: z.string().trim().max(100).optional(),
+          disabled: z.boolean().optional(),
+        })
+        .strict(),
+    )
     .mutation(async ({ ctx, input }) => {
       if (input.id === ctx.principal.userId && (input.disabled || (input.role && input.role !== 'admin'))) {
-        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'you cannot demote or disable yourself; ask another admin' });
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: 'you cannot demote or disable yourself; ask another admin',
+        });
       }
       const existing = await ctx.services.db.user.findUnique({ where: { id: input.id } });
       if (!existing) throw new TRPCError({ code: 'NOT_FOUND', message: `no user ${input.id}` });
@@ -66,15 +93,23 @@ export const usersRouter = router({
       return view(user);
     }),
 
-  resetPassword: adminProcedure.input(z.object({ id: userId, password: newPassword }).strict()).mutation(async ({ ctx, input }) => {
-    const user = await ctx.services.db.user.findUnique({ where: { id: input.id }, select: { email: true } });
-    if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: `no user ${input.id}` });
-    const problem = passwordProblem(input.password, [user.email]);
-    if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: `password: ${problem}` });
-    await ctx.services.db.user.update({ where: { id: input.id }, data: { passwordHash: await hashPassword(input.password) } });
-    // Sessions opened with the old password end now, and their live streams with them.
-    await ctx.services.db.apiToken.updateMany({ where: { userId: input.id, kind: 'session', revokedAt: null }, data: { revokedAt: new Date() } });
-    await ctx.services.sessionWatch.checkNow();
-    return { ok: true };
-  }),
+  resetPassword: adminProcedure
+    .input(z.object({ id: userId, password: newPassword }).strict())
+    .mutation(async ({ ctx, input }) => {
+      const user = await ctx.services.db.user.findUnique({ where: { id: input.id }, select: { email: true } });
+      if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: `no user ${input.id}` });
+      const problem = passwordProblem(input.password, [user.email]);
+      if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: `password: ${problem}` });
+      await ctx.services.db.user.update({
+        where: { id: input.id },
+        data: { passwordHash: await hashPassword(input.password) },
+      });
+      // Sessions opened with the old password end now, and their live streams with them.
+      await ctx.services.db.apiToken.updateMany({
+        where: { userId: input.id, kind: 'session', revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      await ctx.services.sessionWatch.checkNow();
+      return { ok: true };
+    }),
 });

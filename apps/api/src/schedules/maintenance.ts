@@ -12,7 +12,8 @@ export const MAINTENANCE_SCHEDULES = [
   {
     id: 'sched-maintenance-reconcile',
     name: 'Record reconciler',
-    description: 'Every minute: records the end of jobs that could not record it themselves (terminated, timed out, deleted or reset in Temporal, or whose worker died at the wrong moment), so that the job records always match Temporal.',
+    description:
+      'Every minute: records the end of jobs that could not record it themselves (terminated, timed out, deleted or reset in Temporal, or whose worker died at the wrong moment), so that the job records always match Temporal.',
     type: 'maintenance.reconcile',
     input: { lookbackMinutes: 60 },
     cron: ['* * * * *'],
@@ -21,7 +22,8 @@ export const MAINTENANCE_SCHEDULES = [
   {
     id: 'sched-maintenance-stuck-check',
     name: 'Stuck-job check',
-    description: 'Every 10 minutes: raises an alert for each running job that has not heartbeated or progressed for 10 minutes or more, and resolves it once the job moves or ends.',
+    description:
+      'Every 10 minutes: raises an alert for each running job that has not heartbeated or progressed for 10 minutes or more, and resolves it once the job moves or ends.',
     type: 'maintenance.stuck-check',
     input: { thresholdMinutes: 10 },
     cron: ['*/10 * * * *'],
@@ -53,7 +55,14 @@ export async function ensureMaintenanceSchedules(services: Services): Promise<Ar
       results.push({ id: builtIn.id, created: false });
       continue;
     }
-    const request = scheduleCreate.parse({ name: builtIn.name, description: builtIn.description, type: builtIn.type, input: builtIn.input, cron: [...builtIn.cron], overlap: builtIn.overlap });
+    const request = scheduleCreate.parse({
+      name: builtIn.name,
+      description: builtIn.description,
+      type: builtIn.type,
+      input: builtIn.input,
+      cron: [...builtIn.cron],
+      overlap: builtIn.overlap,
+    });
     try {
       await createSchedule(services, 'system', { ...request, id: builtIn.id, builtIn: true });
       results.push({ id: builtIn.id, created: true });

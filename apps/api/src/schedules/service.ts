@@ -2,7 +2,13 @@
 // `temporal schedule list` show the same thing. Who made and changed one, its name and its cron
 // expressions as written live in the memo of the schedule's action (updatable), and its creator
 // also in the schedule's own memo (set once).
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction, type ScheduleUpdateOptions } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  type ScheduleDescription,
+  type ScheduleOptionsStartWorkflowAction,
+  type ScheduleUpdateOptions,
+} from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -44,7 +50,10 @@ export interface ScheduleMemo {
   updatedAt: string;
 }
 
-export type ScheduleDefinition = Omit<ScheduleCreate, 'paused' | 'note' | 'templateId' | 'type'> & { type: string; templateId?: string };
+export type ScheduleDefinition = Omit<ScheduleCreate, 'paused' | 'note' | 'templateId' | 'type'> & {
+  type: string;
+  templateId?: string;
+};
 
 /** Temporal's refusals as the caller's errors: 404, 409, 400; Temporal away is 503. */
 export function scheduleError(error: unknown, id: string): never {
@@ -58,12 +67,20 @@ export function scheduleError(error: unknown, id: string): never {
   if ((error as { code?: number }).code === 3) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: `Temporal refused the schedule: ${(error as Error).message}` });
   }
-  if (isTemporalUnavailable(error)) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: `Temporal is unreachable: ${(error as Error).message}` });
+  if (isTemporalUnavailable(error))
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: `Temporal is unreachable: ${(error as Error).message}`,
+    });
   throw error;
 }
 
 /** The action every run of the schedule starts: exactly what jobs.enqueue starts, via jobStart(). */
-function scheduleAction(scheduleId: string, definition: ScheduleDefinition, memo: ScheduleMemo): ScheduleOptionsStartWorkflowAction<Workflow> {
+function scheduleAction(
+  scheduleId: string,
+  definition: ScheduleDefinition,
+  memo: ScheduleMemo,
+): ScheduleOptionsStartWorkflowAction<Workflow> {
   const jobType = findJobType(definition.type);
   if (!jobType) throw new TRPCError({ code: 'BAD_REQUEST', message: `unknown job type ${definition.type}` });
   const input = jobType.input.parse(definition.input ?? {});
@@ -71,7 +88,14 @@ function scheduleAction(scheduleId: string, definition: ScheduleDefinition, memo
   // Temporal appends the time of each run: `data.sync-sched-nightly-sync-2026-11-27T03:00:00Z`.
   const workflowId = `${jobType.type}-${scheduleId}`;
   // Schedules are created by admins: their runs act with that role.
-  const start = jobStart({ jobType, id: workflowId, input, options, requestedBy: { name: `schedule:${scheduleId}`, role: 'admin' }, now: new Date() });
+  const start = jobStart({
+    jobType,
+    id: workflowId,
+    input,
+    options,
+    requestedBy: { name: `schedule:${scheduleId}`, role: 'admin' },
+    now: new Date(),
+  });
   // Each run takes its job id and enqueue time from Temporal (runJob), not from this template of an envelope.
   const { enqueuedAt: _enqueuedAt, ...rest } = start.envelope;
   const envelope = { ...rest, scheduleId } as JobEnvelope;
@@ -93,7 +117,10 @@ function scheduleAction(scheduleId: string, definition: ScheduleDefinition, memo
 function scheduleSpec(definition: ScheduleDefinition) {
   return {
     cronExpressions: definition.cron,
-    intervals: definition.intervals.map((interval) => ({ every: parseDuration(interval.every)!, offset: interval.offset ? parseDuration(interval.offset)! : undefined })),
+    intervals: definition.intervals.map((interval) => ({
+      every: parseDuration(interval.every)!,
+      offset: interval.offset ? parseDuration(interval.offset)! : undefined,
+    })),
     timezone: definition.timezone,
     jitter: definition.jitterMs,
     startAt: definition.startAt ? new Date(definition.startAt) : undefined,
@@ -110,8 +137,12 @@ function policies(definition: ScheduleDefinition) {
 }
 
 /** Type, input and options of a schedule: given directly, or from a template (given fields win). */
-export async function resolveJob(services: Services, value: { templateId?: string; type?: string; input?: unknown; options?: JobOptions }) {
-  if (!value.templateId) return { type: value.type!, input: value.input, options: value.options ?? {}, templateId: undefined };
+export async function resolveJob(
+  services: Services,
+  value: { templateId?: string; type?: string; input?: unknown; options?: JobOptions },
+) {
+  if (!value.templateId)
+    return { type: value.type!, input: value.input, options: value.options ?? {}, templateId: undefined };
   const template = await services.db.jobTemplate.findUnique({ where: { id: value.templateId } });
   if (!template) throw new TRPCError({ code: 'BAD_REQUEST', message: `templateId: no template ${value.templateId}` });
   const type = value.type ?? template.type;
@@ -149,20 +180,35 @@ function scheduleMemo(
   };
 }
 
-export async function createSchedule(services: Services, actor: string, request: ScheduleCreate & { id?: string; builtIn?: boolean }) {
+export async function createSchedule(
+  services: Services,
+  actor: string,
+  request: ScheduleCreate & { id?: string; builtIn?: boolean },
+) {
   const job = await resolveJob(services, request);
   const id = request.id ?? scheduleIdFor(request.name);
   const now = new Date().toISOString();
   const definition: ScheduleDefinition = { ...request, ...job };
-  const memo = scheduleMemo(request, job, { builtIn: request.builtIn || undefined, createdBy: actor, createdAt: now }, actor, now);
+  const memo = scheduleMemo(
+    request,
+    job,
+    { builtIn: request.builtIn || undefined, createdBy: actor, createdAt: now },
+    actor,
+    now,
+  );
   try {
     await services.temporal.schedule.create({
       scheduleId: id,
       spec: scheduleSpec(definition),
       action: scheduleAction(id, definition, memo),
       policies: policies(definition),
-      state: { paused: request.paused, note: request.note ?? (request.paused ? `created paused by ${actor}` : `created by ${actor}`) },
-      memo: { [MEMO_KEY]: { name: request.name, createdBy: actor, createdAt: now, builtIn: request.builtIn || undefined } },
+      state: {
+        paused: request.paused,
+        note: request.note ?? (request.paused ? `created paused by ${actor}` : `created by ${actor}`),
+      },
+      memo: {
+        [MEMO_KEY]: { name: request.name, createdBy: actor, createdAt: now, builtIn: request.builtIn || undefined },
+      },
     });
   } catch (error) {
     scheduleError(error, id);
@@ -170,7 +216,11 @@ export async function createSchedule(services: Services, actor: string, request:
   return { id };
 }
 
-export async function updateSchedule(services: Services, actor: string, request: Omit<ScheduleCreate, 'paused' | 'note'> & { id: string }) {
+export async function updateSchedule(
+  services: Services,
+  actor: string,
+  request: Omit<ScheduleCreate, 'paused' | 'note'> & { id: string },
+) {
   const job = await resolveJob(services, request);
   const definition: ScheduleDefinition = { ...request, ...job };
   const handle = services.temporal.schedule.getHandle(request.id);
@@ -195,7 +245,11 @@ export async function updateSchedule(services: Services, actor: string, request:
         spec: scheduleSpec(definition),
         action: scheduleAction(request.id, edited, memo),
         policies: policies(definition),
-        state: { paused: previous.state.paused, note: previous.state.note, remainingActions: previous.state.remainingActions },
+        state: {
+          paused: previous.state.paused,
+          note: previous.state.note,
+          remainingActions: previous.state.remainingActions,
+        },
       };
       return update;
     });
@@ -253,7 +307,12 @@ export function scheduleView(services: Services, description: ScheduleDescriptio
   const memo = memoOf(description);
   const envelope = description.action.args?.[0] as JobEnvelope | undefined;
   const cron = memo?.cron ?? [];
-  const intervals = memo?.intervals ?? (description.spec.intervals ?? []).map((interval) => ({ every: formatDuration(interval.every), ...(interval.offset ? { offset: formatDuration(interval.offset) } : {}) }));
+  const intervals =
+    memo?.intervals ??
+    (description.spec.intervals ?? []).map((interval) => ({
+      every: formatDuration(interval.every),
+      ...(interval.offset ? { offset: formatDuration(interval.offset) } : {}),
+    }));
   const namespace = services.config.temporalNamespace;
   const id = description.scheduleId;
   return {
@@ -268,7 +327,10 @@ export function scheduleView(services: Services, description: ScheduleDescriptio
     templateId: memo?.templateId ?? null,
     cron,
     intervals,
-    descriptions: [...cron.map(cronInWords), ...intervals.map((interval) => intervalInWords(interval.every, interval.offset))],
+    descriptions: [
+      ...cron.map(cronInWords),
+      ...intervals.map((interval) => intervalInWords(interval.every, interval.offset)),
+    ],
     otherCalendars: Math.max(0, (description.spec.calendars?.length ?? 0) - cron.length),
     timezone: description.spec.timezone ?? 'UTC',
     jitterMs: description.spec.jitter ?? 0,
@@ -281,7 +343,11 @@ export function scheduleView(services: Services, description: ScheduleDescriptio
     note: description.state.note ?? null,
     nextRuns: description.info.nextActionTimes.map((time) => time.toISOString()),
     recentActions: description.info.recentActions
-      .map((action) => ({ scheduledAt: action.scheduledAt.toISOString(), takenAt: action.takenAt.toISOString(), jobId: action.action.workflow.workflowId }))
+      .map((action) => ({
+        scheduledAt: action.scheduledAt.toISOString(),
+        takenAt: action.takenAt.toISOString(),
+        jobId: action.action.workflow.workflowId,
+      }))
       .reverse(),
     runningJobIds: description.info.runningActions.map((action) => action.workflow.workflowId),
     actionsTaken: description.info.numActionsTaken,
@@ -307,7 +373,11 @@ export async function describeSchedule(services: Services, id: string): Promise<
 export async function getSchedule(services: Services, id: string) {
   const view = scheduleView(services, await describeSchedule(services, id));
   // The runs: every workflow Temporal started for this schedule, newest first, with its outcome.
-  const runs = await listJobs(services, { scheduleId: id }, 20).catch(() => ({ items: [], nextCursor: null, source: 'temporal' as const }));
+  const runs = await listJobs(services, { scheduleId: id }, 20).catch(() => ({
+    items: [],
+    nextCursor: null,
+    source: 'temporal' as const,
+  }));
   return { ...view, runs: runs.items };
 }
 
@@ -323,7 +393,12 @@ export async function listSchedules(services: Services): Promise<ScheduleView[]>
     scheduleError(error, '*');
   }
   const described = await Promise.all(
-    ids.map((id) => services.temporal.schedule.getHandle(id).describe().catch((error: unknown) => (error instanceof ScheduleNotFoundError ? null : Promise.reject(error)))),
+    ids.map((id) =>
+      services.temporal.schedule
+        .getHandle(id)
+        .describe()
+        .catch((error: unknown) => (error instanceof ScheduleNotFoundError ? null : Promise.reject(error))),
+    ),
   );
   return described
     .filter((description): description is ScheduleDescription => description !== null)
@@ -331,7 +406,11 @@ export async function listSchedules(services: Services): Promise<ScheduleView[]>
     .sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || a.name.localeCompare(b.name));
 }
 
-export async function scheduleCommand(services: Services, id: string, command: (handle: ReturnType<Services['temporal']['schedule']['getHandle']>) => Promise<void>) {
+export async function scheduleCommand(
+  services: Services,
+  id: string,
+  command: (handle: ReturnType<Services['temporal']['schedule']['getHandle']>) => Promise<void>,
+) {
   try {
     await command(services.temporal.schedule.getHandle(id));
   } catch (error) {
@@ -342,7 +421,11 @@ export async function scheduleCommand(services: Services, id: string, command: (
 
 export const backfillRequest = z
   .object({
-    id: z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'id is a schedule id such as sched-nightly-sync'),
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[\w.:-]+$/, 'id is a schedule id such as sched-nightly-sync'),
     start: dateTime('start'),
     end: dateTime('end'),
     overlap: z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']).optional(),
@@ -352,8 +435,14 @@ export const backfillRequest = z
     const start = Date.parse(value.start);
     const end = Date.parse(value.end);
     if (end <= start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'end must be after start' });
-    if (end > Date.now() + 60_000) ctx.addIssue({ code: 'custom', path: ['end'], message: 'a backfill covers past times; end must not be in the future' });
-    if (end - start > 366 * 86_400_000) ctx.addIssue({ code: 'custom', path: ['start'], message: 'a backfill covers at most one year' });
+    if (end > Date.now() + 60_000)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end'],
+        message: 'a backfill covers past times; end must not be in the future',
+      });
+    if (end - start > 366 * 86_400_000)
+      ctx.addIssue({ code: 'custom', path: ['start'], message: 'a backfill covers at most one year' });
   });
 
 export type Actor = Pick<Principal, 'name'>;

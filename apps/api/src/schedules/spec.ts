@@ -41,7 +41,8 @@ function fieldError(text: string, field: (typeof FIELDS)[number]): string | null
   for (const part of text.split(',')) {
     const [range, step, ...extra] = part.split('/');
     if (extra.length || range === undefined || range === '') return `${field.name} "${text}" is not a valid cron field`;
-    if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1)) return `${field.name} step "${step}" must be a whole number of at least 1`;
+    if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1))
+      return `${field.name} step "${step}" must be a whole number of at least 1`;
     if (range === '*') continue;
     const [from, to, ...more] = range.split('-');
     if (more.length) return `${field.name} "${part}" is not a valid range`;
@@ -65,9 +66,11 @@ export function cronError(expression: string): string | null {
   if (!text) return 'cron expression is empty';
   if (text.startsWith('@every')) return 'use an interval (e.g. {"every": "10m"}) instead of @every';
   if (/^CRON_TZ=|^TZ=/i.test(text)) return 'give the time zone in the timezone field, not in the expression';
-  if (text.startsWith('@')) return MACROS[text.toLowerCase()] ? null : `unknown macro ${text}; use one of ${Object.keys(MACROS).join(', ')}`;
+  if (text.startsWith('@'))
+    return MACROS[text.toLowerCase()] ? null : `unknown macro ${text}; use one of ${Object.keys(MACROS).join(', ')}`;
   const parts = text.split(/\s+/);
-  if (parts.length !== 5) return `a cron expression has 5 fields (minute hour day-of-month month day-of-week); "${text}" has ${parts.length}`;
+  if (parts.length !== 5)
+    return `a cron expression has 5 fields (minute hour day-of-month month day-of-week); "${text}" has ${parts.length}`;
   for (const [index, part] of parts.entries()) {
     const error = fieldError(part, FIELDS[index]!);
     if (error) return error;
@@ -108,7 +111,8 @@ export function parseDuration(text: string): number | null {
 
 /** Milliseconds → the largest whole unit: 600000 → "10m". */
 export function formatDuration(ms: number): string {
-  for (const unit of ['d', 'h', 'm'] as const) if (ms >= UNITS[unit]! && ms % UNITS[unit]! === 0) return `${ms / UNITS[unit]!}${unit}`;
+  for (const unit of ['d', 'h', 'm'] as const)
+    if (ms >= UNITS[unit]! && ms % UNITS[unit]! === 0) return `${ms / UNITS[unit]!}${unit}`;
   return `${Math.round(ms / 1000)}s`;
 }
 
@@ -119,10 +123,18 @@ export function intervalInWords(every: string, offset?: string): string {
 }
 
 /** Temporal's overlap policies, in the spelling of the API. */
-export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
+export const OVERLAP_POLICIES = [
+  'skip',
+  'buffer_one',
+  'buffer_all',
+  'cancel_other',
+  'terminate_other',
+  'allow_all',
+] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 export function overlapToTemporal(policy: OverlapPolicy) {
-  return policy.toUpperCase() as 'SKIP' | 'BUFFER_ONE' | 'BUFFER_ALL' | 'CANCEL_OTHER' | 'TERMINATE_OTHER' | 'ALLOW_ALL';
+  return policy.toUpperCase() as
+    'SKIP' | 'BUFFER_ONE' | 'BUFFER_ALL' | 'CANCEL_OTHER' | 'TERMINATE_OTHER' | 'ALLOW_ALL';
 }
 export function overlapFromTemporal(policy: string | undefined): OverlapPolicy {
   const lower = (policy ?? 'SKIP').toLowerCase() as OverlapPolicy;
@@ -142,7 +154,11 @@ export function scheduleIdFor(name: string): string {
   return `sched-${slug || 'schedule'}`;
 }
 
-export const scheduleId = z.string().min(1, 'id is required').max(200).regex(/^[\w.:-]+$/, 'id is a schedule id such as sched-nightly-sync');
+export const scheduleId = z
+  .string()
+  .min(1, 'id is required')
+  .max(200)
+  .regex(/^[\w.:-]+$/, 'id is a schedule id such as sched-nightly-sync');
 
 const DAY_MS = 86_400_000;
 
@@ -158,10 +174,17 @@ export const timeZone = z
   .string()
   .trim()
   .max(64)
-  .refine(isTimeZone, { error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}; use an IANA name such as Europe/Paris or UTC` });
+  .refine(isTimeZone, {
+    error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}; use an IANA name such as Europe/Paris or UTC`,
+  });
 
 const duration = (what: string) =>
-  z.string().refine((value) => parseDuration(value) !== null && parseDuration(value)! >= 1_000, `${what} is a duration such as 30s, 10m, 6h or 1d`);
+  z
+    .string()
+    .refine(
+      (value) => parseDuration(value) !== null && parseDuration(value)! >= 1_000,
+      `${what} is a duration such as 30s, 10m, 6h or 1d`,
+    );
 
 export const intervalSpec = z
   .object({ every: duration('every'), offset: duration('offset').optional() })
@@ -177,7 +200,10 @@ export const jobOptions = z
     priority: z.enum(PRIORITIES).optional(),
     maxAttempts: z.number().int().min(1).max(100).optional(),
     timeoutMs: jobTimeoutMs.optional(),
-    queue: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'queue is lower case letters, digits and . _ - (at most 64)').optional(),
+    queue: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'queue is lower case letters, digits and . _ - (at most 64)')
+      .optional(),
   })
   .strict();
 export type JobOptions = z.output<typeof jobOptions>;
@@ -193,14 +219,17 @@ export function checkJobInput(type: unknown, input: unknown, ctx: z.RefinementCt
   }
   const parsed = jobType.input.safeParse(input ?? {});
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['input', ...issue.path], message: issue.message });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', path: ['input', ...issue.path], message: issue.message });
   }
   if (Buffer.byteLength(JSON.stringify(input ?? null)) > 256 * 1024) {
-    ctx.addIssue({ code: 'custom', path: ['input'], message: 'input is larger than 256 KiB; pass a reference to the data instead' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['input'],
+      message: 'input is larger than 256 KiB; pass a reference to the data instead',
+    });
   }
 }
-
-
 
 const scheduleShape = {
   name: z.string().trim().min(1, 'name is required').max(100),
@@ -217,11 +246,27 @@ const scheduleShape = {
   startAt: dateTime('startAt').nullish(),
   endAt: dateTime('endAt').nullish(),
   overlap: z.enum(OVERLAP_POLICIES, { error: `overlap must be one of ${OVERLAP_POLICIES.join(', ')}` }).default('skip'),
-  catchupWindowMs: z.number().int().min(10_000, 'catchupWindowMs is at least 10000 (10 s)').max(365 * DAY_MS).default(10 * 60_000),
+  catchupWindowMs: z
+    .number()
+    .int()
+    .min(10_000, 'catchupWindowMs is at least 10000 (10 s)')
+    .max(365 * DAY_MS)
+    .default(10 * 60_000),
   pauseOnFailure: z.boolean().default(false),
 };
 
-function refineSchedule(value: { cron: string[]; intervals: unknown[]; startAt?: string | null; endAt?: string | null; templateId?: string; type?: string; input?: unknown }, ctx: z.RefinementCtx) {
+function refineSchedule(
+  value: {
+    cron: string[];
+    intervals: unknown[];
+    startAt?: string | null;
+    endAt?: string | null;
+    templateId?: string;
+    type?: string;
+    input?: unknown;
+  },
+  ctx: z.RefinementCtx,
+) {
   if (!value.cron.length && !value.intervals.length) {
     ctx.addIssue({ code: 'custom', path: ['cron'], message: 'give at least one cron expression or interval' });
   }
@@ -245,7 +290,14 @@ export type ScheduleUpdate = z.output<typeof scheduleUpdate>;
 
 /** What the dashboard's form asks before saving: each expression and the zone, checked and described. */
 export const specCheck = z
-  .object({ cron: z.array(z.string().max(200)).max(10).default([]), intervals: z.array(z.object({ every: z.string().max(20), offset: z.string().max(20).optional() }).strict()).max(10).default([]), timezone: z.string().max(64).default('UTC') })
+  .object({
+    cron: z.array(z.string().max(200)).max(10).default([]),
+    intervals: z
+      .array(z.object({ every: z.string().max(20), offset: z.string().max(20).optional() }).strict())
+      .max(10)
+      .default([]),
+    timezone: z.string().max(64).default('UTC'),
+  })
   .strict();
 
 export function checkSpec(input: z.output<typeof specCheck>) {
@@ -256,8 +308,17 @@ export function checkSpec(input: z.output<typeof specCheck>) {
     }),
     intervals: input.intervals.map((interval) => {
       const result = intervalSpec.safeParse(interval);
-      return { ...interval, valid: result.success, error: result.success ? null : result.error.issues.map((issue) => issue.message).join('; '), description: result.success ? intervalInWords(interval.every, interval.offset) : null };
+      return {
+        ...interval,
+        valid: result.success,
+        error: result.success ? null : result.error.issues.map((issue) => issue.message).join('; '),
+        description: result.success ? intervalInWords(interval.every, interval.offset) : null,
+      };
     }),
-    timezone: { name: input.timezone, valid: isTimeZone(input.timezone), error: isTimeZone(input.timezone) ? null : `unknown time zone ${JSON.stringify(input.timezone)}` },
+    timezone: {
+      name: input.timezone,
+      valid: isTimeZone(input.timezone),
+      error: isTimeZone(input.timezone) ? null : `unknown time zone ${JSON.stringify(input.timezone)}`,
+    },
   };
 }

@@ -8,7 +8,11 @@ describe('enqueueRequest', () => {
   });
 
   it('names the field that is wrong', () => {
-    const result = enqueueRequest.safeParse({ type: 'webhook.deliver', input: { url: 'ftp://x', payload: {} }, options: { priority: 'urgent' } });
+    const result = enqueueRequest.safeParse({
+      type: 'webhook.deliver',
+      input: { url: 'ftp://x', payload: {} },
+      options: { priority: 'urgent' },
+    });
     expect(result.success).toBe(false);
     const paths = result.error!.issues.map((issue) => issue.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['input.url', 'options.priority']));
@@ -20,17 +24,29 @@ describe('enqueueRequest', () => {
   });
 
   it('refuses unknown options, both delay forms at once, and oversized input', () => {
-    expect(enqueueRequest.safeParse({ type: 'data.sync', input: { source: 'a', records: 1 }, options: { colour: 'red' } }).success).toBe(false);
-    const both = enqueueRequest.safeParse({ type: 'data.sync', input: { source: 'a', records: 1 }, options: { delayMs: 1, runAt: new Date(Date.now() + 86_400_000).toISOString() } });
+    expect(
+      enqueueRequest.safeParse({ type: 'data.sync', input: { source: 'a', records: 1 }, options: { colour: 'red' } })
+        .success,
+    ).toBe(false);
+    const both = enqueueRequest.safeParse({
+      type: 'data.sync',
+      input: { source: 'a', records: 1 },
+      options: { delayMs: 1, runAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
     expect(both.error!.issues[0]!.message).toMatch(/not both/);
-    const big = enqueueRequest.safeParse({ type: 'webhook.deliver', input: { url: 'https://x.test/', payload: { blob: 'x'.repeat(300 * 1024) } } });
+    const big = enqueueRequest.safeParse({
+      type: 'webhook.deliver',
+      input: { url: 'https://x.test/', payload: { blob: 'x'.repeat(300 * 1024) } },
+    });
     expect(big.error!.issues.some((issue) => /larger than 256 KiB/.test(issue.message))).toBe(true);
   });
 });
 
 describe('job ids', () => {
   it('are readable: type, time, random suffix', () => {
-    expect(newJobId('report.generate', new Date('2026-11-27T21:05:33Z'))).toMatch(/^report\.generate-20261127-210533-[0-9a-f]{6}$/);
+    expect(newJobId('report.generate', new Date('2026-11-27T21:05:33Z'))).toMatch(
+      /^report\.generate-20261127-210533-[0-9a-f]{6}$/,
+    );
   });
 
   it('derive from an idempotency key, hashing keys that are not id-safe', () => {

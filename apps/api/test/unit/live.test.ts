@@ -5,8 +5,10 @@ import { LiveConnection, type LiveMessage } from '../../src/live/connection';
 import { subscribeInput, toSelector, typeFromJobId } from '../../src/live/selector';
 
 const at = () => new Date().toISOString();
-const progress = (jobId: string, percent: number, extra: Partial<JobEvent> = {}): JobEvent => ({ kind: 'job.updated', jobId, progress: { percent }, at: at(), ...extra }) as JobEvent;
-const state = (jobId: string, value: 'active' | 'completed', extra: Partial<JobEvent> = {}): JobEvent => ({ kind: 'job.updated', jobId, state: value, at: at(), ...extra }) as JobEvent;
+const progress = (jobId: string, percent: number, extra: Partial<JobEvent> = {}): JobEvent =>
+  ({ kind: 'job.updated', jobId, progress: { percent }, at: at(), ...extra }) as JobEvent;
+const state = (jobId: string, value: 'active' | 'completed', extra: Partial<JobEvent> = {}): JobEvent =>
+  ({ kind: 'job.updated', jobId, state: value, at: at(), ...extra }) as JobEvent;
 const log = (jobId: string): JobEvent => ({ kind: 'job.log', jobId, level: 'info', message: 'hello', at: at() });
 
 function fakeBus() {
@@ -39,9 +41,19 @@ describe('subscribe input', () => {
     expect(subscribeInput.safeParse({ queues: ['sync'] }).success).toBe(false);
     expect(subscribeInput.safeParse({ type: 'no.such-type' }).success).toBe(false);
     expect(subscribeInput.safeParse({ jobId: 'a b' }).success).toBe(false);
-    expect(subscribeInput.safeParse({ jobIds: Array.from({ length: 201 }, (_, i) => `data.sync-${i}`) }).success).toBe(false);
+    expect(subscribeInput.safeParse({ jobIds: Array.from({ length: 201 }, (_, i) => `data.sync-${i}`) }).success).toBe(
+      false,
+    );
     expect(subscribeInput.safeParse({ kinds: ['progress', 'everything'] }).success).toBe(false);
-    expect(subscribeInput.safeParse({ jobIds: ['data.sync-1'], queue: 'sync', type: 'data.sync', kinds: ['state'], batch: true }).success).toBe(true);
+    expect(
+      subscribeInput.safeParse({
+        jobIds: ['data.sync-1'],
+        queue: 'sync',
+        type: 'data.sync',
+        kinds: ['state'],
+        batch: true,
+      }).success,
+    ).toBe(true);
     expect(subscribeInput.parse(undefined)).toEqual({});
   });
 
@@ -66,7 +78,11 @@ describe('a connection', () => {
     connection.push(progress('j1', 95));
     const second = await connection.next();
     expect(performance.now() - t0).toBeGreaterThanOrEqual(75);
-    expect(second.map((m) => (m.kind === 'job.updated' ? `${m.jobId}:${m.progress?.percent}` : m.kind))).toEqual(['job.log', 'j2:5', 'j1:95']);
+    expect(second.map((m) => (m.kind === 'job.updated' ? `${m.jobId}:${m.progress?.percent}` : m.kind))).toEqual([
+      'job.log',
+      'j2:5',
+      'j1:95',
+    ]);
     expect(connection.counts.coalesced).toBe(8);
     connection.close();
   });
@@ -79,7 +95,11 @@ describe('a connection', () => {
     connection.push(state('j1', 'completed', { progress: { percent: 100 } } as never));
     connection.push(state('j2', 'active'));
     const batch = await connection.next();
-    expect(batch.map((m) => (m.kind === 'job.updated' ? `${m.jobId}:${m.state ?? ''}:${m.progress?.percent ?? ''}` : m.kind))).toEqual(['j1:completed:100', 'j2:active:']);
+    expect(
+      batch.map((m) =>
+        m.kind === 'job.updated' ? `${m.jobId}:${m.state ?? ''}:${m.progress?.percent ?? ''}` : m.kind,
+      ),
+    ).toEqual(['j1:completed:100', 'j2:active:']);
     connection.close();
   });
 
@@ -107,7 +127,10 @@ describe('the dispatcher', () => {
     const lookups: string[] = [];
     const dispatcher = createLiveDispatcher({
       bus: { subscribe: (listener) => (subscriptions++, bus.subscribe(listener)) },
-      lookupJob: async (id) => (lookups.push(id), { type: typeFromJobId(id), queue: id.startsWith('report') ? 'reports' : 'sync' }),
+      lookupJob: async (id) => (
+        lookups.push(id),
+        { type: typeFromJobId(id), queue: id.startsWith('report') ? 'reports' : 'sync' }
+      ),
       connection: { windowMs: 20 },
     });
     const all = dispatcher.open(select({}));
@@ -124,10 +147,25 @@ describe('the dispatcher', () => {
     bus.emit(state('report.generate-3', 'active'));
     bus.emit(log('report.generate-3'));
     bus.emit(progress('report.generate-3', 50));
-    const received = await Promise.all([all, one, ids, byType, byQueue, states, rowsAndStates].map((c) => drain(c, 150)));
-    const summary = received.map((batches) => batches.flat().map((m) => `${(m as JobEvent).jobId}/${m.kind === 'job.log' ? 'log' : (m as { state?: string }).state ?? 'progress'}`));
+    const received = await Promise.all(
+      [all, one, ids, byType, byQueue, states, rowsAndStates].map((c) => drain(c, 150)),
+    );
+    const summary = received.map((batches) =>
+      batches
+        .flat()
+        .map(
+          (m) =>
+            `${(m as JobEvent).jobId}/${m.kind === 'job.log' ? 'log' : ((m as { state?: string }).state ?? 'progress')}`,
+        ),
+    );
     expect(summary).toEqual([
-      ['data.sync-1/progress', 'data.sync-2/progress', 'report.generate-3/active', 'report.generate-3/log', 'report.generate-3/progress'],
+      [
+        'data.sync-1/progress',
+        'data.sync-2/progress',
+        'report.generate-3/active',
+        'report.generate-3/log',
+        'report.generate-3/progress',
+      ],
       ['data.sync-1/progress'],
       ['data.sync-1/progress', 'data.sync-2/progress'],
       ['data.sync-1/progress', 'data.sync-2/progress'],

@@ -1,10 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { checkSpec, cronError, cronInWords, formatDuration, isTimeZone, overlapFromTemporal, overlapToTemporal, parseDuration, scheduleCreate, scheduleIdFor } from '../../src/schedules/spec';
+import {
+  checkSpec,
+  cronError,
+  cronInWords,
+  formatDuration,
+  isTimeZone,
+  overlapFromTemporal,
+  overlapToTemporal,
+  parseDuration,
+  scheduleCreate,
+  scheduleIdFor,
+} from '../../src/schedules/spec';
 
 const base = { name: 'Nightly sync', type: 'data.sync', input: { source: 'crm', records: 3 }, cron: ['0 3 * * *'] };
 
 describe('cron expressions', () => {
-  it.each(['* * * * *', '*/10 * * * *', '0 3 * * *', '15,45 9-17 * * MON-FRI', '0 0 1 JAN *', '0 12 * * 0', '@daily', '@hourly', '5-55/10 * * * *'])('accepts %s', (expression) => {
+  it.each([
+    '* * * * *',
+    '*/10 * * * *',
+    '0 3 * * *',
+    '15,45 9-17 * * MON-FRI',
+    '0 0 1 JAN *',
+    '0 12 * * 0',
+    '@daily',
+    '@hourly',
+    '5-55/10 * * * *',
+  ])('accepts %s', (expression) => {
     expect(cronError(expression)).toBeNull();
   });
 
@@ -64,11 +85,19 @@ describe('time zones, durations, overlap, ids', () => {
 });
 
 describe('scheduleCreate', () => {
-  const paths = (value: unknown) => scheduleCreate.safeParse(value).error?.issues.map((issue) => issue.path.join('.')) ?? [];
+  const paths = (value: unknown) =>
+    scheduleCreate.safeParse(value).error?.issues.map((issue) => issue.path.join('.')) ?? [];
 
   it('fills defaults', () => {
     const parsed = scheduleCreate.parse(base);
-    expect(parsed).toMatchObject({ timezone: 'UTC', overlap: 'skip', jitterMs: 0, pauseOnFailure: false, paused: false, intervals: [] });
+    expect(parsed).toMatchObject({
+      timezone: 'UTC',
+      overlap: 'skip',
+      jitterMs: 0,
+      pauseOnFailure: false,
+      paused: false,
+      intervals: [],
+    });
   });
 
   it('names every wrong field by path', () => {
@@ -85,13 +114,20 @@ describe('scheduleCreate', () => {
   });
 
   it('accepts a template instead of a type', () => {
-    expect(scheduleCreate.safeParse({ name: 'x', templateId: '3b241101-e2bb-4255-8caf-4136c566a962', cron: ['@daily'] }).success).toBe(true);
+    expect(
+      scheduleCreate.safeParse({ name: 'x', templateId: '3b241101-e2bb-4255-8caf-4136c566a962', cron: ['@daily'] })
+        .success,
+    ).toBe(true);
   });
 });
 
 describe('checkSpec', () => {
   it('checks and describes what a form holds', () => {
-    const result = checkSpec({ cron: ['*/5 * * * *', '99 * * * *'], intervals: [{ every: '1h' }], timezone: 'Europe/Berlin' });
+    const result = checkSpec({
+      cron: ['*/5 * * * *', '99 * * * *'],
+      intervals: [{ every: '1h' }],
+      timezone: 'Europe/Berlin',
+    });
     expect(result.cron[0]).toMatchObject({ valid: true, description: 'Every 5 minutes' });
     expect(result.cron[1]).toMatchObject({ valid: false, description: null });
     expect(result.intervals[0]).toMatchObject({ valid: true, description: 'Every 1 hour' });

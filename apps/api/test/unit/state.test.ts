@@ -24,25 +24,61 @@ describe('deriveJobState', () => {
 
   it('is delayed while the start delay runs, waiting once it has run out', () => {
     const now = new Date('2026-01-01T00:00:00Z');
-    expect(deriveJobState({ status: 'RUNNING', jobStateAttribute: 'delayed', executionTime: new Date('2026-01-01T00:01:00Z'), now })).toBe('delayed');
-    expect(deriveJobState({ status: 'RUNNING', jobStateAttribute: 'delayed', executionTime: new Date('2025-12-31T23:59:00Z'), now })).toBe('waiting');
+    expect(
+      deriveJobState({
+        status: 'RUNNING',
+        jobStateAttribute: 'delayed',
+        executionTime: new Date('2026-01-01T00:01:00Z'),
+        now,
+      }),
+    ).toBe('delayed');
+    expect(
+      deriveJobState({
+        status: 'RUNNING',
+        jobStateAttribute: 'delayed',
+        executionTime: new Date('2025-12-31T23:59:00Z'),
+        now,
+      }),
+    ).toBe('waiting');
     const startTime = new Date('2025-12-31T23:50:00Z');
-    expect(deriveJobState({ status: 'RUNNING', jobStateAttribute: 'delayed', executionTime: new Date('2025-12-31T23:59:00Z'), startTime, now })).toBe('waiting');
+    expect(
+      deriveJobState({
+        status: 'RUNNING',
+        jobStateAttribute: 'delayed',
+        executionTime: new Date('2025-12-31T23:59:00Z'),
+        startTime,
+        now,
+      }),
+    ).toBe('waiting');
   });
 
   it('is delayed while it waits for a rate-limit slot, as Temporal and the stats count it', () => {
     // No start delay (execution time = start time): the workflow wrote `delayed` itself.
     const now = new Date('2026-01-01T00:00:00Z');
     const startTime = new Date('2025-12-31T23:59:30Z');
-    expect(deriveJobState({ status: 'RUNNING', jobStateAttribute: 'delayed', executionTime: startTime, startTime, now })).toBe('delayed');
+    expect(
+      deriveJobState({ status: 'RUNNING', jobStateAttribute: 'delayed', executionTime: startTime, startTime, now }),
+    ).toBe('delayed');
   });
 
   it('is retrying when an activity waits out its backoff after a failed attempt', () => {
-    expect(deriveJobState({ status: 'RUNNING', jobStateAttribute: 'active', pendingActivities: [activity({ state: 'SCHEDULED', attempt: 2 })] })).toBe('retrying');
+    expect(
+      deriveJobState({
+        status: 'RUNNING',
+        jobStateAttribute: 'active',
+        pendingActivities: [activity({ state: 'SCHEDULED', attempt: 2 })],
+      }),
+    ).toBe('retrying');
   });
 
   it('is active while an activity runs, even if the attribute lags', () => {
-    expect(deriveJobState({ status: 'RUNNING', jobStateAttribute: 'waiting', pendingActivities: [activity({ state: 'STARTED', attempt: 2 })] })).toBe('active');
+    expect(
+      deriveJobState({
+        status: 'RUNNING',
+        jobStateAttribute: 'waiting',
+        pendingActivities: [activity({ state: 'STARTED', attempt: 2 })],
+      }),
+    ).toBe('active');
   });
 
   it('trusts the attribute when nothing sharper is known', () => {

@@ -3,7 +3,13 @@ import { stateCounts, statGroup, throughputOf, throughputSince, type ThroughputR
 import { listedState } from '../../src/jobs/read';
 
 const now = new Date('2026-11-29T10:07:30.000Z');
-const row = (minute: string, outcome: ThroughputRow['outcome'], count: number): ThroughputRow => ({ minute: new Date(minute), type: 'data.sync', queue: 'sync', outcome, count });
+const row = (minute: string, outcome: ThroughputRow['outcome'], count: number): ThroughputRow => ({
+  minute: new Date(minute),
+  type: 'data.sync',
+  queue: 'sync',
+  outcome,
+  count,
+});
 
 describe('throughput from the rollup', () => {
   it('reads from the oldest minute that overlaps the five-minute window', () => {
@@ -24,7 +30,10 @@ describe('throughput from the rollup', () => {
   });
 
   it('counts nothing older than the window', () => {
-    expect(throughputOf([row('2026-11-29T10:01:00Z', 'completed', 100)], now)).toEqual({ perMinute: 0, failedPerMinute: 0 });
+    expect(throughputOf([row('2026-11-29T10:01:00Z', 'completed', 100)], now)).toEqual({
+      perMinute: 0,
+      failedPerMinute: 0,
+    });
   });
 });
 
@@ -36,19 +45,45 @@ describe('counts', () => {
       { state: 'active', count: 3 },
       { state: 'timed_out', count: 1n },
     ]);
-    expect(counts).toEqual({ waiting: 0, delayed: 0, active: 3, retrying: 0, completed: 42, failed: 0, cancelled: 0, terminated: 0, timed_out: 1 });
+    expect(counts).toEqual({
+      waiting: 0,
+      delayed: 0,
+      active: 3,
+      retrying: 0,
+      completed: 42,
+      failed: 0,
+      cancelled: 0,
+      terminated: 0,
+      timed_out: 1,
+    });
   });
 
   it('keeps the shape the dashboard reads', () => {
     const group = statGroup(
       { name: 'sync' },
       stateCounts([
-        { state: 'waiting', count: 2 }, { state: 'delayed', count: 1 }, { state: 'active', count: 3 }, { state: 'retrying', count: 1 },
-        { state: 'completed', count: 8 }, { state: 'failed', count: 1 }, { state: 'cancelled', count: 1 }, { state: 'timed_out', count: 1 },
+        { state: 'waiting', count: 2 },
+        { state: 'delayed', count: 1 },
+        { state: 'active', count: 3 },
+        { state: 'retrying', count: 1 },
+        { state: 'completed', count: 8 },
+        { state: 'failed', count: 1 },
+        { state: 'cancelled', count: 1 },
+        { state: 'timed_out', count: 1 },
       ]),
       { perMinute: 1.2, failedPerMinute: 0.2 },
     );
-    expect(Object.keys(group.counts)).toEqual(['waiting', 'delayed', 'active', 'retrying', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out']);
+    expect(Object.keys(group.counts)).toEqual([
+      'waiting',
+      'delayed',
+      'active',
+      'retrying',
+      'completed',
+      'failed',
+      'cancelled',
+      'terminated',
+      'timed_out',
+    ]);
     expect(group.buckets).toEqual({ waiting: 2, active: 3, delayed: 2, completed: 8, failed: 2, cancelled: 1 });
     expect(group.successRate).toBeCloseTo(0.8);
     expect(group).toMatchObject({ name: 'sync', perMinute: 1.2, failedPerMinute: 0.2 });
@@ -57,7 +92,7 @@ describe('counts', () => {
 
 describe('a listed job', () => {
   const running = { status: 'RUNNING' as const, jobState: 'waiting', executionTime: null, startTime: null };
-  it('shows the record\'s active or retrying while Temporal has not upserted it yet', () => {
+  it("shows the record's active or retrying while Temporal has not upserted it yet", () => {
     expect(listedState(running, 'active')).toBe('active');
     expect(listedState(running, 'retrying')).toBe('retrying');
     expect(listedState(running, 'waiting')).toBe('waiting');
@@ -67,9 +102,13 @@ describe('a listed job', () => {
   it('goes by Temporal whenever Temporal says more than waiting', () => {
     expect(listedState({ ...running, jobState: 'retrying' }, 'active')).toBe('retrying');
     expect(listedState({ ...running, status: 'COMPLETED' }, 'active')).toBe('completed');
-    expect(listedState({ ...running, jobState: 'delayed', executionTime: '2999-01-01T00:00:00Z' }, 'active')).toBe('delayed');
+    expect(listedState({ ...running, jobState: 'delayed', executionTime: '2999-01-01T00:00:00Z' }, 'active')).toBe(
+      'delayed',
+    );
     // Waiting for a rate-limit slot: no start delay, and the workflow says delayed.
     const started = '2026-01-01T00:00:00.000Z';
-    expect(listedState({ ...running, jobState: 'delayed', executionTime: started, startTime: started }, 'waiting')).toBe('delayed');
+    expect(
+      listedState({ ...running, jobState: 'delayed', executionTime: started, startTime: started }, 'waiting'),
+    ).toBe('delayed');
   });
 });

@@ -6,14 +6,20 @@ import { RelativeTime } from './RelativeTime';
 /** Stuck jobs the maintenance.stuck-check schedule found; nothing at all when there are none. */
 export function AlertsPanel() {
   const alerts = trpc.alerts.list.useQuery(undefined, { refetchInterval: 30_000 });
-  if (alerts.error) return <ErrorBox error={alerts.error} title="Could not load the alerts" onRetry={() => void alerts.refetch()} />;
+  if (alerts.error)
+    return <ErrorBox error={alerts.error} title="Could not load the alerts" onRetry={() => void alerts.refetch()} />;
   if (!alerts.data?.length) return null;
   return (
     <section className="section" aria-labelledby="alerts-title" data-testid="alerts-panel">
       <h2 id="alerts-title">Stuck jobs</h2>
       <ul className="alert-list">
         {alerts.data.map((alert) => (
-          <li key={alert.id} className={`alert alert-${alert.severity}`} data-testid="alert" data-severity={alert.severity}>
+          <li
+            key={alert.id}
+            className={`alert alert-${alert.severity}`}
+            data-testid="alert"
+            data-severity={alert.severity}
+          >
             <span className="alert-severity">{alert.severity}</span>
             <Link className="mono" to={`/jobs/${encodeURIComponent(alert.jobId)}`}>
               {alert.jobId}

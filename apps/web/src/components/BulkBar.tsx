@@ -23,7 +23,8 @@ interface Target {
 function describeFilter(filter: JobFilter): string {
   const parts: string[] = [];
   const bucket = BUCKETS.find((entry) => entry.key === filter.bucket);
-  if (filter.bucket) parts.push(bucket ? `state ${bucket.states.map(stateLabel).join(' or ')}` : `bucket ${filter.bucket}`);
+  if (filter.bucket)
+    parts.push(bucket ? `state ${bucket.states.map(stateLabel).join(' or ')}` : `bucket ${filter.bucket}`);
   if (filter.state) parts.push(`state ${stateLabel(filter.state)}`);
   if (filter.type) parts.push(`type ${filter.type}`);
   if (filter.queue) parts.push(`queue ${filter.queue}`);
@@ -39,7 +40,17 @@ export function hasFilter(filter: JobFilter): boolean {
  * server first how many that is; small selections are done at once with a result per job, large
  * ones become a bulk.action job whose page shows the progress.
  */
-export function BulkBar({ selected, filter, onDone, onClear }: { selected: string[]; filter: JobFilter; onDone: () => void; onClear: () => void }) {
+export function BulkBar({
+  selected,
+  filter,
+  onDone,
+  onClear,
+}: {
+  selected: string[];
+  filter: JobFilter;
+  onDone: () => void;
+  onClear: () => void;
+}) {
   const { canOperate } = usePermissions();
   const [target, setTarget] = useState<Target | null>(null);
   if (!canOperate) return null;
@@ -48,16 +59,31 @@ export function BulkBar({ selected, filter, onDone, onClear }: { selected: strin
   const cleanFilter: JobFilter = Object.fromEntries(Object.entries(filter).filter(([, value]) => value)) as JobFilter;
 
   return (
-    <div className={`bulk-bar${count ? ' bulk-bar-active' : ''}`} data-testid="bulk-bar" role="toolbar" aria-label="Bulk actions">
+    <div
+      className={`bulk-bar${count ? ' bulk-bar-active' : ''}`}
+      data-testid="bulk-bar"
+      role="toolbar"
+      aria-label="Bulk actions"
+    >
       <span className="bulk-count" data-testid="bulk-count" aria-live="polite">
         {count ? `${count} selected` : 'Select jobs to act on several at once'}
       </span>
       {count > 0 && (
         <>
-          <button type="button" className="button button-small" onClick={() => setTarget({ action: 'retry', ids: selected })} data-testid="bulk-retry-selected">
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => setTarget({ action: 'retry', ids: selected })}
+            data-testid="bulk-retry-selected"
+          >
             Retry selected
           </button>
-          <button type="button" className="button button-small" onClick={() => setTarget({ action: 'cancel', ids: selected })} data-testid="bulk-cancel-selected">
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => setTarget({ action: 'cancel', ids: selected })}
+            data-testid="bulk-cancel-selected"
+          >
             Cancel selected
           </button>
           <button type="button" className="button button-small button-ghost" onClick={onClear} data-testid="bulk-clear">
@@ -67,10 +93,20 @@ export function BulkBar({ selected, filter, onDone, onClear }: { selected: strin
       )}
       {filtered && (
         <span className="bulk-matching">
-          <button type="button" className="button button-small" onClick={() => setTarget({ action: 'retry', filter: cleanFilter })} data-testid="bulk-retry-matching">
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => setTarget({ action: 'retry', filter: cleanFilter })}
+            data-testid="bulk-retry-matching"
+          >
             Retry all matching…
           </button>
-          <button type="button" className="button button-small" onClick={() => setTarget({ action: 'cancel', filter: cleanFilter })} data-testid="bulk-cancel-matching">
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => setTarget({ action: 'cancel', filter: cleanFilter })}
+            data-testid="bulk-cancel-matching"
+          >
             Cancel all matching…
           </button>
         </span>
@@ -91,7 +127,9 @@ export function BulkBar({ selected, filter, onDone, onClear }: { selected: strin
 function BulkDialog({ target, onClose }: { target: Target; onClose: (done: boolean) => void }) {
   const toast = useToast();
   const invalidate = useInvalidateJobs();
-  const request: BulkRequest = target.ids ? { action: target.action, ids: target.ids } : { action: target.action, filter: target.filter ?? {} };
+  const request: BulkRequest = target.ids
+    ? { action: target.action, ids: target.ids }
+    : { action: target.action, filter: target.filter ?? {} };
   const preview = trpc.jobs.bulkPreview.useQuery(request, { staleTime: 0, gcTime: 0, refetchOnWindowFocus: false });
   const bulk = trpc.jobs.bulk.useMutation();
   const [result, setResult] = useState<BulkResult | null>(null);
@@ -124,7 +162,8 @@ function BulkDialog({ target, onClose }: { target: Target; onClose: (done: boole
           toast.push({
             tone: failed ? 'error' : 'ok',
             title: `Bulk ${verb}: ${done} of ${answer.count} done`,
-            body: [skipped && `${skipped} skipped`, failed && `${failed} failed`].filter(Boolean).join(', ') || undefined,
+            body:
+              [skipped && `${skipped} skipped`, failed && `${failed} failed`].filter(Boolean).join(', ') || undefined,
           });
         }
       },
@@ -139,7 +178,12 @@ function BulkDialog({ target, onClose }: { target: Target; onClose: (done: boole
         testId="bulk-dialog"
         wide
         footer={
-          <button type="button" className="button button-primary" onClick={() => onClose(true)} data-testid="dialog-dismiss">
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => onClose(true)}
+            data-testid="dialog-dismiss"
+          >
             Close
           </button>
         }
@@ -147,7 +191,12 @@ function BulkDialog({ target, onClose }: { target: Target; onClose: (done: boole
         {result.mode === 'job' ? (
           <p data-testid="bulk-job">
             {result.count} jobs are too many to do in one request: the background job{' '}
-            <Link to={`/jobs/${encodeURIComponent(result.jobId!)}`} className="mono" data-testid="bulk-job-link" onClick={() => onClose(true)}>
+            <Link
+              to={`/jobs/${encodeURIComponent(result.jobId!)}`}
+              className="mono"
+              data-testid="bulk-job-link"
+              onClick={() => onClose(true)}
+            >
               {result.jobId}
             </Link>{' '}
             does it, and its page shows the progress.
@@ -170,7 +219,13 @@ function BulkDialog({ target, onClose }: { target: Target; onClose: (done: boole
       }}
       footer={
         <>
-          <button type="button" className="button" onClick={() => onClose(false)} disabled={bulk.isPending} data-testid="dialog-dismiss">
+          <button
+            type="button"
+            className="button"
+            onClick={() => onClose(false)}
+            disabled={bulk.isPending}
+            data-testid="dialog-dismiss"
+          >
             Go back
           </button>
           <button
@@ -179,7 +234,9 @@ function BulkDialog({ target, onClose }: { target: Target; onClose: (done: boole
             disabled={!preview.data || count === 0 || bulk.isPending}
             data-testid="dialog-confirm"
           >
-            {bulk.isPending ? 'Working…' : `${verb === 'retry' ? 'Retry' : 'Cancel'} ${preview.data ? `${count} job${count === 1 ? '' : 's'}` : '…'}`}
+            {bulk.isPending
+              ? 'Working…'
+              : `${verb === 'retry' ? 'Retry' : 'Cancel'} ${preview.data ? `${count} job${count === 1 ? '' : 's'}` : '…'}`}
           </button>
         </>
       }
@@ -197,8 +254,11 @@ function BulkDialog({ target, onClose }: { target: Target; onClose: (done: boole
               <>No job matches: nothing to {verb}.</>
             ) : (
               <>
-                This will {verb} <strong data-testid="dialog-count">{count}</strong> job{count === 1 ? '' : 's'} ({scope});{' '}
-                {preview.data.runsAsJob ? 'it runs as a background job, whose page shows the progress.' : 'it runs now, one job after the other, with a result for each.'}
+                This will {verb} <strong data-testid="dialog-count">{count}</strong> job{count === 1 ? '' : 's'} (
+                {scope});{' '}
+                {preview.data.runsAsJob
+                  ? 'it runs as a background job, whose page shows the progress.'
+                  : 'it runs now, one job after the other, with a result for each.'}
               </>
             )}
           </p>
@@ -209,7 +269,11 @@ function BulkDialog({ target, onClose }: { target: Target; onClose: (done: boole
           </p>
           {preview.data.sample.length > 0 && (
             <details className="sample">
-              <summary>{preview.data.sample.length < count ? `the first ${preview.data.sample.length} of ${count}` : `the ${count} job${count === 1 ? '' : 's'}`}</summary>
+              <summary>
+                {preview.data.sample.length < count
+                  ? `the first ${preview.data.sample.length} of ${count}`
+                  : `the ${count} job${count === 1 ? '' : 's'}`}
+              </summary>
               <ul className="sample-list mono" data-testid="dialog-sample">
                 {preview.data.sample.map((id) => (
                   <li key={id}>{id}</li>
@@ -228,8 +292,17 @@ function BulkResults({ results }: { results: BulkResult['results'] }) {
   return (
     <ul className="bulk-results" data-testid="bulk-results">
       {results.map((item) => (
-        <li key={item.id} className={`bulk-result bulk-${item.outcome}`} data-testid="bulk-result" data-outcome={item.outcome}>
-          <span className={`badge ${item.outcome === 'done' ? 'status-ok' : item.outcome === 'failed' ? 'status-bad' : 'status-idle'}`}>{item.outcome}</span>
+        <li
+          key={item.id}
+          className={`bulk-result bulk-${item.outcome}`}
+          data-testid="bulk-result"
+          data-outcome={item.outcome}
+        >
+          <span
+            className={`badge ${item.outcome === 'done' ? 'status-ok' : item.outcome === 'failed' ? 'status-bad' : 'status-idle'}`}
+          >
+            {item.outcome}
+          </span>
           <Link to={`/jobs/${encodeURIComponent(item.id)}`} className="mono">
             {item.id}
           </Link>

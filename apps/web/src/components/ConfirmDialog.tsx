@@ -3,7 +3,8 @@ import { createPortal } from 'react-dom';
 import { messageOf } from '../lib/errors';
 import { CopyButton } from './CopyButton';
 
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 interface DialogProps {
   title: ReactNode;
@@ -23,7 +24,16 @@ interface DialogProps {
  * A modal dialog: role="dialog" with aria-modal, the first button of its footer (or the element
  * marked data-autofocus) focused on open, Tab kept inside, Escape closes, focus goes back where it was.
  */
-export function Dialog({ title, children, onClose, footer, testId = 'dialog', busy = false, wide = false, onSubmit }: DialogProps) {
+export function Dialog({
+  title,
+  children,
+  onClose,
+  footer,
+  testId = 'dialog',
+  busy = false,
+  wide = false,
+  onSubmit,
+}: DialogProps) {
   const id = useId();
   const ref = useRef<HTMLDivElement>(null);
   const closeRef = useRef(onClose);
@@ -55,7 +65,9 @@ export function Dialog({ title, children, onClose, footer, testId = 'dialog', bu
       return;
     }
     if (event.key !== 'Tab' || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((item) => item.offsetParent !== null);
+    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+      (item) => item.offsetParent !== null,
+    );
     if (!items.length) return;
     const first = items[0]!;
     const last = items.at(-1)!;
@@ -117,7 +129,15 @@ export function Dialog({ title, children, onClose, footer, testId = 'dialog', bu
 }
 
 /** The `temporal` command that does the same, to copy. */
-export function CliCommand({ command, label = 'Temporal CLI equivalent', testId = 'dialog-cli' }: { command: string; label?: string; testId?: string }) {
+export function CliCommand({
+  command,
+  label = 'Temporal CLI equivalent',
+  testId = 'dialog-cli',
+}: {
+  command: string;
+  label?: string;
+  testId?: string;
+}) {
   return (
     <div className="cli-equivalent">
       <span className="muted small">{label}</span>
@@ -183,7 +203,12 @@ export function ConfirmDialog({
           <button type="button" className="button" onClick={onClose} disabled={busy} data-testid="dialog-dismiss">
             {dismissLabel}
           </button>
-          <button type="submit" className={`button ${tone === 'danger' ? 'button-destructive' : 'button-primary'}`} disabled={busy || confirmDisabled} data-testid="dialog-confirm">
+          <button
+            type="submit"
+            className={`button ${tone === 'danger' ? 'button-destructive' : 'button-primary'}`}
+            disabled={busy || confirmDisabled}
+            data-testid="dialog-confirm"
+          >
             {busy ? (busyLabel ?? `${confirmLabel}…`) : confirmLabel}
           </button>
         </>

@@ -33,7 +33,12 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     <button
       type="button"
       className="button button-small"
-      onClick={() => copy(text).then(() => setStatus('copied'), () => setStatus('failed'))}
+      onClick={() =>
+        copy(text).then(
+          () => setStatus('copied'),
+          () => setStatus('failed'),
+        )
+      }
       aria-live="polite"
     >
       {status === 'copied' ? 'Copied' : status === 'failed' ? 'Select and copy' : label}

@@ -27,7 +27,6 @@ function describe(issue: Issue): string {
 
 type Errors = Partial<Record<Field, string[]>>;
 
-
 export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
   const id = useId();
   const utils = trpc.useUtils();
@@ -61,7 +60,8 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
       found.input = [`input: not valid JSON (${(error as Error).message})`];
     }
     const seconds = delay.trim() === '' ? undefined : Number(delay);
-    if (seconds !== undefined && (!Number.isFinite(seconds) || seconds < 0)) found.delay = ['delay: a number of seconds, 0 or more'];
+    if (seconds !== undefined && (!Number.isFinite(seconds) || seconds < 0))
+      found.delay = ['delay: a number of seconds, 0 or more'];
     setErrors(found);
     enqueue.reset();
     if (Object.keys(found).length) return;
@@ -92,7 +92,12 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
       <div className="form-grid">
         <label className="field">
           <span>Job type</span>
-          <select value={type} onChange={(event) => setType(event.target.value)} data-testid="enqueue-type" aria-describedby={described('type')}>
+          <select
+            value={type}
+            onChange={(event) => setType(event.target.value)}
+            data-testid="enqueue-type"
+            aria-describedby={described('type')}
+          >
             {types.map((candidate) => (
               <option key={candidate.type} value={candidate.type}>
                 {candidate.type}
@@ -103,7 +108,11 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
         </label>
         <label className="field">
           <span>Priority</span>
-          <select value={priority} onChange={(event) => setPriority(event.target.value as Priority)} data-testid="enqueue-priority">
+          <select
+            value={priority}
+            onChange={(event) => setPriority(event.target.value as Priority)}
+            data-testid="enqueue-priority"
+          >
             {PRIORITIES.map((value) => (
               <option key={value} value={value}>
                 {value}
@@ -166,7 +175,12 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
       </label>
       <FieldError errors={errors} field="form" id={`${id}-form-errors`} />
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={enqueue.isPending || !type} data-testid="enqueue-submit">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={enqueue.isPending || !type}
+          data-testid="enqueue-submit"
+        >
           {enqueue.isPending ? 'Enqueueing…' : 'Enqueue'}
         </button>
         {enqueue.data && (

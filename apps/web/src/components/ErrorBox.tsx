@@ -1,6 +1,14 @@
 import { messageOf } from '../lib/errors';
 
-export function ErrorBox({ error, title = 'Something went wrong', onRetry }: { error: unknown; title?: string; onRetry?: () => void }) {
+export function ErrorBox({
+  error,
+  title = 'Something went wrong',
+  onRetry,
+}: {
+  error: unknown;
+  title?: string;
+  onRetry?: () => void;
+}) {
   return (
     <div className="error-box" role="alert" data-testid="error-box">
       <div>

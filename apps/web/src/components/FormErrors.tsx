@@ -9,7 +9,15 @@ export function errorsByField(error: unknown): Record<string, string[]> {
 }
 
 /** The messages of one field, linked to its input by id (aria-describedby). */
-export function FieldError({ errors, field, id }: { errors: Partial<Record<string, string[]>>; field: string; id: string }) {
+export function FieldError({
+  errors,
+  field,
+  id,
+}: {
+  errors: Partial<Record<string, string[]>>;
+  field: string;
+  id: string;
+}) {
   if (!errors[field]?.length) return null;
   return (
     <ul className="field-errors" id={id} data-testid={`field-error-${field}`}>

@@ -8,7 +8,8 @@ function latency(ms: number | null) {
 /** Temporal, Postgres, Redis and the workers, each ok or not, with why in words. */
 export function HealthBadges({ health }: { health: Health }) {
   const { temporal, postgres, redis, queues } = health;
-  const workers = new Set(queues.flatMap((queue) => queue.identities)).size || Math.max(0, ...queues.map((queue) => queue.workers));
+  const workers =
+    new Set(queues.flatMap((queue) => queue.identities)).size || Math.max(0, ...queues.map((queue) => queue.workers));
   const unserved = queues.filter((queue) => queue.workers === 0);
   const redisTone = redis.liveUpdates ? 'ok' : redis.configured ? 'bad' : 'warn';
   const workersTone = !temporal.ok ? 'idle' : workers === 0 ? 'bad' : unserved.length ? 'warn' : 'ok';
@@ -28,7 +29,10 @@ export function HealthBadges({ health }: { health: Health }) {
         testId="health-workers"
         title={unserved.length ? `no workers polling ${unserved.map((queue) => queue.name).join(', ')}` : undefined}
       >
-        Workers: {!temporal.ok ? 'unknown' : `${workers}${unserved.length ? ` · ${unserved.length} queue${unserved.length > 1 ? 's' : ''} unserved` : ''}`}
+        Workers:{' '}
+        {!temporal.ok
+          ? 'unknown'
+          : `${workers}${unserved.length ? ` · ${unserved.length} queue${unserved.length > 1 ? 's' : ''} unserved` : ''}`}
       </StatusBadge>
     </div>
   );

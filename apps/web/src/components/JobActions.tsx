@@ -108,17 +108,33 @@ export function JobActions({ job, compact = false }: { job: ActionJob; compact?:
           <button type="button" className={`button${size}`} onClick={() => setOpen('retry')} data-testid="action-retry">
             Retry
           </button>
-          <button type="button" className={`button${size}`} onClick={() => setOpen('retryChanges')} data-testid="action-retry-changes" title="Retry with changes">
+          <button
+            type="button"
+            className={`button${size}`}
+            onClick={() => setOpen('retryChanges')}
+            data-testid="action-retry-changes"
+            title="Retry with changes"
+          >
             Retry with changes…
           </button>
         </>
       )}
       {live && (
         <>
-          <button type="button" className={`button${size}`} onClick={() => setOpen('cancel')} data-testid="action-cancel">
+          <button
+            type="button"
+            className={`button${size}`}
+            onClick={() => setOpen('cancel')}
+            data-testid="action-cancel"
+          >
             Cancel
           </button>
-          <button type="button" className={`button button-danger-outline${size}`} onClick={() => setOpen('terminate')} data-testid="action-terminate">
+          <button
+            type="button"
+            className={`button button-danger-outline${size}`}
+            onClick={() => setOpen('terminate')}
+            data-testid="action-terminate"
+          >
             Terminate…
           </button>
         </>
@@ -132,7 +148,15 @@ export function JobActions({ job, compact = false }: { job: ActionJob; compact?:
  * A "⋯" button and its menu (role="menu"): arrow keys move, Escape closes and returns to the
  * button. The menu is drawn over the page, so that a scrolling table does not clip it.
  */
-function RowMenu<T extends string>({ label, items, onSelect }: { label: string; items: Array<{ action: T; label: string; danger?: boolean }>; onSelect: (action: T) => void }) {
+function RowMenu<T extends string>({
+  label,
+  items,
+  onSelect,
+}: {
+  label: string;
+  items: Array<{ action: T; label: string; danger?: boolean }>;
+  onSelect: (action: T) => void;
+}) {
   const [open, setOpen] = useState(false);
   const [position, setPosition] = useState<{ top: number; right: number } | null>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -153,7 +177,11 @@ function RowMenu<T extends string>({ label, items, onSelect }: { label: string; 
   useEffect(() => {
     if (!open) return;
     const close = (event: Event) => {
-      if (event.type === 'mousedown' && (menu.current?.contains(event.target as Node) || button.current?.contains(event.target as Node))) return;
+      if (
+        event.type === 'mousedown' &&
+        (menu.current?.contains(event.target as Node) || button.current?.contains(event.target as Node))
+      )
+        return;
       setOpen(false);
       setPosition(null);
     };
@@ -270,7 +298,9 @@ function RetryDialog({ job, onClose }: { job: ActionJob; onClose: () => void }) 
         Retry {shortId(job.id)}? A new <code>{job.type}</code> job starts with the same input, priority and attempts.{' '}
         {`This one stays ${job.state.replace('_', ' ')} and links to the new one as “retried as”.`}
       </p>
-      <p className="muted small">No single `temporal` command does this: Jobdeck starts a new workflow and records the link both ways.</p>
+      <p className="muted small">
+        No single `temporal` command does this: Jobdeck starts a new workflow and records the link both ways.
+      </p>
     </ConfirmDialog>
   );
 }
@@ -338,7 +368,9 @@ function TerminateDialog({ job, actor, onClose }: { job: ActionJob; actor: strin
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
   const tooShort = reason.trim().length < 3;
-  const fieldError = issuesOf(terminate.error).find((issue) => issue.path[0] === 'reason')?.message ?? (touched && tooShort ? 'say why, in a few words (3 characters at least)' : null);
+  const fieldError =
+    issuesOf(terminate.error).find((issue) => issue.path[0] === 'reason')?.message ??
+    (touched && tooShort ? 'say why, in a few words (3 characters at least)' : null);
 
   const confirm = () => {
     setTouched(true);
@@ -348,7 +380,12 @@ function TerminateDialog({ job, actor, onClose }: { job: ActionJob; actor: strin
       {
         onSuccess: (result) => {
           invalidate(job.id);
-          toast.push({ tone: 'ok', title: `Terminated ${job.id}`, body: 'The workflow was ended at once; no cleanup ran.', cli: result.cli });
+          toast.push({
+            tone: 'ok',
+            title: `Terminated ${job.id}`,
+            body: 'The workflow was ended at once; no cleanup ran.',
+            cli: result.cli,
+          });
           onClose();
         },
         onError: (error) => {
@@ -375,8 +412,8 @@ function TerminateDialog({ job, actor, onClose }: { job: ActionJob; actor: strin
       testId="terminate-dialog"
     >
       <p data-testid="dialog-effect">
-        Terminate {shortId(job.id)}? Temporal ends the workflow at once: no cleanup runs, the activity stops wherever it is, and the job ends as terminated with your reason recorded.
-        Prefer Cancel unless the job ignores cancellation.
+        Terminate {shortId(job.id)}? Temporal ends the workflow at once: no cleanup runs, the activity stops wherever it
+        is, and the job ends as terminated with your reason recorded. Prefer Cancel unless the job ignores cancellation.
       </p>
       <label className="field">
         <span>Reason (required)</span>
@@ -402,14 +439,16 @@ function TerminateDialog({ job, actor, onClose }: { job: ActionJob; actor: strin
   );
 }
 
-type RetryField = 'priority' | 'maxAttempts' | 'initialIntervalMs' | 'backoffCoefficient' | 'maximumIntervalMs' | 'input' | 'form';
+type RetryField =
+  'priority' | 'maxAttempts' | 'initialIntervalMs' | 'backoffCoefficient' | 'maximumIntervalMs' | 'input' | 'form';
 type RetryErrors = Partial<Record<RetryField, string[]>>;
 type RetryChangesInput = NonNullable<RouterInputs['jobs']['retry']['changes']>;
 
 function retryFieldOf(issue: Issue): RetryField {
   const [head, field, sub] = issue.path;
   if (head !== 'changes') return 'form';
-  if (field === 'backoff') return sub === 'initialIntervalMs' || sub === 'backoffCoefficient' || sub === 'maximumIntervalMs' ? sub : 'form';
+  if (field === 'backoff')
+    return sub === 'initialIntervalMs' || sub === 'backoffCoefficient' || sub === 'maximumIntervalMs' ? sub : 'form';
   if (field === 'priority' || field === 'maxAttempts' || field === 'input') return field;
   return 'form';
 }
@@ -418,8 +457,6 @@ function describeIssue(issue: Issue): string {
   const path = issue.path[0] === 'changes' ? issue.path.slice(1) : issue.path;
   return path.length ? `${path.join('.')}: ${issue.message}` : issue.message;
 }
-
-
 
 function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => void }) {
   const id = useId();
@@ -517,9 +554,18 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
   /** Editing a field takes its old complaint away. */
   const edit = (field: RetryField, set: (value: string) => void) => (value: string) => {
     set(value);
-    setErrors((current) => (current[field] || current.form ? { ...current, [field]: undefined, form: undefined } : current));
+    setErrors((current) =>
+      current[field] || current.form ? { ...current, [field]: undefined, form: undefined } : current,
+    );
   };
-  const numberField = (field: RetryField, label: string, value: string, set: (value: string) => void, placeholder: string | number | undefined, step = '1') => (
+  const numberField = (
+    field: RetryField,
+    label: string,
+    value: string,
+    set: (value: string) => void,
+    placeholder: string | number | undefined,
+    step = '1',
+  ) => (
     <label className="field">
       <span>{label}</span>
       <input
@@ -549,13 +595,19 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
       wide
     >
       <p>
-        Retry {shortId(job.id)}: a new <code>{job.type}</code> job starts with the original input merged with your overrides; empty fields keep the original values. This job stays
-        as it is and links to the new one.
+        Retry {shortId(job.id)}: a new <code>{job.type}</code> job starts with the original input merged with your
+        overrides; empty fields keep the original values. This job stays as it is and links to the new one.
       </p>
       <div className="form-grid">
         <label className="field">
           <span>Priority</span>
-          <select value={priority} onChange={(event) => edit('priority', setPriority)(event.target.value)} data-testid="retry-priority" aria-describedby={described('priority')} data-autofocus>
+          <select
+            value={priority}
+            onChange={(event) => edit('priority', setPriority)(event.target.value)}
+            data-testid="retry-priority"
+            aria-describedby={described('priority')}
+            data-autofocus
+          >
             <option value="">{currentPriority ? `${currentPriority} (unchanged)` : 'unchanged'}</option>
             {PRIORITIES.map((value) => (
               <option key={value} value={value}>
@@ -565,13 +617,26 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
           </select>
           <FieldError errors={errors} field="priority" id={`${id}-priority-errors`} />
         </label>
-        {numberField('maxAttempts', 'Max attempts', maxAttempts, setMaxAttempts, currentAttempts ?? defaults?.maxAttempts)}
+        {numberField(
+          'maxAttempts',
+          'Max attempts',
+          maxAttempts,
+          setMaxAttempts,
+          currentAttempts ?? defaults?.maxAttempts,
+        )}
       </div>
       <fieldset className="fieldset">
         <legend>Backoff between attempts</legend>
         <div className="form-grid">
           {numberField('initialIntervalMs', 'Initial interval (ms)', initial, setInitial, defaults?.initialIntervalMs)}
-          {numberField('backoffCoefficient', 'Coefficient', coefficient, setCoefficient, defaults?.backoffCoefficient, 'any')}
+          {numberField(
+            'backoffCoefficient',
+            'Coefficient',
+            coefficient,
+            setCoefficient,
+            defaults?.backoffCoefficient,
+            'any',
+          )}
           {numberField('maximumIntervalMs', 'Maximum interval (ms)', maximum, setMaximum, defaults?.maximumIntervalMs)}
         </div>
       </fieldset>
@@ -600,7 +665,12 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
         </details>
       )}
       <label className="checkbox">
-        <input type="checkbox" checked={supersede} onChange={(event) => setSupersede(event.target.checked)} data-testid="retry-supersede" />
+        <input
+          type="checkbox"
+          checked={supersede}
+          onChange={(event) => setSupersede(event.target.checked)}
+          data-testid="retry-supersede"
+        />
         <span>Mark the original as superseded</span>
       </label>
       <FieldError errors={errors} field="form" id={`${id}-form-errors`} />
@@ -609,7 +679,11 @@ function RetryChangesDialog({ job, onClose }: { job: ActionJob; onClose: () => v
 }
 
 /** "retry of …", "retried as …" and "superseded", on the job page. */
-export function JobLineage({ job }: { job: { retryOfId?: string | null; retriedAsId?: string | null; supersededAt?: string | null } }) {
+export function JobLineage({
+  job,
+}: {
+  job: { retryOfId?: string | null; retriedAsId?: string | null; supersededAt?: string | null };
+}) {
   if (!job.retryOfId && !job.retriedAsId && !job.supersededAt) return null;
   return (
     <p className="lineage" data-testid="job-lineage">

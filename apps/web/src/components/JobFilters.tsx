@@ -15,13 +15,23 @@ export function JobFilters({ filter, types, queues, onChange }: Props) {
   return (
     <div className="filters" role="search" data-testid="job-filters">
       {bucket && (
-        <button type="button" className="chip" onClick={() => set('bucket', '')} data-testid="filter-bucket" title="Remove this filter">
+        <button
+          type="button"
+          className="chip"
+          onClick={() => set('bucket', '')}
+          data-testid="filter-bucket"
+          title="Remove this filter"
+        >
           {bucket.label}: {bucket.states.map(stateLabel).join(', ')} ×
         </button>
       )}
       <label className="field field-inline">
         <span>State</span>
-        <select value={filter.state ?? ''} onChange={(event) => set('state', event.target.value)} data-testid="filter-state">
+        <select
+          value={filter.state ?? ''}
+          onChange={(event) => set('state', event.target.value)}
+          data-testid="filter-state"
+        >
           <option value="">any</option>
           {JOB_STATES.map((state) => (
             <option key={state} value={state}>
@@ -32,7 +42,11 @@ export function JobFilters({ filter, types, queues, onChange }: Props) {
       </label>
       <label className="field field-inline">
         <span>Type</span>
-        <select value={filter.type ?? ''} onChange={(event) => set('type', event.target.value)} data-testid="filter-type">
+        <select
+          value={filter.type ?? ''}
+          onChange={(event) => set('type', event.target.value)}
+          data-testid="filter-type"
+        >
           <option value="">any</option>
           {types.map((type) => (
             <option key={type} value={type}>
@@ -43,7 +57,11 @@ export function JobFilters({ filter, types, queues, onChange }: Props) {
       </label>
       <label className="field field-inline">
         <span>Queue</span>
-        <select value={filter.queue ?? ''} onChange={(event) => set('queue', event.target.value)} data-testid="filter-queue">
+        <select
+          value={filter.queue ?? ''}
+          onChange={(event) => set('queue', event.target.value)}
+          data-testid="filter-queue"
+        >
           <option value="">any</option>
           {queues.map((queue) => (
             <option key={queue} value={queue}>

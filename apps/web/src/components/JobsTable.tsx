@@ -41,7 +41,15 @@ function SelectAll({ jobs, selection }: { jobs: JobSummary[]; selection: JobSele
   );
 }
 
-export function JobsTable({ jobs, selection, actions = false }: { jobs: JobSummary[]; selection?: JobSelection; actions?: boolean }) {
+export function JobsTable({
+  jobs,
+  selection,
+  actions = false,
+}: {
+  jobs: JobSummary[];
+  selection?: JobSelection;
+  actions?: boolean;
+}) {
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Jobs">
       <table className="table table-cards" data-testid="jobs-table">
@@ -72,7 +80,12 @@ export function JobsTable({ jobs, selection, actions = false }: { jobs: JobSumma
         </thead>
         <tbody>
           {jobs.map((job) => (
-            <tr key={`${job.id}:${job.runId ?? ''}`} data-testid="job-row" data-job-id={job.id} className={selection?.selected.has(job.id) ? 'row-selected' : undefined}>
+            <tr
+              key={`${job.id}:${job.runId ?? ''}`}
+              data-testid="job-row"
+              data-job-id={job.id}
+              className={selection?.selected.has(job.id) ? 'row-selected' : undefined}
+            >
               {selection && (
                 <td className="check-cell" data-label="Select">
                   <input
@@ -107,7 +120,12 @@ export function JobsTable({ jobs, selection, actions = false }: { jobs: JobSumma
                 <StateBadge state={job.state} />
               </td>
               <td className="progress-cell" data-label="Progress">
-                <ProgressBar percent={job.progress?.percent ?? (job.state === 'completed' ? 100 : null)} state={job.state} compact label={`progress of ${job.id}`} />
+                <ProgressBar
+                  percent={job.progress?.percent ?? (job.state === 'completed' ? 100 : null)}
+                  state={job.state}
+                  compact
+                  label={`progress of ${job.id}`}
+                />
               </td>
               <td className="num" data-label="Attempts">
                 {job.attempts}

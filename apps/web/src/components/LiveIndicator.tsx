@@ -13,7 +13,9 @@ export function LiveIndicator() {
       data-testid="live-indicator"
       data-mode={mode}
       role="status"
-      title={mode === 'live' ? 'updates are pushed by the server' : (reason ?? 'the dashboard refreshes every few seconds')}
+      title={
+        mode === 'live' ? 'updates are pushed by the server' : (reason ?? 'the dashboard refreshes every few seconds')
+      }
     >
       <span className="badge-dot" aria-hidden="true" />
       {text}

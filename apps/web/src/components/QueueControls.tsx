@@ -59,7 +59,8 @@ type QueueAction = 'pause' | 'resume' | 'drain' | 'clean';
 export function QueueStatusLine({ queue }: { queue: string }) {
   const { byName, query } = useQueueStatuses();
   const status = byName.get(queue);
-  if (query.error && !query.data) return <p className="muted small">paused or not: unknown ({messageOf(query.error)})</p>;
+  if (query.error && !query.data)
+    return <p className="muted small">paused or not: unknown ({messageOf(query.error)})</p>;
   if (!status?.paused) return null;
   return (
     <p className="queue-paused-note" role="status">
@@ -84,24 +85,50 @@ export function QueueControls({ queue }: { queue: string }) {
   if (!canOperate) return null;
 
   return (
-    <div className="queue-controls" data-testid="queue-controls" data-queue={queue} data-paused={paused ? 'true' : 'false'}>
+    <div
+      className="queue-controls"
+      data-testid="queue-controls"
+      data-queue={queue}
+      data-paused={paused ? 'true' : 'false'}
+    >
       {canOperate && (
         <div className="queue-buttons">
           {paused ? (
-            <button type="button" className="button button-small" onClick={() => setOpen('resume')} data-testid="queue-resume">
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => setOpen('resume')}
+              data-testid="queue-resume"
+            >
               Resume
             </button>
           ) : (
-            <button type="button" className="button button-small" onClick={() => setOpen('pause')} disabled={!status} data-testid="queue-pause">
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => setOpen('pause')}
+              disabled={!status}
+              data-testid="queue-pause"
+            >
               Pause…
             </button>
           )}
           {isAdmin && (
             <>
-              <button type="button" className="button button-small" onClick={() => setOpen('drain')} data-testid="queue-drain">
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => setOpen('drain')}
+                data-testid="queue-drain"
+              >
                 Drain…
               </button>
-              <button type="button" className="button button-small" onClick={() => setOpen('clean')} data-testid="queue-clean">
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => setOpen('clean')}
+                data-testid="queue-clean"
+              >
                 Clean…
               </button>
             </>
@@ -138,7 +165,11 @@ function PauseDialog({ queue, actor, onClose }: { queue: string; actor: string |
     );
   return (
     <ConfirmDialog
-      title={<>Pause queue <code>{queue}</code>?</>}
+      title={
+        <>
+          Pause queue <code>{queue}</code>?
+        </>
+      }
       confirmLabel="Pause queue"
       busyLabel="Pausing…"
       tone="danger"
@@ -149,8 +180,9 @@ function PauseDialog({ queue, actor, onClose }: { queue: string; actor: string |
       testId="pause-dialog"
     >
       <p data-testid="dialog-effect">
-        No job of <code>{queue}</code> starts an activity until the queue is resumed. Running activities finish their current step; new jobs are still
-        accepted and wait. The pause is a rate limit of zero set in Temporal itself, so it survives restarts.
+        No job of <code>{queue}</code> starts an activity until the queue is resumed. Running activities finish their
+        current step; new jobs are still accepted and wait. The pause is a rate limit of zero set in Temporal itself, so
+        it survives restarts.
       </p>
       <label className="field">
         <span>
@@ -170,7 +202,15 @@ function PauseDialog({ queue, actor, onClose }: { queue: string; actor: string |
   );
 }
 
-function ResumeDialog({ queue, status, onClose }: { queue: string; status: QueueStatus | undefined; onClose: () => void }) {
+function ResumeDialog({
+  queue,
+  status,
+  onClose,
+}: {
+  queue: string;
+  status: QueueStatus | undefined;
+  onClose: () => void;
+}) {
   const toast = useToast();
   const invalidate = useInvalidateQueues();
   const resume = trpc.queues.resume.useMutation();
@@ -180,7 +220,12 @@ function ResumeDialog({ queue, status, onClose }: { queue: string; status: Queue
       {
         onSuccess: (result) => {
           invalidate();
-          toast.push({ tone: 'ok', title: `Resumed queue ${queue}`, body: 'Waiting jobs start again.', cli: result.cli });
+          toast.push({
+            tone: 'ok',
+            title: `Resumed queue ${queue}`,
+            body: 'Waiting jobs start again.',
+            cli: result.cli,
+          });
           onClose();
         },
         onError: (error) => {
@@ -191,7 +236,11 @@ function ResumeDialog({ queue, status, onClose }: { queue: string; status: Queue
     );
   return (
     <ConfirmDialog
-      title={<>Resume queue <code>{queue}</code>?</>}
+      title={
+        <>
+          Resume queue <code>{queue}</code>?
+        </>
+      }
       confirmLabel="Resume queue"
       busyLabel="Resuming…"
       busy={resume.isPending}
@@ -252,7 +301,11 @@ function DrainDialog({ queue, onClose }: { queue: string; onClose: () => void })
     );
   return (
     <ConfirmDialog
-      title={<>Drain queue <code>{queue}</code>?</>}
+      title={
+        <>
+          Drain queue <code>{queue}</code>?
+        </>
+      }
       confirmLabel={preview.data ? `Cancel ${count} job${count === 1 ? '' : 's'}` : 'Drain'}
       busyLabel="Draining…"
       tone="danger"
@@ -273,8 +326,8 @@ function DrainDialog({ queue, onClose }: { queue: string; onClose: () => void })
               </>
             ) : (
               <>
-                This cancels <strong data-testid="dialog-count">{count}</strong> job{count === 1 ? '' : 's'} of <code>{queue}</code> that have not started
-                (waiting or delayed). Running jobs are not touched.
+                This cancels <strong data-testid="dialog-count">{count}</strong> job{count === 1 ? '' : 's'} of{' '}
+                <code>{queue}</code> that have not started (waiting or delayed). Running jobs are not touched.
               </>
             )}
           </p>
@@ -295,18 +348,29 @@ function CleanDialog({ queue, onClose }: { queue: string; onClose: () => void })
   const [hours, setHours] = useState('168');
   const [states, setStates] = useState<FinalState[]>([...FINAL_STATES]);
   const olderThanHours = Number(hours);
-  const valid = Number.isInteger(olderThanHours) && olderThanHours >= 1 && olderThanHours <= 24 * 3650 && states.length > 0;
+  const valid =
+    Number.isInteger(olderThanHours) && olderThanHours >= 1 && olderThanHours <= 24 * 3650 && states.length > 0;
   const input = { queue, olderThanHours, states };
-  const preview = trpc.queues.cleanPreview.useQuery(input, { enabled: valid, staleTime: 0, gcTime: 0, placeholderData: (previous) => previous });
+  const preview = trpc.queues.cleanPreview.useQuery(input, {
+    enabled: valid,
+    staleTime: 0,
+    gcTime: 0,
+    placeholderData: (previous) => previous,
+  });
   const clean = trpc.queues.clean.useMutation();
   const count = preview.data?.count ?? 0;
 
-  const toggle = (state: FinalState) => setStates((list) => (list.includes(state) ? list.filter((item) => item !== state) : [...list, state]));
+  const toggle = (state: FinalState) =>
+    setStates((list) => (list.includes(state) ? list.filter((item) => item !== state) : [...list, state]));
   const confirm = () =>
     clean.mutate(input, {
       onSuccess: (result) => {
         invalidate();
-        toast.push({ tone: 'ok', title: `Cleaned queue ${queue}`, body: `${result.deleted} job record${result.deleted === 1 ? '' : 's'} deleted, with their logs.` });
+        toast.push({
+          tone: 'ok',
+          title: `Cleaned queue ${queue}`,
+          body: `${result.deleted} job record${result.deleted === 1 ? '' : 's'} deleted, with their logs.`,
+        });
         onClose();
       },
       onError: (error) => {
@@ -317,7 +381,11 @@ function CleanDialog({ queue, onClose }: { queue: string; onClose: () => void })
 
   return (
     <ConfirmDialog
-      title={<>Clean queue <code>{queue}</code>?</>}
+      title={
+        <>
+          Clean queue <code>{queue}</code>?
+        </>
+      }
       confirmLabel={preview.data && valid ? `Delete ${count} record${count === 1 ? '' : 's'}` : 'Delete'}
       busyLabel="Deleting…"
       tone="danger"
@@ -329,7 +397,8 @@ function CleanDialog({ queue, onClose }: { queue: string; onClose: () => void })
       testId="clean-dialog"
     >
       <p>
-        Deletes Jobdeck’s records (and logs) of finished jobs of <code>{queue}</code>. Temporal’s own history is kept until its retention ends.
+        Deletes Jobdeck’s records (and logs) of finished jobs of <code>{queue}</code>. Temporal’s own history is kept
+        until its retention ends.
       </p>
       <label className="field">
         <span>Finished more than … hours ago</span>
@@ -353,7 +422,12 @@ function CleanDialog({ queue, onClose }: { queue: string; onClose: () => void })
         <div className="checkbox-row">
           {FINAL_STATES.map((state) => (
             <label key={state} className="checkbox">
-              <input type="checkbox" checked={states.includes(state)} onChange={() => toggle(state)} data-testid={`clean-state-${state}`} />
+              <input
+                type="checkbox"
+                checked={states.includes(state)}
+                onChange={() => toggle(state)}
+                data-testid={`clean-state-${state}`}
+              />
               <span>{stateLabel(state)}</span>
             </label>
           ))}
@@ -380,7 +454,8 @@ export function QueuePausedNotice({ queue, live }: { queue: string; live: boolea
   if (!status?.paused || !live) return null;
   return (
     <p className="notice notice-inline" role="status" data-testid="job-queue-paused">
-      Queue <code>{queue}</code> is paused ({status.reason ?? 'no reason recorded'}): no activity of this job starts until it is resumed.
+      Queue <code>{queue}</code> is paused ({status.reason ?? 'no reason recorded'}): no activity of this job starts
+      until it is resumed.
     </p>
   );
 }

@@ -3,7 +3,17 @@ import { messageOf } from '../lib/errors';
 import { trpc } from '../trpc';
 
 /** Pause (with a note) / resume, trigger now, delete (confirmed): the same buttons in the list and on the page. */
-export function ScheduleActions({ id, paused, onDeleted, compact = false }: { id: string; paused: boolean; onDeleted?: () => void; compact?: boolean }) {
+export function ScheduleActions({
+  id,
+  paused,
+  onDeleted,
+  compact = false,
+}: {
+  id: string;
+  paused: boolean;
+  onDeleted?: () => void;
+  compact?: boolean;
+}) {
   const utils = trpc.useUtils();
   const done = () => void utils.schedules.invalidate();
   const pause = trpc.schedules.pause.useMutation({ onSuccess: done });
@@ -17,7 +27,13 @@ export function ScheduleActions({ id, paused, onDeleted, compact = false }: { id
   return (
     <div className="schedule-actions" data-testid="schedule-actions">
       {paused ? (
-        <button type="button" className={`button${size}`} disabled={resume.isPending} onClick={() => resume.mutate({ id }, { onError: fail })} data-testid="schedule-resume">
+        <button
+          type="button"
+          className={`button${size}`}
+          disabled={resume.isPending}
+          onClick={() => resume.mutate({ id }, { onError: fail })}
+          data-testid="schedule-resume"
+        >
           Resume
         </button>
       ) : (

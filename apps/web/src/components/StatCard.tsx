@@ -15,7 +15,8 @@ export function verdictOf(group: StatGroup): Verdict {
   const running = buckets.waiting + buckets.active + buckets.delayed;
   if (failedPerMinute > 0 && failedPerMinute >= perMinute) return { tone: 'bad', label: 'failing' };
   if (failedPerMinute > 0) return { tone: 'warn', label: 'degraded' };
-  if (perMinute === 0 && successRate !== null && buckets.failed > 0 && successRate < 0.5) return { tone: 'warn', label: 'degraded' };
+  if (perMinute === 0 && successRate !== null && buckets.failed > 0 && successRate < 0.5)
+    return { tone: 'warn', label: 'degraded' };
   if (running > 0) return { tone: 'info', label: 'running' };
   if (perMinute > 0) return { tone: 'ok', label: 'healthy' };
   if (successRate === null) return { tone: 'idle', label: 'idle' };
@@ -62,7 +63,12 @@ export function StatCard({ group, by, subtitle, warning, status, children, testI
       <ul className="counts">
         {BUCKETS.map((bucket) => (
           <li key={bucket.key}>
-            <Link to={link(bucket.key)} className={`count tone-${bucket.key}`} data-testid={`count-${bucket.key}`} aria-label={`${group.buckets[bucket.key]} ${bucket.label}: show these jobs`}>
+            <Link
+              to={link(bucket.key)}
+              className={`count tone-${bucket.key}`}
+              data-testid={`count-${bucket.key}`}
+              aria-label={`${group.buckets[bucket.key]} ${bucket.label}: show these jobs`}
+            >
               <span className="count-value">{group.buckets[bucket.key]}</span>
               <span className="count-label">{bucket.label}</span>
             </Link>

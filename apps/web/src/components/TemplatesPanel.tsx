@@ -37,7 +37,12 @@ export function TemplatesPanel() {
     setErrors([]);
     create.mutate({ name, type, input: parsed, options: { priority } } as RouterInputs['templates']['create'], {
       onSuccess: () => (setOpen(false), setName(''), setInput('')),
-      onError: (error) => setErrors(issuesOf(error).length ? issuesOf(error).map((issue) => `${issue.path.join('.')}: ${issue.message}`) : [messageOf(error)]),
+      onError: (error) =>
+        setErrors(
+          issuesOf(error).length
+            ? issuesOf(error).map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+            : [messageOf(error)],
+        ),
     });
   };
 
@@ -45,7 +50,12 @@ export function TemplatesPanel() {
     <section className="section" aria-labelledby="templates-title" data-testid="templates-section">
       <div className="panel-header">
         <h2 id="templates-title">Templates</h2>
-        <button type="button" className="button" onClick={() => setOpen((value) => !value)} data-testid="template-toggle">
+        <button
+          type="button"
+          className="button"
+          onClick={() => setOpen((value) => !value)}
+          data-testid="template-toggle"
+        >
           {open ? 'Close' : 'New template'}
         </button>
       </div>
@@ -54,11 +64,20 @@ export function TemplatesPanel() {
           <div className="form-grid">
             <label className="field">
               <span>Name</span>
-              <input value={name} onChange={(event) => setName(event.target.value)} maxLength={100} data-testid="template-name" />
+              <input
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+                maxLength={100}
+                data-testid="template-name"
+              />
             </label>
             <label className="field">
               <span>Job type</span>
-              <select value={type} onChange={(event) => (setType(event.target.value), setInput(''))} data-testid="template-type">
+              <select
+                value={type}
+                onChange={(event) => (setType(event.target.value), setInput(''))}
+                data-testid="template-type"
+              >
                 {types.data?.map((candidate) => (
                   <option key={candidate.type} value={candidate.type}>
                     {candidate.type}
@@ -68,7 +87,10 @@ export function TemplatesPanel() {
             </label>
             <label className="field">
               <span>Priority</span>
-              <select value={priority} onChange={(event) => setPriority(event.target.value as (typeof PRIORITIES)[number])}>
+              <select
+                value={priority}
+                onChange={(event) => setPriority(event.target.value as (typeof PRIORITIES)[number])}
+              >
                 {PRIORITIES.map((value) => (
                   <option key={value}>{value}</option>
                 ))}
@@ -77,7 +99,14 @@ export function TemplatesPanel() {
           </div>
           <label className="field">
             <span>Input (JSON)</span>
-            <textarea className="mono" rows={5} value={input || json(example ?? {})} onChange={(event) => setInput(event.target.value)} spellCheck={false} data-testid="template-input" />
+            <textarea
+              className="mono"
+              rows={5}
+              value={input || json(example ?? {})}
+              onChange={(event) => setInput(event.target.value)}
+              spellCheck={false}
+              data-testid="template-input"
+            />
           </label>
           {errors.length > 0 && (
             <ul className="field-errors" data-testid="template-errors">
@@ -87,7 +116,12 @@ export function TemplatesPanel() {
             </ul>
           )}
           <div className="form-actions">
-            <button type="submit" className="button button-primary" disabled={create.isPending || !name.trim()} data-testid="template-save">
+            <button
+              type="submit"
+              className="button button-primary"
+              disabled={create.isPending || !name.trim()}
+              data-testid="template-save"
+            >
               {create.isPending ? 'Saving…' : 'Save template'}
             </button>
           </div>
@@ -99,11 +133,17 @@ export function TemplatesPanel() {
         </p>
       )}
       {templates.error ? (
-        <ErrorBox error={templates.error} title="Could not load the templates" onRetry={() => void templates.refetch()} />
+        <ErrorBox
+          error={templates.error}
+          title="Could not load the templates"
+          onRetry={() => void templates.refetch()}
+        />
       ) : !templates.data ? (
         <Loading rows={2} label="Loading templates…" />
       ) : templates.data.length === 0 ? (
-        <p className="muted">No templates yet. A template names a job type with its input and options, to run now or to schedule.</p>
+        <p className="muted">
+          No templates yet. A template names a job type with its input and options, to run now or to schedule.
+        </p>
       ) : (
         <ul className="template-list">
           {templates.data.map((template) => (
@@ -118,7 +158,15 @@ export function TemplatesPanel() {
                   type="button"
                   className="button button-small button-primary"
                   disabled={run.isPending}
-                  onClick={() => run.mutate({ id: template.id }, { onSuccess: (job) => setRan({ template: template.name, jobId: job.id }), onError: (error) => setErrors([messageOf(error)]) })}
+                  onClick={() =>
+                    run.mutate(
+                      { id: template.id },
+                      {
+                        onSuccess: (job) => setRan({ template: template.name, jobId: job.id }),
+                        onError: (error) => setErrors([messageOf(error)]),
+                      },
+                    )
+                  }
                   data-testid="template-run"
                 >
                   Run now
@@ -129,7 +177,9 @@ export function TemplatesPanel() {
                 <button
                   type="button"
                   className="button button-small button-danger"
-                  onClick={() => window.confirm(`Delete template ${template.name}?`) && remove.mutate({ id: template.id })}
+                  onClick={() =>
+                    window.confirm(`Delete template ${template.name}?`) && remove.mutate({ id: template.id })
+                  }
                 >
                   Delete
                 </button>

@@ -5,7 +5,13 @@ export function TemporalLinks({ temporal }: { temporal: NonNullable<JobDetail['t
   return (
     <div className="temporal">
       <p className="temporal-meta">
-        <a className="button" href={temporal.uiUrl} target="_blank" rel="noopener noreferrer" data-testid="temporal-ui-link">
+        <a
+          className="button"
+          href={temporal.uiUrl}
+          target="_blank"
+          rel="noopener noreferrer"
+          data-testid="temporal-ui-link"
+        >
           Open in Temporal UI ↗
         </a>
         <span className="muted small">

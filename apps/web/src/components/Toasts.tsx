@@ -89,7 +89,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <ol className="toasts" aria-label="Notifications" aria-live="polite" aria-relevant="additions" data-testid="toasts">
+      <ol
+        className="toasts"
+        aria-label="Notifications"
+        aria-live="polite"
+        aria-relevant="additions"
+        data-testid="toasts"
+      >
         {toasts.map((toast) => (
           <ToastItem key={toast.id} toast={toast} dismiss={dismiss} />
         ))}

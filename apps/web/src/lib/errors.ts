@@ -41,6 +41,7 @@ export function messageOf(error: unknown): string {
   if (!error) return 'unknown error';
   const message = error instanceof Error ? error.message : String(error);
   if (/failed to fetch|networkerror|load failed/i.test(message)) return 'cannot reach the Jobdeck API; is it running?';
-  if (/unexpected (token|end)|is not valid json/i.test(message)) return 'the API answered with something that is not JSON (is the proxy up?)';
+  if (/unexpected (token|end)|is not valid json/i.test(message))
+    return 'the API answered with something that is not JSON (is the proxy up?)';
   return message;
 }

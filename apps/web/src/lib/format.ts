@@ -5,7 +5,11 @@ const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'sh
  * an update): the server's clock may run a little ahead of the browser's, and such a time is "just
  * now" rather than "in 7 sec.".
  */
-export function relativeTime(iso: string | null | undefined, now = Date.now(), { past = false }: { past?: boolean } = {}): string {
+export function relativeTime(
+  iso: string | null | undefined,
+  now = Date.now(),
+  { past = false }: { past?: boolean } = {},
+): string {
   if (!iso) return '—';
   const parsed = Date.parse(iso) - now;
   if (Number.isNaN(parsed)) return '—';

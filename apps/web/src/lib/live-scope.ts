@@ -26,8 +26,12 @@ const MAX_FOLLOWED = 200;
 export function mergeScopes(scopes: readonly LiveScope[]): SubscribeInput {
   // No page shows anything live: the stream stays open for its notices (the bus's health) only.
   if (!scopes.length) return { batch: true, kinds: [] };
-  const ids = [...new Set(scopes.flatMap((scope) => [...(scope.jobId ? [scope.jobId] : []), ...(scope.jobIds ?? [])]))].sort().slice(0, MAX_FOLLOWED);
-  const watching = scopes.filter((scope) => scope.queue || scope.type || scope.kinds || !(scope.jobId || scope.jobIds?.length));
+  const ids = [...new Set(scopes.flatMap((scope) => [...(scope.jobId ? [scope.jobId] : []), ...(scope.jobIds ?? [])]))]
+    .sort()
+    .slice(0, MAX_FOLLOWED);
+  const watching = scopes.filter(
+    (scope) => scope.queue || scope.type || scope.kinds || !(scope.jobId || scope.jobIds?.length),
+  );
   if (!watching.length) return { batch: true, jobIds: ids };
   // Two pages watching different queues (or types) share a stream watching all of them.
   const same = (key: 'queue' | 'type') => {
@@ -36,10 +40,18 @@ export function mergeScopes(scopes: readonly LiveScope[]): SubscribeInput {
   };
   const queue = same('queue');
   const type = same('type');
-  const kinds = watching.some((scope) => !scope.kinds) ? undefined : ([...new Set(watching.flatMap((scope) => scope.kinds ?? []))].sort() as EventKind[]);
+  const kinds = watching.some((scope) => !scope.kinds)
+    ? undefined
+    : ([...new Set(watching.flatMap((scope) => scope.kinds ?? []))].sort() as EventKind[]);
   // Watching every event of every job already covers the followed ones.
   if (!queue && !type && !kinds) return { batch: true };
-  return { batch: true, ...(ids.length ? { jobIds: ids } : {}), ...(queue ? { queue } : {}), ...(type ? { type } : {}), ...(kinds ? { kinds } : {}) };
+  return {
+    batch: true,
+    ...(ids.length ? { jobIds: ids } : {}),
+    ...(queue ? { queue } : {}),
+    ...(type ? { type } : {}),
+    ...(kinds ? { kinds } : {}),
+  };
 }
 
 interface ScopeRegistry {

@@ -1,5 +1,15 @@
 /** Job states as the API names them, in the order a job usually passes through them. */
-export const JOB_STATES = ['waiting', 'delayed', 'active', 'retrying', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] as const;
+export const JOB_STATES = [
+  'waiting',
+  'delayed',
+  'active',
+  'retrying',
+  'completed',
+  'failed',
+  'cancelled',
+  'terminated',
+  'timed_out',
+] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 export const LIVE_STATES: readonly string[] = ['waiting', 'delayed', 'active', 'retrying'];

@@ -3,7 +3,10 @@ import { getQueryKey } from '@trpc/react-query';
 import { trpc, type RouterInputs } from '../trpc';
 import { useLiveScope } from './live-scope';
 
-export type JobFilter = Pick<Exclude<RouterInputs['jobs']['list'], void | undefined>, 'state' | 'bucket' | 'type' | 'queue'>;
+export type JobFilter = Pick<
+  Exclude<RouterInputs['jobs']['list'], void | undefined>,
+  'state' | 'bucket' | 'type' | 'queue'
+>;
 
 const PAGE_SIZE = 25;
 
@@ -17,7 +20,8 @@ export function useJobList(filter: JobFilter, refetchInterval: number | false) {
   const input = { ...filter, limit: PAGE_SIZE };
   const list = useInfiniteQuery({
     queryKey: getQueryKey(trpc.jobs.list, input, 'infinite'),
-    queryFn: ({ pageParam, signal }) => utils.client.jobs.list.query({ ...input, cursor: pageParam ?? undefined }, { signal }),
+    queryFn: ({ pageParam, signal }) =>
+      utils.client.jobs.list.query({ ...input, cursor: pageParam ?? undefined }, { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
     refetchInterval,
@@ -26,6 +30,11 @@ export function useJobList(filter: JobFilter, refetchInterval: number | false) {
   // Live: everything about the rows shown (progress bars), and the state changes of the filter's
   // jobs, so that a new or finished job moves the table without a refetch every few seconds.
   const ids = list.data?.pages.flatMap((page) => page.items.map((item) => item.id)) ?? [];
-  useLiveScope({ ...(ids.length ? { jobIds: ids.slice(0, 200) } : {}), queue: filter.queue, type: filter.type, kinds: ['state'] });
+  useLiveScope({
+    ...(ids.length ? { jobIds: ids.slice(0, 200) } : {}),
+    queue: filter.queue,
+    type: filter.type,
+    kinds: ['state'],
+  });
   return list;
 }

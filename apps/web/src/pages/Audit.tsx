@@ -118,7 +118,8 @@ function AuditFilters({ filter, onChange }: { filter: Filter; onChange: (next: F
     });
   }, [applied]);
 
-  const set = (key: keyof typeof draft) => (event: { target: { value: string } }) => setDraft((value) => ({ ...value, [key]: event.target.value }));
+  const set = (key: keyof typeof draft) => (event: { target: { value: string } }) =>
+    setDraft((value) => ({ ...value, [key]: event.target.value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onChange({
@@ -136,11 +137,24 @@ function AuditFilters({ filter, onChange }: { filter: Filter; onChange: (next: F
     <form className="audit-filters" role="search" onSubmit={submit} data-testid="audit-filters">
       <label className="field">
         <span>Actor</span>
-        <input type="text" value={draft.actor} onChange={set('actor')} placeholder="admin@localhost or token:name" data-testid="audit-filter-actor" />
+        <input
+          type="text"
+          value={draft.actor}
+          onChange={set('actor')}
+          placeholder="admin@localhost or token:name"
+          data-testid="audit-filter-actor"
+        />
       </label>
       <label className="field">
         <span>Action</span>
-        <input type="text" value={draft.action} onChange={set('action')} list="audit-actions" placeholder="e.g. jobs.cancel" data-testid="audit-filter-action" />
+        <input
+          type="text"
+          value={draft.action}
+          onChange={set('action')}
+          list="audit-actions"
+          placeholder="e.g. jobs.cancel"
+          data-testid="audit-filter-action"
+        />
         <datalist id="audit-actions">
           {KNOWN_ACTIONS.map((action) => (
             <option key={action} value={action} />
@@ -149,7 +163,13 @@ function AuditFilters({ filter, onChange }: { filter: Filter; onChange: (next: F
       </label>
       <label className="field">
         <span>Target</span>
-        <input type="text" value={draft.target} onChange={set('target')} placeholder="a job id, queue, email…" data-testid="audit-filter-target" />
+        <input
+          type="text"
+          value={draft.target}
+          onChange={set('target')}
+          placeholder="a job id, queue, email…"
+          data-testid="audit-filter-target"
+        />
       </label>
       <label className="field">
         <span>Outcome</span>
@@ -172,7 +192,12 @@ function AuditFilters({ filter, onChange }: { filter: Filter; onChange: (next: F
           Apply
         </button>
         {active && (
-          <button type="button" className="button button-ghost" onClick={() => onChange({})} data-testid="audit-filter-clear">
+          <button
+            type="button"
+            className="button button-ghost"
+            onClick={() => onChange({})}
+            data-testid="audit-filter-clear"
+          >
             Clear filters
           </button>
         )}
@@ -249,7 +274,10 @@ export function AuditPage() {
   const [filter, setFilter] = useAuditFilter();
   const utils = trpc.useUtils();
   // Typed by hand (see AuditRow): the inferred output type is too deep to check.
-  const listAudit = utils.client.audit.list.query as unknown as (input: AuditInput, options: { signal: AbortSignal }) => Promise<AuditChunk>;
+  const listAudit = utils.client.audit.list.query as unknown as (
+    input: AuditInput,
+    options: { signal: AbortSignal },
+  ) => Promise<AuditChunk>;
   const input = { ...filter, limit: PAGE_SIZE };
   const list = useInfiniteQuery({
     queryKey: getQueryKey(trpc.audit.list, input, 'infinite'),
@@ -272,12 +300,20 @@ export function AuditPage() {
       <div className="page-header">
         <h1>Audit log</h1>
         <div className="page-actions">
-          <button type="button" className="button" onClick={() => void list.refetch()} disabled={list.isFetching} data-testid="audit-refresh">
+          <button
+            type="button"
+            className="button"
+            onClick={() => void list.refetch()}
+            disabled={list.isFetching}
+            data-testid="audit-refresh"
+          >
             {list.isFetching && !list.isFetchingNextPage ? 'Refreshing…' : 'Refresh'}
           </button>
         </div>
       </div>
-      <p className="muted page-intro">Every change made through the API, by whom, and how it ended; refusals too. Secrets in parameters are redacted.</p>
+      <p className="muted page-intro">
+        Every change made through the API, by whom, and how it ended; refusals too. Secrets in parameters are redacted.
+      </p>
       <section className="panel">
         <AuditFilters filter={filter} onChange={setFilter} />
         {list.error && !list.data ? (
@@ -289,7 +325,12 @@ export function AuditPage() {
             No entries{active ? ' match these filters' : ' yet'}.
           </p>
         ) : (
-          <div className={`table-scroll${list.isPlaceholderData ? ' stale' : ''}`} tabIndex={0} role="region" aria-label="Audit log">
+          <div
+            className={`table-scroll${list.isPlaceholderData ? ' stale' : ''}`}
+            tabIndex={0}
+            role="region"
+            aria-label="Audit log"
+          >
             <table className="table table-cards audit-table" data-testid="audit-table">
               <thead>
                 <tr>
@@ -310,13 +351,21 @@ export function AuditPage() {
             </table>
           </div>
         )}
-        {list.error && list.data && <ErrorBox error={list.error} title="Could not load more" onRetry={() => void list.refetch()} />}
+        {list.error && list.data && (
+          <ErrorBox error={list.error} title="Could not load more" onRetry={() => void list.refetch()} />
+        )}
         <div className="table-footer">
           <span className="muted small">
             {rows.length} entr{rows.length === 1 ? 'y' : 'ies'} shown
           </span>
           {list.hasNextPage && (
-            <button type="button" className="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} data-testid="audit-load-more">
+            <button
+              type="button"
+              className="button"
+              onClick={() => void list.fetchNextPage()}
+              disabled={list.isFetchingNextPage}
+              data-testid="audit-load-more"
+            >
               {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
             </button>
           )}

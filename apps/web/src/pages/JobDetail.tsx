@@ -30,9 +30,7 @@ function ProgressPanel({ job }: { job: JobDetail }) {
         </div>
         <div>
           <dt>Steps</dt>
-          <dd data-testid="job-steps">
-            {progress ? `${progress.stepsDone}/${progress.stepsTotal ?? '?'}` : '—'}
-          </dd>
+          <dd data-testid="job-steps">{progress ? `${progress.stepsDone}/${progress.stepsTotal ?? '?'}` : '—'}</dd>
         </div>
         <div>
           <dt>Attempts</dt>
@@ -54,7 +52,11 @@ function ErrorPanel({ job }: { job: JobDetail }) {
   if (!job.error) return null;
   const final = !isLive(job.state);
   return (
-    <section className={`panel panel-${final ? 'error' : 'warning'}`} aria-labelledby="error-title" data-testid="job-error">
+    <section
+      className={`panel panel-${final ? 'error' : 'warning'}`}
+      aria-labelledby="error-title"
+      data-testid="job-error"
+    >
       <h2 id="error-title">{final ? 'Error' : 'Last failure (will retry)'}</h2>
       <p className="error-message">{job.error}</p>
       {job.errorStack && (
@@ -72,14 +74,14 @@ function Header({ job }: { job: JobDetail }) {
     <div className="page-header job-header">
       <div className="job-title">
         <p className="breadcrumbs">
-          <Link to="/jobs">Jobs</Link> /{' '}
-          <Link to={`/jobs?type=${encodeURIComponent(job.type)}`}>{job.type}</Link>
+          <Link to="/jobs">Jobs</Link> / <Link to={`/jobs?type=${encodeURIComponent(job.type)}`}>{job.type}</Link>
         </p>
         <h1 className="mono" data-testid="job-id">
           {job.id}
         </h1>
         <p className="muted small">
-          queue <code>{job.queue}</code> <QueuePausedBadge queue={job.queue} /> · priority <span className={`priority priority-${job.priority}`}>{job.priority}</span> · requested by{' '}
+          queue <code>{job.queue}</code> <QueuePausedBadge queue={job.queue} /> · priority{' '}
+          <span className={`priority priority-${job.priority}`}>{job.priority}</span> · requested by{' '}
           {job.requestedBy ?? '—'}
           {job.scheduleId && (
             <>
@@ -122,7 +124,11 @@ export function JobDetailPage() {
     const missing = httpStatusOf(job.error) === 404;
     return (
       <div className="page">
-        <ErrorBox error={job.error} title={missing ? 'No such job' : 'Could not load the job'} onRetry={() => void job.refetch()} />
+        <ErrorBox
+          error={job.error}
+          title={missing ? 'No such job' : 'Could not load the job'}
+          onRetry={() => void job.refetch()}
+        />
         <p>
           <Link to="/jobs">Back to jobs</Link>
         </p>
@@ -135,7 +141,13 @@ export function JobDetailPage() {
   return (
     <div className="page" data-testid="job-page">
       <Header job={data} />
-      {job.error && <ErrorBox error={job.error} title="Could not refresh; showing the last answer" onRetry={() => void job.refetch()} />}
+      {job.error && (
+        <ErrorBox
+          error={job.error}
+          title="Could not refresh; showing the last answer"
+          onRetry={() => void job.refetch()}
+        />
+      )}
       <div className="job-grid">
         <div className="job-main">
           <ProgressPanel job={data} />
@@ -170,7 +182,11 @@ export function JobDetailPage() {
         <aside className="job-side">
           <section className="panel" aria-labelledby="temporal-title">
             <h2 id="temporal-title">Temporal</h2>
-            {data.temporal ? <TemporalLinks temporal={data.temporal} /> : <p className="muted">Temporal does not know this job (or is unreachable).</p>}
+            {data.temporal ? (
+              <TemporalLinks temporal={data.temporal} />
+            ) : (
+              <p className="muted">Temporal does not know this job (or is unreachable).</p>
+            )}
           </section>
           <section className="panel" aria-labelledby="timings-title">
             <h2 id="timings-title">Timings</h2>

@@ -47,7 +47,13 @@ function EnqueuePanel() {
     <section className="panel" aria-labelledby="enqueue-title">
       <div className="panel-header">
         <h2 id="enqueue-title">Enqueue a job</h2>
-        <button type="button" className="button" aria-expanded={open} onClick={() => setOpen((value) => !value)} data-testid="enqueue-toggle">
+        <button
+          type="button"
+          className="button"
+          aria-expanded={open}
+          onClick={() => setOpen((value) => !value)}
+          data-testid="enqueue-toggle"
+        >
           {open ? 'Close' : 'Enqueue job'}
         </button>
       </div>
@@ -92,7 +98,12 @@ export function JobsPage() {
           </p>
         )}
         {canOperate && list.data && (jobs.length > 0 || selected.size > 0) && (
-          <BulkBar selected={[...selected]} filter={filter} onDone={() => setSelected(new Set())} onClear={() => setSelected(new Set())} />
+          <BulkBar
+            selected={[...selected]}
+            filter={filter}
+            onDone={() => setSelected(new Set())}
+            onClear={() => setSelected(new Set())}
+          />
         )}
         {list.error && !list.data ? (
           <ErrorBox error={list.error} title="Could not load jobs" onRetry={() => void list.refetch()} />
@@ -104,16 +115,28 @@ export function JobsPage() {
           </p>
         ) : (
           <div className={list.isPlaceholderData ? 'stale' : undefined}>
-            <JobsTable jobs={jobs} actions={canOperate} selection={canOperate ? { selected, onChange: setSelected } : undefined} />
+            <JobsTable
+              jobs={jobs}
+              actions={canOperate}
+              selection={canOperate ? { selected, onChange: setSelected } : undefined}
+            />
           </div>
         )}
-        {list.error && list.data && <ErrorBox error={list.error} title="Could not refresh" onRetry={() => void list.refetch()} />}
+        {list.error && list.data && (
+          <ErrorBox error={list.error} title="Could not refresh" onRetry={() => void list.refetch()} />
+        )}
         <div className="table-footer">
           <span className="muted small">
             {jobs.length} job{jobs.length === 1 ? '' : 's'} shown
           </span>
           {list.hasNextPage && (
-            <button type="button" className="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} data-testid="load-more">
+            <button
+              type="button"
+              className="button"
+              onClick={() => void list.fetchNextPage()}
+              disabled={list.isFetchingNextPage}
+              data-testid="load-more"
+            >
               {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
             </button>
           )}

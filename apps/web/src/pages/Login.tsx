@@ -69,7 +69,12 @@ export function LoginPage() {
             {messageOf(login.error)}
           </p>
         )}
-        <button type="submit" className="button button-primary button-block" disabled={login.isPending} data-testid="login-submit">
+        <button
+          type="submit"
+          className="button button-primary button-block"
+          disabled={login.isPending}
+          data-testid="login-submit"
+        >
           {login.isPending ? 'Signing in…' : 'Sign in'}
         </button>
         {import.meta.env.DEV && <p className="muted small hint">dev login: {DEV_LOGIN}</p>}

@@ -74,7 +74,13 @@ export function OverviewPage() {
                   group={group}
                   by="type"
                   testId="type-card"
-                  subtitle={info ? <>queue <code>{info.queue}</code> · {info.description}</> : undefined}
+                  subtitle={
+                    info ? (
+                      <>
+                        queue <code>{info.queue}</code> · {info.description}
+                      </>
+                    ) : undefined
+                  }
                 />
               );
             })}
@@ -97,7 +103,11 @@ export function OverviewPage() {
                   testId="queue-card"
                   subtitle={
                     workers === undefined ? (
-                      health.data ? 'workers unknown (not a default queue)' : 'checking workers…'
+                      health.data ? (
+                        'workers unknown (not a default queue)'
+                      ) : (
+                        'checking workers…'
+                      )
                     ) : (
                       <span title={queue?.identities.join(', ')}>
                         {workers} worker{workers === 1 ? '' : 's'} polling

@@ -25,7 +25,11 @@ export function SchedulePage() {
     const missing = httpStatusOf(schedule.error) === 404;
     return (
       <div className="page">
-        <ErrorBox error={schedule.error} title={missing ? 'No such schedule' : 'Could not load the schedule'} onRetry={() => void schedule.refetch()} />
+        <ErrorBox
+          error={schedule.error}
+          title={missing ? 'No such schedule' : 'Could not load the schedule'}
+          onRetry={() => void schedule.refetch()}
+        />
         <p>
           <Link to="/schedules">Back to schedules</Link>
         </p>
@@ -55,10 +59,21 @@ export function SchedulePage() {
           </StatusBadge>
         )}
       </div>
-      {schedule.error && <ErrorBox error={schedule.error} title="Could not refresh; showing the last answer" onRetry={() => void schedule.refetch()} />}
+      {schedule.error && (
+        <ErrorBox
+          error={schedule.error}
+          title="Could not refresh; showing the last answer"
+          onRetry={() => void schedule.refetch()}
+        />
+      )}
       <div className="page-actions">
         <ScheduleActions id={data.id} paused={data.paused} onDeleted={() => navigate('/schedules')} />
-        <button type="button" className="button" onClick={() => setEditing((value) => !value)} data-testid="schedule-edit">
+        <button
+          type="button"
+          className="button"
+          onClick={() => setEditing((value) => !value)}
+          data-testid="schedule-edit"
+        >
           {editing ? 'Close editor' : 'Edit'}
         </button>
       </div>
@@ -70,7 +85,11 @@ export function SchedulePage() {
 
       {editing && (
         <section className="panel" aria-label="Edit schedule">
-          <ScheduleForm initial={data} onSaved={() => (setEditing(false), void schedule.refetch())} onCancel={() => setEditing(false)} />
+          <ScheduleForm
+            initial={data}
+            onSaved={() => (setEditing(false), void schedule.refetch())}
+            onCancel={() => setEditing(false)}
+          />
         </section>
       )}
 

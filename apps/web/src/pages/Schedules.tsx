@@ -20,24 +20,38 @@ export function SchedulesPage() {
       <div className="page-header">
         <h1>Schedules</h1>
         <div className="page-actions">
-          <button type="button" className="button button-primary" onClick={() => setParams(creating ? {} : { new: '1' })} data-testid="schedule-new">
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => setParams(creating ? {} : { new: '1' })}
+            data-testid="schedule-new"
+          >
             {creating ? 'Close' : 'New schedule'}
           </button>
         </div>
       </div>
       <p className="muted small">
-        Every schedule is a Temporal Schedule: <code>temporal schedule list</code> and the Temporal UI show the same ones.
+        Every schedule is a Temporal Schedule: <code>temporal schedule list</code> and the Temporal UI show the same
+        ones.
       </p>
 
       {creating && (
         <section className="panel" aria-label="New schedule">
-          <ScheduleForm defaultTemplateId={params.get('template') ?? ''} onSaved={(id) => navigate(`/schedules/${encodeURIComponent(id)}`)} onCancel={() => setParams({})} />
+          <ScheduleForm
+            defaultTemplateId={params.get('template') ?? ''}
+            onSaved={(id) => navigate(`/schedules/${encodeURIComponent(id)}`)}
+            onCancel={() => setParams({})}
+          />
         </section>
       )}
 
       <section className="section" aria-label="Schedules">
         {schedules.error && !schedules.data ? (
-          <ErrorBox error={schedules.error} title="Could not load the schedules" onRetry={() => void schedules.refetch()} />
+          <ErrorBox
+            error={schedules.error}
+            title="Could not load the schedules"
+            onRetry={() => void schedules.refetch()}
+          />
         ) : !schedules.data ? (
           <Loading label="Loading schedules…" />
         ) : schedules.data.length === 0 ? (
@@ -81,7 +95,13 @@ export function SchedulesPage() {
                     <td data-label="Job type">
                       <code>{schedule.type ?? schedule.workflowType}</code>
                     </td>
-                    <td data-label="Next run">{schedule.paused ? <span className="muted">paused</span> : <Countdown iso={schedule.nextRuns[0]} testId="schedule-next" />}</td>
+                    <td data-label="Next run">
+                      {schedule.paused ? (
+                        <span className="muted">paused</span>
+                      ) : (
+                        <Countdown iso={schedule.nextRuns[0]} testId="schedule-next" />
+                      )}
+                    </td>
                     <td data-label="Actions">
                       <ScheduleActions id={schedule.id} paused={schedule.paused} compact />
                     </td>

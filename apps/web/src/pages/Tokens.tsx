@@ -36,7 +36,8 @@ function IssuedToken({ issued, onDone }: { issued: Issued; onDone: () => void })
         <CopyButton text={issued.token} label="Copy token" />
       </div>
       <p className="muted small">
-        role {issued.role} · {issued.expiresAt ? `expires ${dateTime(issued.expiresAt)}` : 'does not expire'} · send it as <code>Authorization: Bearer …</code>
+        role {issued.role} · {issued.expiresAt ? `expires ${dateTime(issued.expiresAt)}` : 'does not expire'} · send it
+        as <code>Authorization: Bearer …</code>
       </p>
       <div className="form-actions">
         <button type="button" className="button button-primary" onClick={onDone} data-testid="token-issued-done">
@@ -61,14 +62,21 @@ function CreateToken({ onIssued }: { onIssued: (issued: Issued) => void }) {
     const found: Record<string, string[]> = {};
     if (!name.trim()) found.name = ['a name is required, such as ci-deploys'];
     const expiresInDays = days.trim() === '' ? undefined : Number(days);
-    if (expiresInDays !== undefined && (!Number.isInteger(expiresInDays) || expiresInDays < 1)) found.expiresInDays = ['a whole number of days, 1 or more (empty: never)'];
+    if (expiresInDays !== undefined && (!Number.isInteger(expiresInDays) || expiresInDays < 1))
+      found.expiresInDays = ['a whole number of days, 1 or more (empty: never)'];
     setErrors(found);
     if (Object.keys(found).length) return;
     create.mutate(
       { name: name.trim(), role, expiresInDays },
       {
         onSuccess: (result) => {
-          onIssued({ token: result.token, name: name.trim(), prefix: result.prefix, role: result.role, expiresAt: result.expiresAt });
+          onIssued({
+            token: result.token,
+            name: name.trim(),
+            prefix: result.prefix,
+            role: result.role,
+            expiresAt: result.expiresAt,
+          });
           create.reset(); // the secret does not stay in the mutation's state either
           void utils.tokens.list.invalidate();
           setName('');
@@ -125,7 +133,12 @@ function CreateToken({ onIssued }: { onIssued: (issued: Issued) => void }) {
       </div>
       <FieldError errors={errors} field="form" id={`${id}-form`} />
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={create.isPending} data-testid="token-create-submit">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={create.isPending}
+          data-testid="token-create-submit"
+        >
           {create.isPending ? 'Creating…' : 'Create token'}
         </button>
       </div>
@@ -149,7 +162,11 @@ function RevokeDialog({ token, onClose }: { token: Token; onClose: () => void })
       {
         onSuccess: () => {
           void utils.tokens.list.invalidate();
-          toast.push({ tone: 'ok', title: `Revoked token ${token.name}`, body: 'Calls with it are refused from now on.' });
+          toast.push({
+            tone: 'ok',
+            title: `Revoked token ${token.name}`,
+            body: 'Calls with it are refused from now on.',
+          });
           onClose();
         },
         onError: (error) => {
@@ -170,8 +187,8 @@ function RevokeDialog({ token, onClose }: { token: Token; onClose: () => void })
       testId="token-revoke-dialog"
     >
       <p data-testid="dialog-effect">
-        Every call with <code>{token.prefix}…</code> ({token.role}) is refused from now on, within a second. This cannot be undone: a new token would have
-        to be created and handed out.
+        Every call with <code>{token.prefix}…</code> ({token.role}) is refused from now on, within a second. This cannot
+        be undone: a new token would have to be created and handed out.
       </p>
     </ConfirmDialog>
   );
@@ -192,8 +209,8 @@ export function TokensPage() {
         <h1>API tokens</h1>
       </div>
       <p className="muted page-intro">
-        Service tokens let scripts and other services call the API with a role of their own. Each is shown once, when created; Jobdeck stores only its
-        hash.
+        Service tokens let scripts and other services call the API with a role of their own. Each is shown once, when
+        created; Jobdeck stores only its hash.
       </p>
       {issued ? (
         <IssuedToken issued={issued} onDone={() => setIssued(null)} />
@@ -233,7 +250,13 @@ export function TokensPage() {
                 {tokens.data.map((token) => {
                   const status = statusOf(token);
                   return (
-                    <tr key={token.id} data-testid="token-row" data-token-id={token.id} data-name={token.name} data-status={status.label}>
+                    <tr
+                      key={token.id}
+                      data-testid="token-row"
+                      data-token-id={token.id}
+                      data-name={token.name}
+                      data-status={status.label}
+                    >
                       <td className="id-cell" data-label="Name">
                         {token.name}
                       </td>
@@ -251,13 +274,32 @@ export function TokensPage() {
                       <td data-label="Created">
                         <RelativeTime iso={token.createdAt} past />
                       </td>
-                      <td data-label="Expires">{token.expiresAt ? <RelativeTime iso={token.expiresAt} /> : <span className="muted">never</span>}</td>
-                      <td data-label="Last used">{token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} past /> : <span className="muted">never</span>}</td>
+                      <td data-label="Expires">
+                        {token.expiresAt ? (
+                          <RelativeTime iso={token.expiresAt} />
+                        ) : (
+                          <span className="muted">never</span>
+                        )}
+                      </td>
+                      <td data-label="Last used">
+                        {token.lastUsedAt ? (
+                          <RelativeTime iso={token.lastUsedAt} past />
+                        ) : (
+                          <span className="muted">never</span>
+                        )}
+                      </td>
                       <td className="actions-cell" data-label="Actions">
                         {status.label === 'revoked' ? (
-                          <span className="muted small">revoked <RelativeTime iso={token.revokedAt} past /></span>
+                          <span className="muted small">
+                            revoked <RelativeTime iso={token.revokedAt} past />
+                          </span>
                         ) : (
-                          <button type="button" className="button button-small button-danger-outline" onClick={() => setRevoking(token)} data-testid="token-revoke">
+                          <button
+                            type="button"
+                            className="button button-small button-danger-outline"
+                            onClick={() => setRevoking(token)}
+                            data-testid="token-revoke"
+                          >
                             Revoke…
                           </button>
                         )}

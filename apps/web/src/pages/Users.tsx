@@ -19,11 +19,29 @@ const ROLE_HELP: Record<Role, string> = {
 };
 
 /** The role select with a line saying what the chosen role may do. */
-function RoleField({ id, role, onChange, disabled, testId }: { id: string; role: Role; onChange: (role: Role) => void; disabled?: boolean; testId: string }) {
+function RoleField({
+  id,
+  role,
+  onChange,
+  disabled,
+  testId,
+}: {
+  id: string;
+  role: Role;
+  onChange: (role: Role) => void;
+  disabled?: boolean;
+  testId: string;
+}) {
   return (
     <label className="field">
       <span>Role</span>
-      <select value={role} onChange={(event) => onChange(event.target.value as Role)} disabled={disabled} aria-describedby={`${id}-role-help`} data-testid={testId}>
+      <select
+        value={role}
+        onChange={(event) => onChange(event.target.value as Role)}
+        disabled={disabled}
+        aria-describedby={`${id}-role-help`}
+        data-testid={testId}
+      >
         {ROLES.map((value) => (
           <option key={value} value={value}>
             {value}
@@ -60,7 +78,11 @@ function CreateUser() {
       {
         onSuccess: (user) => {
           void utils.users.list.invalidate();
-          toast.push({ tone: 'ok', title: `Created ${user.email}`, body: `role ${user.role}; tell them their password through a safe channel.` });
+          toast.push({
+            tone: 'ok',
+            title: `Created ${user.email}`,
+            body: `role ${user.role}; tell them their password through a safe channel.`,
+          });
           setEmail('');
           setName('');
           setPassword('');
@@ -77,14 +99,30 @@ function CreateUser() {
       <div className="form-grid">
         <label className="field">
           <span>Email</span>
-          <input type="email" value={email} onChange={(event) => setEmail(event.target.value)} autoComplete="off" aria-invalid={!!errors.email} aria-describedby={described('email')} data-testid="user-email" />
+          <input
+            type="email"
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+            autoComplete="off"
+            aria-invalid={!!errors.email}
+            aria-describedby={described('email')}
+            data-testid="user-email"
+          />
           <FieldError errors={errors} field="email" id={`${id}-email`} />
         </label>
         <label className="field">
           <span>
             Name <span className="muted">(optional)</span>
           </span>
-          <input type="text" value={name} onChange={(event) => setName(event.target.value)} maxLength={100} aria-invalid={!!errors.name} aria-describedby={described('name')} data-testid="user-name" />
+          <input
+            type="text"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            maxLength={100}
+            aria-invalid={!!errors.name}
+            aria-describedby={described('name')}
+            data-testid="user-name"
+          />
           <FieldError errors={errors} field="name" id={`${id}-name`} />
         </label>
         <RoleField id={id} role={role} onChange={setRole} testId="user-role" />
@@ -106,7 +144,12 @@ function CreateUser() {
       </div>
       <FieldError errors={errors} field="form" id={`${id}-form`} />
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={create.isPending} data-testid="user-create-submit">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={create.isPending}
+          data-testid="user-create-submit"
+        >
           {create.isPending ? 'Creating…' : 'Create user'}
         </button>
       </div>
@@ -122,14 +165,21 @@ function EditUserDialog({ user, self, onClose }: { user: User; self: boolean; on
   const [name, setName] = useState(user.name ?? '');
   const [role, setRole] = useState<Role>(user.role as Role);
   const errors = update.error && httpStatusOf(update.error) === 400 ? errorsByField(update.error) : {};
-  const changes = { ...(name.trim() !== (user.name ?? '') ? { name: name.trim() } : {}), ...(role !== user.role ? { role } : {}) };
+  const changes = {
+    ...(name.trim() !== (user.name ?? '') ? { name: name.trim() } : {}),
+    ...(role !== user.role ? { role } : {}),
+  };
   const confirm = () =>
     update.mutate(
       { id: user.id, ...changes },
       {
         onSuccess: (updated) => {
           void utils.users.list.invalidate();
-          toast.push({ tone: 'ok', title: `Updated ${updated.email}`, body: `role ${updated.role}${updated.name ? `, name ${updated.name}` : ''}` });
+          toast.push({
+            tone: 'ok',
+            title: `Updated ${updated.email}`,
+            body: `role ${updated.role}${updated.name ? `, name ${updated.name}` : ''}`,
+          });
           onClose();
         },
       },
@@ -148,7 +198,15 @@ function EditUserDialog({ user, self, onClose }: { user: User; self: boolean; on
     >
       <label className="field">
         <span>Name</span>
-        <input type="text" value={name} onChange={(event) => setName(event.target.value)} maxLength={100} aria-describedby={errors.name ? `${id}-name` : undefined} data-testid="user-edit-name" data-autofocus />
+        <input
+          type="text"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          maxLength={100}
+          aria-describedby={errors.name ? `${id}-name` : undefined}
+          data-testid="user-edit-name"
+          data-autofocus
+        />
         <FieldError errors={errors} field="name" id={`${id}-name`} />
       </label>
       <RoleField id={id} role={role} onChange={setRole} disabled={self} testId="user-edit-role" />
@@ -176,14 +234,22 @@ function DisableDialog({ user, onClose }: { user: User; onClose: () => void }) {
           onClose();
         },
         onError: (error) => {
-          toast.push({ tone: 'error', title: `Could not ${disable ? 'disable' : 'enable'} ${user.email}`, body: messageOf(error) });
+          toast.push({
+            tone: 'error',
+            title: `Could not ${disable ? 'disable' : 'enable'} ${user.email}`,
+            body: messageOf(error),
+          });
           onClose();
         },
       },
     );
   return (
     <ConfirmDialog
-      title={<>{disable ? 'Disable' : 'Enable'} {user.email}?</>}
+      title={
+        <>
+          {disable ? 'Disable' : 'Enable'} {user.email}?
+        </>
+      }
       confirmLabel={disable ? 'Disable user' : 'Enable user'}
       tone={disable ? 'danger' : 'primary'}
       busy={update.isPending}
@@ -209,7 +275,8 @@ function ResetPasswordDialog({ user, onClose }: { user: User; onClose: () => voi
   const [touched, setTouched] = useState(false);
   const tooShort = password.length < 10;
   const serverErrors = reset.error && httpStatusOf(reset.error) === 400 ? errorsByField(reset.error) : {};
-  const fieldError = serverErrors.password?.[0] ?? (touched && tooShort ? 'password must be at least 10 characters' : null);
+  const fieldError =
+    serverErrors.password?.[0] ?? (touched && tooShort ? 'password must be at least 10 characters' : null);
   const confirm = () => {
     setTouched(true);
     if (tooShort) return;
@@ -217,7 +284,11 @@ function ResetPasswordDialog({ user, onClose }: { user: User; onClose: () => voi
       { id: user.id, password },
       {
         onSuccess: () => {
-          toast.push({ tone: 'ok', title: `New password set for ${user.email}`, body: 'Their open sessions have ended.' });
+          toast.push({
+            tone: 'ok',
+            title: `New password set for ${user.email}`,
+            body: 'Their open sessions have ended.',
+          });
           onClose();
         },
       },
@@ -278,7 +349,13 @@ export function UsersPage() {
     <div className="page" data-testid="users-page">
       <div className="page-header">
         <h1>Users</h1>
-        <button type="button" className="button" aria-expanded={creating} onClick={() => setCreating((value) => !value)} data-testid="user-create-toggle">
+        <button
+          type="button"
+          className="button"
+          aria-expanded={creating}
+          onClick={() => setCreating((value) => !value)}
+          data-testid="user-create-toggle"
+        >
           {creating ? 'Close' : 'New user'}
         </button>
       </div>
@@ -324,21 +401,40 @@ export function UsersPage() {
                         <span className={`role-pill role-${user.role}`}>{user.role}</span>
                       </td>
                       <td data-label="Status">
-                        {user.disabled ? <StatusBadge tone="bad">disabled</StatusBadge> : <StatusBadge tone="ok">active</StatusBadge>}
+                        {user.disabled ? (
+                          <StatusBadge tone="bad">disabled</StatusBadge>
+                        ) : (
+                          <StatusBadge tone="ok">active</StatusBadge>
+                        )}
                       </td>
                       <td data-label="Created">
                         <RelativeTime iso={user.createdAt} past />
                       </td>
                       <td className="actions-cell" data-label="Actions">
                         <div className="row-actions">
-                          <button type="button" className="button button-small" onClick={() => setOpen({ kind: 'edit', user })} data-testid="user-edit">
+                          <button
+                            type="button"
+                            className="button button-small"
+                            onClick={() => setOpen({ kind: 'edit', user })}
+                            data-testid="user-edit"
+                          >
                             Edit…
                           </button>
-                          <button type="button" className="button button-small" onClick={() => setOpen({ kind: 'password', user })} data-testid="user-reset-password">
+                          <button
+                            type="button"
+                            className="button button-small"
+                            onClick={() => setOpen({ kind: 'password', user })}
+                            data-testid="user-reset-password"
+                          >
                             Reset password…
                           </button>
                           {!self && (
-                            <button type="button" className="button button-small" onClick={() => setOpen({ kind: 'disable', user })} data-testid="user-disable">
+                            <button
+                              type="button"
+                              className="button button-small"
+                              onClick={() => setOpen({ kind: 'disable', user })}
+                              data-testid="user-disable"
+                            >
                               {user.disabled ? 'Enable…' : 'Disable…'}
                             </button>
                           )}
@@ -352,7 +448,9 @@ export function UsersPage() {
           </div>
         )}
       </section>
-      {open?.kind === 'edit' && <EditUserDialog user={open.user} self={open.user.id === me?.userId} onClose={() => setOpen(null)} />}
+      {open?.kind === 'edit' && (
+        <EditUserDialog user={open.user} self={open.user.id === me?.userId} onClose={() => setOpen(null)} />
+      )}
       {open?.kind === 'disable' && <DisableDialog user={open.user} onClose={() => setOpen(null)} />}
       {open?.kind === 'password' && <ResetPasswordDialog user={open.user} onClose={() => setOpen(null)} />}
     </div>

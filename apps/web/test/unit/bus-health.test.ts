@@ -2,12 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { busState, isBusHealthNotice } from '../../src/lib/bus-health';
 
 describe('busState', () => {
-  const notice = (live: boolean, receivedAt: number) => ({ live, reason: live ? null : 'Redis unreachable: live events unavailable', everyMs: 2_000, receivedAt });
+  const notice = (live: boolean, receivedAt: number) => ({
+    live,
+    reason: live ? null : 'Redis unreachable: live events unavailable',
+    everyMs: 2_000,
+    receivedAt,
+  });
 
   it('is unknown before the first notice, live or down as the last one says', () => {
     expect(busState(null, 0).state).toBe('unknown');
     expect(busState(notice(true, 1_000), 2_000)).toEqual({ state: 'live', reason: null });
-    expect(busState(notice(false, 1_000), 2_000)).toEqual({ state: 'down', reason: 'Redis unreachable: live events unavailable' });
+    expect(busState(notice(false, 1_000), 2_000)).toEqual({
+      state: 'down',
+      reason: 'Redis unreachable: live events unavailable',
+    });
   });
 
   it('says down when notices stop coming: within five seconds of the last one', () => {

@@ -6,12 +6,12 @@ describe('relativeTime', () => {
   const at = (ms: number) => new Date(now + ms).toISOString();
 
   it('says how long ago, and how long until, a time near now', () => {
-    expect([relativeTime(at(-2_000), now), relativeTime(at(-30_000), now), relativeTime(at(-3 * 60_000), now), relativeTime(at(90_000), now)]).toEqual([
-      'just now',
-      '30 sec. ago',
-      '3 min. ago',
-      'in 2 min.',
-    ]);
+    expect([
+      relativeTime(at(-2_000), now),
+      relativeTime(at(-30_000), now),
+      relativeTime(at(-3 * 60_000), now),
+      relativeTime(at(90_000), now),
+    ]).toEqual(['just now', '30 sec. ago', '3 min. ago', 'in 2 min.']);
   });
 
   it('never puts what has happened in the future, whatever the clocks say', () => {

@@ -4,7 +4,9 @@ import { devHeaders, productionHeaders } from '../../security-headers';
 
 const nginxHeaders = () => {
   const text = readFileSync(new URL('../../nginx-security-headers.conf', import.meta.url), 'utf8');
-  return Object.fromEntries([...text.matchAll(/^add_header ([\w-]+) "(.*)" always;$/gm)].map((match) => [match[1], match[2]]));
+  return Object.fromEntries(
+    [...text.matchAll(/^add_header ([\w-]+) "(.*)" always;$/gm)].map((match) => [match[1], match[2]]),
+  );
 };
 
 describe("the dashboard's security headers", () => {

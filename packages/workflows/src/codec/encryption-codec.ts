@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { METADATA_ENCODING_KEY, str, u8, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { ENCRYPTION_KEYS_VARIABLE, type EncryptionKeys } from './keys';
+import type * as Proto from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -12,7 +13,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 // A CommonJS module whose named exports Node's ESM loader cannot see: required, as the SDK does.
-const { temporal } = createRequire(import.meta.url)('@temporalio/proto') as typeof import('@temporalio/proto');
+const { temporal } = createRequire(import.meta.url)('@temporalio/proto') as typeof Proto;
 const ProtoPayload = temporal.api.common.v1.Payload;
 
 export function isEncrypted(payload: Payload): boolean {
@@ -41,7 +42,12 @@ export class EncryptionCodec implements PayloadCodec {
     const { id, key } = this.keys.current;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(CIPHER, key, iv);
-    const sealed = Buffer.concat([iv, cipher.update(ProtoPayload.encode(payload).finish()), cipher.final(), cipher.getAuthTag()]);
+    const sealed = Buffer.concat([
+      iv,
+      cipher.update(ProtoPayload.encode(payload).finish()),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
     return {
       metadata: { [METADATA_ENCODING_KEY]: u8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: u8(id) },
       data: sealed,
@@ -50,7 +56,8 @@ export class EncryptionCodec implements PayloadCodec {
 
   private decrypt(payload: Payload): Payload {
     const keyIdBytes = payload.metadata?.[KEY_ID_METADATA];
-    if (!keyIdBytes) throw new ValueError(`encrypted payload without the ${KEY_ID_METADATA} metadata: cannot tell which key to use`);
+    if (!keyIdBytes)
+      throw new ValueError(`encrypted payload without the ${KEY_ID_METADATA} metadata: cannot tell which key to use`);
     const id = str(keyIdBytes);
     const key = this.keys.byId.get(id);
     if (!key) {
@@ -60,14 +67,20 @@ export class EncryptionCodec implements PayloadCodec {
       );
     }
     const data = payload.data ?? new Uint8Array();
-    if (data.length < IV_BYTES + TAG_BYTES) throw new ValueError(`payload encrypted with key "${id}" is truncated (${data.length} bytes)`);
+    if (data.length < IV_BYTES + TAG_BYTES)
+      throw new ValueError(`payload encrypted with key "${id}" is truncated (${data.length} bytes)`);
     try {
       const decipher = createDecipheriv(CIPHER, key, data.subarray(0, IV_BYTES));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-      const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      const plain = Buffer.concat([
+        decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
       return ProtoPayload.decode(plain);
     } catch {
-      throw new ValueError(`payload encrypted with key "${id}" does not decrypt: the ciphertext was altered, or the key with that id is not the one that encrypted it`);
+      throw new ValueError(
+        `payload encrypted with key "${id}" does not decrypt: the ciphertext was altered, or the key with that id is not the one that encrypted it`,
+      );
     }
   }
 }

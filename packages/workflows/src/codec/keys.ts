@@ -32,7 +32,10 @@ export const encryptionKeysSetting = z
   .string({ error: `${ENCRYPTION_KEYS_VARIABLE} is required: ${HOW_TO_GET_ONE}` })
   .transform((spec, ctx): EncryptionKeys => {
     const problem = (message: string) => ctx.issues.push({ code: 'custom', message, input: '[not shown]' });
-    const entries = spec.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const entries = spec
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     if (entries.length === 0) {
       problem(`${ENCRYPTION_KEYS_VARIABLE} is required: ${HOW_TO_GET_ONE}`);
       return z.NEVER;
@@ -47,8 +50,10 @@ export const encryptionKeysSetting = z
       if (!KEY_ID.test(id)) return problem(`${position}: the key id must be 1 to 64 letters, digits, '.', '_' or '-'`);
       if (!material || !BASE64.test(material)) return problem(`${position} (id "${id}"): the key is not valid base64`);
       const key = Buffer.from(material, 'base64');
-      if (key.length !== KEY_BYTES) return problem(`${position} (id "${id}"): the key is ${key.length} bytes; AES-256 needs exactly ${KEY_BYTES}`);
-      if (keys.some((known) => known.id === id)) return problem(`${position}: key id "${id}" appears twice; each key needs its own id`);
+      if (key.length !== KEY_BYTES)
+        return problem(`${position} (id "${id}"): the key is ${key.length} bytes; AES-256 needs exactly ${KEY_BYTES}`);
+      if (keys.some((known) => known.id === id))
+        return problem(`${position}: key id "${id}" appears twice; each key needs its own id`);
       keys.push({ id, key });
     });
     if (keys.length !== entries.length) return z.NEVER;
@@ -59,6 +64,10 @@ export const encryptionKeysSetting = z
 export function parseEncryptionKeys(spec: string | null | undefined): EncryptionKeys {
   const parsed = encryptionKeysSetting.safeParse(spec ?? undefined);
   if (parsed.success) return parsed.data;
-  const named = parsed.error.issues.map((issue) => (issue.message.startsWith(ENCRYPTION_KEYS_VARIABLE) ? issue.message : `${ENCRYPTION_KEYS_VARIABLE}: ${issue.message}`));
+  const named = parsed.error.issues.map((issue) =>
+    issue.message.startsWith(ENCRYPTION_KEYS_VARIABLE)
+      ? issue.message
+      : `${ENCRYPTION_KEYS_VARIABLE}: ${issue.message}`,
+  );
   throw new Error(named.join('\n'));
 }

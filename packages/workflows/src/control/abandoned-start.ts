@@ -7,7 +7,8 @@ const GIVE_UP_AFTER_MS = 15 * 60_000;
 /** Pending cleanups kept by one process; more during one outage are counted and dropped. */
 const MAX_PENDING = 10_000;
 
-export const ABANDONED_START_REASON = 'enqueue failed: the caller was answered 503 (Temporal did not confirm the start in time), so this start must do no work';
+export const ABANDONED_START_REASON =
+  'enqueue failed: the caller was answered 503 (Temporal did not confirm the start in time), so this start must do no work';
 
 const pending = new Set<string>();
 let dropped = 0;
@@ -21,10 +22,15 @@ let dropped = 0;
  *
  * In memory: an API process that stops during a Temporal outage drops its pending cleanups.
  */
-export function cleanUpAbandonedStart(deps: Pick<ControlDeps, 'temporal' | 'db'>, id: string, log: (line: string) => void = console.warn): void {
+export function cleanUpAbandonedStart(
+  deps: Pick<ControlDeps, 'temporal' | 'db'>,
+  id: string,
+  log: (line: string) => void = console.warn,
+): void {
   if (pending.has(id)) return;
   if (pending.size >= MAX_PENDING) {
-    if (dropped++ === 0) log(`enqueue: more than ${MAX_PENDING} failed starts await clean-up; later ones are not tracked`);
+    if (dropped++ === 0)
+      log(`enqueue: more than ${MAX_PENDING} failed starts await clean-up; later ones are not tracked`);
     return;
   }
   pending.add(id);
@@ -38,14 +44,18 @@ export function cleanUpAbandonedStart(deps: Pick<ControlDeps, 'temporal' | 'db'>
         return;
       }
       pending.delete(id);
-      if (!(error instanceof WorkflowNotFoundError)) log(`enqueue: could not confirm that failed start ${id} did not run: ${(error as Error).message}`);
+      if (!(error instanceof WorkflowNotFoundError))
+        log(`enqueue: could not confirm that failed start ${id} did not run: ${(error as Error).message}`);
       return;
     }
     pending.delete(id);
     log(`enqueue: ${id} had reached Temporal although its enqueue failed; terminated`);
     // Its first activity may have written a record already: it says what happened.
     await deps.db.job
-      .updateMany({ where: { id, state: { in: ['waiting', 'delayed', 'active', 'retrying'] } }, data: { state: 'terminated', error: `terminated: ${ABANDONED_START_REASON}`, finishedAt: new Date() } })
+      .updateMany({
+        where: { id, state: { in: ['waiting', 'delayed', 'active', 'retrying'] } },
+        data: { state: 'terminated', error: `terminated: ${ABANDONED_START_REASON}`, finishedAt: new Date() },
+      })
       .catch(() => undefined);
   };
   void attempt();
@@ -53,7 +63,11 @@ export function cleanUpAbandonedStart(deps: Pick<ControlDeps, 'temporal' | 'db'>
 
 /** gRPC UNAVAILABLE or DEADLINE_EXCEEDED anywhere in the chain (the client wraps them in ServiceError). */
 function unavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+  for (
+    let current = error, depth = 0;
+    current && typeof current === 'object' && depth < 5;
+    current = (current as { cause?: unknown }).cause, depth++
+  ) {
     const code = (current as { code?: unknown }).code;
     if (code === 14 || code === 4) return true;
   }
@@ -65,7 +79,12 @@ function unavailable(error: unknown): boolean {
  * a refusal by Temporal stays itself (the API maps it to 400, 429…). Either way an unkeyed start
  * is cleaned up, since nothing tells for sure that the server did not commit it.
  */
-export function startFailed(deps: Pick<ControlDeps, 'temporal' | 'db'>, error: unknown, id: string, key: string | undefined): unknown {
+export function startFailed(
+  deps: Pick<ControlDeps, 'temporal' | 'db'>,
+  error: unknown,
+  id: string,
+  key: string | undefined,
+): unknown {
   if (!key) cleanUpAbandonedStart(deps, id);
   if (!unavailable(error)) return error;
   return new ControlError(

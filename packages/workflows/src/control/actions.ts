@@ -35,7 +35,8 @@ async function log(deps: ControlDeps, jobId: string, level: 'info' | 'warn', mes
 export const cliCommands = {
   // The CLI takes a reason only for batch cancels: a single cancel's reason is the API's to record.
   cancel: (id: string) => `temporal workflow cancel --workflow-id ${id}`,
-  terminate: (id: string, reason: string) => `temporal workflow terminate --workflow-id ${id} --reason ${JSON.stringify(reason)}`,
+  terminate: (id: string, reason: string) =>
+    `temporal workflow terminate --workflow-id ${id} --reason ${JSON.stringify(reason)}`,
 };
 
 /**
@@ -46,12 +47,27 @@ export const cliCommands = {
 export async function cancelJob(deps: ControlDeps, id: string, actor: Actor, reason?: string) {
   const state = await closedState(deps, id);
   if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
-  if (state !== 'running') throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state}; only waiting or running jobs can be cancelled`);
+  if (state !== 'running')
+    throw new ControlError(
+      'PRECONDITION_FAILED',
+      `job ${id} is ${state}; only waiting or running jobs can be cancelled`,
+    );
   const why = reason ? `${reason} (by ${actor.name})` : `by ${actor.name}`;
   await deps.temporal.workflowService
-    .requestCancelWorkflowExecution({ namespace: deps.namespace, workflowExecution: { workflowId: id }, identity: `jobdeck (${actor.name})`, requestId: randomUUID(), reason: why })
+    .requestCancelWorkflowExecution({
+      namespace: deps.namespace,
+      workflowExecution: { workflowId: id },
+      identity: `jobdeck (${actor.name})`,
+      requestId: randomUUID(),
+      reason: why,
+    })
     .catch(endedMeanwhile(id, 'cancelled'));
-  await log(deps, id, 'warn', reason ? `cancellation requested by ${actor.name}: ${reason}` : `cancellation requested by ${actor.name}`);
+  await log(
+    deps,
+    id,
+    'warn',
+    reason ? `cancellation requested by ${actor.name}: ${reason}` : `cancellation requested by ${actor.name}`,
+  );
   return { id, state: 'cancelling' as const, cli: cliCommands.cancel(id) };
 }
 
@@ -70,11 +86,18 @@ function endedMeanwhile(id: string, what: string) {
 export async function terminateJob(deps: ControlDeps, id: string, reason: string, actor: Actor) {
   const state = await closedState(deps, id);
   if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
-  if (state !== 'running') throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state}; only waiting or running jobs can be terminated`);
+  if (state !== 'running')
+    throw new ControlError(
+      'PRECONDITION_FAILED',
+      `job ${id} is ${state}; only waiting or running jobs can be terminated`,
+    );
   const full = `${reason} (by ${actor.name})`;
   await deps.temporal.workflow.getHandle(id).terminate(full).catch(endedMeanwhile(id, 'terminated'));
   const now = new Date();
-  await deps.db.job.updateMany({ where: { id }, data: { state: 'terminated', error: `terminated: ${full}`, finishedAt: now } });
+  await deps.db.job.updateMany({
+    where: { id },
+    data: { state: 'terminated', error: `terminated: ${full}`, finishedAt: now },
+  });
   await log(deps, id, 'warn', `terminated by ${actor.name}: ${reason}`);
   await deps.events.publish({ kind: 'job.updated', jobId: id, state: 'terminated', at: now.toISOString() });
   return { id, state: 'terminated' as const, cli: cliCommands.terminate(id, full) };
@@ -104,7 +127,6 @@ export const retryChanges = z
   .strict();
 export type RetryChanges = z.input<typeof retryChanges>;
 
-
 /**
  * A new run with the same input (changed where asked), linked both ways to the original: the new
  * job's record says `retryOf`, its workflow memo too (visible in the Temporal UI), and the original's
@@ -116,7 +138,10 @@ export async function retryJob(deps: ControlDeps, id: string, changesInput: Retr
   if (!record) throw new ControlError('NOT_FOUND', `no job ${id}`);
   const state = (await closedState(deps, id)) ?? record.state;
   if (state === 'running' || !RETRYABLE_STATES.includes(state as JobState)) {
-    throw new ControlError('PRECONDITION_FAILED', `job ${id} is ${state === 'running' ? record.state : state}; only failed, cancelled, terminated or timed-out jobs can be retried`);
+    throw new ControlError(
+      'PRECONDITION_FAILED',
+      `job ${id} is ${state === 'running' ? record.state : state}; only failed, cancelled, terminated or timed-out jobs can be retried`,
+    );
   }
   const jobType = deps.catalog.find(record.type);
   if (!jobType) throw new ControlError('PRECONDITION_FAILED', `job type ${record.type} is no longer registered`);
@@ -124,13 +149,17 @@ export async function retryJob(deps: ControlDeps, id: string, changesInput: Retr
   const input = changes.input ? mergeInput(record.input, changes.input) : record.input;
   const parsed = jobType.input.safeParse(input);
   if (!parsed.success) {
-    throw new ControlError('BAD_REQUEST', parsed.error.issues.map((issue) => `input.${issue.path.join('.')}: ${issue.message}`).join('; '));
+    throw new ControlError(
+      'BAD_REQUEST',
+      parsed.error.issues.map((issue) => `input.${issue.path.join('.')}: ${issue.message}`).join('; '),
+    );
   }
 
   // Claim the original first, so that two operators clicking "retry" at once make one retry, not two.
   const claim = `pending:${Date.now()}`;
   const { count } = await deps.db.job.updateMany({ where: { id, retriedAsId: null }, data: { retriedAsId: claim } });
-  if (!count) throw new ControlError('CONFLICT', `job ${id} was already retried as ${record.retriedAsId ?? 'another job'}`);
+  if (!count)
+    throw new ControlError('CONFLICT', `job ${id} was already retried as ${record.retriedAsId ?? 'another job'}`);
   try {
     const options = enqueueOptions.parse({
       priority: changes.priority ?? priorityFromKey(record.priority),
@@ -141,7 +170,14 @@ export async function retryJob(deps: ControlDeps, id: string, changesInput: Retr
     const retry = changes.backoff
       ? Object.fromEntries(Object.entries(changes.backoff).filter(([, value]) => value !== undefined))
       : undefined;
-    const started = await startJob(deps, { type: record.type, input: parsed.data, options, requestedBy: actor, retry, retryOf: id });
+    const started = await startJob(deps, {
+      type: record.type,
+      input: parsed.data,
+      options,
+      requestedBy: actor,
+      retry,
+      retryOf: id,
+    });
     await deps.db.job.update({
       where: { id },
       data: { retriedAsId: started.id, supersededAt: changes.supersede ? new Date() : undefined },

@@ -7,13 +7,21 @@ import { ControlError, type ControlDeps } from './deps';
 import { queueName } from './start';
 import { BUCKET_STATES, jobsQuery, type Bucket } from './visibility';
 
-export const jobIdSchema = z.string().min(1, 'id is required').max(300).regex(/^[\w.:-]+$/, 'id is a job id such as report.generate-20261127-101500-a1b2c3');
+export const jobIdSchema = z
+  .string()
+  .min(1, 'id is required')
+  .max(300)
+  .regex(/^[\w.:-]+$/, 'id is a job id such as report.generate-20261127-101500-a1b2c3');
 
 export const bulkFilter = z
   .object({
     state: z.enum(JOB_STATES).optional(),
     bucket: z.enum(Object.keys(BUCKET_STATES) as [Bucket, ...Bucket[]]).optional(),
-    type: z.string().regex(/^[a-z][a-z0-9.-]*$/, 'type is a job type').max(100).optional(),
+    type: z
+      .string()
+      .regex(/^[a-z][a-z0-9.-]*$/, 'type is a job type')
+      .max(100)
+      .optional(),
     queue: queueName.optional(),
     from: dateTime('from').optional(),
     to: dateTime('to').optional(),
@@ -29,7 +37,10 @@ export const bulkRequest = z
     changes: retryChanges.optional(),
   })
   .strict()
-  .refine((request) => (request.ids ? 1 : 0) + (request.filter ? 1 : 0) === 1, { message: 'give either ids or filter', path: ['ids'] });
+  .refine((request) => (request.ids ? 1 : 0) + (request.filter ? 1 : 0) === 1, {
+    message: 'give either ids or filter',
+    path: ['ids'],
+  });
 export type BulkRequest = z.output<typeof bulkRequest>;
 
 export interface BulkItemResult {
@@ -47,20 +58,34 @@ export async function listJobIds(deps: ControlDeps, query: string): Promise<stri
   const ids: string[] = [];
   let nextPageToken: Uint8Array | undefined;
   do {
-    const page = await deps.temporal.workflowService.listWorkflowExecutions({ namespace: deps.namespace, query, pageSize: 1000, nextPageToken });
-    for (const execution of page.executions ?? []) if (execution.execution?.workflowId) ids.push(execution.execution.workflowId);
+    const page = await deps.temporal.workflowService.listWorkflowExecutions({
+      namespace: deps.namespace,
+      query,
+      pageSize: 1000,
+      nextPageToken,
+    });
+    for (const execution of page.executions ?? [])
+      if (execution.execution?.workflowId) ids.push(execution.execution.workflowId);
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken && ids.length < BULK_TARGET_LIMIT);
   return [...new Set(ids)].slice(0, BULK_TARGET_LIMIT);
 }
 
 /** The jobs a bulk action would touch: the given ids, or every job the filter matches in Temporal. */
-export async function resolveBulkTargets(deps: ControlDeps, request: Pick<BulkRequest, 'ids' | 'filter'>): Promise<string[]> {
+export async function resolveBulkTargets(
+  deps: ControlDeps,
+  request: Pick<BulkRequest, 'ids' | 'filter'>,
+): Promise<string[]> {
   return request.ids ? [...new Set(request.ids)] : listJobIds(deps, jobsQuery(request.filter ?? {}));
 }
 
 /** One job of a bulk action; a refusal (already finished, already retried) is a skip, not a failure. */
-export async function applyBulkItem(deps: ControlDeps, request: Pick<BulkRequest, 'action' | 'changes'>, id: string, actor: Actor): Promise<BulkItemResult> {
+export async function applyBulkItem(
+  deps: ControlDeps,
+  request: Pick<BulkRequest, 'action' | 'changes'>,
+  id: string,
+  actor: Actor,
+): Promise<BulkItemResult> {
   try {
     if (request.action === 'cancel') {
       await cancelJob(deps, id, actor);
@@ -69,7 +94,8 @@ export async function applyBulkItem(deps: ControlDeps, request: Pick<BulkRequest
     const retried = await retryJob(deps, id, request.changes, actor);
     return { id, outcome: 'done', newId: retried.id };
   } catch (error) {
-    if (error instanceof ControlError && error.code !== 'SERVICE_UNAVAILABLE') return { id, outcome: 'skipped', reason: error.message };
+    if (error instanceof ControlError && error.code !== 'SERVICE_UNAVAILABLE')
+      return { id, outcome: 'skipped', reason: error.message };
     return { id, outcome: 'failed', reason: (error as Error).message };
   }
 }

@@ -10,5 +10,8 @@ const LATEST = Date.UTC(2200, 0, 1);
 export function dateTime(what: string) {
   return z.iso
     .datetime({ offset: true, error: `${what} must be an ISO 8601 date-time` })
-    .refine((value) => Date.parse(value) >= EARLIEST && Date.parse(value) < LATEST, `${what} must be between the years 2000 and 2199`);
+    .refine(
+      (value) => Date.parse(value) >= EARLIEST && Date.parse(value) < LATEST,
+      `${what} must be between the years 2000 and 2199`,
+    );
 }

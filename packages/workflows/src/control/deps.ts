@@ -16,7 +16,8 @@ export interface ControlDeps {
 /** An expected refusal, with the HTTP-ish code the API answers with. */
 export class ControlError extends Error {
   constructor(
-    readonly code: 'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'SERVICE_UNAVAILABLE',
+    readonly code:
+      'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'SERVICE_UNAVAILABLE',
     message: string,
     options?: { cause?: unknown },
   ) {

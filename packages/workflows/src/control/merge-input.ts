@@ -8,7 +8,12 @@ export function mergeInput(base: unknown, overrides: Record<string, unknown>): u
   for (const [key, value] of Object.entries(overrides)) {
     const current = merged[key];
     merged[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current &&
+      typeof current === 'object' &&
+      !Array.isArray(current)
         ? mergeInput(current, value as Record<string, unknown>)
         : value;
   }

@@ -13,7 +13,8 @@ export interface QueueStatus {
 export const queueCli = {
   pause: (queue: string, reason: string) =>
     `temporal task-queue config set --task-queue ${queue} --task-queue-type activity --queue-rps-limit 0 --queue-rps-limit-reason ${JSON.stringify(reason)}`,
-  resume: (queue: string) => `temporal task-queue config set --task-queue ${queue} --task-queue-type activity --queue-rps-limit default`,
+  resume: (queue: string) =>
+    `temporal task-queue config set --task-queue ${queue} --task-queue-type activity --queue-rps-limit default`,
   status: (queue: string) => `temporal task-queue config get --task-queue ${queue} --task-queue-type activity`,
 };
 
@@ -35,7 +36,10 @@ export async function setQueuePaused(deps: ControlDeps, queue: string, paused: b
       updateQueueRateLimit: paused ? { rateLimit: { requestsPerSecond: 0 }, reason } : { reason },
     });
   } catch (error) {
-    throw new ControlError('SERVICE_UNAVAILABLE', `Temporal did not change queue ${queue}: ${(error as Error).message}`);
+    throw new ControlError(
+      'SERVICE_UNAVAILABLE',
+      `Temporal did not change queue ${queue}: ${(error as Error).message}`,
+    );
   }
   return { queue, paused, reason, cli: paused ? queueCli.pause(queue, reason) : queueCli.resume(queue) };
 }

@@ -18,15 +18,26 @@ const DAY_MS = 86_400_000;
  * holds (2^31 ms is 24.8 days). A longer one would start in Temporal and never get its record.
  */
 export const MAX_JOB_TIMEOUT_MS = 24 * DAY_MS;
-export const jobTimeoutMs = z.number().int().min(1_000).max(MAX_JOB_TIMEOUT_MS, 'timeoutMs is at most 24 days (2073600000 ms)');
+export const jobTimeoutMs = z
+  .number()
+  .int()
+  .min(1_000)
+  .max(MAX_JOB_TIMEOUT_MS, 'timeoutMs is at most 24 days (2073600000 ms)');
 
-export const queueName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'queue is lower case letters, digits and . _ - (at most 64)');
+export const queueName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'queue is lower case letters, digits and . _ - (at most 64)');
 
 export const enqueueOptions = z
   .object({
     priority: z.enum(PRIORITIES).default('normal'),
     /** Start no sooner than this many milliseconds from now. */
-    delayMs: z.number().int().min(0).max(365 * DAY_MS).optional(),
+    delayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(365 * DAY_MS)
+      .optional(),
     /** Start no sooner than this instant (ISO 8601), at most as far ahead as delayMs allows. */
     runAt: dateTime('runAt')
       .refine((runAt) => Date.parse(runAt) <= Date.now() + 365 * DAY_MS, 'runAt must be at most 365 days ahead')
@@ -107,7 +118,11 @@ export function jobStart(params: {
   retryOf?: string;
 }): JobStart {
   const { jobType, id, input, options, requestedBy, now } = params;
-  const runAt = options.runAt ? new Date(options.runAt) : options.delayMs ? new Date(now.getTime() + options.delayMs) : null;
+  const runAt = options.runAt
+    ? new Date(options.runAt)
+    : options.delayMs
+      ? new Date(now.getTime() + options.delayMs)
+      : null;
   const delayMs = runAt ? Math.max(0, runAt.getTime() - now.getTime()) : 0;
   const state = delayMs > 0 ? 'delayed' : 'waiting';
   const queue = options.queue ?? jobType.queue;
@@ -171,7 +186,11 @@ export interface StartRequest {
 /** Refuses a start the requester's role does not allow: a job type names the least role that may start it. */
 export function checkMayStart(jobType: JobType, actor: Actor): void {
   const needed = jobType.enqueueRole ?? 'operator';
-  if (!hasRole(actor.role, needed)) throw new ControlError('FORBIDDEN', `starting ${jobType.type} jobs requires the ${needed} role; you are ${actor.role}`);
+  if (!hasRole(actor.role, needed))
+    throw new ControlError(
+      'FORBIDDEN',
+      `starting ${jobType.type} jobs requires the ${needed} role; you are ${actor.role}`,
+    );
 }
 
 /** Starts a job in Temporal, then writes its record: what enqueue, retries and bulk retries share. */
@@ -189,7 +208,16 @@ export async function startJob(deps: ControlDeps, request: StartRequest): Promis
 
   const now = new Date();
   const id = key ? keyedJobId(jobType.type, key) : newJobId(jobType.type, now);
-  const { envelope, workflowOptions, state, runAt } = jobStart({ jobType, id, input: request.input, options, requestedBy: request.requestedBy, now, retry: request.retry, retryOf: request.retryOf });
+  const { envelope, workflowOptions, state, runAt } = jobStart({
+    jobType,
+    id,
+    input: request.input,
+    options,
+    requestedBy: request.requestedBy,
+    now,
+    retry: request.retry,
+    retryOf: request.retryOf,
+  });
   const queue = envelope.queue;
 
   let runId: string;
@@ -234,13 +262,25 @@ export async function startJob(deps: ControlDeps, request: StartRequest): Promis
     })
     .catch((error: Error & { code?: string }) => {
       // P2002: the worker's first activity was quicker and wrote the record already.
-      if (error.code !== 'P2002') console.warn(`job ${id}: record not written at enqueue (the worker will write it): ${error.message.trim().split('\n').at(-1)}`);
+      if (error.code !== 'P2002')
+        console.warn(
+          `job ${id}: record not written at enqueue (the worker will write it): ${error.message.trim().split('\n').at(-1)}`,
+        );
     });
-  await Promise.all([record, deps.events.publish({ kind: 'job.updated', jobId: id, type: jobType.type, queue, state, at: now.toISOString() })]);
+  await Promise.all([
+    record,
+    deps.events.publish({ kind: 'job.updated', jobId: id, type: jobType.type, queue, state, at: now.toISOString() }),
+  ]);
   return { id, runId, created: true, state };
 }
 
-async function existingJob(id: string, existingType: string, requestedType: string, runId: string | null, state: JobState): Promise<EnqueueResult> {
+async function existingJob(
+  id: string,
+  existingType: string,
+  requestedType: string,
+  runId: string | null,
+  state: JobState,
+): Promise<EnqueueResult> {
   if (existingType !== requestedType) {
     throw new ControlError('CONFLICT', `idempotency key already used by job ${id} of type ${existingType}`);
   }

@@ -37,7 +37,9 @@ export type Bucket = keyof typeof BUCKET_STATES;
 
 /** One clause for several states, e.g. a bucket: `(… OR …)`. */
 export function statesClause(states: readonly JobState[]): string {
-  return states.length === 1 ? stateClause(states[0]!) : `(${states.map((state) => `(${stateClause(state)})`).join(' OR ')})`;
+  return states.length === 1
+    ? stateClause(states[0]!)
+    : `(${states.map((state) => `(${stateClause(state)})`).join(' OR ')})`;
 }
 
 export interface JobFilter {

@@ -25,7 +25,10 @@ const LABEL = '[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?';
 const HOST_NAME = new RegExp(`^(?=.{1,253}$)(?:${LABEL}\\.)*(?=[a-z0-9_-]*[a-z_-])${LABEL}$`);
 
 export function normaliseHost(host: string): string {
-  return host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 /**
@@ -69,7 +72,10 @@ function parseRange(entry: string): readonly [Address, number] | null {
  * silently refusing (or opening) something.
  */
 export function parseAllowList(spec: string, source = 'JOBDECK_OUTBOUND_ALLOW'): AllowList {
-  const entries = spec.split(/[\s,]+/).map((entry) => entry.trim()).filter(Boolean);
+  const entries = spec
+    .split(/[\s,]+/)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const hosts = new Set<string>();
   const suffixes: string[] = [];
   const ranges: Array<readonly [Address, number]> = [];

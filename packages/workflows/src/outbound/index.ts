@@ -1,7 +1,13 @@
 // Node-side only: the workflow sandbox must never import this (it opens sockets).
 export { OutboundRefusedError, OutboundTimeoutError } from './errors';
 export { parseAllowList, type AllowList } from './allow-list';
-export { classifyAddress, createOutboundPolicy, type AddressClass, type OutboundDecision, type OutboundPolicy } from './policy';
+export {
+  classifyAddress,
+  createOutboundPolicy,
+  type AddressClass,
+  type OutboundDecision,
+  type OutboundPolicy,
+} from './policy';
 export { policyLookup, resolveAllowed, systemResolver, type ResolvedAddress, type Resolver } from './lookup';
 export { systemConnector, type ConnectTarget, type Connector } from './connect';
 export {

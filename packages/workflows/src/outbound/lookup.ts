@@ -20,9 +20,15 @@ export const systemResolver: Resolver = async (hostname) => {
  * Resolves a host and keeps the addresses the policy allows, in the resolver's order. When none is
  * allowed the first refusal is thrown, naming its address and rule. An IP literal is checked as is.
  */
-export async function resolveAllowed(policy: OutboundPolicy, resolver: Resolver, hostname: string): Promise<ResolvedAddress[]> {
+export async function resolveAllowed(
+  policy: OutboundPolicy,
+  resolver: Resolver,
+  hostname: string,
+): Promise<ResolvedAddress[]> {
   const family = isIP(hostname);
-  const answers: ResolvedAddress[] = family ? [{ address: hostname, family: family as 4 | 6 }] : await resolver(hostname);
+  const answers: ResolvedAddress[] = family
+    ? [{ address: hostname, family: family as 4 | 6 }]
+    : await resolver(hostname);
   if (!answers.length) throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
   let firstRefusal: Extract<OutboundDecision, { allowed: false }> | undefined;
   const allowed: ResolvedAddress[] = [];
@@ -50,7 +56,10 @@ export function policyLookup(policy: OutboundPolicy, resolver: Resolver): Policy
         const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
         const usable = family === 4 || family === 6 ? allowed.filter((answer) => answer.family === family) : allowed;
         if (!usable.length) {
-          callback(Object.assign(new Error(`${hostname} has no allowed IPv${family} address`), { code: 'ENOTFOUND' }), '');
+          callback(
+            Object.assign(new Error(`${hostname} has no allowed IPv${family} address`), { code: 'ENOTFOUND' }),
+            '',
+          );
           return;
         }
         if (options.all) callback(null, usable);

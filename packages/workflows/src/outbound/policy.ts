@@ -1,5 +1,12 @@
 import ipaddr from 'ipaddr.js';
-import { allowListHasAddress, allowListHasHost, EMPTY_ALLOW_LIST, normaliseHost, parseAllowList, type AllowList } from './allow-list';
+import {
+  allowListHasAddress,
+  allowListHasHost,
+  EMPTY_ALLOW_LIST,
+  normaliseHost,
+  parseAllowList,
+  type AllowList,
+} from './allow-list';
 import { OutboundRefusedError } from './errors';
 
 /**
@@ -66,7 +73,10 @@ function refusalTarget(host: string, address: string): string {
   return name === address ? address : `${name} (${address})`;
 }
 
-export function refusalError(host: string, decision: Extract<OutboundDecision, { allowed: false }>): OutboundRefusedError {
+export function refusalError(
+  host: string,
+  decision: Extract<OutboundDecision, { allowed: false }>,
+): OutboundRefusedError {
   return new OutboundRefusedError(refusalTarget(host, decision.address), decision.rule, decision.reason);
 }
 
@@ -82,7 +92,8 @@ export function createOutboundPolicy(allow: string | AllowList = EMPTY_ALLOW_LIS
     const classified = classifyAddress(address);
     if (!classified) return { allowed: false, address, rule: 'not-an-address', reason: 'not an IP address' };
     const shown = classified.address.toString();
-    if (allowListHasAddress(allowList, classified.address)) return { allowed: true, address: shown, because: 'allow-listed address' };
+    if (allowListHasAddress(allowList, classified.address))
+      return { allowed: true, address: shown, because: 'allow-listed address' };
     if (classified.range === 'unicast') return { allowed: true, address: shown, because: 'global unicast' };
     const reason = `${RULES[classified.range] ?? `${classified.range} address (not global unicast)`} (allow it with JOBDECK_OUTBOUND_ALLOW)`;
     return { allowed: false, address: shown, rule: classified.range, reason };

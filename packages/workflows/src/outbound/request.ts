@@ -82,10 +82,11 @@ function exchange(options: Required<OutboundClientOptions>, hop: Hop): Promise<O
       hop.signal.removeEventListener('abort', onAbort);
       outcome();
     };
-    const fail = (error: Error) => settle(() => {
-      request.destroy();
-      reject(error);
-    });
+    const fail = (error: Error) =>
+      settle(() => {
+        request.destroy();
+        reject(error);
+      });
     const onAbort = () => fail(hop.signal.reason as Error);
 
     const request = (protocol === 'https:' ? https : http).request({
@@ -108,20 +109,21 @@ function exchange(options: Required<OutboundClientOptions>, hop: Hop): Promise<O
       const chunks: Buffer[] = [];
       let size = 0;
       let truncated = false;
-      const finish = () => settle(() => {
-        // A body cut at the cap may end inside a character: the streaming decoder drops the partial one.
-        const body = new TextDecoder().decode(Buffer.concat(chunks), { stream: truncated });
-        resolve({
-          status: response.statusCode ?? 0,
-          statusText: response.statusMessage ?? '',
-          headers: response.headers,
-          body,
-          truncated,
-          url: url.href,
-          address,
+      const finish = () =>
+        settle(() => {
+          // A body cut at the cap may end inside a character: the streaming decoder drops the partial one.
+          const body = new TextDecoder().decode(Buffer.concat(chunks), { stream: truncated });
+          resolve({
+            status: response.statusCode ?? 0,
+            statusText: response.statusMessage ?? '',
+            headers: response.headers,
+            body,
+            truncated,
+            url: url.href,
+            address,
+          });
+          if (truncated) request.destroy();
         });
-        if (truncated) request.destroy();
-      });
       response.on('data', (chunk: Buffer) => {
         if (settled) return;
         const room = hop.maxBodyBytes - size;
@@ -158,7 +160,13 @@ function redirectHop(previous: Hop, status: number, location: string): Hop {
     if (toGet && (lower === 'content-type' || lower === 'content-length')) continue;
     headers[name] = value;
   }
-  return { ...previous, url, headers, method: toGet ? 'GET' : previous.method, body: toGet ? undefined : previous.body };
+  return {
+    ...previous,
+    url,
+    headers,
+    method: toGet ? 'GET' : previous.method,
+    body: toGet ? undefined : previous.body,
+  };
 }
 
 /** The one HTTP client for every request Jobdeck makes to the outside: webhooks, and later alert channels. */
@@ -190,7 +198,8 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
         for (let redirects = 0; ; redirects++) {
           const response = await exchange(resolved, hop);
           const location = response.headers.location;
-          if (!REDIRECTS.has(response.status) || !location || redirects >= maxRedirects) return { ...response, redirects };
+          if (!REDIRECTS.has(response.status) || !location || redirects >= maxRedirects)
+            return { ...response, redirects };
           hop = redirectHop(hop, response.status, location);
         }
       } finally {

@@ -8,9 +8,11 @@ export const BOOKKEEPING_REJECTED = 'BookkeepingRejected';
 // constraint) as the pg adapter reports them in its messages, and as pg itself gives them (its `code`).
 const REJECTED_PRISMA_CODES = /^P20(0[0-9]|1[0-2]|19|20|23)$/;
 const REJECTED_SQLSTATES = /^2[23][0-9A-Z]{3}$/;
-const REJECTED_BY_POSTGRES = /\b(22[0-9A-Z]{3}|23[0-9A-Z]{3})\b|invalid byte sequence|unsupported Unicode escape|invalid input syntax|Unicode low surrogate|out of range|value too long/i;
+const REJECTED_BY_POSTGRES =
+  /\b(22[0-9A-Z]{3}|23[0-9A-Z]{3})\b|invalid byte sequence|unsupported Unicode escape|invalid input syntax|Unicode low surrogate|out of range|value too long/i;
 
-const CONNECTION_LOST = /closed the connection|Connection terminated|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Can't reach database|connection timeout|terminating connection|database system is (starting up|shutting down)|too many clients/i;
+const CONNECTION_LOST =
+  /closed the connection|Connection terminated|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Can't reach database|connection timeout|terminating connection|database system is (starting up|shutting down)|too many clients/i;
 
 /** The database refused the data itself (not: the database is away): writing it again cannot help. */
 export function isRecordRejected(error: unknown): boolean {
@@ -32,7 +34,10 @@ export async function recordWrite<T>(what: string, write: () => Promise<T>): Pro
   } catch (error) {
     if (isRecordRejected(error)) {
       const { message } = error as { message?: string };
-      throw ApplicationFailure.nonRetryable(`${what}: the database refused the record: ${String(message).split('\n').at(-1)?.slice(0, 300)}`, BOOKKEEPING_REJECTED);
+      throw ApplicationFailure.nonRetryable(
+        `${what}: the database refused the record: ${String(message).split('\n').at(-1)?.slice(0, 300)}`,
+        BOOKKEEPING_REJECTED,
+      );
     }
     throw error;
   }

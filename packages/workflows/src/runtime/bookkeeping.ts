@@ -21,12 +21,14 @@ export function bookkeepingActivities({ db, events, records }: ActivityDeps) {
       // The API refuses what Postgres cannot hold; a job started around the API is recorded as near as it can be.
       const job = toStorable(started);
       const now = new Date();
-      await recordWrite('recordJobStarted', () => db.job.upsert({
-        where: { id: job.jobId },
-        create: recordOfEnvelope(job, runId),
-        // Active, and startedAt, come from the worker when the job's first activity starts.
-        update: { runId },
-      }));
+      await recordWrite('recordJobStarted', () =>
+        db.job.upsert({
+          where: { id: job.jobId },
+          create: recordOfEnvelope(job, runId),
+          // Active, and startedAt, come from the worker when the job's first activity starts.
+          update: { runId },
+        }),
+      );
       await events.publish({ kind: 'job.updated', jobId: job.jobId, at: now.toISOString() });
     },
 
@@ -45,7 +47,13 @@ export function bookkeepingActivities({ db, events, records }: ActivityDeps) {
       if (rows.length > 0) return 0;
       const waitMs = windowStart.getTime() + intervalMs - now + 1;
       const jobId = Context.current().info.workflowExecution?.workflowId;
-      if (jobId) await records.log(jobId, 'info', `rate limit ${key}: ${limit} starts per ${intervalMs} ms reached; waiting ${waitMs} ms`, 0);
+      if (jobId)
+        await records.log(
+          jobId,
+          'info',
+          `rate limit ${key}: ${limit} starts per ${intervalMs} ms reached; waiting ${waitMs} ms`,
+          0,
+        );
       return waitMs;
     },
 
@@ -54,7 +62,9 @@ export function bookkeepingActivities({ db, events, records }: ActivityDeps) {
       const now = new Date();
       const outcome = toStorable(given);
       const data = endData(outcome);
-      await recordWrite('recordJobFinished', () => db.job.updateMany({ where: { id: jobId }, data: { ...data, finishedAt: now } }));
+      await recordWrite('recordJobFinished', () =>
+        db.job.updateMany({ where: { id: jobId }, data: { ...data, finishedAt: now } }),
+      );
       const { level, message } = endLogLine(outcome, data.error);
       await db.jobLog.create({ data: { jobId, level, message } }).catch(() => undefined);
       await events.publish({ kind: 'job.updated', jobId, state: outcome.state, at: now.toISOString() });

@@ -5,6 +5,10 @@ import type { RetrySettings } from './envelope';
 import type { ActivityDeps } from './activity-deps';
 import type { Role } from './roles';
 
+/** An activity: its arguments are what its workflow passes, typed there through proxyActivities. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a map of activities holds functions of any arguments, as Temporal's own types do
+export type Activity = (...args: any[]) => Promise<unknown>;
+
 export interface JobTimeouts {
   /** Longest a single attempt of one activity may run. */
   activityStartToCloseMs: number;
@@ -31,10 +35,13 @@ export interface JobTypeOptions<Schema extends z.ZodType, Type extends string = 
    */
   enqueueRole?: Extract<Role, 'operator' | 'admin'>;
   /** Activities of this job type; receives the worker's shared services. */
-  activities: (deps: ActivityDeps) => Record<string, (...args: any[]) => Promise<unknown>>;
+  activities: (deps: ActivityDeps) => Record<string, Activity>;
 }
 
-export interface JobType<Schema extends z.ZodType = z.ZodType, Type extends string = string> extends JobTypeOptions<Schema, Type> {
+export interface JobType<Schema extends z.ZodType = z.ZodType, Type extends string = string> extends JobTypeOptions<
+  Schema,
+  Type
+> {
   /** Temporal workflow type: the camel-cased job type (`report.generate` → `reportGenerate`). */
   workflowType: string;
   /** File that exports the workflow function, bundled by the worker. */

@@ -13,9 +13,28 @@ function normaliseKey(key: string): string {
 }
 
 const SECRET_KEY_PARTS = [
-  'password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'accesskey', 'secretkey', 'privatekey',
-  'signingkey', 'encryptionkey', 'masterkey', 'sshkey', 'authorization', 'credential', 'cookie', 'signature',
-  'bearer', 'session', 'jwt', 'sessionid', 'clientsecret',
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'accesskey',
+  'secretkey',
+  'privatekey',
+  'signingkey',
+  'encryptionkey',
+  'masterkey',
+  'sshkey',
+  'authorization',
+  'credential',
+  'cookie',
+  'signature',
+  'bearer',
+  'session',
+  'jwt',
+  'sessionid',
+  'clientsecret',
 ];
 const SECRET_KEY_EXACT = new Set(['pwd', 'pass', 'auth', 'sig', 'otp', 'totp', 'cvv', 'cvc']);
 
@@ -32,7 +51,10 @@ export function isSecretKey(key: string): boolean {
 // Values that are secrets whatever field they sit in.
 const VALUE_RULES: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[redacted private key]'],
-  [/\b(Bearer|Basic|Token|Digest)(\s+)[A-Za-z0-9._~+/=-]{6,}/gi, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`],
+  [
+    /\b(Bearer|Basic|Token|Digest)(\s+)[A-Za-z0-9._~+/=-]{6,}/gi,
+    (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`,
+  ],
   [/\bjd_[st]_[A-Za-z0-9_-]{16,}/g, REDACTED],
   // JSON Web Tokens, and well-known provider key formats (Stripe, GitHub, Slack, AWS access keys).
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, REDACTED],
@@ -77,7 +99,10 @@ export function redactSecrets<T>(value: T, depth = 0): T {
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1)) as T;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    copy[key] = isSecretKey(key) && item !== null && item !== undefined && item !== '' ? REDACTED : redactSecrets(item, depth + 1);
+    copy[key] =
+      isSecretKey(key) && item !== null && item !== undefined && item !== ''
+        ? REDACTED
+        : redactSecrets(item, depth + 1);
   }
   return copy as T;
 }
@@ -89,10 +114,18 @@ export function redactSecrets<T>(value: T, depth = 0): T {
 export function keepRedactedSecrets<T>(edited: T, stored: unknown): T {
   if (edited === (REDACTED as unknown)) return (stored === undefined ? edited : stored) as T;
   // A string redacted inside (a URL's ?access_token=, a Bearer token) and sent back unchanged.
-  if (typeof edited === 'string' && typeof stored === 'string' && edited.includes(REDACTED) && redactText(stored) === edited) return stored as T;
+  if (
+    typeof edited === 'string' &&
+    typeof stored === 'string' &&
+    edited.includes(REDACTED) &&
+    redactText(stored) === edited
+  )
+    return stored as T;
   if (edited === null || typeof edited !== 'object' || stored === null || typeof stored !== 'object') return edited;
   if (Array.isArray(edited)) {
-    return (Array.isArray(stored) ? edited.map((item, index) => keepRedactedSecrets(item, stored[index])) : edited) as T;
+    return (
+      Array.isArray(stored) ? edited.map((item, index) => keepRedactedSecrets(item, stored[index])) : edited
+    ) as T;
   }
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(edited as Record<string, unknown>)) {

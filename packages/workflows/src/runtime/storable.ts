@@ -8,6 +8,7 @@ import { redactText } from './redact';
 export const MAX_INPUT_DEPTH = 32;
 
 // NUL, and a high surrogate not followed by a low one or a low one not preceded by a high one.
+// eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL cannot store
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
@@ -18,7 +19,9 @@ export interface UnstorableProblem {
 
 function describe(text: string): string {
   const match = UNSTORABLE.exec(text);
-  return match?.[0] === '\u0000' ? 'contains a NUL byte (\\u0000), which cannot be stored' : 'contains an unpaired UTF-16 surrogate, which is not valid Unicode';
+  return match?.[0] === '\u0000'
+    ? 'contains a NUL byte (\\u0000), which cannot be stored'
+    : 'contains an unpaired UTF-16 surrogate, which is not valid Unicode';
 }
 
 /** The first place in a JSON-like value that cannot be stored (a bad string, a bad key, too deep), or null. */
@@ -51,7 +54,10 @@ export function toStorable<T>(value: T, depth = 0): T {
   if (depth >= MAX_INPUT_DEPTH) return `[cut: nested deeper than ${MAX_INPUT_DEPTH} levels]` as T;
   if (Array.isArray(value)) return value.map((item) => toStorable(item, depth + 1)) as T;
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, item]) => [key.replace(UNSTORABLE_ALL, '\ufffd'), toStorable(item, depth + 1)]),
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+      key.replace(UNSTORABLE_ALL, '\ufffd'),
+      toStorable(item, depth + 1),
+    ]),
   ) as T;
 }
 

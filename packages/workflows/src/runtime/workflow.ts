@@ -15,7 +15,15 @@ import type { JobEnvelope } from './envelope';
 import type { JobRecordSinks } from './records/sinks';
 import { LEAN_SHELL, LEAN_SHELL_PATCH, PRIORITY_KEYS } from './states';
 import { runLegacyJob } from './shell/legacy';
-import { attemptSignal, LIVE, rootCause, setState, stateQuery, waitForRateLimitSlot, type JobSnapshot } from './shell/signals';
+import {
+  attemptSignal,
+  LIVE,
+  rootCause,
+  setState,
+  stateQuery,
+  waitForRateLimitSlot,
+  type JobSnapshot,
+} from './shell/signals';
 
 export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './shell/signals';
 
@@ -48,7 +56,6 @@ export function jobActivities<A extends object>(job: JobEnvelope): A {
   return proxyActivities<A>(options) as A;
 }
 
-
 /**
  * The shell every job workflow runs its work in. It adds nothing to the job's history but what users
  * see: the record is handed to the worker through sinks (no event, no action), the JobState search
@@ -68,7 +75,11 @@ export async function runJob<Result>(
   // The job id is the workflow id as Temporal knows it: a Schedule's runs get ids Temporal derives
   // (`<schedule id>-<time>`), which no envelope written in advance can carry.
   const info = workflowInfo();
-  const job: JobEnvelope = { ...envelope, jobId: info.workflowId, enqueuedAt: envelope.enqueuedAt ?? info.startTime.toISOString() };
+  const job: JobEnvelope = {
+    ...envelope,
+    jobId: info.workflowId,
+    enqueuedAt: envelope.enqueuedAt ?? info.startTime.toISOString(),
+  };
   const snapshot: JobSnapshot = { state: 'waiting', attempt: 1 };
   setHandler(stateQuery, () => snapshot);
   setHandler(attemptSignal, (update) => {
@@ -96,7 +107,13 @@ export async function runJob<Result>(
     const cause = rootCause(error);
     snapshot.state = 'failed';
     snapshot.lastFailure = cause.message;
-    jobRecords.finished(job.jobId, { state: 'failed', error: cause.message, stack: cause.stack, errorType: cause.type, stopped: cause.stopped });
+    jobRecords.finished(job.jobId, {
+      state: 'failed',
+      error: cause.message,
+      stack: cause.stack,
+      errorType: cause.type,
+      stopped: cause.stopped,
+    });
     throw error;
   }
 }

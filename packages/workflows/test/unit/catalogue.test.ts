@@ -16,19 +16,25 @@ describe('the job catalogue', () => {
     expect(defaultQueues()).toEqual(['control', 'maintenance', 'reports', 'sync', 'webhooks']);
   });
 
-  it.each(jobTypes.map((jobType) => [jobType.type, jobType] as const))('%s: example is valid and its workflow is exported', async (_, jobType) => {
-    expect(jobType.input.safeParse(jobType.example).success).toBe(true);
-    const module = (await import(jobType.workflowModule)) as Record<string, unknown>;
-    expect(typeof module[jobType.workflowType]).toBe('function');
-    expect(jobType.retry.maxAttempts).toBeGreaterThanOrEqual(1);
-  });
+  it.each(jobTypes.map((jobType) => [jobType.type, jobType] as const))(
+    '%s: example is valid and its workflow is exported',
+    async (_, jobType) => {
+      expect(jobType.input.safeParse(jobType.example).success).toBe(true);
+      const module = (await import(jobType.workflowModule)) as Record<string, unknown>;
+      expect(typeof module[jobType.workflowType]).toBe('function');
+      expect(jobType.retry.maxAttempts).toBeGreaterThanOrEqual(1);
+    },
+  );
 
-  it("refuses, for every job type, an input field it does not know, and accepts its example", () => {
+  it('refuses, for every job type, an input field it does not know, and accepts its example', () => {
     for (const jobType of jobTypes) {
       expect(jobType.input.safeParse(jobType.example).success, jobType.type).toBe(true);
       const withTypo = jobType.input.safeParse({ ...(jobType.example as object), notAField: 1 });
       expect(withTypo.success, jobType.type).toBe(false);
-      expect(withTypo.error?.issues.map((issue) => issue.code), jobType.type).toContain('unrecognized_keys');
+      expect(
+        withTypo.error?.issues.map((issue) => issue.code),
+        jobType.type,
+      ).toContain('unrecognized_keys');
     }
   });
 

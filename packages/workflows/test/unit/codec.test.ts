@@ -1,10 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { DefaultFailureConverter, defaultPayloadConverter, METADATA_ENCODING_KEY, str, type Payload } from '@temporalio/common';
+import {
+  DefaultFailureConverter,
+  defaultPayloadConverter,
+  METADATA_ENCODING_KEY,
+  str,
+  type Payload,
+} from '@temporalio/common';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
-import { decodeOptionalFailureToOptionalError, encodeErrorToFailure } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
+import {
+  decodeOptionalFailureToOptionalError,
+  encodeErrorToFailure,
+} from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { ENCRYPTED_ENCODING, EncryptionCodec, jobdeckDataConverter, KEY_ID_METADATA, parseEncryptionKeys } from '../../src/codec';
+import {
+  ENCRYPTED_ENCODING,
+  EncryptionCodec,
+  jobdeckDataConverter,
+  KEY_ID_METADATA,
+  parseEncryptionKeys,
+} from '../../src/codec';
 
 const key = () => randomBytes(32).toString('base64');
 const k1 = `k1:${key()}`;
@@ -45,7 +60,9 @@ describe('EncryptionCodec', () => {
     const [fresh] = await after.encode([jsonPayload('new')]);
     expect(str(fresh!.metadata![KEY_ID_METADATA]!)).toBe('k2');
     // Once k1 is dropped, what it wrote is unreadable, and the error says why.
-    await expect(new EncryptionCodec(parseEncryptionKeys(k2)).decode([old!])).rejects.toThrow(/key id "k1", which is not in JOBDECK_ENCRYPTION_KEYS \(known: k2\)/);
+    await expect(new EncryptionCodec(parseEncryptionKeys(k2)).decode([old!])).rejects.toThrow(
+      /key id "k1", which is not in JOBDECK_ENCRYPTION_KEYS \(known: k2\)/,
+    );
   });
 
   it('refuses tampered ciphertext, a truncated one, a key that changed under the same id, a missing key id', async () => {
@@ -53,10 +70,17 @@ describe('EncryptionCodec', () => {
     const [encrypted] = await codec.encode([jsonPayload(secretInput)]);
     const tampered = Buffer.from(encrypted!.data!);
     tampered[20] = tampered[20]! ^ 0x01;
-    await expect(codec.decode([{ ...encrypted!, data: tampered }])).rejects.toThrow(/key "k1" does not decrypt: the ciphertext was altered/);
+    await expect(codec.decode([{ ...encrypted!, data: tampered }])).rejects.toThrow(
+      /key "k1" does not decrypt: the ciphertext was altered/,
+    );
     await expect(codec.decode([{ ...encrypted!, data: tampered.subarray(0, 10) }])).rejects.toThrow(/truncated/);
-    await expect(new EncryptionCodec(parseEncryptionKeys(`k1:${key()}`)).decode([encrypted!])).rejects.toThrow(/does not decrypt/);
-    const withoutKeyId = { ...encrypted!, metadata: { [METADATA_ENCODING_KEY]: encrypted!.metadata![METADATA_ENCODING_KEY]! } };
+    await expect(new EncryptionCodec(parseEncryptionKeys(`k1:${key()}`)).decode([encrypted!])).rejects.toThrow(
+      /does not decrypt/,
+    );
+    const withoutKeyId = {
+      ...encrypted!,
+      metadata: { [METADATA_ENCODING_KEY]: encrypted!.metadata![METADATA_ENCODING_KEY]! },
+    };
     await expect(codec.decode([withoutKeyId])).rejects.toThrow(/without the encryption-key-id metadata/);
   });
 
@@ -74,7 +98,10 @@ describe('jobdeckDataConverter', () => {
   it('encodes failure messages and stacks into an encrypted payload, and restores them', async () => {
     const converter = loadDataConverter(jobdeckDataConverter(k1));
     expect(converter.failureConverter).toBeInstanceOf(DefaultFailureConverter);
-    const failure = await encodeErrorToFailure(converter, ApplicationFailure.create({ message: 'receiver said marker-91c2', type: 'HttpServerError' }));
+    const failure = await encodeErrorToFailure(
+      converter,
+      ApplicationFailure.create({ message: 'receiver said marker-91c2', type: 'HttpServerError' }),
+    );
     expect(failure.message).toBe('Encoded failure');
     expect(failure.stackTrace).toBe('');
     expect(str(failure.encodedAttributes!.metadata![METADATA_ENCODING_KEY]!)).toBe(ENCRYPTED_ENCODING);
@@ -101,7 +128,9 @@ describe('parseEncryptionKeys', () => {
 
   it('requires a key, and says how to get one', () => {
     for (const missing of [undefined, null, '', ' , ']) {
-      expect(() => parseEncryptionKeys(missing)).toThrow(/JOBDECK_ENCRYPTION_KEYS is required: npm run dev generates one/);
+      expect(() => parseEncryptionKeys(missing)).toThrow(
+        /JOBDECK_ENCRYPTION_KEYS is required: npm run dev generates one/,
+      );
     }
   });
 
@@ -132,6 +161,8 @@ describe('parseEncryptionKeys', () => {
   });
 
   it('lists every problem at once', () => {
-    expect(() => parseEncryptionKeys(`k1:${key()},k2:short,k1:${key()}`)).toThrow(/entry 2 \(id "k2"\)[\s\S]*entry 3: key id "k1" appears twice/);
+    expect(() => parseEncryptionKeys(`k1:${key()},k2:short,k1:${key()}`)).toThrow(
+      /entry 2 \(id "k2"\)[\s\S]*entry 3: key id "k1" appears twice/,
+    );
   });
 });

@@ -7,7 +7,12 @@ import { sourceRecord } from '../../src/jobs/data-sync/activities';
 
 describe('redactSecrets', () => {
   it('hides secret-looking fields at any depth and keeps the rest', () => {
-    const input = { url: 'https://x', headers: { Authorization: 'Bearer abc', 'X-Trace': '1' }, nested: [{ apiKey: 'k', password: 'p', name: 'n' }], token: null };
+    const input = {
+      url: 'https://x',
+      headers: { Authorization: 'Bearer abc', 'X-Trace': '1' },
+      nested: [{ apiKey: 'k', password: 'p', name: 'n' }],
+      token: null,
+    };
     expect(redactSecrets(input)).toEqual({
       url: 'https://x',
       headers: { Authorization: REDACTED, 'X-Trace': '1' },
@@ -23,7 +28,9 @@ describe('webhook signatures', () => {
     const body = JSON.stringify({ event: 'order.paid' });
     const url = 'https://hooks.example.com/orders';
     const expected = createHmac('sha256', 'secret').update(`1700000000.webhook.deliver-1.${url}.${body}`).digest('hex');
-    expect(signWebhook('secret', { timestamp: 1700000000, deliveryId: 'webhook.deliver-1', url, body })).toBe(`t=1700000000,v2=${expected}`);
+    expect(signWebhook('secret', { timestamp: 1700000000, deliveryId: 'webhook.deliver-1', url, body })).toBe(
+      `t=1700000000,v2=${expected}`,
+    );
   });
 
   it('differ for another receiver URL or another delivery, so a request cannot be replayed elsewhere', () => {
@@ -36,13 +43,18 @@ describe('webhook signatures', () => {
 
   it('sign the URL as it is sent: normalised, without the fragment', () => {
     const delivery = { timestamp: 1, deliveryId: 'd', body: '{}' };
-    expect(signWebhook('s', { ...delivery, url: 'HTTPS://Hooks.Example.com:443/a#frag' })).toBe(signWebhook('s', { ...delivery, url: 'https://hooks.example.com/a' }));
+    expect(signWebhook('s', { ...delivery, url: 'HTTPS://Hooks.Example.com:443/a#frag' })).toBe(
+      signWebhook('s', { ...delivery, url: 'https://hooks.example.com/a' }),
+    );
   });
 });
 
 describe('report CSV', () => {
   it('quotes separators and defuses spreadsheet formulas', () => {
-    const csv = toCsv([{ group: '=cmd|calc', total: 2, completed: 1, failed: 1, cancelled: 0, avgDurationMs: 10, p95DurationMs: null }, { group: 'a,"b"', total: 1, completed: 1, failed: 0, cancelled: 0, avgDurationMs: null, p95DurationMs: null }]);
+    const csv = toCsv([
+      { group: '=cmd|calc', total: 2, completed: 1, failed: 1, cancelled: 0, avgDurationMs: 10, p95DurationMs: null },
+      { group: 'a,"b"', total: 1, completed: 1, failed: 0, cancelled: 0, avgDurationMs: null, p95DurationMs: null },
+    ]);
     expect(csv.split('\n')).toEqual([
       'group,total,completed,failed,cancelled,avg_duration_ms,p95_duration_ms',
       "'=cmd|calc,2,1,1,0,10,",

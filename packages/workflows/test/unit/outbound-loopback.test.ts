@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOutboundClient, createOutboundPolicy, OutboundRefusedError, OutboundTimeoutError } from '../../src/outbound';
+import {
+  createOutboundClient,
+  createOutboundPolicy,
+  OutboundRefusedError,
+  OutboundTimeoutError,
+} from '../../src/outbound';
 
 interface Listening {
   server: Server;
@@ -18,7 +23,10 @@ interface Listening {
   requests: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }>;
 }
 
-async function listen(host: string, handle: (req: IncomingMessage, res: ServerResponse, body: string) => void = (_req, res) => res.end('ok')): Promise<Listening> {
+async function listen(
+  host: string,
+  handle: (req: IncomingMessage, res: ServerResponse, body: string) => void = (_req, res) => res.end('ok'),
+): Promise<Listening> {
   const listening = { connections: 0, requests: [] } as unknown as Listening;
   listening.server = createServer((req, res) => {
     let body = '';
@@ -44,7 +52,9 @@ beforeAll(async () => {
   refused = await listen('127.0.0.2');
   // Connecting to 0.0.0.0 reaches this machine's 127.0.0.1: a server there shows whether it got through.
   trapOnAllowedAddress = await listen('127.0.0.1');
-  otherOrigin = await listen('127.0.0.1', (req, res) => res.end(JSON.stringify({ authorization: req.headers.authorization ?? null })));
+  otherOrigin = await listen('127.0.0.1', (req, res) =>
+    res.end(JSON.stringify({ authorization: req.headers.authorization ?? null })),
+  );
   allowed = await listen('127.0.0.1', (req, res, body) => {
     const redirect = (status: number, location: string) => res.writeHead(status, { location }).end();
     if (req.url === '/echo') res.end(JSON.stringify({ method: req.method, body }));
@@ -67,8 +77,18 @@ afterAll(async () => {
 
 describe('outbound requests over loopback with JOBDECK_OUTBOUND_ALLOW=127.0.0.1', () => {
   it('reach a server on 127.0.0.1', async () => {
-    const response = await client.request({ url: `http://127.0.0.1:${allowed.port}/echo`, method: 'POST', body: '{"n":1}' });
-    expect(response).toMatchObject({ status: 200, statusText: 'OK', truncated: false, address: '127.0.0.1', redirects: 0 });
+    const response = await client.request({
+      url: `http://127.0.0.1:${allowed.port}/echo`,
+      method: 'POST',
+      body: '{"n":1}',
+    });
+    expect(response).toMatchObject({
+      status: 200,
+      statusText: 'OK',
+      truncated: false,
+      address: '127.0.0.1',
+      redirects: 0,
+    });
     expect(JSON.parse(response.body)).toEqual({ method: 'POST', body: '{"n":1}' });
   });
 
@@ -85,12 +105,17 @@ describe('outbound requests over loopback with JOBDECK_OUTBOUND_ALLOW=127.0.0.1'
     expect(target().connections).toBe(0);
   });
 
-  it.each(['/to-refused', '/to-refused-numeric'])('refuse a redirect from 127.0.0.1 to 127.0.0.2 (%s) without requesting it', async (path) => {
-    const error = await client.request({ url: `http://127.0.0.1:${allowed.port}${path}`, maxRedirects: 5 }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(OutboundRefusedError);
-    expect((error as Error).message).toMatch(/^outbound policy refused 127\.0\.0\.2: loopback address/);
-    expect(refused.connections).toBe(0);
-  });
+  it.each(['/to-refused', '/to-refused-numeric'])(
+    'refuse a redirect from 127.0.0.1 to 127.0.0.2 (%s) without requesting it',
+    async (path) => {
+      const error = await client
+        .request({ url: `http://127.0.0.1:${allowed.port}${path}`, maxRedirects: 5 })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OutboundRefusedError);
+      expect((error as Error).message).toMatch(/^outbound policy refused 127\.0\.0\.2: loopback address/);
+      expect(refused.connections).toBe(0);
+    },
+  );
 
   it('do not follow redirects unless asked to', async () => {
     const response = await client.request({ url: `http://127.0.0.1:${allowed.port}/to-refused` });
@@ -100,7 +125,12 @@ describe('outbound requests over loopback with JOBDECK_OUTBOUND_ALLOW=127.0.0.1'
   });
 
   it('follow an allowed redirect as a browser would: 303 turns a POST into a GET', async () => {
-    const response = await client.request({ url: `http://127.0.0.1:${allowed.port}/to-echo`, method: 'POST', body: 'payload', maxRedirects: 1 });
+    const response = await client.request({
+      url: `http://127.0.0.1:${allowed.port}/to-echo`,
+      method: 'POST',
+      body: 'payload',
+      maxRedirects: 1,
+    });
     expect(response).toMatchObject({ status: 200, redirects: 1, url: `http://127.0.0.1:${allowed.port}/echo` });
     expect(JSON.parse(response.body)).toEqual({ method: 'GET', body: '' });
   });
@@ -125,12 +155,18 @@ describe('outbound requests over loopback with JOBDECK_OUTBOUND_ALLOW=127.0.0.1'
   });
 
   it('give up after timeoutMs, and when the caller aborts', async () => {
-    const timedOut = await client.request({ url: `http://127.0.0.1:${allowed.port}/hang`, timeoutMs: 200 }).catch((caught: unknown) => caught);
+    const timedOut = await client
+      .request({ url: `http://127.0.0.1:${allowed.port}/hang`, timeoutMs: 200 })
+      .catch((caught: unknown) => caught);
     expect(timedOut).toBeInstanceOf(OutboundTimeoutError);
     expect((timedOut as Error).message).toBe('timed out after 200 ms');
 
     const controller = new AbortController();
-    const pending = client.request({ url: `http://127.0.0.1:${allowed.port}/hang`, signal: controller.signal, timeoutMs: 10_000 });
+    const pending = client.request({
+      url: `http://127.0.0.1:${allowed.port}/hang`,
+      signal: controller.signal,
+      timeoutMs: 10_000,
+    });
     controller.abort(new Error('job cancelled'));
     await expect(pending).rejects.toThrow('job cancelled');
   });
@@ -140,8 +176,29 @@ describe('outbound requests over loopback with JOBDECK_OUTBOUND_ALLOW=127.0.0.1'
 function selfSignedCertificate(): { key: Buffer; cert: Buffer } | null {
   const dir = mkdtempSync(join(tmpdir(), 'outbound-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
   } catch {
     return null;
@@ -161,7 +218,9 @@ describe.skipIf(!certificate)('outbound https over loopback', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const error = await client.request({ url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/` }).catch((caught: unknown) => caught);
+      const error = await client
+        .request({ url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/` })
+        .catch((caught: unknown) => caught);
       expect((error as NodeJS.ErrnoException).code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
       expect(requests).toEqual([]);
     } finally {

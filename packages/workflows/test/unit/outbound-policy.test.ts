@@ -10,12 +10,19 @@ const PUBLIC_V6 = '2606:4700:4700::1111';
 /** The client with scripted DNS and a stand-in network that records every connection. */
 function offlineClient(allow: string, answers: Record<string, string[]> = {}) {
   const net = fakeNet();
-  const client = createOutboundClient({ policy: createOutboundPolicy(allow), resolver: scriptedResolver(answers), connector: net.connector });
+  const client = createOutboundClient({
+    policy: createOutboundPolicy(allow),
+    resolver: scriptedResolver(answers),
+    connector: net.connector,
+  });
   return { client, connections: net.connections, received: net.received };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<OutboundRefusedError> {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(OutboundRefusedError);
   return error as OutboundRefusedError;
 }
@@ -53,7 +60,9 @@ describe('outbound policy: every spelling of this machine is refused before conn
   it('names the address and the rule, e.g. for 127.0.0.2', async () => {
     const { client } = offlineClient('');
     const error = await refusal(client.request({ url: 'http://127.0.0.2:4000/metrics' }));
-    expect(error.message).toBe('outbound policy refused 127.0.0.2: loopback address (allow it with JOBDECK_OUTBOUND_ALLOW)');
+    expect(error.message).toBe(
+      'outbound policy refused 127.0.0.2: loopback address (allow it with JOBDECK_OUTBOUND_ALLOW)',
+    );
   });
 
   it('refuses schemes other than http and https', async () => {
@@ -98,9 +107,12 @@ describe('outbound policy: address decisions', () => {
     expect(decision).toMatchObject({ allowed: false, rule });
   });
 
-  it.each([PUBLIC_V4, PUBLIC_V6, '8.8.8.8', `::ffff:${PUBLIC_V4}`])('global unicast %s is allowed (decision only)', (address) => {
-    expect(policy.decide('hooks.example.com', address)).toMatchObject({ allowed: true, because: 'global unicast' });
-  });
+  it.each([PUBLIC_V4, PUBLIC_V6, '8.8.8.8', `::ffff:${PUBLIC_V4}`])(
+    'global unicast %s is allowed (decision only)',
+    (address) => {
+      expect(policy.decide('hooks.example.com', address)).toMatchObject({ allowed: true, because: 'global unicast' });
+    },
+  );
 
   it('connects a public host whose DNS answers include a refused address to the allowed one only', async () => {
     const { client, connections } = offlineClient('', { 'mixed.example.com': ['169.254.169.254', PUBLIC_V4] });
@@ -110,7 +122,9 @@ describe('outbound policy: address decisions', () => {
   });
 
   it('refuses a host name that resolves only to refused addresses, naming the name and the address', async () => {
-    const { client, connections, received } = offlineClient('', { 'metadata.internal.example': ['169.254.169.254', 'fd00:ec2::254'] });
+    const { client, connections, received } = offlineClient('', {
+      'metadata.internal.example': ['169.254.169.254', 'fd00:ec2::254'],
+    });
     const error = await refusal(client.request({ url: 'http://metadata.internal.example/latest/meta-data/' }));
     expect(error.message).toBe(
       'outbound policy refused metadata.internal.example (169.254.169.254): link-local address (cloud metadata services answer there) (allow it with JOBDECK_OUTBOUND_ALLOW)',
@@ -123,7 +137,10 @@ describe('outbound policy: address decisions', () => {
 describe('JOBDECK_OUTBOUND_ALLOW', () => {
   it('opens an exact host name (any case, trailing dot) whatever it resolves to', () => {
     const policy = createOutboundPolicy('Hooks.Internal.Example');
-    expect(policy.decide('hooks.internal.example', '10.1.2.3')).toMatchObject({ allowed: true, because: 'allow-listed host' });
+    expect(policy.decide('hooks.internal.example', '10.1.2.3')).toMatchObject({
+      allowed: true,
+      because: 'allow-listed host',
+    });
     expect(policy.decide('HOOKS.internal.example.', '127.0.0.1')).toMatchObject({ allowed: true });
     expect(policy.decide('other.internal.example', '10.1.2.3')).toMatchObject({ allowed: false, rule: 'private' });
   });
@@ -186,6 +203,8 @@ describe('JOBDECK_OUTBOUND_ALLOW', () => {
   });
 
   it('names every malformed entry at once', () => {
-    expect(() => parseAllowList('10.0.0.0/40, ok.example.com, 1.2.3')).toThrow(/^JOBDECK_OUTBOUND_ALLOW: "10.0.0.0\/40", "1.2.3" are not/);
+    expect(() => parseAllowList('10.0.0.0/40, ok.example.com, 1.2.3')).toThrow(
+      /^JOBDECK_OUTBOUND_ALLOW: "10.0.0.0\/40", "1.2.3" are not/,
+    );
   });
 });

@@ -47,15 +47,22 @@ describe('DNS rebinding', () => {
       resolver: scriptedResolver({ 'hooks.example.com': [PUBLIC] }),
       connector: net.connector,
     });
-    const error = await client.request({ url: 'http://hooks.example.com/', method: 'POST', body: 'secret payload' }).catch((caught: unknown) => caught);
+    const error = await client
+      .request({ url: 'http://hooks.example.com/', method: 'POST', body: 'secret payload' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OutboundRefusedError);
-    expect((error as Error).message).toMatch(/^outbound policy refused hooks\.example\.com \(127\.0\.0\.1\): loopback address/);
+    expect((error as Error).message).toMatch(
+      /^outbound policy refused hooks\.example\.com \(127\.0\.0\.1\): loopback address/,
+    );
     expect(net.received.bytes).toBe(0);
   });
 });
 
 describe('the lookup handed to net.connect', () => {
-  const lookup = policyLookup(createOutboundPolicy(''), scriptedResolver({ 'dual.example.com': ['fd00::1', PUBLIC, '2606:4700::6810:1'] }));
+  const lookup = policyLookup(
+    createOutboundPolicy(''),
+    scriptedResolver({ 'dual.example.com': ['fd00::1', PUBLIC, '2606:4700::6810:1'] }),
+  );
   const call = (options: { all?: boolean; family?: number }) =>
     new Promise<{ error: Error | null; result: string | LookupAddress[]; family?: number }>((resolve) =>
       lookup('dual.example.com', options, (error, result, family) => resolve({ error, result, family })),
@@ -64,7 +71,10 @@ describe('the lookup handed to net.connect', () => {
   it('answers every allowed address when Node asks for all (happy eyeballs)', async () => {
     expect(await call({ all: true })).toEqual({
       error: null,
-      result: [{ address: PUBLIC, family: 4 }, { address: '2606:4700::6810:1', family: 6 }],
+      result: [
+        { address: PUBLIC, family: 4 },
+        { address: '2606:4700::6810:1', family: 6 },
+      ],
       family: undefined,
     });
   });

@@ -17,21 +17,33 @@ function fakePostgres() {
   return { state, write, probe };
 }
 
-const op = (jobId: string, kind: string, write: () => Promise<void>, extra: Partial<RecordOp> = {}): RecordOp => ({ jobId, kind, write, ...extra });
+const op = (jobId: string, kind: string, write: () => Promise<void>, extra: Partial<RecordOp> = {}): RecordOp => ({
+  jobId,
+  kind,
+  write,
+  ...extra,
+});
 const fast = { initial: 5, max: 20 };
 
 describe('the record outbox', () => {
-  it('writes each job\'s updates in the order given', async () => {
+  it("writes each job's updates in the order given", async () => {
     const pg = fakePostgres();
     const outbox = createRecordOutbox({ probe: pg.probe, onGiveUp: () => {}, backoffMs: fast });
-    await Promise.all(['started', 'attempt', 'progress', 'finished'].map((kind) => outbox.submit(op('a', kind, pg.write(`a:${kind}`)))));
+    await Promise.all(
+      ['started', 'attempt', 'progress', 'finished'].map((kind) => outbox.submit(op('a', kind, pg.write(`a:${kind}`)))),
+    );
     expect(pg.state.written).toEqual(['a:started', 'a:attempt', 'a:progress', 'a:finished']);
   });
 
   it('never makes a caller wait for a database that is away, and writes everything, in order, once it is back', async () => {
     const pg = fakePostgres();
     const lines: string[] = [];
-    const outbox = createRecordOutbox({ probe: pg.probe, onGiveUp: () => {}, log: (line) => lines.push(line), backoffMs: fast });
+    const outbox = createRecordOutbox({
+      probe: pg.probe,
+      onGiveUp: () => {},
+      log: (line) => lines.push(line),
+      backoffMs: fast,
+    });
     pg.state.up = false;
     const started = Date.now();
     for (const kind of ['started', 'attempt', 'finished']) await outbox.submit(op('b', kind, pg.write(`b:${kind}`)));
@@ -41,7 +53,11 @@ describe('the record outbox', () => {
     expect(outbox.pending()).toBe(4);
     pg.state.up = true;
     expect(await outbox.flush(2_000)).toBe(true);
-    expect(pg.state.written.filter((label) => label.startsWith('b:'))).toEqual(['b:started', 'b:attempt', 'b:finished']);
+    expect(pg.state.written.filter((label) => label.startsWith('b:'))).toEqual([
+      'b:started',
+      'b:attempt',
+      'b:finished',
+    ]);
     expect(pg.state.written).toContain('c:started');
     // One line when writes were parked, one when they resumed: never one per write.
     expect(lines).toHaveLength(2);
@@ -52,7 +68,8 @@ describe('the record outbox', () => {
     const outbox = createRecordOutbox({ probe: pg.probe, onGiveUp: () => {}, backoffMs: fast });
     pg.state.up = false;
     await outbox.submit(op('d', 'started', pg.write('d:started')));
-    for (let percent = 10; percent <= 100; percent += 10) await outbox.submit(op('d', 'progress', pg.write(`d:${percent}%`), { coalesceKey: 'progress' }));
+    for (let percent = 10; percent <= 100; percent += 10)
+      await outbox.submit(op('d', 'progress', pg.write(`d:${percent}%`), { coalesceKey: 'progress' }));
     pg.state.up = true;
     await outbox.flush(2_000);
     expect(pg.state.written).toEqual(['d:started', 'd:100%']);
@@ -61,7 +78,13 @@ describe('the record outbox', () => {
   it('drops log lines, not record updates, when full, and says how many', async () => {
     const pg = fakePostgres();
     const dropped: string[] = [];
-    const outbox = createRecordOutbox({ probe: pg.probe, onGiveUp: () => {}, onDropped: (jobId, kind) => dropped.push(`${jobId}:${kind}`), capacity: 3, backoffMs: fast });
+    const outbox = createRecordOutbox({
+      probe: pg.probe,
+      onGiveUp: () => {},
+      onDropped: (jobId, kind) => dropped.push(`${jobId}:${kind}`),
+      capacity: 3,
+      backoffMs: fast,
+    });
     pg.state.up = false;
     await outbox.submit(op('e', 'started', pg.write('e:started')));
     await outbox.submit(op('e', 'log', pg.write('e:log1'), { droppable: true }));
@@ -76,7 +99,11 @@ describe('the record outbox', () => {
   it('gives up a write the database refuses as such, after its fallback, instead of retrying it forever', async () => {
     const pg = fakePostgres();
     const givenUp: string[] = [];
-    const outbox = createRecordOutbox({ probe: pg.probe, onGiveUp: (given, reason) => givenUp.push(`${given.kind}: ${reason}`), backoffMs: fast });
+    const outbox = createRecordOutbox({
+      probe: pg.probe,
+      onGiveUp: (given, reason) => givenUp.push(`${given.kind}: ${reason}`),
+      backoffMs: fast,
+    });
     const refused = async () => {
       throw Object.assign(new Error('value too long for type character varying(200)'), { code: 'P2000' });
     };
@@ -90,12 +117,19 @@ describe('the record outbox', () => {
   it('gives up, visibly, a write that keeps failing while the database answers (a bug, not an outage)', async () => {
     const pg = fakePostgres();
     const givenUp: string[] = [];
-    const outbox = createRecordOutbox({ probe: pg.probe, onGiveUp: (given, reason) => givenUp.push(reason), maxFailures: 3, backoffMs: fast });
+    const outbox = createRecordOutbox({
+      probe: pg.probe,
+      onGiveUp: (given, reason) => givenUp.push(reason),
+      maxFailures: 3,
+      backoffMs: fast,
+    });
     let tries = 0;
-    await outbox.submit(op('g', 'attempt', async () => {
-      tries += 1;
-      throw new Error('job g has no record yet');
-    }));
+    await outbox.submit(
+      op('g', 'attempt', async () => {
+        tries += 1;
+        throw new Error('job g has no record yet');
+      }),
+    );
     await outbox.flush(2_000);
     expect(tries).toBe(3);
     expect(givenUp).toEqual(['failed 3 times: job g has no record yet']);
@@ -105,8 +139,20 @@ describe('the record outbox', () => {
 describe('what counts as refused', () => {
   it('takes a raw query that lost its connection for an outage, not a refusal', async () => {
     const { isRecordRejected } = await import('../../src/runtime/bookkeeping-errors');
-    expect(isRecordRejected(Object.assign(new Error('Raw query failed. Code: `N/A`. Message: `Server has closed the connection.`'), { code: 'P2010' }))).toBe(false);
-    expect(isRecordRejected(Object.assign(new Error('Raw query failed. Code: `22P05`. Message: `unsupported Unicode escape sequence`'), { code: 'P2010' }))).toBe(true);
+    expect(
+      isRecordRejected(
+        Object.assign(new Error('Raw query failed. Code: `N/A`. Message: `Server has closed the connection.`'), {
+          code: 'P2010',
+        }),
+      ),
+    ).toBe(false);
+    expect(
+      isRecordRejected(
+        Object.assign(new Error('Raw query failed. Code: `22P05`. Message: `unsupported Unicode escape sequence`'), {
+          code: 'P2010',
+        }),
+      ),
+    ).toBe(true);
     expect(isRecordRejected(Object.assign(new Error('value too long for the column'), { code: 'P2000' }))).toBe(true);
   });
 });

@@ -27,6 +27,10 @@ describe('findUnstorable', () => {
 
 describe('toStorable', () => {
   it('replaces what cannot be stored, in values and keys, and leaves the rest', () => {
-    expect(toStorable({ 'k\u0000': 'a\u0000b\ud800', ok: '😀', n: 2 })).toEqual({ 'k\ufffd': 'a\ufffdb\ufffd', ok: '😀', n: 2 });
+    expect(toStorable({ 'k\u0000': 'a\u0000b\ud800', ok: '😀', n: 2 })).toEqual({
+      'k\ufffd': 'a\ufffdb\ufffd',
+      ok: '😀',
+      n: 2,
+    });
   });
 });

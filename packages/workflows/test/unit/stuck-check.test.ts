@@ -26,7 +26,11 @@ describe('stuck-job severity', () => {
 
   it('takes the latest sign of life', () => {
     const at = (minutes: number) => new Date(Date.UTC(2026, 10, 27, 12, minutes));
-    expect(lastSignOfLife({ createdAt: at(0), startedAt: at(1), lastHeartbeatAt: at(7), updatedAt: at(5) })).toEqual(at(7));
-    expect(lastSignOfLife({ createdAt: at(0), startedAt: null, lastHeartbeatAt: null, updatedAt: at(3) })).toEqual(at(3));
+    expect(lastSignOfLife({ createdAt: at(0), startedAt: at(1), lastHeartbeatAt: at(7), updatedAt: at(5) })).toEqual(
+      at(7),
+    );
+    expect(lastSignOfLife({ createdAt: at(0), startedAt: null, lastHeartbeatAt: null, updatedAt: at(3) })).toEqual(
+      at(3),
+    );
   });
 });

@@ -13,7 +13,11 @@ const activityInfo = { attempt: 1 };
 vi.mock('@temporalio/activity', () => ({
   Context: {
     current: () => ({
-      info: { workflowExecution: { workflowId: 'webhook.deliver-test-1', runId: 'r' }, attempt: activityInfo.attempt, heartbeatDetails: undefined },
+      info: {
+        workflowExecution: { workflowId: 'webhook.deliver-test-1', runId: 'r' },
+        attempt: activityInfo.attempt,
+        heartbeatDetails: undefined,
+      },
       cancellationSignal: new AbortController().signal,
       heartbeat: () => {},
     }),
@@ -29,10 +33,16 @@ const db = {
 // The recorder writes log lines as plain SQL: each INSERT into "JobLog" is kept as the row it writes.
 const sql = {
   query: async (text: string, params: unknown[] = []) => {
-    const columns = /INSERT INTO "JobLog" \(([^)]*)\)/.exec(text)?.[1]?.split(',').map((column) => column.trim().replace(/"/g, ''));
+    const columns = /INSERT INTO "JobLog" \(([^)]*)\)/
+      .exec(text)?.[1]
+      ?.split(',')
+      .map((column) => column.trim().replace(/"/g, ''));
     if (columns) {
       const row = Object.fromEntries(columns.map((column, i) => [column, params[i] ?? undefined]));
-      logs.push({ ...row, data: typeof row.data === 'string' ? JSON.parse(row.data) : undefined } as (typeof logs)[number]);
+      logs.push({
+        ...row,
+        data: typeof row.data === 'string' ? JSON.parse(row.data) : undefined,
+      } as (typeof logs)[number]);
     }
     return { rowCount: 1, rows: [] };
   },
@@ -47,10 +57,18 @@ const deps = {
 } as unknown as ActivityDeps;
 const { deliverWebhook } = webhookActivities(deps);
 
-interface Receiver { url: string; requests: Array<{ headers: IncomingMessage['headers']; body: string }>; connections: number; server: Server }
+interface Receiver {
+  url: string;
+  requests: Array<{ headers: IncomingMessage['headers']; body: string }>;
+  connections: number;
+  server: Server;
+}
 const receivers: Receiver[] = [];
 
-async function receiver(host: string, answer: (body: string) => { status: number; body?: string; headers?: Record<string, string> }): Promise<Receiver> {
+async function receiver(
+  host: string,
+  answer: (body: string) => { status: number; body?: string; headers?: Record<string, string> },
+): Promise<Receiver> {
   const received: Receiver = { url: '', requests: [], connections: 0, server: createServer() };
   received.server.on('connection', () => received.connections++);
   received.server.on('request', (req, res) => {
@@ -69,7 +87,10 @@ async function receiver(host: string, answer: (body: string) => { status: number
 }
 
 async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(ApplicationFailure);
   return error as ApplicationFailure;
 }
@@ -84,11 +105,18 @@ describe('deliverWebhook', () => {
   it('signs timestamp, delivery id, URL and body (v2), and sends the delivery id and attempt', async () => {
     const hook = await receiver('127.0.0.1', () => ({ status: 200, body: '{"ok":true}' }));
     activityInfo.attempt = 2;
-    const result = await deliverWebhook({ url: hook.url, payload: { event: 'order.paid' }, headers: { 'X-Trace': 't1' }, timeoutMs: 5_000 });
+    const result = await deliverWebhook({
+      url: hook.url,
+      payload: { event: 'order.paid' },
+      headers: { 'X-Trace': 't1' },
+      timeoutMs: 5_000,
+    });
     expect(result).toMatchObject({ status: 200, responseBody: '{"ok":true}' });
     const [request] = hook.requests;
     const t = request!.headers['x-jobdeck-timestamp'];
-    const expected = createHmac('sha256', 'default-key').update(`${t}.webhook.deliver-test-1.${hook.url}.${request!.body}`).digest('hex');
+    const expected = createHmac('sha256', 'default-key')
+      .update(`${t}.webhook.deliver-test-1.${hook.url}.${request!.body}`)
+      .digest('hex');
     expect(request!.headers).toMatchObject({
       'x-jobdeck-signature': `t=${t},v2=${expected}`,
       'x-jobdeck-delivery': 'webhook.deliver-test-1',
@@ -103,7 +131,9 @@ describe('deliverWebhook', () => {
     const hook = await receiver('127.0.0.1', () => ({ status: 204 }));
     await deliverWebhook({ url: hook.url, payload: {}, secretName: 'partner', timeoutMs: 5_000 });
     const { headers, body } = hook.requests[0]!;
-    const expected = createHmac('sha256', 'partner-key').update(`${headers['x-jobdeck-timestamp']}.webhook.deliver-test-1.${hook.url}.${body}`).digest('hex');
+    const expected = createHmac('sha256', 'partner-key')
+      .update(`${headers['x-jobdeck-timestamp']}.webhook.deliver-test-1.${hook.url}.${body}`)
+      .digest('hex');
     expect(headers['x-jobdeck-signature']).toMatch(new RegExp(`,v2=${expected}$`));
   });
 
@@ -119,17 +149,24 @@ describe('deliverWebhook', () => {
     const hook = await receiver('127.0.0.2', () => ({ status: 200 }));
     const error = await failure(deliverWebhook({ url: hook.url, payload: {}, timeoutMs: 5_000 }));
     expect(error).toMatchObject({ type: 'OutboundRefused', nonRetryable: true });
-    expect(error.message).toBe('outbound policy refused 127.0.0.2: loopback address (allow it with JOBDECK_OUTBOUND_ALLOW)');
+    expect(error.message).toBe(
+      'outbound policy refused 127.0.0.2: loopback address (allow it with JOBDECK_OUTBOUND_ALLOW)',
+    );
     expect(hook.connections).toBe(0);
     expect(logs).toEqual([expect.objectContaining({ level: 'error', message: error.message })]);
   });
 
   it('does not follow a redirect, and says why', async () => {
     const target = await receiver('127.0.0.1', () => ({ status: 200 }));
-    const hook = await receiver('127.0.0.1', () => ({ status: 307, headers: { location: `${target.url}?token=abc123` } }));
+    const hook = await receiver('127.0.0.1', () => ({
+      status: 307,
+      headers: { location: `${target.url}?token=abc123` },
+    }));
     const error = await failure(deliverWebhook({ url: hook.url, payload: {}, timeoutMs: 5_000 }));
     expect(error).toMatchObject({ type: 'HttpRedirect', nonRetryable: true });
-    expect(error.message).toMatch(/answered 307 Temporary Redirect, redirecting to .*: webhooks do not follow redirects/);
+    expect(error.message).toMatch(
+      /answered 307 Temporary Redirect, redirecting to .*: webhooks do not follow redirects/,
+    );
     expect(error.message).not.toContain('abc123');
     expect(target.connections).toBe(0);
   });
@@ -147,9 +184,15 @@ describe('deliverWebhook', () => {
 
   it('retries 5xx and gives up at once on other 4xx, logging the redacted answer', async () => {
     const failing = await receiver('127.0.0.1', () => ({ status: 503, body: 'busy; token=abc123' }));
-    expect(await failure(deliverWebhook({ url: failing.url, payload: {}, timeoutMs: 5_000 }))).toMatchObject({ type: 'HttpServerError', nonRetryable: false });
+    expect(await failure(deliverWebhook({ url: failing.url, payload: {}, timeoutMs: 5_000 }))).toMatchObject({
+      type: 'HttpServerError',
+      nonRetryable: false,
+    });
     const refusing = await receiver('127.0.0.1', () => ({ status: 422 }));
-    expect(await failure(deliverWebhook({ url: refusing.url, payload: {}, timeoutMs: 5_000 }))).toMatchObject({ type: 'HttpClientError', nonRetryable: true });
+    expect(await failure(deliverWebhook({ url: refusing.url, payload: {}, timeoutMs: 5_000 }))).toMatchObject({
+      type: 'HttpClientError',
+      nonRetryable: true,
+    });
     expect(JSON.stringify(logs)).not.toContain('abc123');
   });
 });

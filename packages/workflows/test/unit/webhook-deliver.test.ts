@@ -29,41 +29,62 @@ describe('webhook signing secrets', () => {
     const secrets = parseWebhookSecrets('default-key', 'partner=partner-key');
     expect(signingSecret(secrets, undefined)).toEqual({ secret: 'default-key' });
     expect(signingSecret(secrets, 'partner')).toEqual({ secret: 'partner-key' });
-    expect(signingSecret(secrets, 'crm')).toEqual({ problem: 'no webhook secret named "crm" in the worker\'s JOBDECK_WEBHOOK_SECRETS' });
+    expect(signingSecret(secrets, 'crm')).toEqual({
+      problem: 'no webhook secret named "crm" in the worker\'s JOBDECK_WEBHOOK_SECRETS',
+    });
     // Names that exist on every object must not find something that is not a key.
     expect(signingSecret(secrets, 'constructor')).toHaveProperty('problem');
-    expect(signingSecret(parseWebhookSecrets(null, ''), undefined)).toEqual({ problem: 'JOBDECK_WEBHOOK_SECRET is not set on the worker' });
+    expect(signingSecret(parseWebhookSecrets(null, ''), undefined)).toEqual({
+      problem: 'JOBDECK_WEBHOOK_SECRET is not set on the worker',
+    });
   });
 });
 
 describe('webhook.deliver input', () => {
   const base = { url: 'https://hooks.example.com/orders', payload: { event: 'x' } };
 
-  it.each(['Content-Type', 'content-length', 'Transfer-Encoding', 'Connection', 'Host', 'X-Jobdeck-Signature', 'x-jobdeck-delivery'])(
-    'refuses a %s header, which Jobdeck sets itself',
-    (name) => {
-      const parsed = webhookDeliverInput.safeParse({ ...base, headers: { [name]: 'v' } });
-      expect(parsed.success).toBe(false);
-      expect(parsed.error!.issues).toEqual([
-        expect.objectContaining({ path: ['headers', name], message: `header "${name}" is set by Jobdeck and cannot be given` }),
-      ]);
-    },
-  );
+  it.each([
+    'Content-Type',
+    'content-length',
+    'Transfer-Encoding',
+    'Connection',
+    'Host',
+    'X-Jobdeck-Signature',
+    'x-jobdeck-delivery',
+  ])('refuses a %s header, which Jobdeck sets itself', (name) => {
+    const parsed = webhookDeliverInput.safeParse({ ...base, headers: { [name]: 'v' } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues).toEqual([
+      expect.objectContaining({
+        path: ['headers', name],
+        message: `header "${name}" is set by Jobdeck and cannot be given`,
+      }),
+    ]);
+  });
 
   it('accepts other headers, and refuses line breaks in their values', () => {
-    expect(webhookDeliverInput.safeParse({ ...base, headers: { Authorization: 'Bearer x', 'X-Trace': '1' } }).success).toBe(true);
-    const injected = webhookDeliverInput.safeParse({ ...base, headers: { 'X-Trace': '1\r\nX-Jobdeck-Delivery: forged' } });
+    expect(
+      webhookDeliverInput.safeParse({ ...base, headers: { Authorization: 'Bearer x', 'X-Trace': '1' } }).success,
+    ).toBe(true);
+    const injected = webhookDeliverInput.safeParse({
+      ...base,
+      headers: { 'X-Trace': '1\r\nX-Jobdeck-Delivery: forged' },
+    });
     expect(injected.error?.issues[0]?.message).toMatch(/line breaks/);
   });
 
   it('takes a lower-case secretName, and refuses other spellings', () => {
     expect(webhookDeliverInput.parse({ ...base, secretName: 'partner' }).secretName).toBe('partner');
-    expect(webhookDeliverInput.safeParse({ ...base, secretName: 'Partner Key' }).error?.issues[0]?.path).toEqual(['secretName']);
+    expect(webhookDeliverInput.safeParse({ ...base, secretName: 'Partner Key' }).error?.issues[0]?.path).toEqual([
+      'secretName',
+    ]);
   });
 
   it('answers a URL that does not parse with the url rule alone', () => {
     const parsed = webhookDeliverInput.safeParse({ ...base, url: 'not a url' });
-    expect(parsed.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([[['url'], 'url must be an http or https URL']]);
+    expect(parsed.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      [['url'], 'url must be an http or https URL'],
+    ]);
   });
 
   it('refuses credentials in the URL, which would be signed and shown', () => {
@@ -74,7 +95,9 @@ describe('webhook.deliver input', () => {
 
 describe('response bodies kept on a webhook job', () => {
   it('redact secret fields of JSON by name', () => {
-    expect(JSON.parse(keptResponseBody(JSON.stringify({ ok: true, access_token: 'abc123', nested: { refreshToken: 'r' } })))).toEqual({
+    expect(
+      JSON.parse(keptResponseBody(JSON.stringify({ ok: true, access_token: 'abc123', nested: { refreshToken: 'r' } }))),
+    ).toEqual({
       ok: true,
       access_token: '[redacted]',
       nested: { refreshToken: '[redacted]' },

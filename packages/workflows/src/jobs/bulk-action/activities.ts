@@ -22,7 +22,12 @@ export function bulkActivities(deps: ActivityDeps) {
     async applyBulkAction(input: BulkActionInput, requester?: Actor) {
       const job = jobContext(deps);
       // Runs started by the shell before the requester was passed read it from the record, as an operator.
-      const who = requester ?? { name: (await deps.db.job.findUnique({ where: { id: job.jobId }, select: { requestedBy: true } }))?.requestedBy ?? 'unknown', role: 'operator' as const };
+      const who = requester ?? {
+        name:
+          (await deps.db.job.findUnique({ where: { id: job.jobId }, select: { requestedBy: true } }))?.requestedBy ??
+          'unknown',
+        role: 'operator' as const,
+      };
       const actor: Actor = { name: `${who.name} (bulk ${job.jobId})`, role: who.role };
       const checkpoint = job.lastCheckpoint<Checkpoint>() ?? {
         ids: await resolveBulkTargets(deps, input),
@@ -37,10 +42,17 @@ export function bulkActivities(deps: ActivityDeps) {
         const result = await applyBulkItem(deps, input, id, actor);
         checkpoint.counts[result.outcome]++;
         if (checkpoint.results.length < RESULTS_KEPT) checkpoint.results.push(result);
-        if (result.outcome !== 'done') await job.log(result.outcome === 'failed' ? 'error' : 'warn', `${id}: ${result.outcome}: ${result.reason}`);
+        if (result.outcome !== 'done')
+          await job.log(result.outcome === 'failed' ? 'error' : 'warn', `${id}: ${result.outcome}: ${result.reason}`);
         const done = checkpoint.next + 1;
         await job.progress(
-          { percent: (done / checkpoint.ids.length) * 100, step: input.action, stepsDone: done, stepsTotal: checkpoint.ids.length, message: `${checkpoint.counts.done} done, ${checkpoint.counts.skipped} skipped, ${checkpoint.counts.failed} failed` },
+          {
+            percent: (done / checkpoint.ids.length) * 100,
+            step: input.action,
+            stepsDone: done,
+            stepsTotal: checkpoint.ids.length,
+            message: `${checkpoint.counts.done} done, ${checkpoint.counts.skipped} skipped, ${checkpoint.counts.failed} failed`,
+          },
           { ...checkpoint, next: done },
         );
       }

@@ -5,7 +5,8 @@ import { bulkActivities } from './activities';
 /** Large bulk retries and cancels run as a job of their own: durable, with progress, cancellable. */
 export default defineJob(import.meta.url, {
   type: 'bulk.action',
-  description: 'Retries or cancels many jobs (by ids or by a filter), with a result per job; started by jobs.bulk for large selections.',
+  description:
+    'Retries or cancels many jobs (by ids or by a filter), with a result per job; started by jobs.bulk for large selections.',
   queue: 'control',
   input: bulkRequest,
   example: { action: 'cancel', filter: { state: 'waiting', queue: 'reports' } },

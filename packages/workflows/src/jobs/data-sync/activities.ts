@@ -41,10 +41,17 @@ export function dataSyncActivities(deps: ActivityDeps) {
       let { nextRecord, bytesWritten } = checkpoint ?? { nextRecord: 0, bytesWritten: 0 };
       if (checkpoint) {
         // Whatever the dead attempt wrote after its last checkpoint is discarded, so no record is written twice.
-        const size = await stat(output).then((s) => s.size, () => 0);
-        if (size < bytesWritten) throw new Error(`output ${output} is shorter than its checkpoint (${size} < ${bytesWritten})`);
+        const size = await stat(output).then(
+          (s) => s.size,
+          () => 0,
+        );
+        if (size < bytesWritten)
+          throw new Error(`output ${output} is shorter than its checkpoint (${size} < ${bytesWritten})`);
         await truncate(output, bytesWritten);
-        await job.log('info', `attempt ${job.attempt}: resuming from checkpoint at record ${nextRecord} of ${input.records}`);
+        await job.log(
+          'info',
+          `attempt ${job.attempt}: resuming from checkpoint at record ${nextRecord} of ${input.records}`,
+        );
       } else {
         await truncate(output, 0).catch(() => undefined);
         await job.log('info', `syncing ${input.records} records from ${input.source} in batches of ${input.batchSize}`);
@@ -57,7 +64,8 @@ export function dataSyncActivities(deps: ActivityDeps) {
           job.signal.throwIfAborted();
           const end = Math.min(nextRecord + input.batchSize, input.records);
           let chunk = '';
-          for (let index = nextRecord; index < end; index++) chunk += `${JSON.stringify(sourceRecord(input.source, index))}\n`;
+          for (let index = nextRecord; index < end; index++)
+            chunk += `${JSON.stringify(sourceRecord(input.source, index))}\n`;
           await file.write(chunk);
           await file.datasync();
           bytesWritten += Buffer.byteLength(chunk);
@@ -73,18 +81,27 @@ export function dataSyncActivities(deps: ActivityDeps) {
             },
             { nextRecord, bytesWritten } satisfies SyncCheckpoint,
           );
-          if (input.throttleMs > 0 && nextRecord < input.records) await sleep(input.throttleMs, undefined, { signal: job.signal });
+          if (input.throttleMs > 0 && nextRecord < input.records)
+            await sleep(input.throttleMs, undefined, { signal: job.signal });
         }
       } catch (error) {
         if (job.signal.aborted) {
           // Cancelled (or the worker is stopping): what is written up to the last batch stays, and is checkpointed.
-          await job.log('warn', `stopped at record ${nextRecord} of ${input.records}: ${String(job.signal.reason ?? 'cancelled')}`);
+          await job.log(
+            'warn',
+            `stopped at record ${nextRecord} of ${input.records}: ${String(job.signal.reason ?? 'cancelled')}`,
+          );
         }
         throw error;
       } finally {
         await file.close();
       }
-      return { records: input.records, batches: totalBatches, output, resumedFrom: checkpoint ? checkpoint.nextRecord : null };
+      return {
+        records: input.records,
+        batches: totalBatches,
+        output,
+        resumedFrom: checkpoint ? checkpoint.nextRecord : null,
+      };
     },
   };
 }

@@ -12,7 +12,8 @@ export const dataSyncInput = z.object({
 
 export default defineJob(import.meta.url, {
   type: 'data.sync',
-  description: 'Copies N records from a source in batches, heartbeating a checkpoint so that a retry resumes where the last attempt stopped.',
+  description:
+    'Copies N records from a source in batches, heartbeating a checkpoint so that a retry resumes where the last attempt stopped.',
   queue: 'sync',
   input: dataSyncInput,
   example: { source: 'crm.contacts', records: 500, batchSize: 50, throttleMs: 100 },

@@ -4,7 +4,10 @@ import type { DataSyncInput, dataSyncActivities } from './activities';
 
 export async function dataSync(job: JobEnvelope<DataSyncInput>) {
   const { syncRecords } = jobActivities<ReturnType<typeof dataSyncActivities>>(job);
-  return runJob(job, () => syncRecords(job.input), (result) =>
-    `${result.records} records in ${result.batches} batches${result.resumedFrom !== null ? `, resumed at ${result.resumedFrom}` : ''}`,
+  return runJob(
+    job,
+    () => syncRecords(job.input),
+    (result) =>
+      `${result.records} records in ${result.batches} batches${result.resumedFrom !== null ? `, resumed at ${result.resumedFrom}` : ''}`,
   );
 }

@@ -27,10 +27,20 @@ export function cleanupActivities(deps: ActivityDeps) {
       const candidates = await db.job.count({ where: expired });
       const oldLogs = await db.jobLog.count({ where: { createdAt: { lt: cutoff }, job: { NOT: expired } } });
       const oldRollup = { minute: { lt: cutoff } };
-      await job.log('info', `${candidates} jobs and ${oldLogs} further logs older than ${cutoff.toISOString()}${input.dryRun ? ' (dry run)' : ''}`);
+      await job.log(
+        'info',
+        `${candidates} jobs and ${oldLogs} further logs older than ${cutoff.toISOString()}${input.dryRun ? ' (dry run)' : ''}`,
+      );
       if (input.dryRun) {
         const rollupRowsDeleted = await db.jobThroughput.count({ where: oldRollup });
-        return { cutoff: cutoff.toISOString(), jobsDeleted: candidates, logsDeleted: oldLogs, filesDeleted: 0, rollupRowsDeleted, dryRun: true };
+        return {
+          cutoff: cutoff.toISOString(),
+          jobsDeleted: candidates,
+          logsDeleted: oldLogs,
+          filesDeleted: 0,
+          rollupRowsDeleted,
+          dryRun: true,
+        };
       }
 
       let jobsDeleted = 0;
@@ -38,12 +48,23 @@ export function cleanupActivities(deps: ActivityDeps) {
       // Batches keep each transaction short and give a checkpoint-free retry: deleted rows stay deleted.
       for (;;) {
         job.signal.throwIfAborted();
-        const batch = await db.job.findMany({ where: expired, select: { id: true }, take: input.batchSize, orderBy: { finishedAt: 'asc' } });
+        const batch = await db.job.findMany({
+          where: expired,
+          select: { id: true },
+          take: input.batchSize,
+          orderBy: { finishedAt: 'asc' },
+        });
         if (batch.length === 0) break;
         const ids = batch.map((row) => row.id);
         for (const id of ids) {
-          for (const file of [join(deps.storageDir, 'reports', `${id}.csv`), join(deps.storageDir, 'sync', `${id}.jsonl`)]) {
-            await rm(file).then(() => filesDeleted++, () => undefined);
+          for (const file of [
+            join(deps.storageDir, 'reports', `${id}.csv`),
+            join(deps.storageDir, 'sync', `${id}.jsonl`),
+          ]) {
+            await rm(file).then(
+              () => filesDeleted++,
+              () => undefined,
+            );
           }
         }
         const { count } = await db.job.deleteMany({ where: { id: { in: ids } } });
@@ -58,7 +79,13 @@ export function cleanupActivities(deps: ActivityDeps) {
       }
       const { count: logsDeleted } = await db.jobLog.deleteMany({ where: { createdAt: { lt: cutoff } } });
       const { count: rollupRowsDeleted } = await db.jobThroughput.deleteMany({ where: oldRollup });
-      await job.progress({ percent: 100, step: 'done', stepsDone: jobsDeleted, stepsTotal: candidates, message: 'retention applied' });
+      await job.progress({
+        percent: 100,
+        step: 'done',
+        stepsDone: jobsDeleted,
+        stepsTotal: candidates,
+        message: 'retention applied',
+      });
       return { cutoff: cutoff.toISOString(), jobsDeleted, logsDeleted, filesDeleted, rollupRowsDeleted, dryRun: false };
     },
   };

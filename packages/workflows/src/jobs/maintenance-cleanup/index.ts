@@ -5,14 +5,18 @@ import { cleanupActivities } from './activities';
 
 export const maintenanceCleanupInput = z.object({
   olderThanDays: z.number().int().min(1).max(3650).default(30),
-  states: z.array(z.enum(FINAL_STATES)).min(1).default([...FINAL_STATES]),
+  states: z
+    .array(z.enum(FINAL_STATES))
+    .min(1)
+    .default([...FINAL_STATES]),
   dryRun: z.boolean().default(false),
   batchSize: z.number().int().min(1).max(5_000).default(500),
 });
 
 export default defineJob(import.meta.url, {
   type: 'maintenance.cleanup',
-  description: 'Applies the retention policy: deletes finished job records, their logs and files, and throughput rollup minutes older than the cut-off.',
+  description:
+    'Applies the retention policy: deletes finished job records, their logs and files, and throughput rollup minutes older than the cut-off.',
   queue: 'maintenance',
   // It deletes records: the same role as queues.clean.
   enqueueRole: 'admin',

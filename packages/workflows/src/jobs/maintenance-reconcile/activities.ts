@@ -46,10 +46,18 @@ export function reconcileActivities(deps: ActivityDeps) {
         runId: description.runId,
         ...(end.attempts ? { attempts: end.attempts } : {}),
         ...(end.startedAt ? { startedAt: end.startedAt } : {}),
-        ...(end.state === 'completed' ? { result: redactSecrets(toStorable(end.result ?? null)) as object, progressPercent: 100 } : {}),
+        ...(end.state === 'completed'
+          ? { result: redactSecrets(toStorable(end.result ?? null)) as object, progressPercent: 100 }
+          : {}),
       },
     });
-    if (count) await deps.records.log(description.workflowId, end.state === 'completed' ? 'info' : 'warn', `recorded from Temporal: ${end.state}${end.error ? `: ${end.error}` : ''}`, 0);
+    if (count)
+      await deps.records.log(
+        description.workflowId,
+        end.state === 'completed' ? 'info' : 'warn',
+        `recorded from Temporal: ${end.state}${end.error ? `: ${end.error}` : ''}`,
+        0,
+      );
     return count ? end.state : null;
   }
 
@@ -70,9 +78,16 @@ export function reconcileActivities(deps: ActivityDeps) {
   async function createRecord(id: string, description: WorkflowExecutionDescription): Promise<boolean> {
     const history = await temporal.workflow.getHandle(id, description.runId).fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const envelope = await decodeFromPayloadsAtIndex<JobEnvelope>(temporal.options.loadedDataConverter, 0, started?.input?.payloads).catch(() => null);
+    const envelope = await decodeFromPayloadsAtIndex<JobEnvelope>(
+      temporal.options.loadedDataConverter,
+      0,
+      started?.input?.payloads,
+    ).catch(() => null);
     if (!envelope?.type || !envelope.retry) return false; // not a Jobdeck job
-    await deps.records.started({ ...envelope, jobId: id, enqueuedAt: envelope.enqueuedAt ?? description.startTime.toISOString() }, description.runId);
+    await deps.records.started(
+      { ...envelope, jobId: id, enqueuedAt: envelope.enqueuedAt ?? description.startTime.toISOString() },
+      description.runId,
+    );
     return true;
   }
 
@@ -80,43 +95,76 @@ export function reconcileActivities(deps: ActivityDeps) {
     async reconcileRecords(input: MaintenanceReconcileInput): Promise<ReconcileResult> {
       const job = jobContext(deps);
       const now = new Date();
-      const result: ReconcileResult = { compared: 0, ended: {}, created: 0, deletedInTemporal: 0, checkedUntil: now.toISOString() };
+      const result: ReconcileResult = {
+        compared: 0,
+        ended: {},
+        created: 0,
+        deletedInTemporal: 0,
+        checkedUntil: now.toISOString(),
+      };
       const count = (state: FinalJobState | null) => state && (result.ended[state] = (result.ended[state] ?? 0) + 1);
 
       // From where the last run got to (with a margin for visibility's lag), at most the lookback.
-      const previous = await db.job.findFirst({ where: { type: 'maintenance.reconcile', state: 'completed' }, orderBy: { finishedAt: 'desc' }, select: { result: true } });
-      const previousUntil = Date.parse(String((previous?.result as { checkedUntil?: string } | null)?.checkedUntil ?? ''));
-      const since = new Date(Math.max(now.getTime() - input.lookbackMinutes * 60_000, Number.isFinite(previousUntil) ? previousUntil - MARGIN_MS : 0));
+      const previous = await db.job.findFirst({
+        where: { type: 'maintenance.reconcile', state: 'completed' },
+        orderBy: { finishedAt: 'desc' },
+        select: { result: true },
+      });
+      const previousUntil = Date.parse(
+        String((previous?.result as { checkedUntil?: string } | null)?.checkedUntil ?? ''),
+      );
+      const since = new Date(
+        Math.max(
+          now.getTime() - input.lookbackMinutes * 60_000,
+          Number.isFinite(previousUntil) ? previousUntil - MARGIN_MS : 0,
+        ),
+      );
 
       // 1. Every job Temporal started or closed since then, against its record.
       const executions = new Map<string, { status: string; closeTime: Date | undefined }>();
       const query = `JobType IS NOT NULL AND (StartTime > '${since.toISOString()}' OR CloseTime > '${since.toISOString()}')`;
       for await (const execution of temporal.workflow.list({ query, pageSize: 1000 })) {
         executions.set(execution.workflowId, { status: execution.status.name, closeTime: execution.closeTime });
-        if (executions.size % 1000 === 0) await job.progress({ percent: 10, step: `listing Temporal: ${executions.size}` });
+        if (executions.size % 1000 === 0)
+          await job.progress({ percent: 10, step: `listing Temporal: ${executions.size}` });
       }
       const ids = [...executions.keys()];
       for (let offset = 0; offset < ids.length; offset += 2_000) {
         const chunk = ids.slice(offset, offset + 2_000);
-        const records = new Map((await db.job.findMany({ where: { id: { in: chunk } }, select: { id: true, state: true } })).map((record) => [record.id, record.state]));
+        const records = new Map(
+          (await db.job.findMany({ where: { id: { in: chunk } }, select: { id: true, state: true } })).map((record) => [
+            record.id,
+            record.state,
+          ]),
+        );
         for (const id of chunk) {
           result.compared += 1;
           const state = records.get(id);
           const closed = executions.get(id)!.status !== 'RUNNING';
           if (state && !(closed && LIVE.includes(state as (typeof LIVE)[number]))) continue;
           job.signal.throwIfAborted();
-          const description = await temporal.workflow.getHandle(id).describe().catch(() => null);
+          const description = await temporal.workflow
+            .getHandle(id)
+            .describe()
+            .catch(() => null);
           if (!description) continue;
           if (!state && (await createRecord(id, description))) result.created += 1;
           if (description.status.name !== 'RUNNING') count(await endRecord(description));
         }
         await alignEndTimes(chunk.map((id) => [id, executions.get(id)!.closeTime] as const));
-        await job.progress({ percent: 10 + Math.round((70 * (offset + chunk.length)) / Math.max(1, ids.length)), step: 'comparing with records' });
+        await job.progress({
+          percent: 10 + Math.round((70 * (offset + chunk.length)) / Math.max(1, ids.length)),
+          step: 'comparing with records',
+        });
       }
 
       // 2. A sample of records that still say running, the longest unexamined first: their workflow may be gone.
       const sample = await db.job.findMany({
-        where: { state: { in: LIVE }, createdAt: { lt: new Date(now.getTime() - 60_000) }, id: { notIn: ids.slice(0, 10_000) } },
+        where: {
+          state: { in: LIVE },
+          createdAt: { lt: new Date(now.getTime() - 60_000) },
+          id: { notIn: ids.slice(0, 10_000) },
+        },
         orderBy: [{ reconciledAt: { sort: 'asc', nulls: 'first' } }],
         select: { id: true, runId: true },
         take: input.liveSample,
@@ -128,18 +176,24 @@ export function reconcileActivities(deps: ActivityDeps) {
           const description = await temporal.workflow.getHandle(record.id).describe();
           if (description.status.name !== 'RUNNING') count(await endRecord(description));
           // A reset continues the job under a new run: the record follows it.
-          else if (description.runId !== record.runId) await db.job.updateMany({ where: { id: record.id }, data: { runId: description.runId } });
+          else if (description.runId !== record.runId)
+            await db.job.updateMany({ where: { id: record.id }, data: { runId: description.runId } });
         } catch (error) {
           if (!(error instanceof WorkflowNotFoundError)) throw error;
           const { count: gone } = await db.job.updateMany({
             where: { id: record.id, state: { in: LIVE } },
-            data: { state: 'terminated', finishedAt: now, error: 'its workflow no longer exists in Temporal (deleted, or past the namespace retention)' },
+            data: {
+              state: 'terminated',
+              finishedAt: now,
+              error: 'its workflow no longer exists in Temporal (deleted, or past the namespace retention)',
+            },
           });
           if (gone) result.deletedInTemporal += 1;
         }
       }
       // Raw, so that updatedAt (the stuck check's sign of life) stays the job's own.
-      if (sample.length) await db.$executeRaw`UPDATE "Job" SET "reconciledAt" = ${now} WHERE "id" = ANY(${sample.map((record) => record.id)})`;
+      if (sample.length)
+        await db.$executeRaw`UPDATE "Job" SET "reconciledAt" = ${now} WHERE "id" = ANY(${sample.map((record) => record.id)})`;
       await job.progress({ percent: 100, step: 'done' });
       return result;
     },

@@ -30,7 +30,10 @@ function innermost(error: unknown): Error {
 }
 
 /** How a closed job ended, read from its history: what the shell would have recorded, and what it cannot. */
-export async function jobEndFromHistory(temporal: Client, description: WorkflowExecutionDescription): Promise<JobEnd | null> {
+export async function jobEndFromHistory(
+  temporal: Client,
+  description: WorkflowExecutionDescription,
+): Promise<JobEnd | null> {
   const state = STATES[description.status.name];
   if (!state) return null;
   const handle = temporal.workflow.getHandle(description.workflowId, description.runId);
@@ -44,7 +47,13 @@ export async function jobEndFromHistory(temporal: Client, description: WorkflowE
     startedAt ??= timestamp(event.eventTime);
   }
   const last = events.at(-1);
-  const end: JobEnd = { state, finishedAt: description.closeTime ?? timestamp(last?.eventTime) ?? new Date(), error: null, attempts, startedAt };
+  const end: JobEnd = {
+    state,
+    finishedAt: description.closeTime ?? timestamp(last?.eventTime) ?? new Date(),
+    error: null,
+    attempts,
+    startedAt,
+  };
   switch (state) {
     case 'completed':
       end.result = await handle.result().catch(() => null);
@@ -52,7 +61,8 @@ export async function jobEndFromHistory(temporal: Client, description: WorkflowE
     case 'failed':
       end.error = await handle.result().then(
         () => 'failed',
-        (error: unknown) => (error instanceof WorkflowFailedError ? innermost(error).message : String((error as Error).message)),
+        (error: unknown) =>
+          error instanceof WorkflowFailedError ? innermost(error).message : String((error as Error).message),
       );
       break;
     case 'cancelled':

@@ -4,14 +4,20 @@ import { reconcileActivities } from './activities';
 
 export const maintenanceReconcileInput = z.object({
   /** Jobs started or closed this far back are compared with their records (the previous run's end, if later). */
-  lookbackMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  lookbackMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   /** Records still running in Postgres examined per run, the longest unexamined first (they catch deleted workflows). */
   liveSample: z.number().int().min(0).max(10_000).default(200),
 });
 
 export default defineJob(import.meta.url, {
   type: 'maintenance.reconcile',
-  description: 'Brings job records in line with Temporal: ends a terminated, timed-out, deleted or reset job\'s record, and writes records a worker could not.',
+  description:
+    "Brings job records in line with Temporal: ends a terminated, timed-out, deleted or reset job's record, and writes records a worker could not.",
   queue: 'maintenance',
   input: maintenanceReconcileInput,
   example: { lookbackMinutes: 60 },

@@ -4,7 +4,10 @@ import type { MaintenanceReconcileInput, reconcileActivities } from './activitie
 
 export async function maintenanceReconcile(job: JobEnvelope<MaintenanceReconcileInput>) {
   const { reconcileRecords } = jobActivities<ReturnType<typeof reconcileActivities>>(job);
-  return runJob(job, () => reconcileRecords(job.input), (result) =>
-    `${result.compared} compared, ${result.ended} ended, ${result.created} created, ${result.deletedInTemporal} deleted in Temporal`,
+  return runJob(
+    job,
+    () => reconcileRecords(job.input),
+    (result) =>
+      `${result.compared} compared, ${result.ended} ended, ${result.created} created, ${result.deletedInTemporal} deleted in Temporal`,
   );
 }

@@ -21,8 +21,15 @@ export function stuckSeverity(idleMs: number, thresholdMs = 10 * MINUTE): StuckS
 }
 
 /** The last sign of life of a running job: its latest heartbeat, record update or start. */
-export function lastSignOfLife(job: { lastHeartbeatAt: Date | null; updatedAt: Date | null; startedAt: Date | null; createdAt: Date }): Date {
-  const times = [job.lastHeartbeatAt, job.updatedAt, job.startedAt].filter((time): time is Date => time instanceof Date);
+export function lastSignOfLife(job: {
+  lastHeartbeatAt: Date | null;
+  updatedAt: Date | null;
+  startedAt: Date | null;
+  createdAt: Date;
+}): Date {
+  const times = [job.lastHeartbeatAt, job.updatedAt, job.startedAt].filter(
+    (time): time is Date => time instanceof Date,
+  );
   return new Date(Math.max(job.createdAt.getTime(), ...times.map((time) => time.getTime())));
 }
 
@@ -44,7 +51,15 @@ export function stuckCheckActivities(deps: ActivityDeps) {
       // updatedAt moves with every progress report, heartbeat and state change: quiet since the cutoff means stuck.
       const candidates = await db.job.findMany({
         where: { state: { in: ['active', 'retrying'] }, updatedAt: { lt: cutoff } },
-        select: { id: true, type: true, state: true, lastHeartbeatAt: true, updatedAt: true, startedAt: true, createdAt: true },
+        select: {
+          id: true,
+          type: true,
+          state: true,
+          lastHeartbeatAt: true,
+          updatedAt: true,
+          startedAt: true,
+          createdAt: true,
+        },
         orderBy: { updatedAt: 'asc' },
         take: input.limit,
       });
@@ -61,7 +76,15 @@ export function stuckCheckActivities(deps: ActivityDeps) {
         const message = `${candidate.type} job ${candidate.state} without heartbeat or progress for ${minutes} min`;
         await db.jobAlert.upsert({
           where: { jobId: candidate.id },
-          create: { jobId: candidate.id, kind: 'stuck', severity, message, idleSince, firstSeenAt: now, lastSeenAt: now },
+          create: {
+            jobId: candidate.id,
+            kind: 'stuck',
+            severity,
+            message,
+            idleSince,
+            firstSeenAt: now,
+            lastSeenAt: now,
+          },
           // A job that was resolved and is stuck again opens the alert again.
           update: { kind: 'stuck', severity, message, idleSince, lastSeenAt: now, resolvedAt: null },
         });
@@ -72,7 +95,13 @@ export function stuckCheckActivities(deps: ActivityDeps) {
         where: { resolvedAt: null, kind: 'stuck', jobId: { notIn: stuckIds } },
         data: { resolvedAt: now },
       });
-      await job.progress({ percent: 100, step: 'done', stepsDone: candidates.length, stepsTotal: candidates.length, message: `${stuckIds.length} stuck jobs` });
+      await job.progress({
+        percent: 100,
+        step: 'done',
+        stepsDone: candidates.length,
+        stepsTotal: candidates.length,
+        message: `${stuckIds.length} stuck jobs`,
+      });
       if (stuckIds.length) await job.log('warn', `${stuckIds.length} stuck jobs`, { bySeverity });
       return { checked: candidates.length, stuck: stuckIds.length, bySeverity, resolved };
     },

@@ -4,14 +4,20 @@ import { stuckCheckActivities } from './activities';
 
 export const maintenanceStuckCheckInput = z.object({
   /** A running job with no heartbeat or progress for this long is stuck (the low severity starts here). */
-  thresholdMinutes: z.number().int().min(1).max(24 * 60).default(10),
+  thresholdMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(10),
   /** At most this many stuck jobs are examined per run, the longest idle first. */
   limit: z.number().int().min(1).max(10_000).default(1_000),
 });
 
 export default defineJob(import.meta.url, {
   type: 'maintenance.stuck-check',
-  description: 'Finds running jobs whose activities stopped heartbeating or progressing, and keeps an alert per job until it moves again.',
+  description:
+    'Finds running jobs whose activities stopped heartbeating or progressing, and keeps an alert per job until it moves again.',
   queue: 'maintenance',
   input: maintenanceStuckCheckInput,
   example: { thresholdMinutes: 10 },

@@ -4,7 +4,15 @@ import type { MaintenanceStuckCheckInput, stuckCheckActivities } from './activit
 
 export async function maintenanceStuckCheck(job: JobEnvelope<MaintenanceStuckCheckInput>) {
   const { findStuckJobs } = jobActivities<ReturnType<typeof stuckCheckActivities>>(job);
-  return runJob(job, () => findStuckJobs(job.input), (result) =>
-    `${result.stuck} stuck (${Object.entries(result.bySeverity).filter(([, count]) => count).map(([severity, count]) => `${count} ${severity}`).join(', ') || 'none'}), ${result.resolved} resolved`,
+  return runJob(
+    job,
+    () => findStuckJobs(job.input),
+    (result) =>
+      `${result.stuck} stuck (${
+        Object.entries(result.bySeverity)
+          .filter(([, count]) => count)
+          .map(([severity, count]) => `${count} ${severity}`)
+          .join(', ') || 'none'
+      }), ${result.resolved} resolved`,
   );
 }

@@ -36,7 +36,9 @@ function csvCell(value: string | number | null): string {
 export function toCsv(rows: ReportRow[]): string {
   const header = ['group', 'total', 'completed', 'failed', 'cancelled', 'avg_duration_ms', 'p95_duration_ms'];
   const lines = rows.map((row) =>
-    [row.group, row.total, row.completed, row.failed, row.cancelled, row.avgDurationMs, row.p95DurationMs].map(csvCell).join(','),
+    [row.group, row.total, row.completed, row.failed, row.cancelled, row.avgDurationMs, row.p95DurationMs]
+      .map(csvCell)
+      .join(','),
   );
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
@@ -46,7 +48,13 @@ export function reportActivities(deps: ActivityDeps) {
   return {
     async collectReportRows(input: ReportGenerateInput): Promise<ReportRow[]> {
       const job = jobContext(deps);
-      await job.progress({ percent: 5, step: 'collect', stepsDone: 0, stepsTotal: STEPS, message: `jobs of the last ${input.periodHours} h by ${input.groupBy}` });
+      await job.progress({
+        percent: 5,
+        step: 'collect',
+        stepsDone: 0,
+        stepsTotal: STEPS,
+        message: `jobs of the last ${input.periodHours} h by ${input.groupBy}`,
+      });
       const since = new Date(Date.now() - input.periodHours * 3_600_000);
       // groupBy is one of three column names checked by the schema; never user text.
       const column = { type: '"type"', queue: '"queue"', state: '"state"::text' }[input.groupBy];
@@ -71,7 +79,13 @@ export function reportActivities(deps: ActivityDeps) {
         avgDurationMs: row.avgDurationMs === null ? null : Math.round(Number(row.avgDurationMs)),
         p95DurationMs: row.p95DurationMs === null ? null : Math.round(Number(row.p95DurationMs)),
       }));
-      await job.progress({ percent: 40, step: 'collect', stepsDone: 1, stepsTotal: STEPS, message: `${result.length} groups` });
+      await job.progress({
+        percent: 40,
+        step: 'collect',
+        stepsDone: 1,
+        stepsTotal: STEPS,
+        message: `${result.length} groups`,
+      });
       return result;
     },
 
@@ -83,7 +97,13 @@ export function reportActivities(deps: ActivityDeps) {
       const path = join(dir, `${job.jobId}.csv`);
       const csv = toCsv(input.rows);
       await writeFile(path, csv);
-      await job.progress({ percent: 100, step: 'done', stepsDone: STEPS, stepsTotal: STEPS, message: `${input.rows.length} rows` });
+      await job.progress({
+        percent: 100,
+        step: 'done',
+        stepsDone: STEPS,
+        stepsTotal: STEPS,
+        message: `${input.rows.length} rows`,
+      });
       await job.log('info', `wrote "${input.title}" to ${path}`, { rows: input.rows.length, bytes: csv.length });
       return { path, rows: input.rows.length, bytes: Buffer.byteLength(csv) };
     },

@@ -4,7 +4,12 @@ import { reportActivities } from './activities';
 
 export const reportGenerateInput = z.object({
   title: z.string().trim().min(1).max(200).default('Job report'),
-  periodHours: z.number().int().min(1).max(24 * 366).default(24),
+  periodHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 366)
+    .default(24),
   groupBy: z.enum(['type', 'queue', 'state']).default('type'),
 });
 

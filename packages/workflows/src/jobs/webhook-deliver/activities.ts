@@ -65,7 +65,13 @@ async function deliver(deps: ActivityDeps, input: WebhookDeliverInput): Promise<
   const timestamp = Math.floor(Date.now() / 1000);
   // The job id, not the attempt: a retry is the same delivery, and receivers dedupe on it.
   const deliveryId = job.jobId;
-  await job.progress({ percent: 10, step: 'sending', stepsDone: 0, stepsTotal: 1, message: `POST ${host} (attempt ${job.attempt})` });
+  await job.progress({
+    percent: 10,
+    step: 'sending',
+    stepsDone: 0,
+    stepsTotal: 1,
+    message: `POST ${host} (attempt ${job.attempt})`,
+  });
 
   const started = Date.now();
   let response: OutboundResponse;
@@ -103,21 +109,38 @@ async function deliver(deps: ActivityDeps, input: WebhookDeliverInput): Promise<
   const responseBody = keptResponseBody(response.body, response.truncated);
 
   if (response.status >= 200 && response.status < 300) {
-    await job.progress({ percent: 100, step: 'delivered', stepsDone: 1, stepsTotal: 1, message: `${response.status} in ${durationMs} ms` });
+    await job.progress({
+      percent: 100,
+      step: 'delivered',
+      stepsDone: 1,
+      stepsTotal: 1,
+      message: `${response.status} in ${durationMs} ms`,
+    });
     await job.log('info', `delivered to ${host}: ${response.status} in ${durationMs} ms`, { responseBody });
     return { status: response.status, durationMs, responseBody };
   }
 
   const answered = `${host} answered ${response.status} ${response.statusText}`.trim();
   if (response.status >= 300 && response.status < 400) {
-    const location = typeof response.headers.location === 'string' ? redactText(response.headers.location).slice(0, 200) : 'nowhere';
+    const location =
+      typeof response.headers.location === 'string' ? redactText(response.headers.location).slice(0, 200) : 'nowhere';
     const message = `${answered}, redirecting to ${location}: webhooks do not follow redirects (the signature covers the URL); configure the final URL`;
     await job.log('error', message, { responseBody });
-    throw ApplicationFailure.create({ message, type: 'HttpRedirect', nonRetryable: true, details: [{ status: response.status }] });
+    throw ApplicationFailure.create({
+      message,
+      type: 'HttpRedirect',
+      nonRetryable: true,
+      details: [{ status: response.status }],
+    });
   }
   await job.log(response.status >= 500 ? 'warn' : 'error', `attempt ${job.attempt}: ${answered}`, { responseBody });
   if (response.status >= 400 && response.status < 500 && !RETRYABLE_CLIENT_STATUSES.has(response.status)) {
-    throw ApplicationFailure.create({ message: answered, type: 'HttpClientError', nonRetryable: true, details: [{ status: response.status }] });
+    throw ApplicationFailure.create({
+      message: answered,
+      type: 'HttpClientError',
+      nonRetryable: true,
+      details: [{ status: response.status }],
+    });
   }
   throw ApplicationFailure.create({
     message: answered,

@@ -17,26 +17,40 @@ export const webhookDeliverInput = z.object({
     .max(2048)
     // The URL is signed and shown with the job: credentials belong in a header, which is redacted.
     // (Zod runs this check after a failed url check too, hence canParse.)
-    .refine((url) => !URL.canParse(url) || withoutCredentials(new URL(url)), 'url cannot carry a user name or password: send credentials in headers'),
+    .refine(
+      (url) => !URL.canParse(url) || withoutCredentials(new URL(url)),
+      'url cannot carry a user name or password: send credentials in headers',
+    ),
   payload: z.record(z.string(), z.unknown()).describe('JSON body to POST'),
   headers: z
     .record(
       z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'header names are letters, digits and dashes'),
       // A line break in a value would start a header of the caller's choosing.
-      z.string().max(1024).regex(/^[^\0-\x08\x0a-\x1f\x7f]*$/, 'header values cannot contain line breaks or control characters'),
+      z
+        .string()
+        .max(1024)
+        // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+        .regex(/^[^\0-\x08\x0a-\x1f\x7f]*$/, 'header values cannot contain line breaks or control characters'),
     )
     .refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers')
     .superRefine((headers, ctx) => {
       for (const name of Object.keys(headers)) {
         if (RESERVED_HEADER.test(name)) {
-          ctx.addIssue({ code: 'custom', path: [name], message: `header "${name}" is set by Jobdeck and cannot be given` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `header "${name}" is set by Jobdeck and cannot be given`,
+          });
         }
       }
     })
     .optional(),
   secretName: z
     .string()
-    .regex(SECRET_NAME, 'secretName is a lower-case name (a-z, 0-9, _ and -, at most 32) from the worker\'s JOBDECK_WEBHOOK_SECRETS')
+    .regex(
+      SECRET_NAME,
+      "secretName is a lower-case name (a-z, 0-9, _ and -, at most 32) from the worker's JOBDECK_WEBHOOK_SECRETS",
+    )
     .optional()
     .describe('signs with this per-endpoint key instead of the default JOBDECK_WEBHOOK_SECRET'),
   timeoutMs: z.number().int().min(100).max(60_000).default(10_000),

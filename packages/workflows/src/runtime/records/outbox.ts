@@ -194,5 +194,11 @@ async function answers(probe: () => Promise<void>): Promise<boolean> {
 }
 
 function shortMessage(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n').filter(Boolean).at(-1)?.slice(0, 300) ?? 'unknown error';
+  return (
+    String((error as Error)?.message ?? error)
+      .split('\n')
+      .filter(Boolean)
+      .at(-1)
+      ?.slice(0, 300) ?? 'unknown error'
+  );
 }

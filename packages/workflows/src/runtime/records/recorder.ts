@@ -5,7 +5,16 @@ import { redactSecrets } from '../redact';
 import { recordableText, toStorable } from '../storable';
 import { createRecordOutbox, type RecordOp } from './outbox';
 import { endData, endLogLine } from './outcome';
-import { endUpdate, insertLog, INSERT_JOB, jobRow, recordOfEnvelope, timestamp, type EndFields, type LogLevel } from './statements';
+import {
+  endUpdate,
+  insertLog,
+  INSERT_JOB,
+  jobRow,
+  recordOfEnvelope,
+  timestamp,
+  type EndFields,
+  type LogLevel,
+} from './statements';
 import { plainOutcome, type JobOutcome } from './sinks';
 
 /** Where a job runs: carried on its live events, so that streams narrowed to a queue or type need no lookup. */
@@ -33,14 +42,25 @@ export interface AttemptFailure {
  * client costs several times their CPU. The rare ones (an alert, a start whose idempotency key is
  * taken) stay on `db`.
  */
-export function createJobRecorder({ db, sql, events, log = console.warn }: { db: Db; sql: Sql; events: EventBus; log?: (message: string) => void }) {
+export function createJobRecorder({
+  db,
+  sql,
+  events,
+  log = console.warn,
+}: {
+  db: Db;
+  sql: Sql;
+  events: EventBus;
+  log?: (message: string) => void;
+}) {
   const dropped = new Map<string, number>();
   const outbox = createRecordOutbox({
     // The pool the writes use answers: that is what a parked write waits for.
     probe: async () => void (await sql.query('SELECT 1')),
     log: (message) => log(`job records: ${message}`),
     onDropped: (jobId) => dropped.set(jobId, (dropped.get(jobId) ?? 0) + 1),
-    onGiveUp: (op, reason) => void raiseAlert(op.jobId, `the job's record could not be written (${op.kind}): ${reason}`),
+    onGiveUp: (op, reason) =>
+      void raiseAlert(op.jobId, `the job's record could not be written (${op.kind}): ${reason}`),
   });
 
   const submit = (op: RecordOp) => outbox.submit(op);
@@ -65,7 +85,14 @@ export function createJobRecorder({ db, sql, events, log = console.warn }: { db:
     });
   }
 
-  function writeLog(jobId: string, level: LogLevel, message: string, attempt: number | null = 0, data?: object, at = new Date()): Promise<void> {
+  function writeLog(
+    jobId: string,
+    level: LogLevel,
+    message: string,
+    attempt: number | null = 0,
+    data?: object,
+    at = new Date(),
+  ): Promise<void> {
     return submit({
       jobId,
       kind: 'log',
@@ -75,7 +102,15 @@ export function createJobRecorder({ db, sql, events, log = console.warn }: { db:
         if (lost) {
           dropped.delete(jobId);
           // As the column defaults would have it: attempt 1, written now.
-          await insertLog(sql, jobId, 'warn', `${lost} log line(s) were dropped while Postgres was away`, 1, undefined, new Date());
+          await insertLog(
+            sql,
+            jobId,
+            'warn',
+            `${lost} log line(s) were dropped while Postgres was away`,
+            1,
+            undefined,
+            new Date(),
+          );
         }
         await insertLog(sql, jobId, level, message, attempt, data, at);
       },
@@ -95,13 +130,27 @@ export function createJobRecorder({ db, sql, events, log = console.warn }: { db:
           // the idempotency key are the record's only unique columns, so a skipped insert without a key
           // means the record exists; only with a key is there a second question to ask.
           const { rowCount } = await sql.query(INSERT_JOB, jobRow(data, new Date()));
-          if (rowCount || !data.idempotencyKey || (await db.job.findUnique({ where: { id: job.jobId }, select: { id: true } }))) return;
+          if (
+            rowCount ||
+            !data.idempotencyKey ||
+            (await db.job.findUnique({ where: { id: job.jobId }, select: { id: true } }))
+          )
+            return;
           // Its idempotency key belongs to another job (a start made around the API): recorded without it, and said so.
           await db.job.create({ data: { ...data, idempotencyKey: undefined } });
-          void raiseAlert(job.jobId, `started around the API with idempotency key "${recordableText(job.idempotencyKey ?? '')}", which another job already holds: recorded without the key`);
+          void raiseAlert(
+            job.jobId,
+            `started around the API with idempotency key "${recordableText(job.idempotencyKey ?? '')}", which another job already holds: recorded without the key`,
+          );
         },
       });
-      void publish({ kind: 'job.updated', jobId: job.jobId, type: job.type, queue: job.queue, at: new Date().toISOString() });
+      void publish({
+        kind: 'job.updated',
+        jobId: job.jobId,
+        type: job.type,
+        queue: job.queue,
+        at: new Date().toISOString(),
+      });
     },
 
     /** When a worker really starts an attempt: the job turns active (a paused queue's jobs never get here). */
@@ -131,7 +180,15 @@ export function createJobRecorder({ db, sql, events, log = console.warn }: { db:
       // What an attempt failed with may quote anything (a URL with a token, a receiver's bytes).
       const message = recordableText(failure.message);
       const stack = failure.stack ? recordableText(failure.stack) : null;
-      if (failure.willRetry) void publish({ kind: 'job.updated', jobId, ...scope, state: 'retrying', attempt: failure.attempt, at: new Date().toISOString() });
+      if (failure.willRetry)
+        void publish({
+          kind: 'job.updated',
+          jobId,
+          ...scope,
+          state: 'retrying',
+          attempt: failure.attempt,
+          at: new Date().toISOString(),
+        });
       await submit({
         jobId,
         kind: 'attempt failure',
@@ -157,7 +214,14 @@ export function createJobRecorder({ db, sql, events, log = console.warn }: { db:
     async progress(jobId: string, progress: JobProgress, attempt: number, scope: JobScope = {}): Promise<void> {
       const now = new Date();
       const percent = Math.max(0, Math.min(100, progress.percent));
-      void publish({ kind: 'job.updated', jobId, ...scope, progress: { ...progress, percent }, attempt, at: now.toISOString() });
+      void publish({
+        kind: 'job.updated',
+        jobId,
+        ...scope,
+        progress: { ...progress, percent },
+        attempt,
+        at: now.toISOString(),
+      });
       await submit({
         jobId,
         kind: 'progress',
@@ -190,11 +254,25 @@ export function createJobRecorder({ db, sql, events, log = console.warn }: { db:
     },
 
     // Log lines often quote what came from outside (a receiver's answer, an error): redacted and made storable.
-    async log(jobId: string, level: LogLevel, given: string, attempt: number, data?: Record<string, unknown>, scope: JobScope = {}): Promise<void> {
+    async log(
+      jobId: string,
+      level: LogLevel,
+      given: string,
+      attempt: number,
+      data?: Record<string, unknown>,
+      scope: JobScope = {},
+    ): Promise<void> {
       const at = new Date();
       const message = recordableText(given);
       void publish({ kind: 'job.log', jobId, ...scope, level, message, at: at.toISOString() });
-      await writeLog(jobId, level, message, attempt, data ? (redactSecrets(toStorable(data)) as object) : undefined, at);
+      await writeLog(
+        jobId,
+        level,
+        message,
+        attempt,
+        data ? (redactSecrets(toStorable(data)) as object) : undefined,
+        at,
+      );
     },
 
     /** `outcome` is made storable here: a result or error text from outside may hold anything. */

@@ -4,13 +4,26 @@ import type { JobEnvelope } from '../envelope';
 
 export type JobOutcome =
   | { state: 'completed'; result: unknown; summary?: string }
-  | { state: 'failed'; error: string; stack?: string; errorType?: string; /** Why no further attempt was made: "every attempt failed", "not retried: … is not retryable". */ stopped?: string }
+  | {
+      state: 'failed';
+      error: string;
+      stack?: string;
+      errorType?: string;
+      /** Why no further attempt was made: "every attempt failed", "not retried: … is not retryable". */ stopped?: string;
+    }
   | { state: 'cancelled'; reason: string };
 
 /** The same end without what the database refused to store (the result, or the error text). */
 export function plainOutcome(outcome: JobOutcome): JobOutcome {
-  if (outcome.state === 'completed') return { state: 'completed', result: null, summary: 'completed; its result could not be stored' };
-  if (outcome.state === 'failed') return { state: 'failed', error: 'failed; its error message could not be stored', errorType: outcome.errorType, stopped: outcome.stopped };
+  if (outcome.state === 'completed')
+    return { state: 'completed', result: null, summary: 'completed; its result could not be stored' };
+  if (outcome.state === 'failed')
+    return {
+      state: 'failed',
+      error: 'failed; its error message could not be stored',
+      errorType: outcome.errorType,
+      stopped: outcome.stopped,
+    };
   return outcome;
 }
 

@@ -19,7 +19,15 @@ function jsonText(value: unknown): string | null {
 }
 
 /** `attempt` null: the attempts the job's record counts so far (its end's line belongs to its last attempt). */
-export function insertLog(sql: Sql, jobId: string, level: LogLevel, message: string, attempt: number | null, data: object | undefined, at: Date) {
+export function insertLog(
+  sql: Sql,
+  jobId: string,
+  level: LogLevel,
+  message: string,
+  attempt: number | null,
+  data: object | undefined,
+  at: Date,
+) {
   return sql.query(
     `INSERT INTO "JobLog" ("jobId", "level", "message", "attempt", "data", "createdAt")
      VALUES ($1, $2::"LogLevel", $3, COALESCE($4::integer, (SELECT "attempts" FROM "Job" WHERE "id" = $1), 0), $5::jsonb, $6::timestamp(3))`,

@@ -4,13 +4,30 @@
 // workers: every command it issues, in the same order. Remove it once no job started before
 // the lean shell is open (`temporal workflow count --query "ExecutionStatus='Running' AND TemporalChangeVersion IS NULL"`
 // counts some too many; see the README on patching).
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { BookkeepingActivities } from '../bookkeeping';
 import { BOOKKEEPING_REJECTED } from '../bookkeeping-errors';
 import type { JobEnvelope } from '../envelope';
 import { plainOutcome, type JobOutcome } from '../records/sinks';
 import { BOOKKEEPING_QUEUE } from '../states';
-import { attemptSignal, LIVE, rootCause, setState, stateQuery, waitForRateLimitSlot, type JobSnapshot } from './signals';
+import {
+  attemptSignal,
+  LIVE,
+  rootCause,
+  setState,
+  stateQuery,
+  waitForRateLimitSlot,
+  type JobSnapshot,
+} from './signals';
 
 // Bookkeeping must land eventually, so it retries without limit while Postgres is away.
 const bookkeeping = proxyActivities<BookkeepingActivities>({
@@ -19,9 +36,12 @@ const bookkeeping = proxyActivities<BookkeepingActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-
 function isBookkeepingRejected(error: unknown): error is ActivityFailure {
-  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BOOKKEEPING_REJECTED;
+  return (
+    error instanceof ActivityFailure &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === BOOKKEEPING_REJECTED
+  );
 }
 
 async function recordEnd(jobId: string, outcome: JobOutcome): Promise<void> {
@@ -29,13 +49,23 @@ async function recordEnd(jobId: string, outcome: JobOutcome): Promise<void> {
     await bookkeeping.recordJobFinished(jobId, outcome);
   } catch (error) {
     if (!isBookkeepingRejected(error)) throw error;
-    await bookkeeping.recordJobFinished(jobId, plainOutcome(outcome)).catch((second: unknown) => log.error('the end of the job was not recorded', { jobId, error: String(second) }));
+    await bookkeeping
+      .recordJobFinished(jobId, plainOutcome(outcome))
+      .catch((second: unknown) => log.error('the end of the job was not recorded', { jobId, error: String(second) }));
   }
 }
 
-export async function runLegacyJob<Result>(envelope: JobEnvelope, work: () => Promise<Result>, summarize: (result: Result) => string): Promise<Result> {
+export async function runLegacyJob<Result>(
+  envelope: JobEnvelope,
+  work: () => Promise<Result>,
+  summarize: (result: Result) => string,
+): Promise<Result> {
   const info = workflowInfo();
-  const job: JobEnvelope = { ...envelope, jobId: info.workflowId, enqueuedAt: envelope.enqueuedAt ?? info.startTime.toISOString() };
+  const job: JobEnvelope = {
+    ...envelope,
+    jobId: info.workflowId,
+    enqueuedAt: envelope.enqueuedAt ?? info.startTime.toISOString(),
+  };
   const snapshot: JobSnapshot = { state: 'waiting', attempt: 1 };
   setHandler(stateQuery, () => snapshot);
   setHandler(attemptSignal, (update) => {
@@ -50,7 +80,11 @@ export async function runLegacyJob<Result>(envelope: JobEnvelope, work: () => Pr
   try {
     await bookkeeping.recordJobStarted(job, info.runId);
   } catch (error) {
-    if (isBookkeepingRejected(error)) throw ApplicationFailure.nonRetryable(`the job cannot be recorded, so it was not run: ${error.cause?.message}`, BOOKKEEPING_REJECTED);
+    if (isBookkeepingRejected(error))
+      throw ApplicationFailure.nonRetryable(
+        `the job cannot be recorded, so it was not run: ${error.cause?.message}`,
+        BOOKKEEPING_REJECTED,
+      );
     throw error;
   }
   try {
@@ -64,7 +98,9 @@ export async function runLegacyJob<Result>(envelope: JobEnvelope, work: () => Pr
     if (isCancellation(error)) {
       snapshot.state = 'cancelled';
       setState('cancelled');
-      await CancellationScope.nonCancellable(() => recordEnd(job.jobId, { state: 'cancelled', reason: 'cancelled by request' }));
+      await CancellationScope.nonCancellable(() =>
+        recordEnd(job.jobId, { state: 'cancelled', reason: 'cancelled by request' }),
+      );
       throw error;
     }
     const cause = rootCause(error);

@@ -1,5 +1,12 @@
 // Runs inside Temporal's deterministic workflow sandbox: import only @temporalio/workflow and types.
-import { ActivityFailure, ApplicationFailure, defineQuery, defineSignal, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  defineQuery,
+  defineSignal,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { JobEnvelope } from '../envelope';
 import { JobStateKey } from '../search-attributes';
 import type { JobState } from '../states';
@@ -30,6 +37,7 @@ export function setState(state: JobState): void {
 }
 
 export function rootCause(error: unknown): { message: string; stack?: string; type?: string; stopped?: string } {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a failure chain of any shape, read defensively below
   let current: any = error;
   let stopped: string | undefined;
   while (current?.cause) {

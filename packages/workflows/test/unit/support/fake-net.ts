@@ -14,7 +14,10 @@ class FakeSocket extends Duplex {
   private request = '';
   private answered = false;
 
-  constructor(private readonly received: { bytes: number }, private readonly answer: string) {
+  constructor(
+    private readonly received: { bytes: number },
+    private readonly answer: string,
+  ) {
     super();
   }
 
@@ -39,11 +42,21 @@ class FakeSocket extends Duplex {
     callback();
   }
 
-  setTimeout(): this { return this; }
-  setNoDelay(): this { return this; }
-  setKeepAlive(): this { return this; }
-  ref(): this { return this; }
-  unref(): this { return this; }
+  setTimeout(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setKeepAlive(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
 }
 
 export interface FakeNet {
