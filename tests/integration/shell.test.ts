@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobdeckClient } from '@jobdeck/api/client';
 import { jobdeckDataConverter, FAILURE_CONVERTER_PATH } from '@jobdeck/workflows/codec';
 import { writeWorkflowsEntry } from '@jobdeck/workflows/bundle';
-import { findJobType } from '@jobdeck/workflows';
+import { findJobType, jobTypes } from '@jobdeck/workflows';
 import { jobStart } from '@jobdeck/workflows/control';
-import { clientAs, db, env, eventually, temporal, waitForState } from '../support/harness';
+import { clientAs, db, env, eventually, temporal, waitForState, webhookReceiver } from '../support/harness';
 
 type History = proto.api.history.v1.IHistory;
 
@@ -214,4 +214,49 @@ describe('replay', () => {
     }
     expect(results.filter(Boolean)).toEqual([]);
   });
+
+  it('replays a finished run of every registered job type on its own workflow code', async () => {
+    // One harmless run per type, all traffic on loopback. A new job type fails here until it has a line:
+    // that is the point, since its workflow must replay before running jobs of it meet a new release.
+    const receiver = await webhookReceiver(() => 204);
+    const harmless: Record<string, unknown> = {
+      'data.sync': { source: 'replay.each', records: 1 },
+      'report.generate': { title: 'replay', periodHours: 1, groupBy: 'type' },
+      'webhook.deliver': { url: receiver.url, payload: { event: 'replay' } },
+      'maintenance.cleanup': { olderThanDays: 3650, dryRun: true },
+      'maintenance.reconcile': { lookbackMinutes: 1 },
+      'maintenance.stuck-check': { thresholdMinutes: 600 },
+      'bulk.action': { action: 'cancel', filter: { queue: `replay-nothing-${process.pid}`, state: 'waiting' } },
+    };
+    try {
+      expect(jobTypes.map((jobType) => jobType.type).filter((type) => !(type in harmless))).toEqual([]);
+      const { client: admin } = await clientAs('admin');
+      const runs = await Promise.all(
+        jobTypes.map(async (jobType) => {
+          const { id } = await admin.jobs.enqueue.mutate({
+            type: jobType.type,
+            input: harmless[jobType.type],
+          } as never);
+          await waitForState(admin, id, ['completed'], 60_000);
+          return { workflowId: id, history: await (await temporal()).workflow.getHandle(id).fetchHistory() };
+        }),
+      );
+      const workflowBundle = process.env.JOBDECK_WORKFLOW_BUNDLE
+        ? { codePath: process.env.JOBDECK_WORKFLOW_BUNDLE }
+        : undefined;
+      const options = {
+        workflowBundle,
+        workflowsPath: workflowBundle ? undefined : writeWorkflowsEntry(),
+        failureConverterPath: FAILURE_CONVERTER_PATH,
+        dataConverter: jobdeckDataConverter(env.encryptionKeys),
+      };
+      const failures: string[] = [];
+      for await (const result of Worker.runReplayHistories(options, runs)) {
+        if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  }, 120_000);
 });
