@@ -59,6 +59,8 @@ const envSchema = z.object({
   JOBDECK_WEBHOOK_SECRETS: z.string().default(''),
   /** Keys of the payload codec: `<id>:<base64 of 32 bytes>[,…]`, the first encrypts, all decrypt. Required. */
   JOBDECK_ENCRYPTION_KEYS: encryptionKeysSetting,
+  /** Temporal's own log lines in the worker: its INFO lines (every state change of every worker) drown what matters. */
+  JOBDECK_TEMPORAL_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   NODE_ENV: z.string().optional(),
 });
 
@@ -97,6 +99,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
     webhookSecret: e.JOBDECK_WEBHOOK_SECRET,
     webhookSecrets: e.JOBDECK_WEBHOOK_SECRETS,
     encryptionKeys: e.JOBDECK_ENCRYPTION_KEYS,
+    temporalLogLevel: e.JOBDECK_TEMPORAL_LOG_LEVEL,
     production: e.NODE_ENV === 'production',
   };
 }

@@ -44,13 +44,11 @@ export interface RunningWorkers {
 }
 
 let runtimeInstalled = false;
-function installRuntime(): void {
+function installRuntime(level: WorkerConfig['temporalLogLevel']): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   // Temporal's own INFO lines (every state change of every worker) drown what matters.
-  Runtime.install({
-    logger: new DefaultLogger((process.env.JOBDECK_TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN'),
-  });
+  Runtime.install({ logger: new DefaultLogger(level) });
 }
 
 /** One Temporal worker per queue in this process, sharing one connection, bundle and set of services. */
@@ -58,7 +56,7 @@ export async function startWorkers(
   config: WorkerConfig,
   log: (message: string) => void = console.log,
 ): Promise<RunningWorkers> {
-  installRuntime();
+  installRuntime(config.temporalLogLevel);
   // Parsed before connecting to anything: a typo in either variable stops the start, naming it.
   const outbound = createOutboundClient({ policy: createOutboundPolicy(config.outboundAllow) });
   const webhookSecrets = parseWebhookSecrets(config.webhookSecret, config.webhookSecrets);
