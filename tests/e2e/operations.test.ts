@@ -456,6 +456,21 @@ describe('operations', () => {
       .toBe(401);
   }, 60_000);
 
+  it("keeps every row's actions in view on a 1440 px screen, however wide the table", async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${webUrl}/jobs?type=data.sync`);
+    const row = page.locator('[data-testid="job-row"]').first();
+    await row.waitFor({ timeout: 20_000 });
+    const cell = row.locator('td.actions-cell');
+    const frame = await page.locator('.table-scroll:has([data-testid="jobs-table"])').boundingBox();
+    const box = await cell.boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(frame!.x - 1);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(frame!.x + frame!.width + 1);
+    // Nothing inside the cell is cut off either.
+    expect(await cell.evaluate((element) => element.scrollWidth <= element.clientWidth + 1)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('fits a phone screen with the actions and their dialog', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(`${webUrl}/jobs/${encodeURIComponent(retryId)}`);

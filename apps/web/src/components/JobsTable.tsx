@@ -72,7 +72,7 @@ export function JobsTable({
             <th scope="col">Requested by</th>
             <th scope="col">Created</th>
             {actions && (
-              <th scope="col">
+              <th scope="col" className="actions-cell">
                 <span className="visually-hidden">Actions</span>
               </th>
             )}
