@@ -4,6 +4,7 @@ import { isUnauthorized } from './lib/errors';
 import { clearToken } from './lib/auth';
 import { busState, isBusHealthNotice, type BusHealth } from './lib/bus-health';
 import { LiveScopeContext, useScopeRegistry } from './lib/live-scope';
+import { isLive } from './lib/states';
 
 /**
  * Live updates: one Server-Sent Events subscription to events.subscribe for the whole dashboard,
@@ -93,7 +94,7 @@ function useInvalidator() {
       // A workflow records its end just before Temporal closes it: look again once it has. The counts
       // too, the second time past the API's 3 s stats cache: the live overview otherwise showed the
       // end only at its next poll, 15 s later.
-      if (event.state && !['waiting', 'delayed', 'active', 'retrying'].includes(event.state)) {
+      if (event.state && !isLive(event.state)) {
         for (const ms of [1_200, 4_000]) {
           setTimeout(() => {
             void utils.jobs.get.invalidate(input);

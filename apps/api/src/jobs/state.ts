@@ -1,4 +1,4 @@
-import type { JobState, LiveJobState } from '@jobdeck/workflows';
+import { LIVE_STATES, type JobState, type LiveJobState } from '@jobdeck/workflows';
 
 /** Temporal's execution statuses, as the SDK names them. */
 export type ExecutionStatus =
@@ -24,7 +24,7 @@ const CLOSED: Partial<Record<ExecutionStatus, JobState>> = {
   TIMED_OUT: 'timed_out',
 };
 
-const LIVE = new Set<string>(['waiting', 'delayed', 'active', 'retrying']);
+const LIVE = new Set<string>(LIVE_STATES);
 
 /**
  * A job's state from what Temporal knows: a closed execution says it outright; a running one is

@@ -1,21 +1,10 @@
-/** Job states as the API names them, in the order a job usually passes through them. */
-export const JOB_STATES = [
-  'waiting',
-  'delayed',
-  'active',
-  'retrying',
-  'completed',
-  'failed',
-  'cancelled',
-  'terminated',
-  'timed_out',
-] as const;
-export type JobState = (typeof JOB_STATES)[number];
+import { LIVE_STATES } from '@jobdeck/workflows/states';
 
-export const LIVE_STATES: readonly string[] = ['waiting', 'delayed', 'active', 'retrying'];
+// One definition of the states, the server's (packages/workflows/src/runtime/states.ts), in the order a job usually passes through them.
+export { JOB_STATES, LIVE_STATES, type JobState } from '@jobdeck/workflows/states';
 
 export function isLive(state: string | undefined | null): boolean {
-  return !!state && LIVE_STATES.includes(state);
+  return !!state && (LIVE_STATES as readonly string[]).includes(state);
 }
 
 /** The five buckets of the overview, as jobs.list's `bucket` filter groups states. */

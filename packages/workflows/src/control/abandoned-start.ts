@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { LIVE_STATES } from '../runtime/states';
 import { ControlError, type ControlDeps } from './deps';
 
 const RETRY_EVERY_MS = 2_000;
@@ -53,7 +54,7 @@ export function cleanUpAbandonedStart(
     // Its first activity may have written a record already: it says what happened.
     await deps.db.job
       .updateMany({
-        where: { id, state: { in: ['waiting', 'delayed', 'active', 'retrying'] } },
+        where: { id, state: { in: [...LIVE_STATES] } },
         data: { state: 'terminated', error: `terminated: ${ABANDONED_START_REASON}`, finishedAt: new Date() },
       })
       .catch(() => undefined);

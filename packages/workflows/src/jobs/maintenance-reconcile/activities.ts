@@ -71,7 +71,7 @@ export function reconcileActivities(deps: ActivityDeps) {
     await db.$executeRaw`
       UPDATE "Job" SET "finishedAt" = closed."closeTime" AT TIME ZONE 'UTC'
       FROM unnest(${pairs.map(([id]) => id)}::text[], ${pairs.map(([, time]) => time.toISOString())}::timestamptz[]) AS closed("id", "closeTime")
-      WHERE "Job"."id" = closed."id" AND "Job"."state" NOT IN ('waiting', 'delayed', 'active', 'retrying')
+      WHERE "Job"."id" = closed."id" AND NOT ("Job"."state"::text = ANY(${[...LIVE_STATES]}::text[]))
         AND "Job"."finishedAt" IS DISTINCT FROM closed."closeTime" AT TIME ZONE 'UTC'`;
   }
 

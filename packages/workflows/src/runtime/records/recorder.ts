@@ -10,6 +10,7 @@ import {
   insertLog,
   INSERT_JOB,
   jobRow,
+  LIVE_STATES_SQL,
   recordOfEnvelope,
   timestamp,
   type EndFields,
@@ -163,7 +164,7 @@ export function createJobRecorder({
           const { rowCount } = await sql.query(
             `UPDATE "Job" SET
               "attempts" = GREATEST("attempts", $2::integer),
-              "state" = CASE WHEN "state" IN ('waiting', 'delayed', 'active', 'retrying') THEN 'active'::"JobState" ELSE "state" END,
+              "state" = CASE WHEN "state" IN (${LIVE_STATES_SQL}) THEN 'active'::"JobState" ELSE "state" END,
               "startedAt" = COALESCE("startedAt", $3::timestamp(3)),
               "lastHeartbeatAt" = $3::timestamp(3),
               "updatedAt" = $3::timestamp(3)
@@ -195,7 +196,7 @@ export function createJobRecorder({
         write: async () => {
           await sql.query(
             `UPDATE "Job" SET "error" = $2::text, "errorStack" = $3::text, "updatedAt" = $5::timestamp(3),
-              "state" = CASE WHEN $4::boolean AND "state" IN ('waiting', 'delayed', 'active', 'retrying') THEN 'retrying'::"JobState" ELSE "state" END
+              "state" = CASE WHEN $4::boolean AND "state" IN (${LIVE_STATES_SQL}) THEN 'retrying'::"JobState" ELSE "state" END
             WHERE "id" = $1`,
             [jobId, message, stack, failure.willRetry, new Date().toISOString()],
           );

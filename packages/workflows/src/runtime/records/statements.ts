@@ -1,10 +1,13 @@
 // A job record's row and the statements the recorder runs for every job, in plain SQL (see createSql in @jobdeck/db).
 import type { Sql } from '@jobdeck/db';
 import type { JobEnvelope } from '../envelope';
-import { PRIORITY_KEYS } from '../states';
+import { LIVE_STATES, PRIORITY_KEYS } from '../states';
 import type { endData } from './outcome';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** The live states as an SQL list, for statements that move a record only while it is live. */
+export const LIVE_STATES_SQL = LIVE_STATES.map((state) => `'${state}'`).join(', ');
 
 // The record's DateTime columns are `timestamp(3)` (without time zone) holding UTC, as Prisma writes them.
 // pg would write a Date in the process's time zone: an ISO string's UTC wall time is stored as is

@@ -9,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { JobEnvelope } from '../envelope';
 import { JobStateKey } from '../search-attributes';
-import type { JobState } from '../states';
+import { LIVE_STATES, type JobState } from '../states';
 
 export interface AttemptUpdate {
   state: 'active' | 'retrying';
@@ -30,7 +30,8 @@ export const attemptSignal = defineSignal<[AttemptUpdate]>('jobdeck.attempt');
 /** `temporal workflow query --type jobdeck.state` shows the job's live state from the CLI. */
 export const stateQuery = defineQuery<JobSnapshot>('jobdeck.state');
 
-export const LIVE: JobState[] = ['waiting', 'delayed', 'active', 'retrying'];
+/** The live states, as a list of JobState (what `includes` takes). */
+export const LIVE: readonly JobState[] = LIVE_STATES;
 
 export function setState(state: JobState): void {
   upsertSearchAttributes([{ key: JobStateKey, value: state }]);
