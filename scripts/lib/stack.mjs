@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort, isAlive, log, portOpen, repoRoot, waitFor } from './util.mjs';
+import { freePort, freeTemporalPort, isAlive, log, portOpen, repoRoot, waitFor } from './util.mjs';
 import { runProcess, stopProcess } from './processes.mjs';
 import { startTemporalDevServer } from './temporal.mjs';
 
@@ -234,7 +234,7 @@ export async function startPrivateStack({
   log('starting an ephemeral Temporal dev server');
   const temporal = await ensureTemporal({
     cli: temporalCli,
-    port: await freePort(),
+    port: await freeTemporalPort(),
     headless: true,
     logFile: join(logDir, 'temporal.log'),
   });

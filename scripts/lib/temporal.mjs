@@ -68,10 +68,14 @@ export async function startTemporalDevServer({
   const child = spawn(cli, args, { stdio: ['ignore', stdio, stdio], detached: false });
   let exited = null;
   child.on('exit', (code) => (exited = code ?? -1));
+  // What it said last, for the error if it exits before it answers.
+  let said = '';
+  child.stderr?.on('data', (chunk) => (said = `${said}${chunk}`.slice(-2_000)));
   await waitFor(
     `Temporal on 127.0.0.1:${port}`,
     () => {
-      if (exited !== null) throw new Error(`temporal server start-dev exited with ${exited}`);
+      if (exited !== null)
+        throw new Error(`temporal server start-dev exited with ${exited}${said ? `: ${said.trim()}` : ''}`);
       return (
         spawnSync(
           cli,

@@ -51,6 +51,28 @@ export function freePort() {
   });
 }
 
+function canBind(port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port for a Temporal dev server, whose HTTP API (port + 1000) and metrics (port + 2000,
+ * see temporal.mjs) must be free too: a port picked alone left the server exiting at start when a
+ * neighbour was taken by some other connection.
+ */
+export async function freeTemporalPort() {
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    if (port + 2000 < 65536 && (await canBind(port + 1000)) && (await canBind(port + 2000))) return port;
+    if (attempt >= 50) throw new Error('no free port for Temporal with its HTTP and metrics ports free beside it');
+  }
+}
+
 /** Whether a process with this id still runs (EPERM: it does, as another user). */
 export function isAlive(pid) {
   try {

@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultQueues, SEARCH_ATTRIBUTES } from '@jobdeck/workflows';
 import { applyMigrations, ensureDatabase } from '../../packages/db/src/migrate';
+// @ts-expect-error -- plain .mjs without types: the test stack's own helper
+import { freeTemporalPort } from '../../scripts/lib/util.mjs';
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -212,7 +214,7 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
     stop: () => stop(redisProc, 'SIGTERM'),
   };
 
-  const temporalPort = await freePort();
+  const temporalPort: number = await freeTemporalPort();
   const temporalDb = join(dir, 'temporal.db');
   let temporalProc: Proc | null = null;
   const temporal = {
