@@ -5,13 +5,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-
-const webUrl = inject('webUrl').replace(/\/$/, '');
-const apiUrl = inject('apiUrl').replace(/\/$/, '');
-const adminEmail = inject('adminEmail');
-const adminPassword = inject('adminPassword');
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { adminEmail, adminPassword, apiAs, launch, webUrl } from './support';
 
 const JOB_TYPES = [
   'report.generate',
@@ -27,39 +23,11 @@ const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url)
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
-
-/** A read from the API itself, with the session the browser holds (one login: they are rate limited). */
-async function api<T>(procedure: string, input?: unknown): Promise<T> {
-  const token = await page.evaluate(() => localStorage.getItem('jobdeck.token'));
-  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  const response = await fetch(`${apiUrl}/trpc/${procedure}${query}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
-  if (!body.result) throw new Error(`${procedure}: ${body.error?.message ?? response.status}`);
-  return body.result.data;
-}
+let pageErrors: string[];
 
 beforeAll(async () => {
   await mkdir(resultsDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  ({ browser, context, page, pageErrors } = await launch());
 });
 
 afterAll(async () => {
@@ -106,13 +74,7 @@ describe('dashboard', () => {
     const card = page.locator('[data-testid="type-card"][data-name="data.sync"]');
     const completed = async () => Number((await card.getByTestId('count-completed').textContent())!.replace(/\D/g, ''));
     const before = await completed();
-    const token = await page.evaluate(() => localStorage.getItem('jobdeck.token'));
-    const response = await fetch(`${apiUrl}/trpc/jobs.enqueue`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'data.sync', input: { source: 'e2e.overview', records: 1 } }),
-    });
-    expect(response.status).toBe(200);
+    await apiAs(page, 'mutation', 'jobs.enqueue', { type: 'data.sync', input: { source: 'e2e.overview', records: 1 } });
     // The overview polls every 15 s when live: the job's end must show well before that.
     await expect.poll(completed, { timeout: 10_000, interval: 250 }).toBeGreaterThan(before);
   }, 30_000);
@@ -139,13 +101,18 @@ describe('dashboard', () => {
     expect(await page.getByTestId('enqueue-success').count()).toBe(0);
 
     // Nothing new among the data.sync jobs carries that input.
-    const { items } = await api<{ items: Array<{ id: string; createdAt: string | null }> }>('jobs.list', {
-      type: 'data.sync',
-      limit: 50,
-    });
+    const { items } = await apiAs<{ items: Array<{ id: string; createdAt: string | null }> }>(
+      page,
+      'query',
+      'jobs.list',
+      {
+        type: 'data.sync',
+        limit: 50,
+      },
+    );
     const recent = items.filter((job) => job.createdAt && Date.parse(job.createdAt) >= since - 1_000);
     for (const job of recent) {
-      const detail = await api<{ input: { source?: string } }>('jobs.get', { id: job.id });
+      const detail = await apiAs<{ input: { source?: string } }>(page, 'query', 'jobs.get', { id: job.id });
       expect(detail.input?.source).not.toBe('e2e-invalid');
     }
   }, 30_000);

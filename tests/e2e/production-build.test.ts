@@ -5,11 +5,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports';
 import { apiUrl, launch, signIn } from './support';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,15 +17,6 @@ const vite = join(repo, 'node_modules', '.bin', 'vite');
 const outDir = mkdtempSync(join(tmpdir(), 'jobdeck-dist-'));
 let preview: ChildProcess | undefined;
 let previewUrl = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   const build = spawnSync(

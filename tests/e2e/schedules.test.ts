@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiUrl, launch, signIn, webUrl } from './support';
+import { apiAs, launch, signIn, webUrl } from './support';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -95,30 +95,22 @@ describe('schedules in the dashboard', () => {
   }, 60_000);
 
   it('fits a phone screen with a template whose input is long', async () => {
-    const token = await page.evaluate(() => localStorage.getItem('jobdeck.token'));
-    const call = (procedure: string, input: unknown) =>
-      fetch(`${apiUrl}/trpc/${procedure}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(input),
-      }).then((response) => response.json());
     const long = {
       url: 'https://hooks.example.com/e2e',
       payload: { note: 'a long line of template input '.repeat(40) },
     };
-    const created = await call('templates.create', {
+    const { id: templateId } = await apiAs<{ id: string }>(page, 'mutation', 'templates.create', {
       name: `E2E long ${Date.now().toString(36)}`,
       type: 'webhook.deliver',
       input: long,
     });
-    const templateId = created.result.data.id as string;
     try {
       await page.setViewportSize({ width: 375, height: 800 });
       await page.goto(`${webUrl}/schedules`);
       await page.locator(`[data-testid="template-row"]`).first().waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(376);
     } finally {
-      await call('templates.delete', { id: templateId });
+      await apiAs(page, 'mutation', 'templates.delete', { id: templateId });
     }
   }, 60_000);
 

@@ -31,6 +31,23 @@ export async function launch(
   return { browser, context, page, pageErrors };
 }
 
+/**
+ * A call to the API with the session the browser holds (one login: logins are rate limited). Throws
+ * unless the API answered with a result.
+ */
+export async function apiAs<T>(page: Page, kind: 'query' | 'mutation', procedure: string, input?: unknown): Promise<T> {
+  const token = await page.evaluate(() => localStorage.getItem('jobdeck.token'));
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const response =
+    kind === 'query'
+      ? await fetch(`${apiUrl}/trpc/${procedure}${query}`, { headers })
+      : await fetch(`${apiUrl}/trpc/${procedure}`, { method: 'POST', headers, body: JSON.stringify(input ?? null) });
+  const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
+  if (!body.result) throw new Error(`${procedure}: ${body.error?.message ?? response.status}`);
+  return body.result.data;
+}
+
 export async function signIn(page: Page, url = webUrl): Promise<void> {
   await page.goto(url);
   await page.getByTestId('login-form').waitFor();

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { env, eventually, temporal } from '../support/harness';
-import { freePort } from '../support/own-services';
+import { freePort } from '../support/ports';
 
 /** Forwards to Temporal, holding what the API sends for `delayMs`: every enqueue is slow, none fails. */
 function slowProxy(target: string, delayMs: number): Promise<{ address: string; server: Server }> {

@@ -180,6 +180,18 @@ describe('a job started with an envelope of the first shell', () => {
   });
 });
 
+/** Today's workflow code, as the test run built it (or bundled here), for replaying recorded histories. */
+function replayOptions() {
+  const workflowBundle = process.env.JOBDECK_WORKFLOW_BUNDLE
+    ? { codePath: process.env.JOBDECK_WORKFLOW_BUNDLE }
+    : undefined;
+  return {
+    workflowBundle,
+    workflowsPath: workflowBundle ? undefined : writeWorkflowsEntry(),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  };
+}
+
 describe('replay', () => {
   it("replays histories of the first shell and of the lean one on today's workflow code", async () => {
     // The History message as scripts/record-legacy-history.ts wrote it (protobuf's object form, as JSON).
@@ -189,14 +201,7 @@ describe('replay', () => {
       ),
     );
     expect(kinds(legacy)).toHaveLength(29);
-    const workflowBundle = process.env.JOBDECK_WORKFLOW_BUNDLE
-      ? { codePath: process.env.JOBDECK_WORKFLOW_BUNDLE }
-      : undefined;
-    const options = {
-      workflowBundle,
-      workflowsPath: workflowBundle ? undefined : writeWorkflowsEntry(),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-    };
+    const options = replayOptions();
 
     // The fixture was recorded without the payload codec (it must hold no key); the suite's jobs with it.
     const plain = await Worker.runReplayHistory(options, legacy, 'data.sync-legacy-shell-fixture').then(
@@ -241,15 +246,7 @@ describe('replay', () => {
           return { workflowId: id, history: await (await temporal()).workflow.getHandle(id).fetchHistory() };
         }),
       );
-      const workflowBundle = process.env.JOBDECK_WORKFLOW_BUNDLE
-        ? { codePath: process.env.JOBDECK_WORKFLOW_BUNDLE }
-        : undefined;
-      const options = {
-        workflowBundle,
-        workflowsPath: workflowBundle ? undefined : writeWorkflowsEntry(),
-        failureConverterPath: FAILURE_CONVERTER_PATH,
-        dataConverter: jobdeckDataConverter(env.encryptionKeys),
-      };
+      const options = { ...replayOptions(), dataConverter: jobdeckDataConverter(env.encryptionKeys) };
       const failures: string[] = [];
       for await (const result of Worker.runReplayHistories(options, runs)) {
         if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

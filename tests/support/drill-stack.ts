@@ -5,15 +5,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultQueues, SEARCH_ATTRIBUTES } from '@jobdeck/workflows';
 import { applyMigrations, ensureDatabase } from '../../packages/db/src/migrate';
-// @ts-expect-error -- plain .mjs without types: the test stack's own helper
-import { freeTemporalPort } from '../../scripts/lib/util.mjs';
+import { freePort, freeTemporalPort } from './ports';
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -32,16 +30,6 @@ const everyChild = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of everyChild) child.kill('SIGKILL');
 });
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().unref().on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function until(
   what: string,

@@ -198,7 +198,7 @@ export function createJobRecorder({
             `UPDATE "Job" SET "error" = $2::text, "errorStack" = $3::text, "updatedAt" = $5::timestamp(3),
               "state" = CASE WHEN $4::boolean AND "state" IN (${LIVE_STATES_SQL}) THEN 'retrying'::"JobState" ELSE "state" END
             WHERE "id" = $1`,
-            [jobId, message, stack, failure.willRetry, new Date().toISOString()],
+            [jobId, message, stack, failure.willRetry, timestamp(new Date())],
           );
         },
       });

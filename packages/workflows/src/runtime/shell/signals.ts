@@ -40,9 +40,9 @@ export function setState(state: JobState): void {
 export function rootCause(error: unknown): { message: string; stack?: string; type?: string; stopped?: string } {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a failure chain of any shape, read defensively below
   let current: any = error;
-  let stopped: string | undefined;
+  let retryState: ActivityFailure['retryState'] | undefined;
   while (current?.cause) {
-    if (current instanceof ActivityFailure && !stopped) stopped = whyNoMoreAttempts(current.retryState);
+    if (current instanceof ActivityFailure) retryState ??= current.retryState;
     current = current.cause;
   }
   const type = current instanceof ApplicationFailure ? (current.type ?? undefined) : undefined;
@@ -50,15 +50,16 @@ export function rootCause(error: unknown): { message: string; stack?: string; ty
     message: String(current?.message ?? error),
     stack: typeof current?.stack === 'string' ? current.stack : undefined,
     type,
-    stopped: stopped === NOT_RETRYABLE ? `not retried: ${type ?? 'its error'} is not retryable` : stopped,
+    stopped: whyNoMoreAttempts(retryState, type),
   };
 }
 
-const NOT_RETRYABLE = 'not retryable';
-
 /** Why Temporal made no further attempt, in the words the job's page and log show. */
-function whyNoMoreAttempts(retryState: ActivityFailure['retryState']): string | undefined {
-  if (retryState === 'NON_RETRYABLE_FAILURE') return NOT_RETRYABLE;
+function whyNoMoreAttempts(
+  retryState: ActivityFailure['retryState'] | undefined,
+  type: string | undefined,
+): string | undefined {
+  if (retryState === 'NON_RETRYABLE_FAILURE') return `not retried: ${type ?? 'its error'} is not retryable`;
   if (retryState === 'MAXIMUM_ATTEMPTS_REACHED') return 'every attempt failed';
   if (retryState === 'TIMEOUT') return 'its retries ran out of time';
   return undefined;
