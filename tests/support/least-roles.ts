@@ -33,6 +33,7 @@ export const LEAST_ROLE: Record<string, CallerRole> = {
   'tokens.create': 'admin',
   'tokens.revoke': 'admin',
   'audit.list': 'admin',
+  'audit.actions': 'admin',
   'system.health': 'viewer',
   'system.info': 'viewer',
   'events.subscribe': 'viewer',

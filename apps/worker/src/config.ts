@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { defaultQueues } from '@jobdeck/workflows';
+import { QUEUE_NAME_PATTERN } from '@jobdeck/workflows/vocabulary';
 import { encryptionKeysSetting } from '@jobdeck/workflows/codec';
 
 export interface QueueConfig {
@@ -21,7 +22,7 @@ export function parseQueues(spec: string | undefined): QueueConfig[] {
   if (!spec?.trim()) return defaultQueues().map((name) => ({ name, concurrency: DEFAULT_CONCURRENCY[name] ?? 5 }));
   return spec.split(',').map((part) => {
     const [name = '', concurrency] = part.trim().split(':');
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new Error(`JOBDECK_QUEUES: "${name}" is not a queue name`);
+    if (!QUEUE_NAME_PATTERN.test(name)) throw new Error(`JOBDECK_QUEUES: "${name}" is not a queue name`);
     const parsed = concurrency === undefined ? (DEFAULT_CONCURRENCY[name] ?? 5) : Number(concurrency);
     if (!Number.isInteger(parsed) || parsed < 1 || parsed > 1000)
       throw new Error(`JOBDECK_QUEUES: concurrency of ${name} must be 1..1000`);

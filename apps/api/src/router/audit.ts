@@ -2,65 +2,69 @@ import { z } from 'zod';
 import { dateTime } from '@jobdeck/workflows/control';
 import { adminProcedure, router } from '../trpc';
 
-export const auditRouter = router({
-  /** Newest first; the cursor is the id of the last row seen. */
-  list: adminProcedure
-    .input(
-      z
-        .object({
-          actor: z.string().max(254).optional(),
-          action: z
-            .string()
-            .regex(/^[a-zA-Z.]+$/, 'action is a procedure such as jobs.cancel')
-            .max(100)
-            .optional(),
-          target: z.string().max(300).optional(),
-          outcome: z.enum(['ok', 'error']).optional(),
-          from: dateTime('from').optional(),
-          to: dateTime('to').optional(),
-          limit: z.number().int().min(1).max(200).default(50),
-          cursor: z
-            .string()
-            .regex(/^\d{1,19}$/, 'cursor is a row number')
-            // zod runs refinements after a failed regex too, where BigInt('x') would throw.
-            .refine(
-              (cursor) => !/^\d{1,19}$/.test(cursor) || BigInt(cursor) <= 9_223_372_036_854_775_807n,
-              'cursor is a row number',
-            )
-            .nullish(),
-          direction: z.enum(['forward', 'backward']).optional(),
-        })
-        .strict()
-        .default({ limit: 50 }),
-    )
-    .query(async ({ ctx, input }) => {
-      const rows = await ctx.services.db.auditLog.findMany({
-        where: {
-          actor: input.actor,
-          action: input.action,
-          target: input.target,
-          outcome: input.outcome === 'ok' ? 'ok' : input.outcome === 'error' ? { not: 'ok' } : undefined,
-          at: { gte: input.from ? new Date(input.from) : undefined, lte: input.to ? new Date(input.to) : undefined },
-          id: input.cursor ? { lt: BigInt(input.cursor) } : undefined,
-        },
-        orderBy: { id: 'desc' },
-        take: input.limit + 1,
-      });
-      const page = rows.slice(0, input.limit);
-      return {
-        items: page.map((row) => ({
-          id: row.id.toString(),
-          at: row.at.toISOString(),
-          actor: row.actor,
-          role: row.role,
-          action: row.action,
-          target: row.target,
-          params: row.params as unknown,
-          outcome: row.outcome,
-          error: row.error,
-          ip: row.ip,
-        })),
-        nextCursor: rows.length > input.limit ? page.at(-1)!.id.toString() : null,
-      };
-    }),
-});
+/** `actions` names every mutation of the router it is part of: what the audit trail can hold. */
+export const createAuditRouter = (auditedActions: () => string[]) =>
+  router({
+    /** Every action the audit trail records (each mutation of the API), for the dashboard's filter. */
+    actions: adminProcedure.query(() => auditedActions()),
+    /** Newest first; the cursor is the id of the last row seen. */
+    list: adminProcedure
+      .input(
+        z
+          .object({
+            actor: z.string().max(254).optional(),
+            action: z
+              .string()
+              .regex(/^[a-zA-Z.]+$/, 'action is a procedure such as jobs.cancel')
+              .max(100)
+              .optional(),
+            target: z.string().max(300).optional(),
+            outcome: z.enum(['ok', 'error']).optional(),
+            from: dateTime('from').optional(),
+            to: dateTime('to').optional(),
+            limit: z.number().int().min(1).max(200).default(50),
+            cursor: z
+              .string()
+              .regex(/^\d{1,19}$/, 'cursor is a row number')
+              // zod runs refinements after a failed regex too, where BigInt('x') would throw.
+              .refine(
+                (cursor) => !/^\d{1,19}$/.test(cursor) || BigInt(cursor) <= 9_223_372_036_854_775_807n,
+                'cursor is a row number',
+              )
+              .nullish(),
+            direction: z.enum(['forward', 'backward']).optional(),
+          })
+          .strict()
+          .default({ limit: 50 }),
+      )
+      .query(async ({ ctx, input }) => {
+        const rows = await ctx.services.db.auditLog.findMany({
+          where: {
+            actor: input.actor,
+            action: input.action,
+            target: input.target,
+            outcome: input.outcome === 'ok' ? 'ok' : input.outcome === 'error' ? { not: 'ok' } : undefined,
+            at: { gte: input.from ? new Date(input.from) : undefined, lte: input.to ? new Date(input.to) : undefined },
+            id: input.cursor ? { lt: BigInt(input.cursor) } : undefined,
+          },
+          orderBy: { id: 'desc' },
+          take: input.limit + 1,
+        });
+        const page = rows.slice(0, input.limit);
+        return {
+          items: page.map((row) => ({
+            id: row.id.toString(),
+            at: row.at.toISOString(),
+            actor: row.actor,
+            role: row.role,
+            action: row.action,
+            target: row.target,
+            params: row.params as unknown,
+            outcome: row.outcome,
+            error: row.error,
+            ip: row.ip,
+          })),
+          nextCursor: rows.length > input.limit ? page.at(-1)!.id.toString() : null,
+        };
+      }),
+  });

@@ -2,7 +2,7 @@ import { router } from '../trpc';
 import { authRouter } from './auth';
 import { eventsRouter } from './events';
 import { jobsRouter } from './jobs';
-import { auditRouter } from './audit';
+import { createAuditRouter } from './audit';
 import { queuesRouter } from './queues';
 import { tokensRouter } from './tokens';
 import { usersRouter } from './users';
@@ -17,7 +17,7 @@ export const appRouter = router({
   queues: queuesRouter,
   users: usersRouter,
   tokens: tokensRouter,
-  audit: auditRouter,
+  audit: createAuditRouter((): string[] => mutationPaths(appRouter)),
   system: systemRouter,
   events: eventsRouter,
   schedules: schedulesRouter,
@@ -26,3 +26,11 @@ export const appRouter = router({
 });
 
 export type AppRouter = typeof appRouter;
+
+/** The paths of a router's mutations, sorted: what the audit trail records. */
+function mutationPaths(root: { _def: { procedures: object } }): string[] {
+  return Object.entries(root._def.procedures as Record<string, { _def: { type: string } }>)
+    .filter(([, procedure]) => procedure._def.type === 'mutation')
+    .map(([path]) => path)
+    .sort();
+}

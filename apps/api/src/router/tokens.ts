@@ -1,3 +1,4 @@
+import { ROLES } from '@jobdeck/workflows';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { issueToken } from '../auth/tokens';
@@ -16,7 +17,7 @@ export const tokensRouter = router({
             .min(1)
             .max(100)
             .regex(/^[\w .:-]+$/, 'name may use letters, digits, spaces and . : - _'),
-          role: z.enum(['viewer', 'operator', 'admin']),
+          role: z.enum(ROLES),
           expiresInDays: z.number().int().min(1).max(3650).optional(),
         })
         .strict(),

@@ -1,3 +1,4 @@
+import { ROLES } from '@jobdeck/workflows';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { hashPassword } from '../auth/passwords';
@@ -5,7 +6,7 @@ import { newPassword, passwordProblem } from '../auth/password-policy';
 import { adminProcedure, router } from '../trpc';
 import { email } from './auth';
 
-const role = z.enum(['viewer', 'operator', 'admin']);
+const role = z.enum(ROLES);
 /** Refused with the reason in words (too short, common, contains the email) under the field `password`. */
 function checkPassword(value: { password: string; email: string }, ctx: z.RefinementCtx) {
   const problem = passwordProblem(value.password, [value.email]);

@@ -3,7 +3,7 @@
 import cronstrue from 'cronstrue';
 import { z } from 'zod';
 import { findJobType, jobTypes, PRIORITIES } from '@jobdeck/workflows';
-import { dateTime, jobTimeoutMs } from '@jobdeck/workflows/control';
+import { dateTime, jobTimeoutMs, queueName } from '@jobdeck/workflows/control';
 
 const MACROS: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
@@ -200,10 +200,7 @@ export const jobOptions = z
     priority: z.enum(PRIORITIES).optional(),
     maxAttempts: z.number().int().min(1).max(100).optional(),
     timeoutMs: jobTimeoutMs.optional(),
-    queue: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'queue is lower case letters, digits and . _ - (at most 64)')
-      .optional(),
+    queue: queueName.optional(),
   })
   .strict();
 export type JobOptions = z.output<typeof jobOptions>;

@@ -5,9 +5,8 @@ import { issuesOf, messageOf, type Issue } from '../lib/errors';
 import { json } from '../lib/format';
 import { trpc, type EnqueueInput, type JobTypeInfo } from '../trpc';
 import { StateBadge } from './StateBadge';
+import { PRIORITIES, type Priority } from '@jobdeck/workflows/vocabulary';
 
-const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
-type Priority = (typeof PRIORITIES)[number];
 type Field = 'type' | 'input' | 'priority' | 'delay' | 'key' | 'form';
 
 /** Where the form shows an issue the server found, by the issue's path. */

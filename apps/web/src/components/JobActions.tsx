@@ -12,9 +12,9 @@ import { trpc, type RouterInputs } from '../trpc';
 import { ConfirmDialog } from './ConfirmDialog';
 import { StatusBadge } from './StateBadge';
 import { useToast } from './Toasts';
+import { PRIORITIES, type Priority } from '@jobdeck/workflows/vocabulary';
 
 export const RETRYABLE_STATES: readonly string[] = ['failed', 'cancelled', 'terminated', 'timed_out'];
-const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
 
 /** What the actions need to know of a job: a row of the table is enough. */
 export interface ActionJob {

@@ -5,8 +5,7 @@ import { json } from '../lib/format';
 import { trpc, type RouterInputs } from '../trpc';
 import { ErrorBox } from './ErrorBox';
 import { Loading } from './Loading';
-
-const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
+import { PRIORITIES, type Priority } from '@jobdeck/workflows/vocabulary';
 
 /** Named job templates: list, create, run now. */
 export function TemplatesPanel() {
@@ -20,7 +19,7 @@ export function TemplatesPanel() {
   const [name, setName] = useState('');
   const [type, setType] = useState('data.sync');
   const [input, setInput] = useState('');
-  const [priority, setPriority] = useState<(typeof PRIORITIES)[number]>('normal');
+  const [priority, setPriority] = useState<Priority>('normal');
   const [errors, setErrors] = useState<string[]>([]);
   const [ran, setRan] = useState<{ template: string; jobId: string } | null>(null);
 
@@ -87,10 +86,7 @@ export function TemplatesPanel() {
             </label>
             <label className="field">
               <span>Priority</span>
-              <select
-                value={priority}
-                onChange={(event) => setPriority(event.target.value as (typeof PRIORITIES)[number])}
-              >
+              <select value={priority} onChange={(event) => setPriority(event.target.value as Priority)}>
                 {PRIORITIES.map((value) => (
                   <option key={value}>{value}</option>
                 ))}

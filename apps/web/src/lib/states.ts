@@ -1,7 +1,7 @@
-import { LIVE_STATES } from '@jobdeck/workflows/states';
+import { LIVE_STATES } from '@jobdeck/workflows/vocabulary';
 
 // One definition of the states, the server's (packages/workflows/src/runtime/states.ts), in the order a job usually passes through them.
-export { JOB_STATES, LIVE_STATES, type JobState } from '@jobdeck/workflows/states';
+export { JOB_STATES, LIVE_STATES, type JobState } from '@jobdeck/workflows/vocabulary';
 
 export function isLive(state: string | undefined | null): boolean {
   return !!state && (LIVE_STATES as readonly string[]).includes(state);

@@ -33,26 +33,6 @@ type Filter = Pick<AuditInput, 'actor' | 'action' | 'target' | 'outcome' | 'from
 const KEYS = ['actor', 'action', 'target', 'outcome', 'from', 'to'] as const;
 const PAGE_SIZE = 50;
 
-/** Mutations the dashboard and the API know of, as suggestions; any procedure name is accepted. */
-const KNOWN_ACTIONS = [
-  'auth.login',
-  'auth.logout',
-  'jobs.enqueue',
-  'jobs.retry',
-  'jobs.cancel',
-  'jobs.terminate',
-  'jobs.bulk',
-  'queues.pause',
-  'queues.resume',
-  'queues.drain',
-  'queues.clean',
-  'users.create',
-  'users.update',
-  'users.resetPassword',
-  'tokens.create',
-  'tokens.revoke',
-];
-
 /** Filters live in the query string: a filtered audit trail can be bookmarked and shared. */
 function useAuditFilter(): [Filter, (next: Filter) => void] {
   const [params, setParams] = useSearchParams();
@@ -96,6 +76,7 @@ function fromLocalInput(value: string): string | undefined {
 }
 
 function AuditFilters({ filter, onChange }: { filter: Filter; onChange: (next: Filter) => void }) {
+  const actions = trpc.audit.actions.useQuery(undefined, { staleTime: Infinity });
   const [draft, setDraft] = useState({
     actor: filter.actor ?? '',
     action: filter.action ?? '',
@@ -156,7 +137,7 @@ function AuditFilters({ filter, onChange }: { filter: Filter; onChange: (next: F
           data-testid="audit-filter-action"
         />
         <datalist id="audit-actions">
-          {KNOWN_ACTIONS.map((action) => (
+          {(actions.data ?? []).map((action) => (
             <option key={action} value={action} />
           ))}
         </datalist>

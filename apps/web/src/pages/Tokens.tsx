@@ -1,3 +1,4 @@
+import { ROLES } from '@jobdeck/workflows/vocabulary';
 import { useId, useState, type FormEvent } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyButton } from '../components/CopyButton';
@@ -13,7 +14,6 @@ import { usePermissions, type Role } from '../lib/permissions';
 import { trpc, type RouterOutputs } from '../trpc';
 
 type Token = RouterOutputs['tokens']['list'][number];
-const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
 /** The new token, shown this once: it lives only in this component's state, never in storage or the query cache. */
 interface Issued {

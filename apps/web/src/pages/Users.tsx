@@ -1,3 +1,4 @@
+import { ROLES } from '@jobdeck/workflows/vocabulary';
 import { useId, useState, type FormEvent } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBox } from '../components/ErrorBox';
@@ -11,7 +12,6 @@ import { usePermissions, type Role } from '../lib/permissions';
 import { trpc, type RouterOutputs } from '../trpc';
 
 type User = RouterOutputs['users']['list'][number];
-const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 const ROLE_HELP: Record<Role, string> = {
   viewer: 'reads everything, changes nothing',
   operator: 'enqueues, retries, cancels jobs; pauses queues',

@@ -6,7 +6,14 @@ import type { JobType } from '../runtime/define-job';
 import type { JobEnvelope, RetrySettings } from '../runtime/envelope';
 import { JobPriorityKey, JobStateKey, JobTypeKey, RequestedByKey } from '../runtime/search-attributes';
 import { hasRole, type Actor } from '../runtime/roles';
-import { LEAN_SHELL, PRIORITIES, PRIORITY_KEYS, type JobState } from '../runtime/states';
+import {
+  LEAN_SHELL,
+  PRIORITIES,
+  PRIORITY_KEYS,
+  QUEUE_NAME_PATTERN,
+  QUEUE_NAME_RULE,
+  type JobState,
+} from '../runtime/states';
 import { dateTime } from './dates';
 import { ControlError, type ControlDeps } from './deps';
 import { startFailed } from './abandoned-start';
@@ -24,9 +31,7 @@ export const jobTimeoutMs = z
   .min(1_000)
   .max(MAX_JOB_TIMEOUT_MS, 'timeoutMs is at most 24 days (2073600000 ms)');
 
-export const queueName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'queue is lower case letters, digits and . _ - (at most 64)');
+export const queueName = z.string().regex(QUEUE_NAME_PATTERN, QUEUE_NAME_RULE);
 
 export const enqueueOptions = z
   .object({

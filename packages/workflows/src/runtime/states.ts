@@ -24,6 +24,10 @@ export const BOOKKEEPING_QUEUE = 'jobdeck-bookkeeping';
 export const LEAN_SHELL = 2;
 export const LEAN_SHELL_PATCH = 'jobdeck-lean-shell';
 
+/** A queue (Temporal task queue) name: what the API accepts, the worker polls and schedules name. */
+export const QUEUE_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const QUEUE_NAME_RULE = 'queue is lower case letters, digits and . _ - (at most 64)';
+
 export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
