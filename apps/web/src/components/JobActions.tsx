@@ -12,7 +12,7 @@ import { trpc, type RouterInputs } from '../trpc';
 import { ConfirmDialog } from './ConfirmDialog';
 import { StatusBadge } from './StateBadge';
 import { useToast } from './Toasts';
-import { PRIORITIES, type Priority } from '@jobdeck/workflows/vocabulary';
+import { PRIORITIES } from '@jobdeck/workflows/vocabulary';
 
 export const RETRYABLE_STATES: readonly string[] = ['failed', 'cancelled', 'terminated', 'timed_out'];
 
