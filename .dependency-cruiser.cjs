@@ -1,4 +1,11 @@
 // Import rules checked by `npm test` (scripts/test.mjs, before the suites) and `npm run check:imports`.
+
+/** Code that Temporal bundles into its deterministic workflow sandbox: the shell, and each job's workflow.ts. */
+const SANDBOX = '^packages/workflows/src/(sandbox/|jobs/[^/]+/workflow\\.ts$)';
+/** The plain words of runtime/ the sandbox also imports (no I/O, no Node): bundled with it. */
+const SANDBOX_SAFE_RUNTIME =
+  '^packages/workflows/src/runtime/(states|roles|envelope|search-attributes|bookkeeping-errors|records/sinks)\\.ts$';
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -16,10 +23,23 @@ module.exports = {
       name: 'workflow-code-stays-in-the-sandbox',
       severity: 'error',
       comment:
-        "The shell runs inside Temporal's deterministic sandbox: it may import @temporalio/workflow and types, " +
+        "Workflow code runs inside Temporal's deterministic sandbox: it may import @temporalio/workflow and types, " +
         'never Node built-ins (see the README on determinism).',
-      from: { path: '^packages/workflows/src/(runtime/(workflow|shell/|records/sinks)|jobs/[^/]+/workflow)' },
+      from: { path: [SANDBOX, SANDBOX_SAFE_RUNTIME] },
       to: { dependencyTypes: ['core'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'sandbox-imports-sandbox-code',
+      severity: 'error',
+      comment:
+        'What workflow code imports is bundled into the sandbox with it: within this package, only the sandbox/ ' +
+        "folder and runtime/'s plain words. Anything else (activities, records, the event bus) only as a type.",
+      from: { path: SANDBOX },
+      to: {
+        path: '^packages/workflows/src/',
+        pathNot: ['^packages/workflows/src/sandbox/', SANDBOX_SAFE_RUNTIME],
+        dependencyTypesNot: ['type-only'],
+      },
     },
   ],
   options: {

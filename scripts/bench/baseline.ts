@@ -12,7 +12,7 @@ import { defaultQueues, findJobType, jobTypes, JobStateKey, JobTypeKey } from '.
 import {
   enqueueOptions,
   jobsQuery,
-  jobStart,
+  buildJobStart,
   newJobId,
   type EnqueueOptions,
   type JobFilter,
@@ -131,14 +131,14 @@ export async function connectRawTemporal(
   const client = new Client({ connection, namespace, dataConverter: jobdeckDataConverter(encryptionKeys) });
   const plain = new Client({ connection, namespace });
 
-  // The envelope and start options come from jobStart, the very code jobs.enqueue (startJob) uses;
-  // only the Postgres record and the live event that startJob adds around the start are left out.
+  // The envelope and start options come from buildJobStart, the very code jobs.enqueue (startJobWorkflow) uses;
+  // only the Postgres record and the live event that startJobWorkflow adds around the start are left out.
   async function start(type: string, input: unknown, requestedBy: string, options: EnqueueOptions = {}) {
     const jobType = findJobType(type);
     if (!jobType) throw new Error(`unknown job type ${type}`);
     const now = new Date();
     const id = newJobId(jobType.type, now);
-    const { workflowOptions } = jobStart({
+    const { workflowOptions } = buildJobStart({
       jobType,
       id,
       input,

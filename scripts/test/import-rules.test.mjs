@@ -51,4 +51,19 @@ describe('import rules', () => {
     expect(result.status).not.toBe(0);
     expect(result.said).toMatch(/workflow-code-stays-in-the-sandbox/);
   });
+
+  it("refuse workflow code that imports the worker's side of the package", () => {
+    const result = check(scratch, {
+      'workflow.ts': "import { createEventBus } from '../../runtime/events';\nexport const bus = createEventBus;\n",
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.said).toMatch(/sandbox-imports-sandbox-code/);
+  }, 20_000);
+
+  it("allow workflow code the worker's side of the package as types", () => {
+    const result = check(scratch, {
+      'workflow.ts': "import type { EventBus } from '../../runtime/events';\nexport type Bus = EventBus;\n",
+    });
+    expect(result).toMatchObject({ status: 0 });
+  }, 20_000);
 });

@@ -1,45 +1,15 @@
 // Drill 5: the API is restarted under enqueue load, once with SIGTERM and once with SIGKILL, while
 // clients enqueue with idempotency keys and retry until they get an answer. No job is lost or
 // doubled; a SIGTERM drops no request it had accepted (it stops accepting, finishes, then exits).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@temporalio/client';
-import type { JobdeckClient } from '@jobdeck/api/client';
-import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
-import { startDrillStack, type DrillStack, type Proc } from '../support/drill-stack';
-import {
-  adminClient,
-  countRows,
-  post,
-  settledMismatches,
-  summarizeDeliveries,
-  temporalClient,
-  waitClosed,
-  type Answered,
-} from '../support/drill-checks';
+import { countRows, drillOutcome, post, report, waitClosed, type Answered } from '../support/drill-checks';
+import { useDrill } from '../support/drill-setup';
 
 const CLIENTS = 4;
 const LOAD_BETWEEN_MS = 6_000;
 
-let stack: DrillStack;
-let receiver: LoopbackReceiver;
-let client: JobdeckClient;
-let token: string;
-let api: Proc & { url: string; port: number };
-let temporal: Client;
-
-beforeAll(async () => {
-  stack = await startDrillStack({ name: 'api-restart' });
-  receiver = await loopbackReceiver('127.0.0.1');
-  [, api] = await Promise.all([stack.startWorker(), stack.startApi()]);
-  ({ client, token } = await adminClient(stack, api.url));
-  temporal = await temporalClient(stack);
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await stack?.teardown();
-});
+const drill = useDrill({ name: 'api-restart' });
 
 interface Attempt extends Answered {
   key: string;
@@ -60,6 +30,8 @@ function drainReport(output: string): { finished: number; cut: number; streams: 
 
 describe('drill: API restarted under enqueue load', () => {
   it('with SIGTERM and with SIGKILL, loses and doubles no job, and SIGTERM drops no request', async () => {
+    const { stack, receiver, token, temporal } = drill;
+    let { api } = drill;
     const attempts: Attempt[] = [];
     const acknowledged = new Map<string, string>();
     const unanswered: string[] = [];
@@ -124,11 +96,7 @@ describe('drill: API restarted under enqueue load', () => {
     const rows = await countRows(stack, `type = 'webhook.deliver'`, []);
     const keyedRows = await countRows(stack, `"idempotencyKey" = ANY($1)`, [[...acknowledged.keys()]]);
     const wrongIds = [...acknowledged].filter(([key, id]) => id !== `webhook.deliver-key-${key}`);
-    const notCompleted = [...views.values()]
-      .filter((view) => view.status !== 'COMPLETED')
-      .map((view) => `${view.id}: ${view.status}`);
-    const deliveries = summarizeDeliveries(ids, receiver);
-    const mismatches = await settledMismatches(stack, client, views);
+    const outcome = await drillOutcome(drill, views, { webhooks: ids });
     const statuses = attempts.reduce<Record<string, number>>(
       (acc, a) => ((acc[a.status || a.error!] = (acc[a.status || a.error!] ?? 0) + 1), acc),
       {},
@@ -150,17 +118,13 @@ describe('drill: API restarted under enqueue load', () => {
       rows,
       keyedRows,
       wrongIds: wrongIds.length,
-      notCompleted: notCompleted.length,
-      deliveries,
-      recordMismatches: mismatches.length,
+      ...outcome.figures,
     };
-    console.log(`drill 5 (API restarts): ${JSON.stringify(figures)}`);
+    report('drill 5', 'API restarts', figures, { 'record mismatches': outcome.mismatches });
     if (droppedOnTerm.length)
       console.log(
         `drill 5 reset around SIGTERM: ${droppedOnTerm.map((a) => `${a.key} ${a.error} after ${a.ms} ms`).join(', ')}`,
       );
-    if (mismatches.length)
-      console.log(`drill 5 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
 
     expect(unanswered).toEqual([]);
     // SIGTERM drops no request: every request the API received was answered, no connection it had
@@ -175,8 +139,8 @@ describe('drill: API restarted under enqueue load', () => {
       keyedRows: acknowledged.size,
       wrongIds: 0,
     });
-    expect(notCompleted).toEqual([]);
-    expect(deliveries).toMatchObject({ never: 0, twice: 0, more: 0 });
-    expect(mismatches).toEqual([]);
+    expect(outcome.notCompleted).toEqual([]);
+    expect(outcome.deliveries).toMatchObject({ never: 0, twice: 0, more: 0 });
+    expect(outcome.mismatches).toEqual([]);
   });
 });

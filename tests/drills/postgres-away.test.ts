@@ -2,48 +2,20 @@
 // work: every job completes, each delivery is POSTed once (no worker died, the receiver always
 // answered 200), the API answers a clear 503 meanwhile (no source, no paths), and the records agree
 // with Temporal afterwards without restarting anything.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@temporalio/client';
-import type { JobdeckClient } from '@jobdeck/api/client';
-import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
-import { startDrillStack, until, type DrillStack, type Proc } from '../support/drill-stack';
-import {
-  adminClient,
-  describeJob,
-  get,
-  post,
-  settledMismatches,
-  summarizeDeliveries,
-  temporalClient,
-  waitClosed,
-  type Answered,
-} from '../support/drill-checks';
+import { until } from '../support/drill-stack';
+import { describeJob, drillOutcome, get, post, report, waitClosed, type Answered } from '../support/drill-checks';
+import { useDrill } from '../support/drill-setup';
 
 const POSTGRES_AWAY_MS = 30_000;
 const WEBHOOKS = 40;
 /** Each POST is answered after this long, so that deliveries are in flight when the database goes. */
 const ANSWER_AFTER_MS = 2_000;
 
-let stack: DrillStack;
-let receiver: LoopbackReceiver;
-let client: JobdeckClient;
-let token: string;
-let api: Proc & { url: string };
-let worker: Proc;
-let temporal: Client;
-
-beforeAll(async () => {
-  stack = await startDrillStack({ name: 'postgres-away' });
-  receiver = await loopbackReceiver('127.0.0.1', () => ({ status: 200, delayMs: ANSWER_AFTER_MS }));
-  [worker, api] = await Promise.all([stack.startWorker(), stack.startApi()]);
-  ({ client, token } = await adminClient(stack, api.url));
-  temporal = await temporalClient(stack);
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await stack?.teardown();
+const drill = useDrill({
+  name: 'postgres-away',
+  answer: () => ({ status: 200, delayMs: ANSWER_AFTER_MS }),
 });
 
 /** What a 503 must not carry: Prisma's message, source lines, file paths. */
@@ -51,6 +23,7 @@ const LEAKS = /prisma|\.ts:\d|\/work\/|node_modules|at async|ECONNREFUSED/i;
 
 describe('drill: PostgreSQL away for 30 s under webhook load', () => {
   it('every job completes, each delivery once, the API answers 503 meanwhile, and the records agree afterwards', async () => {
+    const { stack, receiver, client, token, api, worker, temporal } = drill;
     const ids: string[] = [];
     for (let i = 0; i < WEBHOOKS; i += 10) {
       const batch = await Promise.all(
@@ -118,11 +91,7 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
     const views = await waitClosed(temporal, ids, 120_000);
     const lastCloseSecondsAfterPostgresReturned =
       Math.round((Math.max(...[...views.values()].map((view) => view.closeTime!.getTime())) - restartedAt) / 100) / 10;
-    const notCompleted = [...views.values()]
-      .filter((view) => view.status !== 'COMPLETED')
-      .map((view) => `${view.id}: ${view.status}`);
-    const deliveries = summarizeDeliveries(ids, receiver);
-    const mismatches = await settledMismatches(stack, client, views, 60_000);
+    const outcome = await drillOutcome(drill, views, { webhooks: ids, settleMs: 60_000 });
     // Requests that began once the database was gone (a second's grace) and were answered before it returned.
     const during = answers.filter((answer) => answer.at >= 1_000 && answer.at + answer.ms < POSTGRES_AWAY_MS);
     const statuses: Record<string, number> = {};
@@ -133,27 +102,24 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
     const figures = {
       postgresAwaySeconds: POSTGRES_AWAY_MS / 1000,
       jobs: ids.length,
-      notCompleted: notCompleted.length,
-      deliveries,
       answersWhileAway: statuses,
       slowestAnswerWhileAwayMs: Math.max(...during.map((answer) => answer.ms)),
       answersLeakingInternals: leaking.length,
       lastCloseSecondsAfterPostgresReturned,
-      recordMismatches: mismatches.length,
+      ...outcome.figures,
       workerAlive: worker.child.exitCode === null,
       apiAlive: api.child.exitCode === null,
       apiLogLines: api.output.join('').split('\n').length,
     };
-    console.log(`drill 3 (PostgreSQL away): ${JSON.stringify(figures)}`);
-    if (notCompleted.length)
-      console.log(`drill 3 not completed (first 10):\n  ${notCompleted.slice(0, 10).join('\n  ')}`);
+    report('drill 3', 'PostgreSQL away', figures, {
+      'not completed': outcome.notCompleted,
+      'record mismatches': outcome.mismatches,
+    });
     if (leaking.length) console.log(`drill 3 a leaking answer: ${JSON.stringify(leaking[0]!.json).slice(0, 600)}`);
-    if (mismatches.length)
-      console.log(`drill 3 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
 
     expect(figures.workerAlive && figures.apiAlive).toBe(true);
-    expect(notCompleted).toEqual([]);
-    expect(deliveries).toMatchObject({ never: 0, twice: 0, more: 0 });
+    expect(outcome.notCompleted).toEqual([]);
+    expect(outcome.deliveries).toMatchObject({ never: 0, twice: 0, more: 0 });
     expect(during.length).toBeGreaterThan(0);
     expect(
       during
@@ -161,6 +127,6 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
         .map((answer) => `${answer.procedure}: ${answer.status || answer.error}`),
     ).toEqual([]);
     expect(leaking).toEqual([]);
-    expect(mismatches).toEqual([]);
+    expect(outcome.mismatches).toEqual([]);
   });
 });

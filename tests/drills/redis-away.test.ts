@@ -1,23 +1,10 @@
 // Drill 2: Redis goes away for a minute while jobs are enqueued at a steady rate. Redis only carries
 // what may be lost (live events, caches, counters): enqueue and processing must not notice, and
 // nothing is lost. (The dashboard's "polling" indicator is tested by the e2e suite.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@temporalio/client';
-import type { JobdeckClient } from '@jobdeck/api/client';
-import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
-import { startDrillStack, type DrillStack } from '../support/drill-stack';
-import {
-  adminClient,
-  inexactSyncOutputs,
-  percentile,
-  post,
-  settledMismatches,
-  summarizeDeliveries,
-  temporalClient,
-  waitClosed,
-  type Answered,
-} from '../support/drill-checks';
+import { drillOutcome, percentile, post, report, waitClosed, type Answered } from '../support/drill-checks';
+import { useDrill } from '../support/drill-setup';
 
 /** As long as the issue's drill: the whole suite stays within its budget with it. */
 const REDIS_AWAY_MS = 60_000;
@@ -25,30 +12,19 @@ const LOAD_AROUND_MS = 10_000;
 const ENQUEUE_EVERY_MS = 500;
 const SYNC = { records: 20, batchSize: 10, throttleMs: 0 };
 
-let stack: DrillStack;
-let receiver: LoopbackReceiver;
-let client: JobdeckClient;
-let token: string;
-let apiUrl: string;
-let temporal: Client;
-
-beforeAll(async () => {
-  stack = await startDrillStack({ name: 'redis-away' });
-  receiver = await loopbackReceiver('127.0.0.1');
-  apiUrl = (await Promise.all([stack.startApi(), stack.startWorker()]))[0].url;
-  ({ client, token } = await adminClient(stack, apiUrl));
-  temporal = await temporalClient(stack);
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await stack?.teardown();
-});
+const drill = useDrill({ name: 'redis-away' });
 
 type Phase = 'before' | 'away' | 'after';
 
 describe('drill: Redis away for a minute under enqueue load', () => {
   it('enqueue and processing carry on unaffected, and nothing is lost', async () => {
+    const {
+      stack,
+      receiver,
+      token,
+      api: { url: apiUrl },
+      temporal,
+    } = drill;
     let phase: Phase = 'before';
     const answers: Array<Answered & { phase: Phase; kind: 'webhook' | 'sync'; source?: string }> = [];
     let stopLoad = false;
@@ -86,16 +62,13 @@ describe('drill: Redis away for a minute under enqueue load', () => {
     const failed = answers.filter((answer) => answer.status !== 200);
     const ids = ok.map((answer) => answer.json.result.data.id as string);
     const views = await waitClosed(temporal, ids, 90_000);
-    const notCompleted = [...views.values()].filter((view) => view.status !== 'COMPLETED');
     const webhookIds = ok
       .filter((answer) => answer.kind === 'webhook')
       .map((answer) => answer.json.result.data.id as string);
     const syncs = ok
       .filter((answer) => answer.kind === 'sync')
       .map((answer) => ({ id: answer.json.result.data.id as string, source: answer.source!, records: SYNC.records }));
-    const deliveries = summarizeDeliveries(webhookIds, receiver);
-    const inexact = await inexactSyncOutputs(stack, syncs);
-    const mismatches = await settledMismatches(stack, client, views);
+    const outcome = await drillOutcome(drill, views, { webhooks: webhookIds, syncs });
     const latency = (which: Phase) => {
       const ms = answers.filter((answer) => answer.phase === which).map((answer) => answer.ms);
       return { n: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), max: Math.max(...ms) };
@@ -105,20 +78,15 @@ describe('drill: Redis away for a minute under enqueue load', () => {
       enqueued: answers.length,
       enqueueFailed: failed.map((answer) => `${answer.phase}: ${answer.status || answer.error}`),
       enqueueMs: { before: latency('before'), away: latency('away'), after: latency('after') },
-      notCompleted: notCompleted.length,
-      deliveries,
-      inexactSyncs: inexact.length,
-      recordMismatches: mismatches.length,
+      ...outcome.figures,
     };
-    console.log(`drill 2 (Redis away): ${JSON.stringify(figures)}`);
-    if (mismatches.length)
-      console.log(`drill 2 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
+    report('drill 2', 'Redis away', figures, { 'record mismatches': outcome.mismatches });
 
     expect(failed).toEqual([]);
     expect(figures.enqueueMs.away.p95).toBeLessThan(Math.max(1_000, 3 * figures.enqueueMs.before.p95));
-    expect(notCompleted.map((view) => `${view.id}: ${view.status}`)).toEqual([]);
-    expect(deliveries).toMatchObject({ never: 0, more: 0, twice: 0 });
-    expect(inexact).toEqual([]);
-    expect(mismatches).toEqual([]);
+    expect(outcome.notCompleted).toEqual([]);
+    expect(outcome.deliveries).toMatchObject({ never: 0, more: 0, twice: 0 });
+    expect(outcome.inexact).toEqual([]);
+    expect(outcome.mismatches).toEqual([]);
   });
 });

@@ -1,51 +1,26 @@
 // Drill 6: the scale-out shape, two API processes and two worker processes against one Temporal.
 // A subscriber on API 1 sees the events of jobs run by either worker (fanned out through Redis);
 // killing one worker mid-run loses nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createJobdeckClient, type JobdeckClient } from '@jobdeck/api/client';
-import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
-import { startDrillStack, until, type DrillStack, type Proc } from '../support/drill-stack';
-import {
-  adminClient,
-  countRows,
-  inexactSyncOutputs,
-  settledMismatches,
-  summarizeDeliveries,
-  temporalClient,
-  waitClosed,
-} from '../support/drill-checks';
+import { until, type Proc } from '../support/drill-stack';
+import { countRows, drillOutcome, report, waitClosed } from '../support/drill-checks';
+import { adminClient, useDrill } from '../support/drill-setup';
 
 const SYNCS = 16;
 const WEBHOOKS = 16;
 const SYNC = { records: 150, batchSize: 10, throttleMs: 300 };
 
-let stack: DrillStack;
-let receiver: LoopbackReceiver;
-let api1: JobdeckClient;
-let api2: JobdeckClient;
-let token1: string;
-let api1Url: string;
-let workerA: Proc;
+// The first API creates the admin and the maintenance schedules; the second finds them.
+const drill = useDrill({ name: 'scale-out', answer: () => ({ status: 200, delayMs: 1_000 }) });
 let workerB: Proc;
-let temporal: Client;
+let api2: JobdeckClient;
 
 beforeAll(async () => {
-  stack = await startDrillStack({ name: 'scale-out' });
-  receiver = await loopbackReceiver('127.0.0.1', () => ({ status: 200, delayMs: 1_000 }));
-  // The first API creates the admin and the maintenance schedules; the second finds them.
-  const [a, b, first] = await Promise.all([stack.startWorker(), stack.startWorker(), stack.startApi()]);
-  const second = await stack.startApi();
-  [workerA, workerB] = [a, b];
-  api1Url = first.url;
-  ({ client: api1, token: token1 } = await adminClient(stack, first.url));
-  ({ client: api2 } = await adminClient(stack, second.url));
-  temporal = await temporalClient(stack);
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await stack?.teardown();
+  [workerB, { client: api2 }] = await Promise.all([
+    drill.stack.startWorker(),
+    drill.stack.startApi().then((second) => adminClient(drill.stack, second.url)),
+  ]);
 });
 
 interface Event {
@@ -57,6 +32,14 @@ interface Event {
 
 describe('drill: two APIs and two workers against one Temporal', () => {
   it('a subscriber on API 1 sees jobs run by either worker, and killing one worker loses nothing', async () => {
+    const {
+      stack,
+      receiver,
+      token: token1,
+      api: { url: api1Url },
+      worker: workerA,
+      temporal,
+    } = drill;
     const events: Event[] = [];
     let ready!: () => void;
     const started = new Promise<void>((resolve) => (ready = resolve));
@@ -115,15 +98,7 @@ describe('drill: two APIs and two workers against one Temporal', () => {
       const missingCompleted = ids.filter(
         (id) => !events.some((event) => event.jobId === id && event.state === 'completed'),
       );
-      const notCompleted = [...views.values()]
-        .filter((view) => view.status !== 'COMPLETED')
-        .map((view) => `${view.id}: ${view.status}`);
-      const deliveries = summarizeDeliveries(
-        webhooks.map((job) => job.id),
-        receiver,
-      );
-      const inexact = await inexactSyncOutputs(stack, syncs);
-      const mismatches = await settledMismatches(stack, api1, views);
+      const outcome = await drillOutcome(drill, views, { webhooks: webhooks.map((job) => job.id), syncs });
       const figures = {
         jobs: ids.length,
         workerPids: [workerA.child.pid, workerB.child.pid],
@@ -136,24 +111,19 @@ describe('drill: two APIs and two workers against one Temporal', () => {
         eventsReceived: events.length,
         allClosedSecondsAfterKill:
           Math.round((Math.max(...[...views.values()].map((view) => view.closeTime!.getTime())) - killedAt) / 100) / 10,
-        notCompleted: notCompleted.length,
-        deliveries,
-        inexactSyncs: inexact.length,
-        recordMismatches: mismatches.length,
+        ...outcome.figures,
       };
-      console.log(`drill 6 (two APIs, two workers): ${JSON.stringify(figures)}`);
-      if (mismatches.length)
-        console.log(`drill 6 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
+      report('drill 6', 'two APIs, two workers', figures, { 'record mismatches': outcome.mismatches });
 
       expect(onA.length).toBeGreaterThan(0);
       expect(onB.length).toBeGreaterThan(0);
       expect(figures.progressSeenFromA).toBeGreaterThan(0);
       expect(figures.progressSeenFromB).toBeGreaterThan(0);
       expect(missingCompleted).toEqual([]);
-      expect(notCompleted).toEqual([]);
-      expect(deliveries).toMatchObject({ never: 0, more: 0 });
-      expect(inexact).toEqual([]);
-      expect(mismatches).toEqual([]);
+      expect(outcome.notCompleted).toEqual([]);
+      expect(outcome.deliveries).toMatchObject({ never: 0, more: 0 });
+      expect(outcome.inexact).toEqual([]);
+      expect(outcome.mismatches).toEqual([]);
     } finally {
       subscription.unsubscribe();
     }

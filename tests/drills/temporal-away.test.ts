@@ -1,57 +1,37 @@
 // Drill 4: the Temporal server goes away for a minute (and comes back on the same SQLite file).
 // Enqueue fails fast with a 503, leaves no record behind and is not carried out later; the API and
 // the worker stay up and reconnect by themselves; the jobs that were running complete.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@temporalio/client';
-import type { JobdeckClient } from '@jobdeck/api/client';
-import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
-import { startDrillStack, until, type DrillStack, type Proc } from '../support/drill-stack';
+import { until } from '../support/drill-stack';
 import {
-  adminClient,
   countRows,
   describeJob,
+  drillOutcome,
   get,
-  inexactSyncOutputs,
   post,
-  settledMismatches,
-  summarizeDeliveries,
-  temporalClient,
+  report,
   waitClosed,
   type Answered,
 } from '../support/drill-checks';
+import { useDrill } from '../support/drill-setup';
 
 const TEMPORAL_AWAY_MS = 60_000;
 /** "Fails fast": a refused enqueue answers within this. */
 const FAST_MS = 5_000;
 const SYNC = { records: 200, batchSize: 10, throttleMs: 500 };
 
-let stack: DrillStack;
-let receiver: LoopbackReceiver;
-let client: JobdeckClient;
-let token: string;
-let api: Proc & { url: string };
-let worker: Proc;
-let temporal: Client;
-
-beforeAll(async () => {
-  stack = await startDrillStack({ name: 'temporal-away' });
-  receiver = await loopbackReceiver('127.0.0.1', (_n, request) => ({
+const drill = useDrill({
+  name: 'temporal-away',
+  answer: (_n, request) => ({
     status: 200,
     delayMs: request.body.includes('"inflight"') ? 5_000 : 50,
-  }));
-  [worker, api] = await Promise.all([stack.startWorker(), stack.startApi()]);
-  ({ client, token } = await adminClient(stack, api.url));
-  temporal = await temporalClient(stack);
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await stack?.teardown();
+  }),
 });
 
 describe('drill: Temporal away for a minute', () => {
   it('enqueue fails fast with 503 and leaves nothing behind; API and worker reconnect; running jobs complete', async () => {
+    const { stack, receiver, client, token, api, worker, temporal } = drill;
     const webhooks = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         client.jobs.enqueue.mutate({
@@ -147,15 +127,7 @@ describe('drill: Temporal away for a minute', () => {
     const awayPosts = receiver.requests.filter((request) => request.body.includes('"away"')).length;
     const orphanRows = await countRows(stack, `input->'payload'->>'away' IS NOT NULL`, []);
     const enqueues = answers.filter((answer) => answer.what.startsWith('enqueue'));
-    const notCompleted = [...views.values()]
-      .filter((view) => view.status !== 'COMPLETED')
-      .map((view) => `${view.id}: ${view.status}`);
-    const deliveries = summarizeDeliveries(
-      webhooks.map((job) => job.id),
-      receiver,
-    );
-    const inexact = await inexactSyncOutputs(stack, syncs);
-    const mismatches = await settledMismatches(stack, client, views);
+    const outcome = await drillOutcome(drill, views, { webhooks: webhooks.map((job) => job.id), syncs });
     const tally = (list: Array<Answered & { what: string }>) =>
       list.reduce<Record<string, number>>(
         (acc, a) => (
@@ -175,14 +147,9 @@ describe('drill: Temporal away for a minute', () => {
       enqueueWorksAgainMsAfterReturn: reconnectedMs,
       apiAlive: api.child.exitCode === null,
       workerAlive: worker.child.exitCode === null,
-      notCompleted: notCompleted.length,
-      deliveries,
-      inexactSyncs: inexact.length,
-      recordMismatches: mismatches.length,
+      ...outcome.figures,
     };
-    console.log(`drill 4 (Temporal away): ${JSON.stringify(figures)}`);
-    if (mismatches.length)
-      console.log(`drill 4 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
+    report('drill 4', 'Temporal away', figures, { 'record mismatches': outcome.mismatches });
 
     expect(figures.apiAlive && figures.workerAlive).toBe(true);
     expect(
@@ -197,9 +164,9 @@ describe('drill: Temporal away for a minute', () => {
       awayPosts: 0,
     });
     expect(probe).toBeDefined();
-    expect(notCompleted).toEqual([]);
-    expect(deliveries).toMatchObject({ never: 0, more: 0 });
-    expect(inexact).toEqual([]);
-    expect(mismatches).toEqual([]);
+    expect(outcome.notCompleted).toEqual([]);
+    expect(outcome.deliveries).toMatchObject({ never: 0, more: 0 });
+    expect(outcome.inexact).toEqual([]);
+    expect(outcome.mismatches).toEqual([]);
   });
 });

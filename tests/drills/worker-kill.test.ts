@@ -2,20 +2,10 @@
 // mid-delivery by a slow receiver), then restarted. Everything completes within seconds of the
 // restart; each delivery id reaches the receiver once or twice (at least once, as documented); every
 // sync output is exact; the records agree with Temporal.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
-import type { JobdeckClient } from '@jobdeck/api/client';
-import { loopbackReceiver, type LoopbackReceiver } from '../support/loopback-receiver';
-import { startDrillStack, until, type DrillStack, type Proc } from '../support/drill-stack';
-import {
-  adminClient,
-  countRows,
-  inexactSyncOutputs,
-  settledMismatches,
-  summarizeDeliveries,
-  temporalClient,
-  waitClosed,
-} from '../support/drill-checks';
+import { describe, expect, it } from 'vitest';
+import { until } from '../support/drill-stack';
+import { countRows, drillOutcome, report, summarizeDeliveries, waitClosed } from '../support/drill-checks';
+import { useDrill } from '../support/drill-setup';
 
 const WEBHOOKS = 60;
 const SYNCS = 40;
@@ -25,28 +15,15 @@ const SYNC = { records: 60, batchSize: 10, throttleMs: 2_000 };
 const HOLD_MS = 55_000;
 let killed = false;
 
-let stack: DrillStack;
-let receiver: LoopbackReceiver;
-let client: JobdeckClient;
-let temporal: Client;
-let worker: Proc;
-
-beforeAll(async () => {
-  stack = await startDrillStack({ name: 'worker-kill', queues: { webhooks: WEBHOOKS, sync: SYNCS } });
-  receiver = await loopbackReceiver('127.0.0.1', () => ({ status: 200, delayMs: killed ? 50 : HOLD_MS }));
-  const [started, api] = await Promise.all([stack.startWorker(), stack.startApi()]);
-  worker = started;
-  ({ client } = await adminClient(stack, api.url));
-  temporal = await temporalClient(stack);
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await stack?.teardown();
+const drill = useDrill({
+  name: 'worker-kill',
+  queues: { webhooks: WEBHOOKS, sync: SYNCS },
+  answer: () => ({ status: 200, delayMs: killed ? 50 : HOLD_MS }),
 });
 
 describe('drill: worker SIGKILLed with ~100 jobs in flight', () => {
   it('restarted, it finishes every job within seconds, each delivery at least once and at most twice, every sync exact', async () => {
+    const { stack, receiver, client, temporal, worker } = drill;
     const enqueue = async (i: number) =>
       i < WEBHOOKS
         ? {
@@ -101,7 +78,7 @@ describe('drill: worker SIGKILLed with ~100 jobs in flight', () => {
     await worker.exited;
     killed = true;
     const killedAt = Date.now();
-    worker = await stack.startWorker();
+    await stack.startWorker();
     const restartedAt = Date.now();
 
     const views = await waitClosed(
@@ -110,32 +87,22 @@ describe('drill: worker SIGKILLed with ~100 jobs in flight', () => {
       120_000,
     );
     const lastClose = Math.max(...[...views.values()].map((view) => view.closeTime?.getTime() ?? Infinity));
-    const deliveries = summarizeDeliveries(webhookIds, receiver);
-    const notCompleted = [...views.values()]
-      .filter((view) => view.status !== 'COMPLETED')
-      .map((view) => `${view.id}: ${view.status}`);
-    const inexact = await inexactSyncOutputs(stack, syncs);
-    const mismatches = await settledMismatches(stack, client, views);
+    const outcome = await drillOutcome(drill, views, { webhooks: webhookIds, syncs });
     const figures = {
       inFlightAtKill: inFlight,
       workerRestartMs: restartedAt - killedAt,
       allClosedSecondsAfterRestart: Math.round((lastClose - restartedAt) / 100) / 10,
-      deliveries,
-      notCompleted: notCompleted.length,
-      inexactSyncs: inexact.length,
-      recordMismatches: mismatches.length,
+      ...outcome.figures,
     };
-    console.log(`drill 1 (worker SIGKILL): ${JSON.stringify(figures)}`);
-    if (mismatches.length)
-      console.log(`drill 1 record mismatches (first 10):\n  ${mismatches.slice(0, 10).join('\n  ')}`);
+    report('drill 1', 'worker SIGKILL', figures, { 'record mismatches': outcome.mismatches });
 
     expect(inFlight.webhooks + inFlight.syncsMidBatch).toBeGreaterThanOrEqual(80);
-    expect(notCompleted).toEqual([]);
-    expect(deliveries.never).toBe(0);
-    expect(deliveries.more).toBe(0);
-    expect(inexact).toEqual([]);
+    expect(outcome.notCompleted).toEqual([]);
+    expect(outcome.deliveries.never).toBe(0);
+    expect(outcome.deliveries.more).toBe(0);
+    expect(outcome.inexact).toEqual([]);
     // Lost work is noticed by heartbeat timeouts (10 s), not the 75 s start-to-close.
     expect(figures.allClosedSecondsAfterRestart).toBeLessThan(30);
-    expect(mismatches).toEqual([]);
+    expect(outcome.mismatches).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import {
   type Services,
 } from '@jobdeck/api';
 import type { JobdeckClient } from '@jobdeck/api/client';
-import { jobTypes } from '@jobdeck/workflows';
+import { defaultQueues, jobTypes } from '@jobdeck/workflows';
 import { clientAs, env, eventually, login, waitForState } from '../support/harness';
 
 interface Instance {
@@ -107,7 +107,7 @@ describe('health', () => {
     expect(health.temporal.ok).toBe(true);
     expect(health.postgres.ok).toBe(true);
     expect(health.redis.ok).toBe(Boolean(process.env.REDIS_URL));
-    const catalogue = ['maintenance', 'reports', 'sync', 'webhooks'];
+    const catalogue = defaultQueues();
     const served = health.queues
       .filter((queue) => catalogue.includes(queue.name))
       .map((queue) => ({ queue: queue.name, served: queue.workers > 0 }));

@@ -10,7 +10,7 @@ import type { JobdeckClient } from '@jobdeck/api/client';
 import { jobdeckDataConverter, FAILURE_CONVERTER_PATH } from '@jobdeck/workflows/codec';
 import { writeWorkflowsEntry } from '@jobdeck/workflows/bundle';
 import { findJobType, jobTypes } from '@jobdeck/workflows';
-import { jobStart } from '@jobdeck/workflows/control';
+import { buildJobStart } from '@jobdeck/workflows/control';
 import { clientAs, db, env, eventually, temporal, waitForState, webhookReceiver } from '../support/harness';
 
 type History = proto.api.history.v1.IHistory;
@@ -156,7 +156,7 @@ describe('a job started with an envelope of the first shell', () => {
   it('runs on the lean shell behind a patch marker, once (a Schedule created before the lean shell)', async () => {
     const jobType = findJobType('data.sync')!;
     const id = `data.sync-first-shell-envelope-${Date.now()}`;
-    const { workflowOptions, envelope } = jobStart({
+    const { workflowOptions, envelope } = buildJobStart({
       jobType,
       id,
       input: { source: 'shell.patch', records: 1, batchSize: 1, throttleMs: 0 },

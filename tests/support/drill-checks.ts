@@ -5,32 +5,13 @@ import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import pg from 'pg';
-import { createJobdeckClient, type JobdeckClient } from '@jobdeck/api/client';
+import type { JobdeckClient } from '@jobdeck/api/client';
 import { BOOKKEEPING_ACTIVITIES } from '@jobdeck/workflows/activities';
 import { BOOKKEEPING_QUEUE } from '@jobdeck/workflows';
-import { jobdeckDataConverter } from '@jobdeck/workflows/codec';
 import type { LoopbackReceiver } from './loopback-receiver';
 import { until, type DrillStack } from './drill-stack';
-
-export async function adminClient(
-  stack: DrillStack,
-  apiUrl: string,
-): Promise<{ client: JobdeckClient; token: string }> {
-  const { token } = await createJobdeckClient({ url: apiUrl }).auth.login.mutate({
-    email: 'admin@localhost',
-    password: stack.adminPassword,
-  });
-  return { client: createJobdeckClient({ url: apiUrl, token }), token };
-}
-
-export async function temporalClient(stack: DrillStack): Promise<Client> {
-  return new Client({
-    connection: await Connection.connect({ address: stack.temporal.address }),
-    dataConverter: jobdeckDataConverter(stack.env.JOBDECK_ENCRYPTION_KEYS!),
-  });
-}
 
 export interface Answered {
   status: number;
@@ -304,4 +285,55 @@ export async function countRows(stack: DrillStack, where: string, params: unknow
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export interface DrillOutcome {
+  /** Jobs Temporal closed otherwise than completed, as `<id>: <status>`. */
+  notCompleted: string[];
+  /** POSTs per delivery id of the drill's webhooks: never, once, twice, more. */
+  deliveries: ReturnType<typeof summarizeDeliveries>;
+  /** Syncs whose output is not byte for byte what the source holds. */
+  inexact: string[];
+  /** Records that still disagree with Temporal once the reconciler ran. */
+  mismatches: string[];
+  /** The same, counted, for the drill's printed figures. */
+  figures: {
+    notCompleted: number;
+    deliveries: ReturnType<typeof summarizeDeliveries>;
+    inexactSyncs: number;
+    recordMismatches: number;
+  };
+}
+
+/** What every drill checks once its jobs are closed: each completed, deliveries per id, sync outputs, records. */
+export async function drillOutcome(
+  drill: { stack: DrillStack; receiver: LoopbackReceiver; client: JobdeckClient },
+  views: Map<string, TemporalView>,
+  jobs: { webhooks: string[]; syncs?: Array<{ id: string; source: string; records: number }>; settleMs?: number },
+): Promise<DrillOutcome> {
+  const notCompleted = [...views.values()]
+    .filter((view) => view.status !== 'COMPLETED')
+    .map((view) => `${view.id}: ${view.status}`);
+  const deliveries = summarizeDeliveries(jobs.webhooks, drill.receiver);
+  const inexact = await inexactSyncOutputs(drill.stack, jobs.syncs ?? []);
+  const mismatches = await settledMismatches(drill.stack, drill.client, views, jobs.settleMs);
+  return {
+    notCompleted,
+    deliveries,
+    inexact,
+    mismatches,
+    figures: {
+      notCompleted: notCompleted.length,
+      deliveries,
+      inexactSyncs: inexact.length,
+      recordMismatches: mismatches.length,
+    },
+  };
+}
+
+/** Prints a drill's figures on one line, then the first ten of each list that is not empty. */
+export function report(drill: string, what: string, figures: object, lists: Record<string, string[]> = {}): void {
+  console.log(`${drill} (${what}): ${JSON.stringify(figures)}`);
+  for (const [name, list] of Object.entries(lists))
+    if (list.length) console.log(`${drill} ${name} (first 10):\n  ${list.slice(0, 10).join('\n  ')}`);
 }

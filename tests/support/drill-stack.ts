@@ -119,7 +119,7 @@ function workflowBundle(): string {
 export interface DrillStackOptions {
   /** Names the log folder. */
   name: string;
-  /** Concurrency per queue for the worker (JOBDECK_QUEUES), merged over the defaults. */
+  /** Concurrency per queue for the worker (JOBDECK_QUEUES), over what the job types ask for. */
   queues?: Record<string, number>;
 }
 
@@ -250,14 +250,6 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
 
   const adminPassword = `drill-${name}-${process.pid}-password`;
   const storageDir = join(dir, 'storage');
-  const concurrency: Record<string, number> = {
-    webhooks: 20,
-    sync: 4,
-    reports: 2,
-    maintenance: 1,
-    control: 2,
-    ...queues,
-  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -275,8 +267,9 @@ export async function startDrillStack({ name, queues = {} }: DrillStackOptions) 
     JOBDECK_STORAGE_DIR: storageDir,
     JOBDECK_WORKFLOW_BUNDLE: bundle,
     JOBDECK_SHUTDOWN_GRACE_MS: '5000',
+    // Every queue of the catalogue, at its job types' concurrency unless the drill says otherwise.
     JOBDECK_QUEUES: defaultQueues()
-      .map((queue) => `${queue}:${concurrency[queue] ?? 5}`)
+      .map((queue) => (queues[queue] ? `${queue}:${queues[queue]}` : queue))
       .join(','),
   };
 

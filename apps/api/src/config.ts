@@ -1,17 +1,10 @@
 import { z } from 'zod';
 import { productionAdminPasswordProblem } from './auth/admin';
 import { checkTrustedProxies } from './client-address';
-import { encryptionKeysSetting } from '@jobdeck/workflows/codec';
+import { invalidConfiguration, parseSettings, sharedConfig, sharedSettings } from '@jobdeck/workflows/settings';
 
 const envSchema = z.object({
-  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm run dev sets it for you)'),
-  REDIS_URL: z
-    .string()
-    .optional()
-    .transform((value) => value || null),
-  JOBDECK_REDIS_PREFIX: z.string().default('jobdeck:'),
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
+  ...sharedSettings,
   TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -40,15 +33,12 @@ const envSchema = z.object({
    * that arrives from one of them has its X-Forwarded-For read; anyone else's is ignored.
    */
   JOBDECK_TRUSTED_PROXIES: z.string().default(''),
-  /** Keys of the payload codec: `<id>:<base64 of 32 bytes>[,…]`, the first encrypts, all decrypt. Required. */
-  JOBDECK_ENCRYPTION_KEYS: encryptionKeysSetting,
   /** Origins of the Temporal Web UI, which calls the codec endpoint (/codec) from the browser. */
   JOBDECK_CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   /** The longest one call to Temporal may take, its retries included: past it the caller is answered 503. */
   JOBDECK_TEMPORAL_DEADLINE_MS: z.coerce.number().int().min(500).max(60_000).default(4_000),
   /** On SIGTERM, how long requests in flight may take to finish before their connections are closed. */
   JOBDECK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
-  NODE_ENV: z.string().optional(),
 });
 
 /** The variables this process reads, for `--help`; what each means is in the README's "Environment variables". */
@@ -57,13 +47,7 @@ export const ENVIRONMENT_VARIABLES = Object.keys(envSchema.shape);
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`,
-    );
-  }
-  const e = parsed.data;
+  const e = parseSettings(envSchema, env);
   const problems: string[] = [];
   const trustedProxies = e.JOBDECK_TRUSTED_PROXIES.split(',')
     .map((entry) => entry.trim())
@@ -77,14 +61,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
     const adminProblem = productionAdminPasswordProblem(e.JOBDECK_ADMIN_PASSWORD ?? null, e.JOBDECK_ADMIN_EMAIL);
     if (adminProblem) problems.push(adminProblem);
   }
-  if (problems.length)
-    throw new Error(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  if (problems.length) throw invalidConfiguration(problems);
   return {
-    databaseUrl: e.DATABASE_URL,
-    redisUrl: e.REDIS_URL,
-    redisPrefix: e.JOBDECK_REDIS_PREFIX,
-    temporalAddress: e.TEMPORAL_ADDRESS,
-    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    ...sharedConfig(e),
     temporalDeadlineMs: e.JOBDECK_TEMPORAL_DEADLINE_MS,
     shutdownGraceMs: e.JOBDECK_SHUTDOWN_GRACE_MS,
     temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, ''),
@@ -98,10 +77,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
     sessionHours: e.JOBDECK_SESSION_HOURS,
     loginFreeAttempts: e.JOBDECK_LOGIN_FREE_ATTEMPTS,
     trustedProxies,
-    encryptionKeys: e.JOBDECK_ENCRYPTION_KEYS,
     codecCorsOrigins: e.JOBDECK_CODEC_CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    production: e.NODE_ENV === 'production',
   };
 }

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { defaultQueues } from '@jobdeck/workflows';
+import { defaultQueues, MAX_CONCURRENCY, queueConcurrency } from '@jobdeck/workflows';
 import { QUEUE_NAME_PATTERN } from '@jobdeck/workflows/vocabulary';
-import { encryptionKeysSetting } from '@jobdeck/workflows/codec';
+import { invalidConfiguration, parseSettings, sharedConfig, sharedSettings } from '@jobdeck/workflows/settings';
 
 export interface QueueConfig {
   name: string;
@@ -11,34 +11,33 @@ export interface QueueConfig {
   concurrency: number;
 }
 
-const DEFAULT_CONCURRENCY: Record<string, number> = { webhooks: 20, sync: 4, reports: 2, maintenance: 1, control: 2 };
+/** A queue no job type names (one that enqueue's `queue` option chose): this many at once unless told. */
+const OTHER_QUEUE_CONCURRENCY = 5;
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** What the job types on the queue ask for (the largest of their `concurrency`), else OTHER_QUEUE_CONCURRENCY. */
+function defaultConcurrency(queue: string): number {
+  return queueConcurrency(queue) ?? OTHER_QUEUE_CONCURRENCY;
+}
+
 /**
- * `JOBDECK_QUEUES="webhooks:20,sync:4"` picks queues and their concurrency; without it the worker
- * polls every queue a registered job type uses.
+ * `JOBDECK_QUEUES="webhooks:20,sync"` picks queues and, optionally, their concurrency; without it the
+ * worker polls every queue a registered job type uses. A concurrency not given comes from the job types.
  */
 export function parseQueues(spec: string | undefined): QueueConfig[] {
-  if (!spec?.trim()) return defaultQueues().map((name) => ({ name, concurrency: DEFAULT_CONCURRENCY[name] ?? 5 }));
+  if (!spec?.trim()) return defaultQueues().map((name) => ({ name, concurrency: defaultConcurrency(name) }));
   return spec.split(',').map((part) => {
     const [name = '', concurrency] = part.trim().split(':');
     if (!QUEUE_NAME_PATTERN.test(name)) throw new Error(`JOBDECK_QUEUES: "${name}" is not a queue name`);
-    const parsed = concurrency === undefined ? (DEFAULT_CONCURRENCY[name] ?? 5) : Number(concurrency);
-    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 1000)
-      throw new Error(`JOBDECK_QUEUES: concurrency of ${name} must be 1..1000`);
+    const parsed = concurrency === undefined ? defaultConcurrency(name) : Number(concurrency);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_CONCURRENCY)
+      throw new Error(`JOBDECK_QUEUES: concurrency of ${name} must be 1..${MAX_CONCURRENCY}`);
     return { name, concurrency: parsed };
   });
 }
 
 const envSchema = z.object({
-  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm run dev sets it for you)'),
-  REDIS_URL: z
-    .string()
-    .optional()
-    .transform((value) => value || null),
-  JOBDECK_REDIS_PREFIX: z.string().default('jobdeck:'),
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  ...sharedSettings,
   JOBDECK_STORAGE_DIR: z.string().min(1).optional(),
   JOBDECK_QUEUES: z.string().optional(),
   /** A prebuilt workflow bundle (the test run builds one with loadWorkflowBundle); bundled at start when absent. */
@@ -58,11 +57,8 @@ const envSchema = z.object({
     .transform((value) => value || null),
   /** Per-endpoint HMAC keys: `billing=…,crm=…`; a webhook names one with `input.secretName`. */
   JOBDECK_WEBHOOK_SECRETS: z.string().default(''),
-  /** Keys of the payload codec: `<id>:<base64 of 32 bytes>[,…]`, the first encrypts, all decrypt. Required. */
-  JOBDECK_ENCRYPTION_KEYS: encryptionKeysSetting,
   /** Temporal's own log lines in the worker: its INFO lines (every state change of every worker) drown what matters. */
   JOBDECK_TEMPORAL_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
-  NODE_ENV: z.string().optional(),
 });
 
 /** The variables this process reads, for `--help`; what each means is in the README's "Environment variables". */
@@ -72,25 +68,15 @@ export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 
 /** The worker's environment, validated once: a wrong value stops the start with every problem named. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`,
-    );
-  }
-  const e = parsed.data;
+  const e = parseSettings(envSchema, env);
   // Without a signing key every webhook would fail at run time: production refuses to start instead.
   if (e.NODE_ENV === 'production' && !e.JOBDECK_WEBHOOK_SECRET) {
-    throw new Error(
-      'invalid configuration:\n  JOBDECK_WEBHOOK_SECRET is required in production: the key that signs every webhook delivery',
-    );
+    throw invalidConfiguration([
+      'JOBDECK_WEBHOOK_SECRET is required in production: the key that signs every webhook delivery',
+    ]);
   }
   return {
-    temporalAddress: e.TEMPORAL_ADDRESS,
-    temporalNamespace: e.TEMPORAL_NAMESPACE,
-    databaseUrl: e.DATABASE_URL,
-    redisUrl: e.REDIS_URL,
-    redisPrefix: e.JOBDECK_REDIS_PREFIX,
+    ...sharedConfig(e),
     storageDir: resolve(e.JOBDECK_STORAGE_DIR ?? `${repoRoot}.data/storage`),
     queues: parseQueues(e.JOBDECK_QUEUES),
     workflowBundlePath: e.JOBDECK_WORKFLOW_BUNDLE,
@@ -99,8 +85,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
     outboundAllow: e.JOBDECK_OUTBOUND_ALLOW,
     webhookSecret: e.JOBDECK_WEBHOOK_SECRET,
     webhookSecrets: e.JOBDECK_WEBHOOK_SECRETS,
-    encryptionKeys: e.JOBDECK_ENCRYPTION_KEYS,
     temporalLogLevel: e.JOBDECK_TEMPORAL_LOG_LEVEL,
-    production: e.NODE_ENV === 'production',
   };
 }

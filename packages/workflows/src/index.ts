@@ -1,7 +1,8 @@
-export { jobTypes, findJobType, defaultQueues } from './catalog';
+export { jobTypes, findJobType, defaultQueues, queueConcurrency } from './catalog';
 export {
   defineJob,
   workflowTypeFor,
+  MAX_CONCURRENCY,
   type JobType,
   type JobTypeOptions,
   type JobTimeouts,
@@ -28,6 +29,6 @@ export {
 } from './runtime/search-attributes';
 export * from './runtime/states';
 export { ROLES, ROLE_RANK, hasRole, type Role, type Actor } from './runtime/roles';
-export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './runtime/shell/signals';
+export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './sandbox/signals';
 export type { JobOutcome, JobRecordSinks } from './runtime/records/sinks';
 export { createJobRecorder, type JobRecorder, type AttemptFailure, type JobScope } from './runtime/records/recorder';

@@ -22,6 +22,12 @@ export interface JobTypeOptions<Schema extends z.ZodType, Type extends string = 
   description: string;
   /** Task queue the job runs on unless enqueue names another. */
   queue: string;
+  /**
+   * Activities of this type one worker runs at once (1 to 1000). A worker polls each queue with the
+   * largest concurrency among the job types whose queue it is (see queueConcurrency in catalog.ts);
+   * `JOBDECK_QUEUES="queue:n"` overrides it.
+   */
+  concurrency: number;
   input: Schema;
   /** A valid input, shown in the dashboard's enqueue form and the README. */
   example: z.input<Schema>;
@@ -56,6 +62,9 @@ export interface JobCatalog {
   find(type: string): JobType | undefined;
 }
 
+/** The most activities a worker runs at once on one queue, whether a job type or JOBDECK_QUEUES asks. */
+export const MAX_CONCURRENCY = 1000;
+
 export function workflowTypeFor(type: string): string {
   return type.replace(/[._-]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
@@ -70,6 +79,9 @@ export function defineJob<Schema extends z.ZodType, const Type extends string>(
 ): JobType<Schema, Type> {
   if (!/^[a-z][a-z0-9]*(\.[a-z][a-z0-9-]*)+$/.test(options.type)) {
     throw new Error(`job type "${options.type}" must be dotted lower case, like "report.generate"`);
+  }
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1 || options.concurrency > MAX_CONCURRENCY) {
+    throw new Error(`job type "${options.type}": concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}`);
   }
   return {
     ...options,

@@ -1,19 +1,53 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultQueues, jobTypes, SEARCH_ATTRIBUTES, workflowTypeFor } from '../../src/index';
+import { createActivities } from '../../src/activities';
+import {
+  BOOKKEEPING_QUEUE,
+  defaultQueues,
+  defineJob,
+  jobTypes,
+  MAX_CONCURRENCY,
+  QUEUE_NAME_PATTERN,
+  queueConcurrency,
+  SEARCH_ATTRIBUTES,
+  workflowTypeFor,
+  type ActivityDeps,
+} from '../../src/index';
 
 describe('the job catalogue', () => {
-  it('has the built-in job types', () => {
-    expect(jobTypes.map((jobType) => jobType.type).sort()).toEqual([
-      'bulk.action',
-      'data.sync',
-      'maintenance.cleanup',
-      'maintenance.reconcile',
-      'maintenance.stuck-check',
-      'report.generate',
-      'webhook.deliver',
-    ]);
-    expect(defaultQueues()).toEqual(['control', 'maintenance', 'reports', 'sync', 'webhooks']);
+  it('names each job type, workflow type and activity once, and runs each type on a named queue', () => {
+    const names = jobTypes.map((jobType) => jobType.type);
+    expect(new Set(names).size).toBe(names.length);
+    expect(new Set(jobTypes.map((jobType) => jobType.workflowType)).size).toBe(names.length);
+    for (const jobType of jobTypes) {
+      expect(jobType.type, jobType.type).toMatch(/^[a-z][a-z0-9]*(\.[a-z][a-z0-9-]*)+$/);
+      expect(jobType.queue, jobType.type).toMatch(QUEUE_NAME_PATTERN);
+      expect(jobType.queue, jobType.type).not.toBe(BOOKKEEPING_QUEUE);
+      expect(Number.isInteger(jobType.concurrency) && jobType.concurrency >= 1, jobType.type).toBe(true);
+      expect(jobType.concurrency, jobType.type).toBeLessThanOrEqual(MAX_CONCURRENCY);
+    }
+    // Activities share one namespace on a worker: createActivities refuses a name two types define.
+    const activities = createActivities({} as Parameters<typeof createActivities>[0]);
+    for (const jobType of jobTypes)
+      for (const name of Object.keys(jobType.activities({} as ActivityDeps)))
+        expect(activities[name], `${jobType.type}: ${name}`).toBeTypeOf('function');
+  });
+
+  it('polls by default every queue a job type names, as many at once as its most demanding type asks', () => {
+    expect(defaultQueues()).toEqual([...new Set(jobTypes.map((jobType) => jobType.queue))].sort());
+    for (const queue of defaultQueues()) {
+      const asked = jobTypes.filter((jobType) => jobType.queue === queue).map((jobType) => jobType.concurrency);
+      expect(queueConcurrency(queue), queue).toBe(Math.max(...asked));
+    }
+    expect(queueConcurrency('no-job-type-names-this')).toBeUndefined();
+  });
+
+  it('refuses a definition with a concurrency out of range', () => {
+    const valid = { ...jobTypes[0]! };
+    for (const concurrency of [0, 1.5, MAX_CONCURRENCY + 1])
+      expect(() => defineJob(import.meta.url, { ...valid, type: 'test.bad-concurrency', concurrency })).toThrow(
+        /concurrency must be a whole number from 1 to 1000/,
+      );
   });
 
   it.each(jobTypes.map((jobType) => [jobType.type, jobType] as const))(

@@ -8,6 +8,7 @@ export default defineJob(import.meta.url, {
   description:
     'Retries or cancels many jobs (by ids or by a filter), with a result per job; started by jobs.bulk for large selections.',
   queue: 'control',
+  concurrency: 2,
   input: bulkRequest,
   example: { action: 'cancel', filter: { state: 'waiting', queue: 'reports' } },
   retry: { maxAttempts: 5, initialIntervalMs: 2_000, backoffCoefficient: 2, maximumIntervalMs: 60_000 },

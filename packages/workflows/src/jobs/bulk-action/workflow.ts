@@ -1,5 +1,5 @@
 import type { JobEnvelope } from '../../runtime/envelope';
-import { jobActivities, runJob } from '../../runtime/workflow';
+import { jobActivities, runJob } from '../../sandbox/shell';
 import type { BulkActionInput, bulkActivities } from './activities';
 
 export async function bulkAction(job: JobEnvelope<BulkActionInput>) {

@@ -15,6 +15,7 @@ export default defineJob(import.meta.url, {
   description:
     'Copies N records from a source in batches, heartbeating a checkpoint so that a retry resumes where the last attempt stopped.',
   queue: 'sync',
+  concurrency: 4,
   input: dataSyncInput,
   example: { source: 'crm.contacts', records: 500, batchSize: 50, throttleMs: 100 },
   retry: { maxAttempts: 10, initialIntervalMs: 1_000, backoffCoefficient: 2, maximumIntervalMs: 30_000 },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineJob } from '../../runtime/define-job';
+import { maintenanceJob, maintenanceTimeouts } from '../maintenance';
 import { FINAL_STATES } from '../../runtime/states';
 import { cleanupActivities } from './activities';
 
@@ -17,12 +18,12 @@ export default defineJob(import.meta.url, {
   type: 'maintenance.cleanup',
   description:
     'Applies the retention policy: deletes finished job records, their logs and files, and throughput rollup minutes older than the cut-off.',
-  queue: 'maintenance',
+  ...maintenanceJob,
   // It deletes records: the same role as queues.clean.
   enqueueRole: 'admin',
   input: maintenanceCleanupInput,
   example: { olderThanDays: 30, dryRun: true },
   retry: { maxAttempts: 5, initialIntervalMs: 5_000, backoffCoefficient: 2, maximumIntervalMs: 5 * 60_000 },
-  timeouts: { activityStartToCloseMs: 30 * 60_000, heartbeatMs: 60_000 },
+  timeouts: maintenanceTimeouts(30 * 60_000),
   activities: cleanupActivities,
 });

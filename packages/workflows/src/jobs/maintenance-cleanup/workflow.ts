@@ -1,5 +1,5 @@
 import type { JobEnvelope } from '../../runtime/envelope';
-import { jobActivities, runJob } from '../../runtime/workflow';
+import { jobActivities, runJob } from '../../sandbox/shell';
 import type { MaintenanceCleanupInput, cleanupActivities } from './activities';
 
 export async function maintenanceCleanup(job: JobEnvelope<MaintenanceCleanupInput>) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineJob } from '../../runtime/define-job';
+import { maintenanceJob, maintenanceTimeouts } from '../maintenance';
 import { reconcileActivities } from './activities';
 
 export const maintenanceReconcileInput = z.object({
@@ -18,10 +19,9 @@ export default defineJob(import.meta.url, {
   type: 'maintenance.reconcile',
   description:
     "Brings job records in line with Temporal: ends a terminated, timed-out, deleted or reset job's record, and writes records a worker could not.",
-  queue: 'maintenance',
+  ...maintenanceJob,
   input: maintenanceReconcileInput,
   example: { lookbackMinutes: 60 },
-  retry: { maxAttempts: 3, initialIntervalMs: 5_000, backoffCoefficient: 2, maximumIntervalMs: 60_000 },
-  timeouts: { activityStartToCloseMs: 10 * 60_000, heartbeatMs: 60_000 },
+  timeouts: maintenanceTimeouts(10 * 60_000),
   activities: reconcileActivities,
 });

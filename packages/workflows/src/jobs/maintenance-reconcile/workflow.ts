@@ -1,5 +1,5 @@
 import type { JobEnvelope } from '../../runtime/envelope';
-import { jobActivities, runJob } from '../../runtime/workflow';
+import { jobActivities, runJob } from '../../sandbox/shell';
 import type { MaintenanceReconcileInput, reconcileActivities } from './activities';
 
 export async function maintenanceReconcile(job: JobEnvelope<MaintenanceReconcileInput>) {

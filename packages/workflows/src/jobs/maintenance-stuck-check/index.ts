@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineJob } from '../../runtime/define-job';
+import { maintenanceJob, maintenanceTimeouts } from '../maintenance';
 import { stuckCheckActivities } from './activities';
 
 export const maintenanceStuckCheckInput = z.object({
@@ -18,10 +19,9 @@ export default defineJob(import.meta.url, {
   type: 'maintenance.stuck-check',
   description:
     'Finds running jobs whose activities stopped heartbeating or progressing, and keeps an alert per job until it moves again.',
-  queue: 'maintenance',
+  ...maintenanceJob,
   input: maintenanceStuckCheckInput,
   example: { thresholdMinutes: 10 },
-  retry: { maxAttempts: 3, initialIntervalMs: 5_000, backoffCoefficient: 2, maximumIntervalMs: 60_000 },
-  timeouts: { activityStartToCloseMs: 5 * 60_000, heartbeatMs: 60_000 },
+  timeouts: maintenanceTimeouts(5 * 60_000),
   activities: stuckCheckActivities,
 });

@@ -17,6 +17,7 @@ export default defineJob(import.meta.url, {
   type: 'report.generate',
   description: 'Aggregates the jobs of a period into a CSV file (counts, failures, durations), in steps with progress.',
   queue: 'reports',
+  concurrency: 2,
   input: reportGenerateInput,
   example: { title: 'Daily job report', periodHours: 24, groupBy: 'type' },
   retry: { maxAttempts: 3, initialIntervalMs: 2_000, backoffCoefficient: 2, maximumIntervalMs: 60_000 },

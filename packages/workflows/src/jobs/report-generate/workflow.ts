@@ -1,5 +1,5 @@
 import type { JobEnvelope } from '../../runtime/envelope';
-import { jobActivities, runJob } from '../../runtime/workflow';
+import { jobActivities, runJob } from '../../sandbox/shell';
 import type { ReportGenerateInput, reportActivities } from './activities';
 
 export async function reportGenerate(job: JobEnvelope<ReportGenerateInput>) {

@@ -62,6 +62,7 @@ export default defineJob(import.meta.url, {
     'POSTs a JSON payload signed with HMAC-SHA256 over the timestamp, delivery id, URL and body; retries 5xx, 408, 429 and timeouts, ' +
     'gives up at once on other 4xx, redirects and addresses the outbound policy refuses.',
   queue: 'webhooks',
+  concurrency: 20,
   input: webhookDeliverInput,
   example: { url: 'https://example.com/hooks/orders', payload: { event: 'order.paid', orderId: 'ord_123' } },
   retry: { maxAttempts: 5, initialIntervalMs: 1_000, backoffCoefficient: 2, maximumIntervalMs: 60_000 },

@@ -11,23 +11,13 @@ import {
   isCancellation,
   log,
   proxyActivities,
-  setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
-import type { BookkeepingActivities } from '../bookkeeping';
-import { BOOKKEEPING_REJECTED } from '../bookkeeping-errors';
-import type { JobEnvelope } from '../envelope';
-import { plainOutcome, type JobOutcome } from '../records/sinks';
-import { BOOKKEEPING_QUEUE } from '../states';
-import {
-  attemptSignal,
-  LIVE,
-  rootCause,
-  setState,
-  stateQuery,
-  waitForRateLimitSlot,
-  type JobSnapshot,
-} from './signals';
+import type { BookkeepingActivities } from '../runtime/bookkeeping';
+import { BOOKKEEPING_REJECTED } from '../runtime/bookkeeping-errors';
+import type { JobEnvelope } from '../runtime/envelope';
+import { plainOutcome, type JobOutcome } from '../runtime/records/sinks';
+import { BOOKKEEPING_QUEUE } from '../runtime/states';
+import { beginRun, rootCause, setState, waitForRateLimitSlot } from './signals';
 
 // Bookkeeping must land eventually, so it retries without limit while Postgres is away.
 const bookkeeping = proxyActivities<BookkeepingActivities>({
@@ -60,25 +50,10 @@ export async function runLegacyJob<Result>(
   work: () => Promise<Result>,
   summarize: (result: Result) => string,
 ): Promise<Result> {
-  const info = workflowInfo();
-  const job: JobEnvelope = {
-    ...envelope,
-    jobId: info.workflowId,
-    enqueuedAt: envelope.enqueuedAt ?? info.startTime.toISOString(),
-  };
-  const snapshot: JobSnapshot = { state: 'waiting', attempt: 1 };
-  setHandler(stateQuery, () => snapshot);
-  setHandler(attemptSignal, (update) => {
-    snapshot.attempt = Math.max(snapshot.attempt, update.attempt);
-    if (update.error) snapshot.lastFailure = update.error;
-    if (LIVE.includes(snapshot.state)) {
-      snapshot.state = update.state;
-      setState(update.state);
-    }
-  });
+  const { job, runId, snapshot } = beginRun(envelope, true);
 
   try {
-    await bookkeeping.recordJobStarted(job, info.runId);
+    await bookkeeping.recordJobStarted(job, runId);
   } catch (error) {
     if (isBookkeepingRejected(error))
       throw ApplicationFailure.nonRetryable(

@@ -6,26 +6,16 @@ import {
   proxyLocalActivities,
   proxyActivities,
   proxySinks,
-  setHandler,
-  workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { BookkeepingActivities } from './bookkeeping';
-import type { JobEnvelope } from './envelope';
-import type { JobRecordSinks } from './records/sinks';
-import { LEAN_SHELL, LEAN_SHELL_PATCH, PRIORITY_KEYS } from './states';
-import { runLegacyJob } from './shell/legacy';
-import {
-  attemptSignal,
-  LIVE,
-  rootCause,
-  setState,
-  stateQuery,
-  waitForRateLimitSlot,
-  type JobSnapshot,
-} from './shell/signals';
+import type { BookkeepingActivities } from '../runtime/bookkeeping';
+import type { JobEnvelope } from '../runtime/envelope';
+import type { JobRecordSinks } from '../runtime/records/sinks';
+import { LEAN_SHELL, LEAN_SHELL_PATCH, PRIORITY_KEYS } from '../runtime/states';
+import { runLegacyJob } from './legacy-shell';
+import { beginRun, rootCause, waitForRateLimitSlot } from './signals';
 
-export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './shell/signals';
+export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './signals';
 
 const { jobRecords } = proxySinks<JobRecordSinks>();
 
@@ -72,25 +62,8 @@ export async function runJob<Result>(
   // envelope, and a Schedule created before then is told apart by a patch marker, once per run.
   if (envelope.shell !== LEAN_SHELL && !patched(LEAN_SHELL_PATCH)) return runLegacyJob(envelope, work, summarize);
 
-  // The job id is the workflow id as Temporal knows it: a Schedule's runs get ids Temporal derives
-  // (`<schedule id>-<time>`), which no envelope written in advance can carry.
-  const info = workflowInfo();
-  const job: JobEnvelope = {
-    ...envelope,
-    jobId: info.workflowId,
-    enqueuedAt: envelope.enqueuedAt ?? info.startTime.toISOString(),
-  };
-  const snapshot: JobSnapshot = { state: 'waiting', attempt: 1 };
-  setHandler(stateQuery, () => snapshot);
-  setHandler(attemptSignal, (update) => {
-    snapshot.attempt = Math.max(snapshot.attempt, update.attempt);
-    if (update.error) snapshot.lastFailure = update.error;
-    if (LIVE.includes(snapshot.state) && snapshot.state !== update.state) {
-      snapshot.state = update.state;
-      setState(update.state);
-    }
-  });
-  jobRecords.started(job, info.runId);
+  const { job, runId, snapshot } = beginRun(envelope, false);
+  jobRecords.started(job, runId);
 
   try {
     if (job.rateLimit) await waitForRateLimitSlot(rateLimits.takeRateLimitSlot, job.rateLimit, snapshot);

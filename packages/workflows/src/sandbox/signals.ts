@@ -4,12 +4,14 @@ import {
   ApplicationFailure,
   defineQuery,
   defineSignal,
+  setHandler,
   sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
-import type { JobEnvelope } from '../envelope';
-import { JobStateKey } from '../search-attributes';
-import { LIVE_STATES, type JobState } from '../states';
+import type { JobEnvelope } from '../runtime/envelope';
+import { JobStateKey } from '../runtime/search-attributes';
+import { LIVE_STATES, type JobState } from '../runtime/states';
 
 export interface AttemptUpdate {
   state: 'active' | 'retrying';
@@ -35,6 +37,36 @@ export const LIVE: readonly JobState[] = LIVE_STATES;
 
 export function setState(state: JobState): void {
   upsertSearchAttributes([{ key: JobStateKey, value: state }]);
+}
+
+/**
+ * How every shell begins a run: the job as Temporal runs it, and the handlers that keep its snapshot.
+ * The job id is the workflow id as Temporal knows it: a Schedule's runs get ids Temporal derives
+ * (`<schedule id>-<time>`), which no envelope written in advance can carry. An attempt signal moves a
+ * live state; `upsertRepeats` says whether one repeating the state upserts it again (the first shell
+ * did, and its jobs must replay the same commands).
+ */
+export function beginRun(
+  envelope: JobEnvelope,
+  upsertRepeats: boolean,
+): { job: JobEnvelope; runId: string; snapshot: JobSnapshot } {
+  const info = workflowInfo();
+  const job: JobEnvelope = {
+    ...envelope,
+    jobId: info.workflowId,
+    enqueuedAt: envelope.enqueuedAt ?? info.startTime.toISOString(),
+  };
+  const snapshot: JobSnapshot = { state: 'waiting', attempt: 1 };
+  setHandler(stateQuery, () => snapshot);
+  setHandler(attemptSignal, (update) => {
+    snapshot.attempt = Math.max(snapshot.attempt, update.attempt);
+    if (update.error) snapshot.lastFailure = update.error;
+    if (LIVE.includes(snapshot.state) && (upsertRepeats || snapshot.state !== update.state)) {
+      snapshot.state = update.state;
+      setState(update.state);
+    }
+  });
+  return { job, runId: info.runId, snapshot };
 }
 
 export function rootCause(error: unknown): { message: string; stack?: string; type?: string; stopped?: string } {
