@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobStart, keyedJobId } from '@jobdeck/workflows/control';
+import { buildJobStart, keyedJobId } from '@jobdeck/workflows/control';
 import { findJobType } from '@jobdeck/workflows';
 import { clientAs, db, env, eventually, login, temporal, waitForState } from '../support/harness';
 import type { JobdeckClient } from '@jobdeck/api/client';
@@ -204,7 +204,7 @@ describe('bookkeeping that cannot succeed', () => {
     });
     const jobType = findJobType('data.sync')!;
     const id = `data.sync-around-the-api-${Date.now()}`;
-    const { workflowOptions } = jobStart({
+    const { workflowOptions } = buildJobStart({
       jobType,
       id,
       input: { source: 'key.thief', records: 1, batchSize: 1, throttleMs: 0 },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { ControlError } from '@jobdeck/workflows/control';
+import { DomainError } from '@jobdeck/workflows/control';
 import { redactSecrets, redactText, toStorable } from '@jobdeck/workflows';
 
 // ------------------------------------------------------------------------------ domain → tRPC
@@ -78,13 +78,19 @@ export const POSTGRES_AWAY_MESSAGE = 'database unavailable (Postgres is unreacha
 export const TEMPORAL_AWAY_MESSAGE = 'Temporal unavailable (no answer within the deadline); try again shortly';
 
 /**
- * The one place where failures that are not our bugs become the caller's errors: a refused job
- * action keeps its code, Postgres or Temporal away is 503, Temporal's own refusals are 4xx.
+ * The one place where failures that are not our bugs become the caller's errors: a domain error
+ * (a refusal of a service or of job control) keeps its code and message, Postgres or Temporal away is 503, Temporal's own refusals are 4xx.
  * Null for everything else, which stays a 500 (with a reference to the log, never its text).
  */
 export function toDomainTRPCError(error: unknown): TRPCError | null {
   if (error instanceof TRPCError) return null;
-  if (error instanceof ControlError) return new TRPCError({ code: error.code, message: error.message });
+  if (error instanceof DomainError)
+    return new TRPCError({
+      code: error.code,
+      message: error.message,
+      // Kept for the error formatter, which answers a zod cause field by field.
+      cause: error.cause instanceof ZodError ? error.cause : undefined,
+    });
   if (!(error instanceof Error)) return null;
   if (isPostgresAway(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: POSTGRES_AWAY_MESSAGE });
   if (isTemporalUnavailable(error))

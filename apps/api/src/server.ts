@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter } from './router';
 import type { Services } from './services';
-import { systemHealth } from './router/system';
+import { systemHealth } from './system/service';
 import { contextFactory } from './trpc';
 import { serveCodec } from './codec-server';
 import { gate, MAX_BATCH_CALLS } from './http-gate';

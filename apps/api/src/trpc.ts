@@ -154,16 +154,40 @@ const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
   return result;
 });
 
-/** Domain errors (job control, Postgres or Temporal away, Temporal's refusals) become tRPC errors here, and only here. */
-const domainErrors = t.middleware(async ({ ctx, next }) => {
+/**
+ * Domain errors (services' and job control's refusals, Postgres or Temporal away, Temporal's
+ * refusals) become tRPC errors here, and only here: services throw `DomainError`, never TRPCError.
+ * A subscription's errors come while it streams, after its procedure returned: they are mapped as
+ * its messages are read.
+ */
+const domainErrors = t.middleware(async ({ ctx, type, next }) => {
+  const toCallerError = (error: unknown): unknown => {
+    const cause = error instanceof TRPCError ? (error.cause ?? error) : error;
+    ctx.services.outages.note(cause);
+    return toDomainTRPCError(cause) ?? error;
+  };
   const result = await next();
   if (!result.ok) {
-    ctx.services.outages.note(result.error.cause ?? result.error);
-    const mapped = toDomainTRPCError(result.error.cause ?? result.error);
-    if (mapped) throw mapped;
+    const mapped = toCallerError(result.error);
+    if (mapped !== result.error) throw mapped;
+  } else if (type === 'subscription' && isAsyncIterable(result.data)) {
+    return { ...result, data: mappingErrors(result.data, toCallerError) } as typeof result;
   }
   return result;
 });
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function';
+}
+
+/** The same stream, its error mapped; closing it closes the original (yield* passes return() on). */
+async function* mappingErrors<T>(stream: AsyncIterable<T>, map: (error: unknown) => unknown): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw map(error);
+  }
+}
 
 /**
  * Text PostgreSQL cannot store (NUL, lone surrogates, in values or keys) or absurd nesting, in any

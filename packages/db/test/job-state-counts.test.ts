@@ -60,4 +60,24 @@ describe('the job state counters', () => {
     expect(counters).toEqual(truth);
     expect(truth.reduce((sum, row) => sum + row.count, 0)).toBe(30);
   });
+
+  it('keep superseded records apart, as they are marked, moved, unmarked and deleted', async () => {
+    const ids = Array.from({ length: 6 }, (_, i) => `superseded-${i}`);
+    await Promise.all(ids.map((id) => insert(id, 'failed', 'hooks')));
+    await Promise.all(ids.slice(0, 4).map((id) => update(id, 'supersededAt', new Date().toISOString())));
+    await update('superseded-1', 'state', 'cancelled'); // a superseded record changing state takes its mark along
+    await update('superseded-2', 'queue', 'other');
+    await pool.query(`UPDATE "Job" SET "supersededAt" = NULL WHERE "id" = 'superseded-3'`);
+    await pool.query(`DELETE FROM "Job" WHERE "id" IN ('superseded-0', 'superseded-5')`);
+    const counters = await pool.query(
+      `SELECT "queue", "state"::text, "count"::int, "superseded"::int FROM "JobStateCount"
+        WHERE "queue" IN ('hooks', 'other') AND "count" <> 0 ORDER BY 1, 2`,
+    );
+    const truth = await pool.query(
+      `SELECT "queue", "state"::text, count(*)::int AS "count", count("supersededAt")::int AS "superseded" FROM "Job"
+        WHERE "queue" IN ('hooks', 'other') GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    expect(counters.rows).toEqual(truth.rows);
+    expect(truth.rows.reduce((sum, row) => sum + row.superseded, 0)).toBe(2);
+  });
 });

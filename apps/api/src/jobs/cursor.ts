@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { ControlError } from '@jobdeck/workflows/control';
+import { DomainError } from '@jobdeck/workflows/control';
 
 /** Where the next page comes from: Temporal's opaque page token, or an offset into Postgres (Temporal away). */
 export type PageCursor = { source: 'temporal'; token: Buffer } | { source: 'postgres'; offset: number };
@@ -11,7 +11,7 @@ export type PageCursor = { source: 'temporal'; token: Buffer } | { source: 'post
  */
 export interface CursorCodec {
   encode(cursor: PageCursor): string;
-  /** Throws a 400-coded ControlError for anything this install did not issue. */
+  /** Throws a 400-coded DomainError for anything this install did not issue. */
   decode(text: string): PageCursor;
 }
 
@@ -29,7 +29,7 @@ export function createCursorCodec(secret: Buffer): CursorCodec {
       const expected = sign(payload);
       const given = Buffer.from(signature, 'base64url');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new ControlError(
+        throw new DomainError(
           'BAD_REQUEST',
           'cursor: not a cursor this API gave out (or it has expired); start again from the first page',
         );

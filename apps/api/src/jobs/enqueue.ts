@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jobTypes } from '@jobdeck/workflows';
-import { enqueueOptions, startJob, type EnqueueOptions, type EnqueueResult } from '@jobdeck/workflows/control';
+import { enqueueOptions, startJobWorkflow, type EnqueueOptions, type EnqueueResult } from '@jobdeck/workflows/control';
 import type * as registry from '@jobdeck/workflows/registry';
 import type { Principal } from '../auth/tokens';
 import type { Services } from '../services';
@@ -8,7 +8,7 @@ import type { Services } from '../services';
 export {
   enqueueOptions,
   queueName,
-  jobStart,
+  buildJobStart,
   newJobId,
   keyedJobId,
   type EnqueueOptions,
@@ -48,5 +48,5 @@ export async function enqueueJob(
   principal: Principal,
   request: ParsedEnqueueRequest,
 ): Promise<EnqueueResult> {
-  return startJob(services, { ...request, requestedBy: { name: principal.name, role: principal.role } });
+  return startJobWorkflow(services, { ...request, requestedBy: { name: principal.name, role: principal.role } });
 }

@@ -1,6 +1,6 @@
 import { JOB_STATES, jobTypes, type JobState } from '@jobdeck/workflows';
 import type { Services } from '../services';
-import { knownQueues } from './read';
+import { knownQueues } from '../queues/known';
 import { bucketOf, type STAT_BUCKETS } from './state';
 
 export interface StatGroup {
@@ -13,6 +13,11 @@ export interface StatGroup {
   perMinute: number;
   /** Jobs that ended unsuccessfully (failed, timed out, terminated) in the last five minutes, per minute. */
   failedPerMinute: number;
+  /**
+   * Jobs a retry superseded: left out of counts, buckets and success rate (they are no longer
+   * failures to act on), and counted here, since Temporal still counts them by their status.
+   */
+  superseded: number;
 }
 
 /** A type or a queue: how to tell its counter and rollup rows. */
@@ -63,6 +68,11 @@ export async function jobStats(services: Services) {
  * reconciled; live states are even sharper, since a record turns active when the attempt starts.
  * Counting in Temporal's visibility instead reads every job it counts on SQL visibility stores,
  * and is rate-limited per namespace.
+ *
+ * Superseded originals (a retry with `supersede`) leave the counts: the counters keep them apart
+ * (`superseded`, by the same triggers), since their closed workflows cannot be marked in Temporal.
+ * A superseded job is failed, cancelled, terminated or timed out: the failed and cancelled buckets
+ * together count `superseded` fewer jobs than `temporal workflow count` of their queries does.
  */
 export async function collectStats(services: Services, groups: StatsGroup[], now = new Date()): Promise<StatGroup[]> {
   const [counts, throughput] = await Promise.all([
@@ -71,15 +81,19 @@ export async function collectStats(services: Services, groups: StatsGroup[], now
       ThroughputRow[]
     >,
   ]);
-  return groups.map((group) =>
-    statGroup(group, stateCounts(counts.filter(group.matches)), throughputOf(throughput.filter(group.matches), now)),
-  );
+  return groups.map((group) => {
+    const rows = counts.filter(group.matches);
+    const superseded = rows.reduce((sum, row) => sum + Number(row.superseded), 0);
+    return statGroup(group, stateCounts(rows), throughputOf(throughput.filter(group.matches), now), superseded);
+  });
 }
 
-/** Every state's count over the given counter rows (a type's or a queue's). */
-export function stateCounts(rows: Array<{ state: JobState; count: bigint | number }>): Record<JobState, number> {
+/** Every state's count over the given counter rows (a type's or a queue's), superseded records left out. */
+export function stateCounts(
+  rows: Array<{ state: JobState; count: bigint | number; superseded?: bigint | number }>,
+): Record<JobState, number> {
   const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
-  for (const row of rows) counts[row.state] += Number(row.count);
+  for (const row of rows) counts[row.state] += Number(row.count) - Number(row.superseded ?? 0);
   return counts;
 }
 
@@ -111,6 +125,7 @@ export function statGroup(
   group: Pick<StatsGroup, 'name'>,
   counts: Record<JobState, number>,
   throughput: { perMinute: number; failedPerMinute: number },
+  superseded = 0,
 ): StatGroup {
   const buckets = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const [state, count] of Object.entries(counts)) buckets[bucketOf(state as JobState)] += count;
@@ -121,5 +136,6 @@ export function statGroup(
     buckets,
     successRate: finished ? counts.completed / finished : null,
     ...throughput,
+    superseded,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateTime } from '@jobdeck/workflows/control';
+import { listAudit } from '../audit/service';
 import { adminProcedure, router } from '../trpc';
 
 /** `actions` names every mutation of the router it is part of: what the audit trail can hold. */
@@ -37,34 +38,5 @@ export const createAuditRouter = (auditedActions: () => string[]) =>
           .strict()
           .default({ limit: 50 }),
       )
-      .query(async ({ ctx, input }) => {
-        const rows = await ctx.services.db.auditLog.findMany({
-          where: {
-            actor: input.actor,
-            action: input.action,
-            target: input.target,
-            outcome: input.outcome === 'ok' ? 'ok' : input.outcome === 'error' ? { not: 'ok' } : undefined,
-            at: { gte: input.from ? new Date(input.from) : undefined, lte: input.to ? new Date(input.to) : undefined },
-            id: input.cursor ? { lt: BigInt(input.cursor) } : undefined,
-          },
-          orderBy: { id: 'desc' },
-          take: input.limit + 1,
-        });
-        const page = rows.slice(0, input.limit);
-        return {
-          items: page.map((row) => ({
-            id: row.id.toString(),
-            at: row.at.toISOString(),
-            actor: row.actor,
-            role: row.role,
-            action: row.action,
-            target: row.target,
-            params: row.params as unknown,
-            outcome: row.outcome,
-            error: row.error,
-            ip: row.ip,
-          })),
-          nextCursor: rows.length > input.limit ? page.at(-1)!.id.toString() : null,
-        };
-      }),
+      .query(({ ctx, input }) => listAudit(ctx.services, input)),
   });

@@ -1,6 +1,4 @@
-import { TRPCError } from '@trpc/server';
-import { busHealthNotice } from '../bus-health';
-import { liveDispatcher, subscribeInput, toSelector, type LiveMessage } from '../live';
+import { liveStream, subscribeInput } from '../live';
 import { router, viewerProcedure } from '../trpc';
 
 export const eventsRouter = router({
@@ -13,26 +11,7 @@ export const eventsRouter = router({
    * come as one `{ kind: 'batch', events }` message. The stream ends, with an UNAUTHORIZED error,
    * within seconds of its token being revoked, expiring or its user disabled.
    */
-  subscribe: viewerProcedure.input(subscribeInput).subscription(async function* ({ ctx, input, signal }) {
-    const revoked = new AbortController();
-    const stopWatching = ctx.services.sessionWatch.watch(ctx.principal.tokenId, () => revoked.abort());
-    const stop = signal ? AbortSignal.any([signal, revoked.signal]) : revoked.signal;
-    const connection = liveDispatcher(ctx.services).open(toSelector(input));
-    try {
-      // A new stream learns at once whether live events flow (then every few seconds, from the dispatcher).
-      yield busHealthNotice(ctx.services.events) as LiveMessage;
-      while (!stop.aborted) {
-        const batch = await connection.next(stop);
-        if (input.batch) yield { kind: 'batch' as const, events: batch };
-        else for (const message of batch) yield message as LiveMessage;
-      }
-    } catch (error) {
-      if ((error as Error).name !== 'AbortError') throw error;
-    } finally {
-      connection.close();
-      stopWatching();
-    }
-    if (revoked.signal.aborted)
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the credential of this stream was revoked' });
-  }),
+  subscribe: viewerProcedure
+    .input(subscribeInput)
+    .subscription(({ ctx, input, signal }) => liveStream(ctx.services, ctx.principal, input, signal)),
 });

@@ -1,38 +1,28 @@
 import { z } from 'zod';
 import { JOB_STATES, jobTypes } from '@jobdeck/workflows';
-import { enqueueJob, enqueueRequest, queueName } from '../jobs/enqueue';
-import { getJob, listJobs } from '../jobs/read';
-import { jobStats } from '../jobs/stats';
 import {
-  applyBulkItem,
   BUCKET_STATES,
   bulkRequest,
   cancelJob,
   jobIdSchema as jobId,
-  resolveBulkTargets,
   retryChanges,
   retryJob,
   terminateJob,
   type Bucket,
 } from '@jobdeck/workflows/control';
+import { previewBulk, runBulk } from '../jobs/bulk';
+import { enqueueJob, enqueueRequest, queueName } from '../jobs/enqueue';
+import { getJob } from '../jobs/get';
+import { listJobs } from '../jobs/list';
+import { jobStats } from '../jobs/stats';
+import { jobTypeCatalogue } from '../jobs/types';
 import { operatorProcedure, router, viewerProcedure } from '../trpc';
-
-/** Selections up to this size are acted on at once, in the request; larger ones become a bulk.action job. */
-const INLINE_BULK_LIMIT = 25;
 
 export const jobsRouter = router({
   /** The catalogue: what can be enqueued, with a JSON Schema of each input and an example. */
-  types: viewerProcedure.meta({ unredacted: 'the catalogue: field names of input schemas, no user data' }).query(() =>
-    jobTypes.map((jobType) => ({
-      type: jobType.type,
-      description: jobType.description,
-      queue: jobType.queue,
-      workflowType: jobType.workflowType,
-      retry: jobType.retry,
-      example: jobType.example,
-      inputSchema: z.toJSONSchema(jobType.input, { io: 'input', unrepresentable: 'any' }),
-    })),
-  ),
+  types: viewerProcedure
+    .meta({ unredacted: 'the catalogue: field names of input schemas, no user data' })
+    .query(() => jobTypeCatalogue()),
 
   enqueue: operatorProcedure
     .input(enqueueRequest)
@@ -57,6 +47,8 @@ export const jobsRouter = router({
             .max(200)
             .regex(/^[\w.:-]+$/, 'scheduleId is a schedule id such as sched-nightly-sync')
             .optional(),
+          /** Jobs a retry superseded are left out unless asked for (they stay in history and by id). */
+          includeSuperseded: z.boolean().optional(),
           limit: z.number().int().min(1).max(100).default(25),
           cursor: z.string().max(4096).nullish(),
           /** Added by @trpc/react-query's infinite queries; pages only go forward, so it changes nothing. */
@@ -93,29 +85,8 @@ export const jobsRouter = router({
     .mutation(({ ctx, input }) => terminateJob(ctx.services, input.id, input.reason, ctx.principal)),
 
   /** How many jobs a bulk action would touch, and a sample of them, before doing it. */
-  bulkPreview: operatorProcedure.input(bulkRequest).query(async ({ ctx, input }) => {
-    const ids = await resolveBulkTargets(ctx.services, input);
-    return {
-      action: input.action,
-      count: ids.length,
-      sample: ids.slice(0, 20),
-      runsAsJob: ids.length > INLINE_BULK_LIMIT,
-    };
-  }),
+  bulkPreview: operatorProcedure.input(bulkRequest).query(({ ctx, input }) => previewBulk(ctx.services, input)),
 
-  /**
-   * Small selections are done in the request with a result per job; larger ones start a durable
-   * bulk.action job (progress, results, survives a closed browser) whose id is returned.
-   */
-  bulk: operatorProcedure.input(bulkRequest).mutation(async ({ ctx, input }) => {
-    const ids = await resolveBulkTargets(ctx.services, input);
-    if (ids.length > INLINE_BULK_LIMIT) {
-      // The job resolves a filter itself (in pages, as it goes): the input stays small whatever the selection.
-      const job = await enqueueJob(ctx.services, ctx.principal, { type: 'bulk.action', input });
-      return { mode: 'job' as const, jobId: job.id, count: ids.length, results: [] };
-    }
-    const results = [];
-    for (const id of ids) results.push(await applyBulkItem(ctx.services, input, id, ctx.principal));
-    return { mode: 'inline' as const, jobId: null, count: ids.length, results };
-  }),
+  /** Small selections are done in the request; larger ones start a durable bulk.action job. */
+  bulk: operatorProcedure.input(bulkRequest).mutation(({ ctx, input }) => runBulk(ctx.services, ctx.principal, input)),
 });

@@ -1,21 +1,17 @@
 import { z } from 'zod';
 import {
   backfillRequest,
+  backfillSchedule,
   createSchedule,
+  deleteSchedule,
   getSchedule,
   listSchedules,
-  scheduleCommand,
+  pauseSchedule,
+  resumeSchedule,
+  triggerSchedule,
   updateSchedule,
 } from '../schedules/service';
-import {
-  checkSpec,
-  OVERLAP_POLICIES,
-  overlapToTemporal,
-  scheduleCreate,
-  scheduleId,
-  scheduleUpdate,
-  specCheck,
-} from '../schedules/spec';
+import { checkSpec, OVERLAP_POLICIES, scheduleCreate, scheduleId, scheduleUpdate, specCheck } from '../schedules/spec';
 import { adminProcedure, router, viewerProcedure } from '../trpc';
 
 const note = z.string().trim().max(500).optional();
@@ -42,41 +38,21 @@ export const schedulesRouter = router({
 
   delete: adminProcedure
     .input(z.object({ id: scheduleId }).strict())
-    .mutation(({ ctx, input }) => scheduleCommand(ctx.services, input.id, (handle) => handle.delete())),
+    .mutation(({ ctx, input }) => deleteSchedule(ctx.services, input.id)),
 
   pause: adminProcedure
     .input(z.object({ id: scheduleId, note }).strict())
-    .mutation(({ ctx, input }) =>
-      scheduleCommand(ctx.services, input.id, (handle) =>
-        handle.pause(input.note || `paused by ${ctx.principal.name}`),
-      ),
-    ),
+    .mutation(({ ctx, input }) => pauseSchedule(ctx.services, input.id, ctx.principal.name, input.note)),
 
   resume: adminProcedure
     .input(z.object({ id: scheduleId, note }).strict())
-    .mutation(({ ctx, input }) =>
-      scheduleCommand(ctx.services, input.id, (handle) =>
-        handle.unpause(input.note || `resumed by ${ctx.principal.name}`),
-      ),
-    ),
+    .mutation(({ ctx, input }) => resumeSchedule(ctx.services, input.id, ctx.principal.name, input.note)),
 
   /** Runs the schedule's action now; by default regardless of what is still running (allow_all). */
   trigger: adminProcedure
     .input(z.object({ id: scheduleId, overlap: z.enum(OVERLAP_POLICIES).default('allow_all') }).strict())
-    .mutation(({ ctx, input }) =>
-      scheduleCommand(ctx.services, input.id, (handle) => handle.trigger(overlapToTemporal(input.overlap))),
-    ),
+    .mutation(({ ctx, input }) => triggerSchedule(ctx.services, input.id, input.overlap)),
 
   /** Runs every action the spec would have taken in a past range. */
-  backfill: adminProcedure.input(backfillRequest).mutation(({ ctx, input }) =>
-    scheduleCommand(ctx.services, input.id, (handle) =>
-      handle.backfill([
-        {
-          start: new Date(input.start),
-          end: new Date(input.end),
-          overlap: input.overlap ? overlapToTemporal(input.overlap) : undefined,
-        },
-      ]),
-    ),
-  ),
+  backfill: adminProcedure.input(backfillRequest).mutation(({ ctx, input }) => backfillSchedule(ctx.services, input)),
 });

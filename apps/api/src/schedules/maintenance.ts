@@ -1,5 +1,5 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { TRPCError } from '@trpc/server';
+import { DomainError } from '@jobdeck/workflows/control';
 import type { Services } from '../services';
 import { createSchedule } from './service';
 import { scheduleCreate } from './spec';
@@ -68,7 +68,7 @@ export async function ensureMaintenanceSchedules(services: Services): Promise<Ar
       results.push({ id: builtIn.id, created: true });
     } catch (error) {
       // Another API instance starting at the same moment created it first: that is the one.
-      if (error instanceof TRPCError && error.code === 'CONFLICT') results.push({ id: builtIn.id, created: false });
+      if (error instanceof DomainError && error.code === 'CONFLICT') results.push({ id: builtIn.id, created: false });
       else throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { ControlError } from '@jobdeck/workflows/control';
+import { ZodRealError } from 'zod';
+import { DomainError } from '@jobdeck/workflows/control';
 import { auditParams, toDomainTRPCError, withoutSource } from '../../src/errors';
 import { awayDependency } from '../../src/outages';
 
@@ -20,7 +21,7 @@ describe('withoutSource', () => {
 
 describe('toDomainTRPCError', () => {
   it('keeps the code of a refused job action, and says Postgres or Temporal is away with 503', () => {
-    expect(toDomainTRPCError(new ControlError('CONFLICT', 'already retried'))).toMatchObject({
+    expect(toDomainTRPCError(new DomainError('CONFLICT', 'already retried'))).toMatchObject({
       code: 'CONFLICT',
       message: 'already retried',
     });
@@ -39,6 +40,17 @@ describe('toDomainTRPCError', () => {
     );
     expect(toDomainTRPCError(new Error('a bug'))).toBeNull();
     expect(toDomainTRPCError(new TRPCError({ code: 'NOT_FOUND' }))).toBeNull();
+  });
+
+  it("keeps a service's refusal word for word, and a zod cause for the field-by-field answer", () => {
+    const issues = new ZodRealError([{ code: 'custom', path: ['input', 'url'], message: 'not a url', input: 'x' }]);
+    const mapped = toDomainTRPCError(new DomainError('BAD_REQUEST', 'template t no longer fits', { cause: issues }));
+    expect(mapped).toMatchObject({ code: 'BAD_REQUEST', message: 'template t no longer fits' });
+    expect(mapped?.cause).toBe(issues);
+    expect(toDomainTRPCError(new DomainError('UNAUTHORIZED', 'wrong email or password'))?.code).toBe('UNAUTHORIZED');
+    expect(
+      toDomainTRPCError(new DomainError('NOT_FOUND', 'no user 1', { cause: new Error('x') }))?.cause,
+    ).toBeUndefined();
   });
 });
 

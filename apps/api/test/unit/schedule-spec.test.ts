@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { cronError, cronInWords, formatDuration, isTimeZone, parseDuration } from '../../src/schedules/cron';
 import {
   checkSpec,
-  cronError,
-  cronInWords,
-  formatDuration,
-  isTimeZone,
   overlapFromTemporal,
   overlapToTemporal,
-  parseDuration,
   scheduleCreate,
   scheduleIdFor,
 } from '../../src/schedules/spec';

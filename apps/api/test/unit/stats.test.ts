@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stateCounts, statGroup, throughputOf, throughputSince, type ThroughputRow } from '../../src/jobs/stats';
-import { listedState } from '../../src/jobs/read';
+import { listedState } from '../../src/jobs/summary';
 
 const now = new Date('2026-11-29T10:07:30.000Z');
 const row = (minute: string, outcome: ThroughputRow['outcome'], count: number): ThroughputRow => ({

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { LIVE_STATES } from '../runtime/states';
-import { ControlError, type ControlDeps } from './deps';
+import type { ControlDeps } from './deps';
+import { DomainError } from './errors';
 
 const RETRY_EVERY_MS = 2_000;
 /** How long a cleanup keeps asking an unreachable Temporal; past it the outage outlasted the guard. */
@@ -88,7 +89,7 @@ export function startFailed(
 ): unknown {
   if (!key) cleanUpAbandonedStart(deps, id);
   if (!unavailable(error)) return error;
-  return new ControlError(
+  return new DomainError(
     'SERVICE_UNAVAILABLE',
     key
       ? `Temporal unavailable: job ${id} was not confirmed; enqueue again with the same idempotency key (it never starts a second job)`

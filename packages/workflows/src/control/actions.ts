@@ -3,9 +3,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Actor } from '../runtime/roles';
 import { PRIORITIES, priorityFromKey, type JobState } from '../runtime/states';
-import { ControlError, type ControlDeps } from './deps';
+import type { ControlDeps } from './deps';
+import { DomainError } from './errors';
 import { mergeInput } from './merge-input';
-import { checkMayStart, enqueueOptions, startJob } from './start';
+import { checkMayStart, enqueueOptions, startJobWorkflow } from './start';
 
 const CLOSED_STATUS: Record<string, JobState> = {
   COMPLETED: 'completed',
@@ -23,13 +24,21 @@ async function closedState(deps: ControlDeps, id: string): Promise<JobState | 'r
     return CLOSED_STATUS[description.status.name] ?? 'running';
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return null;
-    throw new ControlError('SERVICE_UNAVAILABLE', `Temporal did not answer: ${(error as Error).message}`);
+    throw new DomainError('SERVICE_UNAVAILABLE', `Temporal did not answer: ${(error as Error).message}`);
   }
 }
 
 async function log(deps: ControlDeps, jobId: string, level: 'info' | 'warn', message: string) {
   await deps.db.jobLog.create({ data: { jobId, level, message } }).catch(() => undefined);
   await deps.events.publish({ kind: 'job.log', jobId, level, message, at: new Date().toISOString() });
+}
+
+/** Refuses a command on a job Temporal no longer runs: 404 when it does not know it, 412 when it ended. */
+async function requireRunning(deps: ControlDeps, id: string, what: 'cancelled' | 'terminated') {
+  const state = await closedState(deps, id);
+  if (state === null) throw new DomainError('NOT_FOUND', `no running job ${id}`);
+  if (state !== 'running')
+    throw new DomainError('PRECONDITION_FAILED', `job ${id} is ${state}; only waiting or running jobs can be ${what}`);
 }
 
 export const cliCommands = {
@@ -45,13 +54,7 @@ export const cliCommands = {
  * request's reason, which the Temporal UI and `temporal workflow show` display).
  */
 export async function cancelJob(deps: ControlDeps, id: string, actor: Actor, reason?: string) {
-  const state = await closedState(deps, id);
-  if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
-  if (state !== 'running')
-    throw new ControlError(
-      'PRECONDITION_FAILED',
-      `job ${id} is ${state}; only waiting or running jobs can be cancelled`,
-    );
+  await requireRunning(deps, id, 'cancelled');
   const why = reason ? `${reason} (by ${actor.name})` : `by ${actor.name}`;
   await deps.temporal.workflowService
     .requestCancelWorkflowExecution({
@@ -76,7 +79,7 @@ function endedMeanwhile(id: string, what: string) {
   return (error: unknown): never => {
     // The handle's calls say WorkflowNotFoundError; the service's own call answers gRPC NOT_FOUND (5).
     if (error instanceof WorkflowNotFoundError || (error as { code?: unknown })?.code === 5) {
-      throw new ControlError('PRECONDITION_FAILED', `job ${id} ended before it could be ${what}`);
+      throw new DomainError('PRECONDITION_FAILED', `job ${id} ended before it could be ${what}`);
     }
     throw error;
   };
@@ -84,13 +87,7 @@ function endedMeanwhile(id: string, what: string) {
 
 /** Ends the workflow at once, without cleanup: for a job that ignores cancellation. */
 export async function terminateJob(deps: ControlDeps, id: string, reason: string, actor: Actor) {
-  const state = await closedState(deps, id);
-  if (state === null) throw new ControlError('NOT_FOUND', `no running job ${id}`);
-  if (state !== 'running')
-    throw new ControlError(
-      'PRECONDITION_FAILED',
-      `job ${id} is ${state}; only waiting or running jobs can be terminated`,
-    );
+  await requireRunning(deps, id, 'terminated');
   const full = `${reason} (by ${actor.name})`;
   await deps.temporal.workflow.getHandle(id).terminate(full).catch(endedMeanwhile(id, 'terminated'));
   const now = new Date();
@@ -121,7 +118,11 @@ export const retryChanges = z
       .optional(),
     /** Merged into the original input (objects deeply), then validated again by the job type's schema. */
     input: z.record(z.string(), z.unknown()).optional(),
-    /** Mark the original as superseded by the retry. */
+    /**
+     * Mark the original as superseded by the retry: it leaves the counts and the default lists (its
+     * record's supersededAt; its closed workflow cannot change) and stays in history, by id and with
+     * jobs.list's includeSuperseded.
+     */
     supersede: z.boolean().default(false),
   })
   .strict();
@@ -135,21 +136,21 @@ export type RetryChanges = z.input<typeof retryChanges>;
 export async function retryJob(deps: ControlDeps, id: string, changesInput: RetryChanges | undefined, actor: Actor) {
   const changes = retryChanges.parse(changesInput ?? {});
   const record = await deps.db.job.findUnique({ where: { id } });
-  if (!record) throw new ControlError('NOT_FOUND', `no job ${id}`);
+  if (!record) throw new DomainError('NOT_FOUND', `no job ${id}`);
   const state = (await closedState(deps, id)) ?? record.state;
   if (state === 'running' || !RETRYABLE_STATES.includes(state as JobState)) {
-    throw new ControlError(
+    throw new DomainError(
       'PRECONDITION_FAILED',
       `job ${id} is ${state === 'running' ? record.state : state}; only failed, cancelled, terminated or timed-out jobs can be retried`,
     );
   }
   const jobType = deps.catalog.find(record.type);
-  if (!jobType) throw new ControlError('PRECONDITION_FAILED', `job type ${record.type} is no longer registered`);
+  if (!jobType) throw new DomainError('PRECONDITION_FAILED', `job type ${record.type} is no longer registered`);
   checkMayStart(jobType, actor);
   const input = changes.input ? mergeInput(record.input, changes.input) : record.input;
   const parsed = jobType.input.safeParse(input);
   if (!parsed.success) {
-    throw new ControlError(
+    throw new DomainError(
       'BAD_REQUEST',
       parsed.error.issues.map((issue) => `input.${issue.path.join('.')}: ${issue.message}`).join('; '),
     );
@@ -159,7 +160,7 @@ export async function retryJob(deps: ControlDeps, id: string, changesInput: Retr
   const claim = `pending:${Date.now()}`;
   const { count } = await deps.db.job.updateMany({ where: { id, retriedAsId: null }, data: { retriedAsId: claim } });
   if (!count)
-    throw new ControlError('CONFLICT', `job ${id} was already retried as ${record.retriedAsId ?? 'another job'}`);
+    throw new DomainError('CONFLICT', `job ${id} was already retried as ${record.retriedAsId ?? 'another job'}`);
   try {
     const options = enqueueOptions.parse({
       priority: changes.priority ?? priorityFromKey(record.priority),
@@ -170,13 +171,14 @@ export async function retryJob(deps: ControlDeps, id: string, changesInput: Retr
     const retry = changes.backoff
       ? Object.fromEntries(Object.entries(changes.backoff).filter(([, value]) => value !== undefined))
       : undefined;
-    const started = await startJob(deps, {
+    const started = await startJobWorkflow(deps, {
       type: record.type,
       input: parsed.data,
       options,
       requestedBy: actor,
       retry,
       retryOf: id,
+      supersedes: changes.supersede,
     });
     await deps.db.job.update({
       where: { id },

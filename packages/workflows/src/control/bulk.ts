@@ -3,7 +3,8 @@ import type { Actor } from '../runtime/roles';
 import { JOB_STATES } from '../runtime/states';
 import { cancelJob, retryChanges, retryJob } from './actions';
 import { dateTime } from './dates';
-import { ControlError, type ControlDeps } from './deps';
+import type { ControlDeps } from './deps';
+import { DomainError } from './errors';
 import { queueName } from './start';
 import { BUCKET_STATES, jobsQuery, type Bucket } from './visibility';
 
@@ -71,12 +72,24 @@ export async function listJobIds(deps: ControlDeps, query: string): Promise<stri
   return [...new Set(ids)].slice(0, BULK_TARGET_LIMIT);
 }
 
-/** The jobs a bulk action would touch: the given ids, or every job the filter matches in Temporal. */
+/**
+ * The jobs a bulk action would touch: the given ids, or every job the filter matches in Temporal
+ * except those a retry superseded, which the lists and counts leave out too (jobs.list): Temporal
+ * cannot tell them, their closed workflows keep their status, so their records are asked.
+ */
 export async function resolveBulkTargets(
   deps: ControlDeps,
   request: Pick<BulkRequest, 'ids' | 'filter'>,
 ): Promise<string[]> {
-  return request.ids ? [...new Set(request.ids)] : listJobIds(deps, jobsQuery(request.filter ?? {}));
+  if (request.ids) return [...new Set(request.ids)];
+  const ids = await listJobIds(deps, jobsQuery(request.filter ?? {}));
+  if (!ids.length) return ids;
+  const superseded = await deps.db.job.findMany({
+    where: { id: { in: ids }, supersededAt: { not: null } },
+    select: { id: true },
+  });
+  const left = new Set(superseded.map((job) => job.id));
+  return left.size ? ids.filter((id) => !left.has(id)) : ids;
 }
 
 /** One job of a bulk action; a refusal (already finished, already retried) is a skip, not a failure. */
@@ -94,7 +107,7 @@ export async function applyBulkItem(
     const retried = await retryJob(deps, id, request.changes, actor);
     return { id, outcome: 'done', newId: retried.id };
   } catch (error) {
-    if (error instanceof ControlError && error.code !== 'SERVICE_UNAVAILABLE')
+    if (error instanceof DomainError && error.code !== 'SERVICE_UNAVAILABLE')
       return { id, outcome: 'skipped', reason: error.message };
     return { id, outcome: 'failed', reason: (error as Error).message };
   }

@@ -12,16 +12,3 @@ export interface ControlDeps {
   namespace: string;
   catalog: JobCatalog;
 }
-
-/** An expected refusal, with the HTTP-ish code the API answers with. */
-export class ControlError extends Error {
-  constructor(
-    readonly code:
-      'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'SERVICE_UNAVAILABLE',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ControlError';
-  }
-}

@@ -1,4 +1,5 @@
 export * from './deps';
+export * from './errors';
 export * from './dates';
 export * from './start';
 export * from './abandoned-start';

@@ -1,4 +1,5 @@
-import { ControlError, type ControlDeps } from './deps';
+import type { ControlDeps } from './deps';
+import { DomainError } from './errors';
 
 const ACTIVITY_TASK_QUEUE = 2;
 
@@ -36,10 +37,7 @@ export async function setQueuePaused(deps: ControlDeps, queue: string, paused: b
       updateQueueRateLimit: paused ? { rateLimit: { requestsPerSecond: 0 }, reason } : { reason },
     });
   } catch (error) {
-    throw new ControlError(
-      'SERVICE_UNAVAILABLE',
-      `Temporal did not change queue ${queue}: ${(error as Error).message}`,
-    );
+    throw new DomainError('SERVICE_UNAVAILABLE', `Temporal did not change queue ${queue}: ${(error as Error).message}`);
   }
   return { queue, paused, reason, cli: paused ? queueCli.pause(queue, reason) : queueCli.resume(queue) };
 }

@@ -15,7 +15,8 @@ import {
   type JobState,
 } from '../runtime/states';
 import { dateTime } from './dates';
-import { ControlError, type ControlDeps } from './deps';
+import type { ControlDeps } from './deps';
+import { DomainError } from './errors';
 import { startFailed } from './abandoned-start';
 
 const DAY_MS = 86_400_000;
@@ -112,7 +113,7 @@ export interface JobStart {
  * How a job of this type starts in Temporal: the envelope its workflow receives and the start
  * options (queue, search attributes, priority, delay, timeout). Enqueue, retries and schedules share it.
  */
-export function jobStart(params: {
+export function buildJobStart(params: {
   jobType: JobType;
   id: string;
   input: unknown;
@@ -121,6 +122,8 @@ export function jobStart(params: {
   now: Date;
   retry?: Partial<RetrySettings>;
   retryOf?: string;
+  /** The retry replaces the original (`supersede`): said in the memo, the one place Temporal can show it. */
+  supersedes?: boolean;
 }): JobStart {
   const { jobType, id, input, options, requestedBy, now } = params;
   const runAt = options.runAt
@@ -163,8 +166,11 @@ export function jobStart(params: {
       startDelay: delayMs > 0 ? delayMs : undefined,
       workflowExecutionTimeout: options.timeoutMs,
       priority: { priorityKey: PRIORITY_KEYS[options.priority] },
-      // Shown in the Temporal UI's memo panel: the job this one retries.
-      memo: params.retryOf ? { retryOf: params.retryOf } : undefined,
+      // Shown in the Temporal UI's memo panel: the job this one retries, and whether it supersedes it
+      // (the original's own workflow has closed: nothing about it can change in Temporal any more).
+      memo: params.retryOf
+        ? { retryOf: params.retryOf, ...(params.supersedes ? { supersedes: params.retryOf } : {}) }
+        : undefined,
       typedSearchAttributes: [
         { key: JobTypeKey, value: jobType.type },
         { key: JobStateKey, value: state },
@@ -186,22 +192,24 @@ export interface StartRequest {
   retry?: Partial<RetrySettings>;
   /** The job this one retries. */
   retryOf?: string;
+  /** Whether this retry supersedes the job it retries. */
+  supersedes?: boolean;
 }
 
 /** Refuses a start the requester's role does not allow: a job type names the least role that may start it. */
 export function checkMayStart(jobType: JobType, actor: Actor): void {
   const needed = jobType.enqueueRole ?? 'operator';
   if (!hasRole(actor.role, needed))
-    throw new ControlError(
+    throw new DomainError(
       'FORBIDDEN',
       `starting ${jobType.type} jobs requires the ${needed} role; you are ${actor.role}`,
     );
 }
 
 /** Starts a job in Temporal, then writes its record: what enqueue, retries and bulk retries share. */
-export async function startJob(deps: ControlDeps, request: StartRequest): Promise<EnqueueResult> {
+export async function startJobWorkflow(deps: ControlDeps, request: StartRequest): Promise<EnqueueResult> {
   const jobType = deps.catalog.find(request.type);
-  if (!jobType) throw new ControlError('BAD_REQUEST', `unknown job type ${request.type}`);
+  if (!jobType) throw new DomainError('BAD_REQUEST', `unknown job type ${request.type}`);
   checkMayStart(jobType, request.requestedBy);
   const options = request.options ?? enqueueOptions.parse({});
   const key = options.idempotencyKey;
@@ -213,7 +221,7 @@ export async function startJob(deps: ControlDeps, request: StartRequest): Promis
 
   const now = new Date();
   const id = key ? keyedJobId(jobType.type, key) : newJobId(jobType.type, now);
-  const { envelope, workflowOptions, state, runAt } = jobStart({
+  const { envelope, workflowOptions, state, runAt } = buildJobStart({
     jobType,
     id,
     input: request.input,
@@ -222,6 +230,7 @@ export async function startJob(deps: ControlDeps, request: StartRequest): Promis
     now,
     retry: request.retry,
     retryOf: request.retryOf,
+    supersedes: request.supersedes,
   });
   const queue = envelope.queue;
 
@@ -287,7 +296,7 @@ async function existingJob(
   state: JobState,
 ): Promise<EnqueueResult> {
   if (existingType !== requestedType) {
-    throw new ControlError('CONFLICT', `idempotency key already used by job ${id} of type ${existingType}`);
+    throw new DomainError('CONFLICT', `idempotency key already used by job ${id} of type ${existingType}`);
   }
   return { id, runId, created: false, state };
 }
