@@ -127,6 +127,10 @@ describe('operations', () => {
     await cancel.waitFor();
     await page.keyboard.press('Escape');
     await cancel.waitFor({ state: 'detached' });
+    // The focus goes back to the button that opened it.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('action-cancel');
 
     await actions.getByTestId('action-cancel').click();
     await cancel.waitFor();
@@ -305,6 +309,20 @@ describe('operations', () => {
     await page.screenshot({ path: `${resultsDir}operations-row-menu.png` });
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
+
+    // An item opens its dialog; closing the dialog gives the focus back to the menu's button.
+    await row.getByTestId('action-menu').click();
+    await menu.getByRole('menuitem', { name: 'Retry…' }).click();
+    const retry = dialog('retry-dialog');
+    await retry.waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('dialog-dismiss');
+    await page.keyboard.press('Escape');
+    await retry.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('action-menu');
   }, 90_000);
 
   it('retries with changes: refuses a bad input field by field, then supersedes the original', async () => {
@@ -337,6 +355,17 @@ describe('operations', () => {
     });
     expect(detail.priority).toBe('high');
     expect(detail.input).toMatchObject({ records: 30, source: 'e2e-bulk-1' });
+
+    // The list leaves the superseded original out, until asked to show it (with a word why).
+    await page.goto(`${webUrl}/jobs?type=data.sync`);
+    const row = (jobId: string) => page.locator(`[data-testid="job-row"][data-job-id="${jobId}"]`);
+    await row(next).waitFor({ timeout: 20_000 });
+    expect(await row(id).count()).toBe(0);
+    // A click, not check(): the URL changes in a transition, so the box is ticked a moment later.
+    await page.getByTestId('filter-superseded').click();
+    await row(id).getByTestId('row-superseded').waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).searchParams.get('superseded')).toBe('shown');
+    expect(await page.getByTestId('filter-superseded').isChecked()).toBe(true);
   }, 60_000);
 
   it('lists users and creates one', async () => {

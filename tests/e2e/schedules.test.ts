@@ -84,8 +84,12 @@ describe('schedules in the dashboard', () => {
   it('fits a phone screen and deletes the schedule after confirmation', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(376);
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('schedule-delete').click();
+    const confirm = page.getByTestId('schedule-delete-dialog');
+    await confirm.waitFor();
+    expect(await confirm.getAttribute('role')).toBe('dialog');
+    expect((await confirm.boundingBox())!.width).toBeLessThanOrEqual(375);
+    await confirm.getByTestId('dialog-confirm').click();
     await page.waitForURL(`${webUrl}/schedules`);
     await expect
       .poll(() => page.locator(`[data-testid="schedule-row"][data-schedule-id="${scheduleId}"]`).count(), {

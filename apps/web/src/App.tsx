@@ -1,17 +1,17 @@
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout';
-import { ToastProvider } from './components/Toasts';
+import { ToastProvider } from './components/toasts/Toasts';
 import { LiveProvider } from './live';
 import { JobDetailPage } from './pages/JobDetail';
 import { JobsPage } from './pages/Jobs';
 import { LoginPage } from './pages/Login';
-import { AuditPage } from './pages/Audit';
+import { AuditPage } from './pages/audit/AuditPage';
 import { NotFoundPage } from './pages/NotFound';
 import { OverviewPage } from './pages/Overview';
 import { SchedulePage } from './pages/Schedule';
 import { SchedulesPage } from './pages/Schedules';
-import { TokensPage } from './pages/Tokens';
-import { UsersPage } from './pages/Users';
+import { TokensPage } from './pages/tokens/TokensPage';
+import { UsersPage } from './pages/users/UsersPage';
 import { useToken } from './trpc';
 
 /** Without a session every page is the login page, which brings the user back afterwards. */

@@ -2,9 +2,10 @@ import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router';
+// The global base first: each component's own stylesheet, imported by the component, comes after it.
+import './styles.css';
 import { App } from './App';
 import { createClient, createQueryClient, trpc } from './trpc';
-import './styles.css';
 
 function Root() {
   const [queryClient] = useState(createQueryClient);

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { trpc } from '../trpc';
 import { ErrorBox } from './ErrorBox';
 import { RelativeTime } from './RelativeTime';
+import './AlertsPanel.css';
 
 /** Stuck jobs the maintenance.stuck-check schedule found; nothing at all when there are none. */
 export function AlertsPanel() {

@@ -1,11 +1,14 @@
-import { FieldError } from './FormErrors';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { issuesOf, messageOf, type Issue } from '../lib/errors';
-import { json } from '../lib/format';
+import { describeIssue, type Issue } from '../lib/errors';
+import { json, parseJsonInput } from '../lib/format';
 import { trpc, type EnqueueInput, type JobTypeInfo } from '../trpc';
 import { StateBadge } from './StateBadge';
-import { PRIORITIES, type Priority } from '@jobdeck/workflows/vocabulary';
+import type { Priority } from '@jobdeck/workflows/vocabulary';
+import { errorsByField, FieldError } from './FormErrors';
+import { JobTypeSelect, JsonInputField, PrioritySelect } from './JobFields';
+import { errorIdOf, FormFields, TextField } from './TextField';
+import './EnqueueForm.css';
 
 type Field = 'type' | 'input' | 'priority' | 'delay' | 'key' | 'form';
 
@@ -18,10 +21,6 @@ function fieldOf(issue: Issue): Field {
   if (head === 'options' && (option === 'delayMs' || option === 'runAt')) return 'delay';
   if (head === 'options' && option === 'idempotencyKey') return 'key';
   return 'form';
-}
-
-function describe(issue: Issue): string {
-  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }
 
 type Errors = Partial<Record<Field, string[]>>;
@@ -52,12 +51,8 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const found: Errors = {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(input);
-    } catch (error) {
-      found.input = [`input: not valid JSON (${(error as Error).message})`];
-    }
+    const parsed = parseJsonInput(input);
+    if (parsed.error) found.input = [parsed.error];
     const seconds = delay.trim() === '' ? undefined : Number(delay);
     if (seconds !== undefined && (!Number.isFinite(seconds) || seconds < 0))
       found.delay = ['delay: a number of seconds, 0 or more'];
@@ -67,64 +62,34 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
 
     const request = {
       type,
-      input: parsed,
+      input: parsed.value,
       options: {
         priority,
         ...(seconds ? { delayMs: Math.round(seconds * 1000) } : {}),
         ...(key.trim() ? { idempotencyKey: key.trim() } : {}),
       },
     } as EnqueueInput; // the server validates the input against the type's schema
-    enqueue.mutate(request, {
-      onError: (error) => {
-        const next: Errors = {};
-        for (const issue of issuesOf(error)) (next[fieldOf(issue)] ??= []).push(describe(issue));
-        if (!Object.keys(next).length) next.form = [messageOf(error)];
-        setErrors(next);
-      },
-    });
+    enqueue.mutate(request, { onError: (error) => setErrors(errorsByField(error, fieldOf, describeIssue)) });
   };
-
-  const described = (field: Field) => (errors[field]?.length ? `${id}-${field}-errors` : undefined);
 
   return (
     <form className="enqueue-form" onSubmit={submit} data-testid="enqueue-form" noValidate>
-      <div className="form-grid">
-        <label className="field">
-          <span>Job type</span>
-          <select
-            value={type}
-            onChange={(event) => setType(event.target.value)}
-            data-testid="enqueue-type"
-            aria-describedby={described('type')}
-          >
-            {types.map((candidate) => (
-              <option key={candidate.type} value={candidate.type}>
-                {candidate.type}
-              </option>
-            ))}
-          </select>
-          <FieldError errors={errors} field="type" id={`${id}-type-errors`} />
-        </label>
-        <label className="field">
-          <span>Priority</span>
-          <select
+      <FormFields formId={id} errors={errors}>
+        <div className="form-grid">
+          <JobTypeSelect types={types} value={type} onChange={setType} testId="enqueue-type" field="type" />
+          <PrioritySelect
             value={priority}
-            onChange={(event) => setPriority(event.target.value as Priority)}
-            data-testid="enqueue-priority"
-          >
-            {PRIORITIES.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-          <FieldError errors={errors} field="priority" id={`${id}-priority-errors`} />
-        </label>
-        <label className="field">
-          <span>
-            Delay <span className="muted">(seconds, optional)</span>
-          </span>
-          <input
+            onChange={(value) => setPriority(value || 'normal')}
+            testId="enqueue-priority"
+            field="priority"
+          />
+          <TextField
+            label={
+              <>
+                Delay <span className="muted">(seconds, optional)</span>
+              </>
+            }
+            field="delay"
             type="number"
             inputMode="decimal"
             min={0}
@@ -133,46 +98,38 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
             onChange={(event) => setDelay(event.target.value)}
             placeholder="0"
             data-testid="enqueue-delay"
-            aria-invalid={!!errors.delay}
-            aria-describedby={described('delay')}
           />
-          <FieldError errors={errors} field="delay" id={`${id}-delay-errors`} />
-        </label>
-        <label className="field">
-          <span>
-            Idempotency key <span className="muted">(optional)</span>
-          </span>
-          <input
+          <TextField
+            label={
+              <>
+                Idempotency key <span className="muted">(optional)</span>
+              </>
+            }
+            field="key"
             type="text"
             value={key}
             onChange={(event) => setKey(event.target.value)}
             maxLength={200}
             placeholder="e.g. order-123-paid"
             data-testid="enqueue-key"
-            aria-invalid={!!errors.key}
-            aria-describedby={described('key')}
           />
-          <FieldError errors={errors} field="key" id={`${id}-key-errors`} />
-        </label>
-      </div>
-      {selected && <p className="muted small">{selected.description}</p>}
-      <label className="field">
-        <span>
-          Input <span className="muted">(JSON)</span>
-        </span>
-        <textarea
-          className="mono"
-          rows={Math.min(14, Math.max(5, input.split('\n').length + 1))}
-          spellCheck={false}
+        </div>
+        {selected && <p className="muted small">{selected.description}</p>}
+        <JsonInputField
+          label={
+            <>
+              Input <span className="muted">(JSON)</span>
+            </>
+          }
           value={input}
-          onChange={(event) => setInput(event.target.value)}
-          data-testid="enqueue-input"
-          aria-invalid={!!errors.input}
-          aria-describedby={described('input')}
+          onChange={setInput}
+          testId="enqueue-input"
+          minRows={5}
+          maxRows={14}
+          field="input"
         />
-        <FieldError errors={errors} field="input" id={`${id}-input-errors`} />
-      </label>
-      <FieldError errors={errors} field="form" id={`${id}-form-errors`} />
+      </FormFields>
+      <FieldError errors={errors} field="form" id={errorIdOf(id, 'form')} />
       <div className="form-actions">
         <button
           type="submit"

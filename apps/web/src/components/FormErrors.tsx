@@ -1,9 +1,16 @@
-import { issuesOf, messageOf } from '../lib/errors';
+import { issuesOf, messageOf, type Issue } from '../lib/errors';
 
-/** A refused form's errors by field (the first element of each issue's path); `form` for the rest. */
-export function errorsByField(error: unknown): Record<string, string[]> {
-  const found: Record<string, string[]> = {};
-  for (const issue of issuesOf(error)) (found[issue.path[0] ?? 'form'] ??= []).push(issue.message);
+/**
+ * A refused form's errors by field: `fieldOf` places each issue (by default the first element of
+ * its path) and `describe` words it; what no field takes, or a refusal without issues, is `form`'s.
+ */
+export function errorsByField<F extends string = string>(
+  error: unknown,
+  fieldOf: (issue: Issue) => F | 'form' = (issue) => (issue.path[0] ?? 'form') as F,
+  describe: (issue: Issue) => string = (issue) => issue.message,
+): Partial<Record<F | 'form', string[]>> {
+  const found: Partial<Record<F | 'form', string[]>> = {};
+  for (const issue of issuesOf(error)) (found[fieldOf(issue)] ??= []).push(describe(issue));
   if (error && !Object.keys(found).length) found.form = [messageOf(error)];
   return found;
 }

@@ -1,5 +1,6 @@
 import type { Health } from '../trpc';
 import { StatusBadge } from './StateBadge';
+import './HealthBadges.css';
 
 function latency(ms: number | null) {
   return ms === null ? '' : ` · ${ms} ms`;

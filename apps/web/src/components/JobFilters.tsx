@@ -1,16 +1,17 @@
 import { BUCKETS, JOB_STATES, stateLabel } from '../lib/states';
-import type { JobFilter } from '../lib/useJobList';
+import type { JobListFilter } from '../lib/useJobList';
+import './JobFilters.css';
 
 interface Props {
-  filter: JobFilter;
+  filter: JobListFilter;
   types: string[];
   queues: string[];
-  onChange: (next: JobFilter) => void;
+  onChange: (next: JobListFilter) => void;
 }
 
 export function JobFilters({ filter, types, queues, onChange }: Props) {
-  const set = (key: keyof JobFilter, value: string) => onChange({ ...filter, [key]: value || undefined });
-  const active = !!(filter.state || filter.bucket || filter.type || filter.queue);
+  const set = (key: keyof JobListFilter, value: string) => onChange({ ...filter, [key]: value || undefined });
+  const active = !!(filter.state || filter.bucket || filter.type || filter.queue || filter.superseded);
   const bucket = BUCKETS.find((entry) => entry.key === filter.bucket);
   return (
     <div className="filters" role="search" data-testid="job-filters">
@@ -69,6 +70,15 @@ export function JobFilters({ filter, types, queues, onChange }: Props) {
             </option>
           ))}
         </select>
+      </label>
+      <label className="field field-inline field-toggle" title="Failed originals replaced by a retry with changes">
+        <input
+          type="checkbox"
+          checked={!!filter.superseded}
+          onChange={(event) => set('superseded', event.target.checked ? 'shown' : '')}
+          data-testid="filter-superseded"
+        />
+        <span>Show superseded</span>
       </label>
       {active && (
         <button type="button" className="button button-ghost" onClick={() => onChange({})}>

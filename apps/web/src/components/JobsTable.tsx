@@ -1,11 +1,12 @@
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import type { JobSummary } from '../trpc';
-import { JobActions } from './JobActions';
-import { QueueName } from './QueueControls';
+import { JobActions } from './job-actions/JobActions';
+import { QueueName } from './queues/QueueStatus';
 import { ProgressBar } from './ProgressBar';
 import { RelativeTime } from './RelativeTime';
-import { StateBadge } from './StateBadge';
+import { StateBadge, StatusBadge } from './StateBadge';
+import './JobsTable.css';
 
 /** Row selection for bulk actions; without it the table has no checkboxes. */
 export interface JobSelection {
@@ -118,6 +119,11 @@ export function JobsTable({
               </td>
               <td data-label="State">
                 <StateBadge state={job.state} />
+                {job.supersededAt && (
+                  <span className="superseded-mark" data-testid="row-superseded">
+                    <StatusBadge tone="idle">superseded</StatusBadge>
+                  </span>
+                )}
               </td>
               <td className="progress-cell" data-label="Progress">
                 <ProgressBar

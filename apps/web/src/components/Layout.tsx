@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useLive } from '../live';
 import { clearToken, trpc } from '../trpc';
 import { LiveIndicator } from './LiveIndicator';
+import './Layout.css';
 
 export function Layout() {
   const [menuOpen, setMenuOpen] = useState(false);

@@ -1,4 +1,5 @@
 import { useLive } from '../live';
+import './LiveIndicator.css';
 
 /**
  * Says whether the page is pushed by the server or refreshes itself. "polling — live events

@@ -1,5 +1,6 @@
 import { clockTime, dateTime, json } from '../lib/format';
 import type { JobDetail } from '../trpc';
+import './LogList.css';
 
 export function LogList({ logs }: { logs: JobDetail['logs'] }) {
   if (!logs.length) {

@@ -1,3 +1,4 @@
+import './ProgressBar.css';
 interface Props {
   percent: number | null | undefined;
   state?: string;

@@ -3,6 +3,7 @@ import { percent, rate } from '../lib/format';
 import { BUCKETS } from '../lib/states';
 import type { StatGroup } from '../trpc';
 import { StatusBadge } from './StateBadge';
+import './StatCard.css';
 
 type Verdict = { tone: 'ok' | 'warn' | 'bad' | 'idle' | 'info'; label: string };
 

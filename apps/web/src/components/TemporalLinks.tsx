@@ -1,5 +1,6 @@
 import type { JobDetail } from '../trpc';
 import { CopyButton } from './CopyButton';
+import './TemporalLinks.css';
 
 export function TemporalLinks({ temporal }: { temporal: NonNullable<JobDetail['temporal']> }) {
   return (

@@ -45,3 +45,8 @@ export function messageOf(error: unknown): string {
     return 'the API answered with something that is not JSON (is the proxy up?)';
   return message;
 }
+
+/** An issue in words, with where it is: "input.records: Too big". */
+export function describeIssue(issue: Issue): string {
+  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}

@@ -61,3 +61,19 @@ export function rate(perMinute: number): string {
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? 'null';
 }
+
+/** "1 job", "3 jobs". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** JSON typed into a form: the value, or what is wrong with it in words. */
+export function parseJsonInput(
+  text: string,
+): { value: unknown; error?: undefined } | { value?: undefined; error: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { error: `input: not valid JSON (${(error as Error).message})` };
+  }
+}

@@ -1,7 +1,16 @@
-import { LIVE_STATES } from '@jobdeck/workflows/vocabulary';
+import { FINAL_STATES, LIVE_STATES } from '@jobdeck/workflows/vocabulary';
 
 // One definition of the states, the server's (packages/workflows/src/runtime/states.ts), in the order a job usually passes through them.
-export { JOB_STATES, LIVE_STATES, type JobState } from '@jobdeck/workflows/vocabulary';
+export {
+  FINAL_STATES,
+  JOB_STATES,
+  LIVE_STATES,
+  type FinalJobState,
+  type JobState,
+} from '@jobdeck/workflows/vocabulary';
+
+/** A job that ended without completing may be run again. */
+export const RETRYABLE_STATES: readonly string[] = FINAL_STATES.filter((state) => state !== 'completed');
 
 export function isLive(state: string | undefined | null): boolean {
   return !!state && (LIVE_STATES as readonly string[]).includes(state);

@@ -8,6 +8,14 @@ export type JobFilter = Pick<
   'state' | 'bucket' | 'type' | 'queue'
 >;
 
+/** The jobs page's filter: JobFilter, and whether superseded originals are shown (they are not by default). */
+export type JobListFilter = JobFilter & { superseded?: 'shown' };
+
+/** Whether the filter narrows the list at all. */
+export function hasFilter(filter: JobFilter): boolean {
+  return !!(filter.state || filter.bucket || filter.type || filter.queue);
+}
+
 const PAGE_SIZE = 25;
 
 /**
@@ -15,9 +23,9 @@ const PAGE_SIZE = 25;
  * `direction` key to the input, which jobs.list (a strict schema) refuses. The key still starts
  * with jobs.list, so invalidating jobs.list refreshes this too.
  */
-export function useJobList(filter: JobFilter, refetchInterval: number | false) {
+export function useJobList({ superseded, ...filter }: JobListFilter, refetchInterval: number | false) {
   const utils = trpc.useUtils();
-  const input = { ...filter, limit: PAGE_SIZE };
+  const input = { ...filter, ...(superseded ? { includeSuperseded: true } : {}), limit: PAGE_SIZE };
   const list = useInfiniteQuery({
     queryKey: getQueryKey(trpc.jobs.list, input, 'infinite'),
     queryFn: ({ pageParam, signal }) =>

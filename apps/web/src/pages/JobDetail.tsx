@@ -1,12 +1,13 @@
 import { Link, useParams } from 'react-router';
 import { ErrorBox } from '../components/ErrorBox';
-import { JobActions, JobLineage } from '../components/JobActions';
+import { JobActions } from '../components/job-actions/JobActions';
+import { JobLineage } from '../components/job-actions/JobLineage';
 import { JsonBlock } from '../components/JsonBlock';
 import { Loading } from '../components/Loading';
 import { LogList } from '../components/LogList';
 import { PendingActivities } from '../components/PendingActivities';
 import { ProgressBar } from '../components/ProgressBar';
-import { QueuePausedBadge, QueuePausedNotice } from '../components/QueueControls';
+import { QueuePausedBadge, QueuePausedNotice } from '../components/queues/QueueStatus';
 import { StateBadge } from '../components/StateBadge';
 import { TemporalLinks } from '../components/TemporalLinks';
 import { Timings } from '../components/Timings';
@@ -15,6 +16,7 @@ import { useLiveScope } from '../lib/live-scope';
 import { httpStatusOf } from '../lib/errors';
 import { isLive } from '../lib/states';
 import { trpc, type JobDetail } from '../trpc';
+import './JobDetail.css';
 
 function ProgressPanel({ job }: { job: JobDetail }) {
   const progress = job.progress;

@@ -1,34 +1,35 @@
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
-import { BulkBar } from '../components/BulkBar';
+import { BulkBar } from '../components/bulk/BulkBar';
 import { EnqueueForm } from '../components/EnqueueForm';
 import { ErrorBox } from '../components/ErrorBox';
 import { JobFilters } from '../components/JobFilters';
 import { JobsTable } from '../components/JobsTable';
+import { ListFooter } from '../components/ListFooter';
+import { ListState } from '../components/ListState';
 import { Loading } from '../components/Loading';
 import { usePollInterval } from '../live';
+import { plural } from '../lib/format';
 import { usePermissions } from '../lib/permissions';
 import { JOB_STATES, BUCKETS } from '../lib/states';
-import { useJobList, type JobFilter } from '../lib/useJobList';
+import { hasFilter, useJobList, type JobFilter, type JobListFilter } from '../lib/useJobList';
+import { useUrlFilter } from '../lib/useUrlFilter';
 import { trpc } from '../trpc';
+import { ToggleButton } from '../components/ToggleButton';
 
-/** Filters live in the query string, so a filtered table can be bookmarked and shared. */
-function useFilter(): [JobFilter, (next: JobFilter) => void] {
-  const [params, setParams] = useSearchParams();
-  const state = params.get('state');
-  const bucket = params.get('bucket');
-  const filter: JobFilter = {
-    state: JOB_STATES.includes(state as never) ? (state as JobFilter['state']) : undefined,
-    bucket: BUCKETS.some((entry) => entry.key === bucket) ? (bucket as JobFilter['bucket']) : undefined,
-    type: params.get('type') || undefined,
-    queue: params.get('queue') || undefined,
-  };
-  const setFilter = (next: JobFilter) => {
-    const search = new URLSearchParams();
-    for (const key of ['state', 'bucket', 'type', 'queue'] as const) if (next[key]) search.set(key, next[key]!);
-    setParams(search, { replace: true });
-  };
-  return [filter, setFilter];
+const FILTER_KEYS = ['state', 'bucket', 'type', 'queue', 'superseded'] as const;
+
+function useFilter() {
+  return useUrlFilter(FILTER_KEYS, (value): JobListFilter => {
+    const state = value('state');
+    const bucket = value('bucket');
+    return {
+      state: JOB_STATES.includes(state as never) ? (state as JobFilter['state']) : undefined,
+      bucket: BUCKETS.some((entry) => entry.key === bucket) ? (bucket as JobFilter['bucket']) : undefined,
+      type: value('type'),
+      queue: value('queue'),
+      superseded: value('superseded') === 'shown' ? 'shown' : undefined,
+    };
+  });
 }
 
 function EnqueuePanel() {
@@ -47,15 +48,12 @@ function EnqueuePanel() {
     <section className="panel" aria-labelledby="enqueue-title">
       <div className="panel-header">
         <h2 id="enqueue-title">Enqueue a job</h2>
-        <button
-          type="button"
-          className="button"
-          aria-expanded={open}
-          onClick={() => setOpen((value) => !value)}
-          data-testid="enqueue-toggle"
-        >
-          {open ? 'Close' : 'Enqueue job'}
-        </button>
+        <ToggleButton
+          open={open}
+          onToggle={() => setOpen((value) => !value)}
+          label="Enqueue job"
+          testId="enqueue-toggle"
+        />
       </div>
       {open &&
         (types.error ? (
@@ -70,9 +68,11 @@ function EnqueuePanel() {
 }
 
 export function JobsPage() {
-  const [filter, setFilter] = useFilter();
+  const [listFilter, setFilter] = useFilter();
+  // Bulk actions by filter never touch superseded originals, so their filter has no such key.
+  const { superseded: _shown, ...filter } = listFilter;
   const interval = usePollInterval(true, { polling: 2_500, live: 20_000 });
-  const list = useJobList(filter, interval);
+  const list = useJobList(listFilter, interval);
   const stats = trpc.jobs.stats.useQuery(undefined, { staleTime: 30_000 });
   const types = stats.data?.types.map((group) => group.name) ?? [];
   const queues = stats.data?.queues.map((group) => group.name) ?? [];
@@ -80,7 +80,7 @@ export function JobsPage() {
   const source = list.data?.pages[0]?.source;
   const { canOperate } = usePermissions();
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
-  const filterKey = JSON.stringify(filter);
+  const filterKey = JSON.stringify(listFilter);
   // A selection belongs to the list it was made in.
   useEffect(() => setSelected(new Set()), [filterKey]);
 
@@ -91,7 +91,7 @@ export function JobsPage() {
       </div>
       <EnqueuePanel />
       <section className="panel">
-        <JobFilters filter={filter} types={types} queues={queues} onChange={setFilter} />
+        <JobFilters filter={listFilter} types={types} queues={queues} onChange={setFilter} />
         {source === 'postgres' && (
           <p className="notice notice-inline" role="status">
             Temporal is unreachable: this list comes from Postgres and may lag behind.
@@ -105,42 +105,38 @@ export function JobsPage() {
             onClear={() => setSelected(new Set())}
           />
         )}
-        {list.error && !list.data ? (
-          <ErrorBox error={list.error} title="Could not load jobs" onRetry={() => void list.refetch()} />
-        ) : !list.data ? (
-          <Loading label="Loading jobs…" rows={5} />
-        ) : jobs.length === 0 ? (
-          <p className="empty" data-testid="jobs-empty">
-            No jobs{filter.state || filter.bucket || filter.type || filter.queue ? ' match these filters' : ' yet'}.
-          </p>
-        ) : (
-          <div className={list.isPlaceholderData ? 'stale' : undefined}>
-            <JobsTable
-              jobs={jobs}
-              actions={canOperate}
-              selection={canOperate ? { selected, onChange: setSelected } : undefined}
-            />
-          </div>
-        )}
-        {list.error && list.data && (
-          <ErrorBox error={list.error} title="Could not refresh" onRetry={() => void list.refetch()} />
-        )}
-        <div className="table-footer">
-          <span className="muted small">
-            {jobs.length} job{jobs.length === 1 ? '' : 's'} shown
-          </span>
-          {list.hasNextPage && (
-            <button
-              type="button"
-              className="button"
-              onClick={() => void list.fetchNextPage()}
-              disabled={list.isFetchingNextPage}
-              data-testid="load-more"
-            >
-              {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-            </button>
+        <ListState
+          data={list.data ? jobs : undefined}
+          error={list.error}
+          onRetry={() => void list.refetch()}
+          noun="jobs"
+          loadingRows={5}
+          empty={
+            <p className="empty" data-testid="jobs-empty">
+              No jobs{hasFilter(filter) ? ' match these filters' : ' yet'}.
+            </p>
+          }
+        >
+          {(rows) => (
+            <div className={list.isPlaceholderData ? 'stale' : undefined}>
+              <JobsTable
+                jobs={rows}
+                actions={canOperate}
+                selection={canOperate ? { selected, onChange: setSelected } : undefined}
+              />
+            </div>
           )}
-        </div>
+        </ListState>
+        <ListFooter
+          shown={`${plural(jobs.length, 'job')} shown`}
+          error={list.data && list.error}
+          errorTitle="Could not refresh"
+          onRetry={() => void list.refetch()}
+          hasMore={list.hasNextPage}
+          loadingMore={list.isFetchingNextPage}
+          onMore={() => void list.fetchNextPage()}
+          moreTestId="load-more"
+        />
       </section>
     </div>
   );

@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { messageOf } from '../lib/errors';
+import { TextField } from '../components/TextField';
 import { setToken, trpc, useToken } from '../trpc';
+import './Login.css';
 
 const DEV_LOGIN = import.meta.env.VITE_DEV_LOGIN_EMAIL ?? 'admin@localhost';
 
@@ -40,30 +42,26 @@ export function LoginPage() {
           Jobdeck
         </div>
         <h1>Sign in</h1>
-        <label className="field">
-          <span>Email</span>
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-            data-testid="login-email"
-          />
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            data-testid="login-password"
-          />
-        </label>
+        <TextField
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          data-testid="login-email"
+        />
+        <TextField
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          data-testid="login-password"
+        />
         {login.error && (
           <p className="form-error" role="alert" data-testid="login-error">
             {messageOf(login.error)}

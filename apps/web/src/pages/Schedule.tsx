@@ -5,13 +5,14 @@ import { ErrorBox } from '../components/ErrorBox';
 import { JsonBlock } from '../components/JsonBlock';
 import { Loading } from '../components/Loading';
 import { RelativeTime } from '../components/RelativeTime';
-import { ScheduleActions } from '../components/ScheduleActions';
-import { ScheduleForm } from '../components/ScheduleForm';
+import { ScheduleActions } from '../components/schedules/ScheduleActions';
+import { ScheduleForm } from '../components/schedules/ScheduleForm';
 import { StateBadge, StatusBadge } from '../components/StateBadge';
 import { CopyButton } from '../components/CopyButton';
 import { httpStatusOf } from '../lib/errors';
 import { dateTime, duration } from '../lib/format';
 import { trpc } from '../trpc';
+import { ToggleButton } from '../components/ToggleButton';
 
 const userZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -68,14 +69,13 @@ export function SchedulePage() {
       )}
       <div className="page-actions">
         <ScheduleActions id={data.id} paused={data.paused} onDeleted={() => navigate('/schedules')} />
-        <button
-          type="button"
-          className="button"
-          onClick={() => setEditing((value) => !value)}
-          data-testid="schedule-edit"
-        >
-          {editing ? 'Close editor' : 'Edit'}
-        </button>
+        <ToggleButton
+          open={editing}
+          onToggle={() => setEditing((value) => !value)}
+          label="Edit"
+          closeLabel="Close editor"
+          testId="schedule-edit"
+        />
       </div>
       {data.paused && data.note && (
         <p className="notice-inline" data-testid="schedule-note">

@@ -1,12 +1,13 @@
 import { useNavigate, useSearchParams } from 'react-router';
 import { Link } from 'react-router';
 import { Countdown } from '../components/Countdown';
-import { ErrorBox } from '../components/ErrorBox';
-import { Loading } from '../components/Loading';
-import { ScheduleActions } from '../components/ScheduleActions';
-import { ScheduleForm } from '../components/ScheduleForm';
+import { DataTable } from '../components/DataTable';
+import { ListState } from '../components/ListState';
+import { ScheduleActions } from '../components/schedules/ScheduleActions';
+import { ScheduleForm } from '../components/schedules/ScheduleForm';
 import { StatusBadge } from '../components/StateBadge';
-import { TemplatesPanel } from '../components/TemplatesPanel';
+import { TemplatesPanel } from '../components/templates/TemplatesPanel';
+import { ToggleButton } from '../components/ToggleButton';
 import { trpc } from '../trpc';
 
 export function SchedulesPage() {
@@ -20,14 +21,13 @@ export function SchedulesPage() {
       <div className="page-header">
         <h1>Schedules</h1>
         <div className="page-actions">
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => setParams(creating ? {} : { new: '1' })}
-            data-testid="schedule-new"
-          >
-            {creating ? 'Close' : 'New schedule'}
-          </button>
+          <ToggleButton
+            open={creating}
+            onToggle={() => setParams(creating ? {} : { new: '1' })}
+            label="New schedule"
+            primary
+            testId="schedule-new"
+          />
         </div>
       </div>
       <p className="muted small">
@@ -46,71 +46,60 @@ export function SchedulesPage() {
       )}
 
       <section className="section" aria-label="Schedules">
-        {schedules.error && !schedules.data ? (
-          <ErrorBox
-            error={schedules.error}
-            title="Could not load the schedules"
-            onRetry={() => void schedules.refetch()}
-          />
-        ) : !schedules.data ? (
-          <Loading label="Loading schedules…" />
-        ) : schedules.data.length === 0 ? (
-          <p className="muted">No schedules yet.</p>
-        ) : (
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Schedules">
-            <table className="table table-cards" data-testid="schedules-table">
-              <thead>
-                <tr>
-                  <th scope="col">Schedule</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Job type</th>
-                  <th scope="col">Next run</th>
-                  <th scope="col">Actions</th>
+        <ListState
+          data={schedules.data}
+          error={schedules.error}
+          onRetry={() => void schedules.refetch()}
+          noun="schedules"
+          loadingRows={3}
+          empty={<p className="muted">No schedules yet.</p>}
+        >
+          {(list) => (
+            <DataTable
+              label="Schedules"
+              testId="schedules-table"
+              columns={['Schedule', 'Status', 'When', 'Job type', 'Next run', 'Actions']}
+            >
+              {list.map((schedule) => (
+                <tr key={schedule.id} data-testid="schedule-row" data-schedule-id={schedule.id}>
+                  <td data-label="Schedule">
+                    <Link to={`/schedules/${encodeURIComponent(schedule.id)}`}>{schedule.name}</Link>
+                    {schedule.builtIn && <span className="muted small"> · built-in</span>}
+                    <div className="muted small mono">{schedule.id}</div>
+                  </td>
+                  <td data-label="Status">
+                    {schedule.paused ? (
+                      <StatusBadge tone="warn" testId="schedule-status" title={schedule.note ?? undefined}>
+                        paused
+                      </StatusBadge>
+                    ) : (
+                      <StatusBadge tone="ok" testId="schedule-status">
+                        active
+                      </StatusBadge>
+                    )}
+                  </td>
+                  <td data-label="When">
+                    {schedule.descriptions.join('; ') || '—'}
+                    <div className="muted small">{schedule.timezone}</div>
+                  </td>
+                  <td data-label="Job type">
+                    <code>{schedule.type ?? schedule.workflowType}</code>
+                  </td>
+                  <td data-label="Next run">
+                    {schedule.paused ? (
+                      <span className="muted">paused</span>
+                    ) : (
+                      <Countdown iso={schedule.nextRuns[0]} testId="schedule-next" />
+                    )}
+                  </td>
+                  <td data-label="Actions">
+                    <ScheduleActions id={schedule.id} paused={schedule.paused} compact />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {schedules.data.map((schedule) => (
-                  <tr key={schedule.id} data-testid="schedule-row" data-schedule-id={schedule.id}>
-                    <td data-label="Schedule">
-                      <Link to={`/schedules/${encodeURIComponent(schedule.id)}`}>{schedule.name}</Link>
-                      {schedule.builtIn && <span className="muted small"> · built-in</span>}
-                      <div className="muted small mono">{schedule.id}</div>
-                    </td>
-                    <td data-label="Status">
-                      {schedule.paused ? (
-                        <StatusBadge tone="warn" testId="schedule-status" title={schedule.note ?? undefined}>
-                          paused
-                        </StatusBadge>
-                      ) : (
-                        <StatusBadge tone="ok" testId="schedule-status">
-                          active
-                        </StatusBadge>
-                      )}
-                    </td>
-                    <td data-label="When">
-                      {schedule.descriptions.join('; ') || '—'}
-                      <div className="muted small">{schedule.timezone}</div>
-                    </td>
-                    <td data-label="Job type">
-                      <code>{schedule.type ?? schedule.workflowType}</code>
-                    </td>
-                    <td data-label="Next run">
-                      {schedule.paused ? (
-                        <span className="muted">paused</span>
-                      ) : (
-                        <Countdown iso={schedule.nextRuns[0]} testId="schedule-next" />
-                      )}
-                    </td>
-                    <td data-label="Actions">
-                      <ScheduleActions id={schedule.id} paused={schedule.paused} compact />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              ))}
+            </DataTable>
+          )}
+        </ListState>
       </section>
 
       <TemplatesPanel />

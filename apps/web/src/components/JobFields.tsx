@@ -1,0 +1,121 @@
+import { PRIORITIES, type Priority } from '@jobdeck/workflows/vocabulary';
+import type { ReactNode } from 'react';
+import { useFieldErrors } from './TextField';
+
+/** A field's own errors, when it is not inside a FormFields that has them. */
+interface FieldErrorsProps {
+  formId?: string;
+  errors?: Partial<Record<string, string[]>>;
+  field?: string;
+}
+
+function Field({ label, children, list }: { label: ReactNode; children: ReactNode; list: ReactNode }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      {children}
+      {list}
+    </label>
+  );
+}
+
+/** The job types the worker runs, to choose one. */
+export function JobTypeSelect({
+  types,
+  value,
+  onChange,
+  testId,
+  field,
+  ...own
+}: {
+  types: ReadonlyArray<{ type: string }>;
+  value: string;
+  onChange: (type: string) => void;
+  testId: string;
+} & FieldErrorsProps) {
+  const { attributes, list } = useFieldErrors(field, own);
+  return (
+    <Field label="Job type" list={list}>
+      <select value={value} onChange={(event) => onChange(event.target.value)} data-testid={testId} {...attributes}>
+        {types.map((candidate) => (
+          <option key={candidate.type} value={candidate.type}>
+            {candidate.type}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** A job's priority; with `unchanged`, an empty first choice that keeps the current one. */
+export function PrioritySelect({
+  value,
+  onChange,
+  testId,
+  unchanged,
+  autoFocus = false,
+  field,
+  ...own
+}: {
+  value: string;
+  onChange: (priority: Priority | '') => void;
+  testId?: string;
+  /** The label of the empty choice. */
+  unchanged?: string;
+  /** Focused first when the form is a dialog. */
+  autoFocus?: boolean;
+} & FieldErrorsProps) {
+  const { attributes, list } = useFieldErrors(field, own);
+  return (
+    <Field label="Priority" list={list}>
+      <select
+        value={value}
+        onChange={(event) => onChange(event.target.value as Priority | '')}
+        data-testid={testId}
+        data-autofocus={autoFocus || undefined}
+        {...attributes}
+      >
+        {unchanged !== undefined && <option value="">{unchanged}</option>}
+        {PRIORITIES.map((priority) => (
+          <option key={priority} value={priority}>
+            {priority}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** A job's input as JSON, in a monospaced box that grows with it. */
+export function JsonInputField({
+  label,
+  value,
+  onChange,
+  testId,
+  minRows = 4,
+  maxRows = 12,
+  field,
+  ...own
+}: {
+  label: ReactNode;
+  value: string;
+  onChange: (text: string) => void;
+  testId: string;
+  minRows?: number;
+  maxRows?: number;
+} & FieldErrorsProps) {
+  const { attributes, list } = useFieldErrors(field, own);
+  return (
+    <Field label={label} list={list}>
+      <textarea
+        className="mono"
+        rows={Math.min(maxRows, Math.max(minRows, value.split('\n').length + 1))}
+        spellCheck={false}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        data-testid={testId}
+        {...attributes}
+      />
+    </Field>
+  );
+}

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import { plural } from '../../lib/format';
+import { trpc } from '../../trpc';
+import { ConfirmButtons, DialogError } from '../dialog/ConfirmDialog';
+import { Dialog } from '../dialog/Dialog';
+import { useInvalidateJobs } from '../job-actions/useInvalidateJobs';
+import { JobSample } from '../JobSample';
+import { useToast } from '../toasts/Toasts';
+import { bulkRequestOf, describeFilter, type BulkTarget } from './bulk-target';
+import { BulkOutcome, bulkToastOf, type BulkResult } from './BulkResults';
+import { messageOf } from '../../lib/errors';
+
+const SKIPPED_NOTE = {
+  retry:
+    'Only failed, cancelled, terminated and timed-out jobs not retried before are retried; the others are skipped.',
+  cancel:
+    'Only waiting and running jobs can be cancelled; the others are skipped. Running activities clean up at their next heartbeat.',
+};
+
+/**
+ * Asks the server first how many jobs the target is; then does it, and shows what became of each
+ * (or which background job does it). `onClose(true)` once something was done.
+ */
+export function BulkDialog({ target, onClose }: { target: BulkTarget; onClose: (done: boolean) => void }) {
+  const toast = useToast();
+  const invalidate = useInvalidateJobs();
+  const request = bulkRequestOf(target);
+  const preview = trpc.jobs.bulkPreview.useQuery(request, { staleTime: 0, gcTime: 0, refetchOnWindowFocus: false });
+  const bulk = trpc.jobs.bulk.useMutation();
+  const [result, setResult] = useState<BulkResult | null>(null);
+  const verb = target.action === 'retry' ? 'retry' : 'cancel';
+  const Verb = verb === 'retry' ? 'Retry' : 'Cancel';
+  const scope = target.ids ? 'the selected jobs' : `every job matching ${describeFilter(target.filter ?? {})}`;
+  const count = preview.data?.count ?? 0;
+
+  const confirm = () =>
+    bulk.mutate(request, {
+      onSuccess: (answer) => {
+        invalidate(...answer.results.map((item) => item.id));
+        setResult(answer);
+        toast.push(bulkToastOf(answer, verb));
+      },
+      onError: (error) => toast.push({ tone: 'error', title: `Bulk ${verb} refused`, body: messageOf(error) }),
+    });
+
+  if (result) {
+    return (
+      <Dialog
+        title={`Bulk ${verb}: ${result.mode === 'job' ? 'started' : 'done'}`}
+        onClose={() => onClose(true)}
+        testId="bulk-dialog"
+        wide
+        footer={
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => onClose(true)}
+            data-testid="dialog-dismiss"
+          >
+            Close
+          </button>
+        }
+      >
+        <BulkOutcome result={result} onFollow={() => onClose(true)} />
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog
+      title={`${Verb} ${target.ids ? `${target.ids.length} selected job${target.ids.length === 1 ? '' : 's'}` : 'all matching jobs'}?`}
+      onClose={() => onClose(false)}
+      busy={bulk.isPending}
+      testId="bulk-dialog"
+      onSubmit={() => {
+        if (preview.data && count > 0 && !bulk.isPending) confirm();
+      }}
+      footer={
+        <ConfirmButtons
+          confirmLabel={bulk.isPending ? 'Working…' : `${Verb} ${preview.data ? plural(count, 'job') : '…'}`}
+          tone={verb === 'cancel' ? 'danger' : 'primary'}
+          busy={bulk.isPending}
+          confirmDisabled={!preview.data || count === 0}
+          onClose={() => onClose(false)}
+        />
+      }
+    >
+      {preview.error ? (
+        <DialogError error={preview.error} />
+      ) : !preview.data ? (
+        <p className="muted">Asking the server how many jobs that is…</p>
+      ) : (
+        <>
+          <p data-testid="dialog-effect">
+            {count === 0 ? (
+              <>No job matches: nothing to {verb}.</>
+            ) : (
+              <>
+                This will {verb} <strong data-testid="dialog-count">{count}</strong> job{count === 1 ? '' : 's'} (
+                {scope});{' '}
+                {preview.data.runsAsJob
+                  ? 'it runs as a background job, whose page shows the progress.'
+                  : 'it runs now, one job after the other, with a result for each.'}
+              </>
+            )}
+          </p>
+          <p className="muted small">{SKIPPED_NOTE[verb]}</p>
+          <JobSample ids={preview.data.sample} count={count} />
+        </>
+      )}
+    </Dialog>
+  );
+}
