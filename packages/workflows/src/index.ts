@@ -2,12 +2,24 @@ export { jobTypes, findJobType, defaultQueues, queueConcurrency } from './catalo
 export {
   defineJob,
   workflowTypeFor,
+  builtInScheduleId,
   MAX_CONCURRENCY,
+  type BuiltInSchedule,
+  type JobBuiltInSchedule,
   type JobType,
   type JobTypeOptions,
   type JobTimeouts,
   type JobCatalog,
 } from './runtime/define-job';
+export {
+  CRON_MACROS,
+  cronError,
+  formatDuration,
+  isTimeZone,
+  OVERLAP_POLICIES,
+  parseDuration,
+  type OverlapPolicy,
+} from './runtime/schedule-grammar';
 export type { JobEnvelope, RetrySettings } from './runtime/envelope';
 export type { ActivityDeps } from './runtime/activity-deps';
 export { createEventBus, type EventBus, type JobEvent, type JobProgress } from './runtime/events';

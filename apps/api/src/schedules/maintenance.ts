@@ -1,44 +1,31 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
+import { jobTypes, type JobBuiltInSchedule } from '@jobdeck/workflows';
 import { DomainError } from '@jobdeck/workflows/control';
 import type { Services } from '../services';
 import { createSchedule } from './service';
-import { scheduleCreate } from './spec';
+import { scheduleCreate, type ScheduleCreate } from './spec';
 
 /**
- * Jobdeck's own recurring work, as ordinary schedules anyone can see, pause or edit. Created at
- * API start when missing and left alone when present, so edits survive restarts.
+ * Jobdeck's own recurring work, as ordinary schedules anyone can see, pause or edit: one for every job
+ * type whose definition declares a `builtInSchedule` (the maintenance jobs), so that a new one needs
+ * nothing here. Created at API start when missing and left alone when present, so edits survive restarts.
  */
-export const MAINTENANCE_SCHEDULES = [
-  {
-    id: 'sched-maintenance-reconcile',
-    name: 'Record reconciler',
-    description:
-      'Every minute: records the end of jobs that could not record it themselves (terminated, timed out, deleted or reset in Temporal, or whose worker died at the wrong moment), so that the job records always match Temporal.',
-    type: 'maintenance.reconcile',
-    input: { lookbackMinutes: 60 },
-    cron: ['* * * * *'],
-    overlap: 'skip',
-  },
-  {
-    id: 'sched-maintenance-stuck-check',
-    name: 'Stuck-job check',
-    description:
-      'Every 10 minutes: raises an alert for each running job that has not heartbeated or progressed for 10 minutes or more, and resolves it once the job moves or ends.',
-    type: 'maintenance.stuck-check',
-    input: { thresholdMinutes: 10 },
-    cron: ['*/10 * * * *'],
-    overlap: 'skip',
-  },
-  {
-    id: 'sched-maintenance-cleanup',
-    name: 'Retention cleanup',
-    description: 'Daily at 03:00 UTC: deletes finished job records, their logs and files older than 30 days.',
-    type: 'maintenance.cleanup',
-    input: { olderThanDays: 30 },
-    cron: ['0 3 * * *'],
-    overlap: 'skip',
-  },
-] as const;
+export const MAINTENANCE_SCHEDULES: ReadonlyArray<JobBuiltInSchedule & { type: string }> = jobTypes.flatMap(
+  (jobType) => (jobType.builtInSchedule ? [{ ...jobType.builtInSchedule, type: jobType.type }] : []),
+);
+
+/** The create request of a built-in schedule, checked as any schedule created through the API is. */
+export function builtInScheduleRequest(builtIn: JobBuiltInSchedule & { type: string }): ScheduleCreate {
+  return scheduleCreate.parse({
+    name: builtIn.name,
+    description: builtIn.description,
+    type: builtIn.type,
+    input: builtIn.input,
+    cron: [...builtIn.cron],
+    timezone: builtIn.timezone,
+    overlap: builtIn.overlap,
+  });
+}
 
 export async function ensureMaintenanceSchedules(services: Services): Promise<Array<{ id: string; created: boolean }>> {
   const results: Array<{ id: string; created: boolean }> = [];
@@ -55,14 +42,7 @@ export async function ensureMaintenanceSchedules(services: Services): Promise<Ar
       results.push({ id: builtIn.id, created: false });
       continue;
     }
-    const request = scheduleCreate.parse({
-      name: builtIn.name,
-      description: builtIn.description,
-      type: builtIn.type,
-      input: builtIn.input,
-      cron: [...builtIn.cron],
-      overlap: builtIn.overlap,
-    });
+    const request = builtInScheduleRequest(builtIn);
     try {
       await createSchedule(services, 'system', { ...request, id: builtIn.id, builtIn: true });
       results.push({ id: builtIn.id, created: true });

@@ -1,20 +1,13 @@
 // Pure validation and naming for schedules: the input schemas, overlap policies and ids (cron
-// expressions, time zones and durations in cron.ts). Unit-tested; no I/O.
+// expressions, time zones and durations in cron.ts; their grammar, shared with job definitions'
+// built-in schedules, in @jobdeck/workflows). Unit-tested; no I/O.
 import { z } from 'zod';
-import { findJobType, jobTypes, PRIORITIES } from '@jobdeck/workflows';
+import { findJobType, jobTypes, OVERLAP_POLICIES, PRIORITIES, type OverlapPolicy } from '@jobdeck/workflows';
 import { dateTime, jobTimeoutMs, queueName } from '@jobdeck/workflows/control';
 import { cronError, cronInWords, intervalInWords, isTimeZone, parseDuration } from './cron';
 
-/** Temporal's overlap policies, in the spelling of the API. */
-export const OVERLAP_POLICIES = [
-  'skip',
-  'buffer_one',
-  'buffer_all',
-  'cancel_other',
-  'terminate_other',
-  'allow_all',
-] as const;
-export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+export { OVERLAP_POLICIES, type OverlapPolicy } from '@jobdeck/workflows';
+
 export function overlapToTemporal(policy: OverlapPolicy) {
   return policy.toUpperCase() as
     'SKIP' | 'BUFFER_ONE' | 'BUFFER_ALL' | 'CANCEL_OTHER' | 'TERMINATE_OTHER' | 'ALLOW_ALL';

@@ -3,10 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities';
 import {
   BOOKKEEPING_QUEUE,
+  builtInScheduleId,
+  cronError,
   defaultQueues,
   defineJob,
   jobTypes,
+  isTimeZone,
   MAX_CONCURRENCY,
+  OVERLAP_POLICIES,
   QUEUE_NAME_PATTERN,
   queueConcurrency,
   SEARCH_ATTRIBUTES,
@@ -48,6 +52,46 @@ describe('the job catalogue', () => {
       expect(() => defineJob(import.meta.url, { ...valid, type: 'test.bad-concurrency', concurrency })).toThrow(
         /concurrency must be a whole number from 1 to 1000/,
       );
+  });
+
+  it('gives every built-in schedule a valid spec and an input its own type accepts, under an id of its type', () => {
+    const scheduled = jobTypes.filter((jobType) => jobType.builtInSchedule);
+    // The maintenance jobs keep theirs in their definitions; the API creates one per declaring type.
+    expect(scheduled.map((jobType) => jobType.type).sort()).toEqual(
+      expect.arrayContaining(['maintenance.cleanup', 'maintenance.reconcile', 'maintenance.stuck-check']),
+    );
+    for (const { type, input, builtInSchedule: schedule } of scheduled) {
+      expect(schedule!.id, type).toBe(builtInScheduleId(type));
+      expect(schedule!.id, type).toMatch(/^sched-[a-z0-9-]+$/);
+      expect(schedule!.name.trim(), type).not.toBe('');
+      expect(schedule!.description.trim(), type).not.toBe('');
+      expect(schedule!.cron.length, type).toBeGreaterThanOrEqual(1);
+      for (const expression of schedule!.cron) expect(cronError(expression), `${type}: ${expression}`).toBeNull();
+      expect(isTimeZone(schedule!.timezone), type).toBe(true);
+      expect(OVERLAP_POLICIES, type).toContain(schedule!.overlap);
+      expect(input.safeParse(schedule!.input).error, type).toBeUndefined();
+    }
+    const ids = scheduled.map((jobType) => jobType.builtInSchedule!.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('refuses a definition whose built-in schedule has a bad spec or an input its type refuses', () => {
+    const { builtInSchedule, ...cleanup } = jobTypes.find((jobType) => jobType.type === 'maintenance.cleanup')!;
+    const define = (schedule: Partial<typeof builtInSchedule>) =>
+      defineJob(import.meta.url, {
+        ...cleanup,
+        type: 'test.bad-schedule',
+        builtInSchedule: { ...builtInSchedule!, ...schedule },
+      });
+    expect(define({}).builtInSchedule).toMatchObject({ id: 'sched-test-bad-schedule', cron: builtInSchedule!.cron });
+    expect(() => define({ cron: ['61 * * * *'] })).toThrow(/cron\.0: minute "61" is out of range/);
+    expect(() => define({ cron: [] })).toThrow(/cron is 1 to 10 cron expressions/);
+    expect(() => define({ timezone: 'Mars/Olympus' })).toThrow(/unknown time zone/);
+    expect(() => define({ overlap: 'sometimes' as never })).toThrow(/overlap must be one of/);
+    expect(() => define({ name: ' ' })).toThrow(/name is 1 to 100 characters/);
+    expect(() => define({ input: { olderThanDays: 0 } })).toThrow(/input\.olderThanDays/);
+    // The type's schema is strict: a misspelt field is refused, not dropped.
+    expect(() => define({ input: { olderThanDay: 30 } as never })).toThrow(/builtInSchedule is invalid/);
   });
 
   it.each(jobTypes.map((jobType) => [jobType.type, jobType] as const))(

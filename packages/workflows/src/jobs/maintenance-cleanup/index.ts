@@ -26,4 +26,11 @@ export default defineJob(import.meta.url, {
   retry: { maxAttempts: 5, initialIntervalMs: 5_000, backoffCoefficient: 2, maximumIntervalMs: 5 * 60_000 },
   timeouts: maintenanceTimeouts(30 * 60_000),
   activities: cleanupActivities,
+  builtInSchedule: {
+    name: 'Retention cleanup',
+    description: 'Daily at 03:00 UTC: deletes finished job records, their logs and files older than 30 days.',
+    cron: ['0 3 * * *'],
+    overlap: 'skip',
+    input: { olderThanDays: 30 },
+  },
 });

@@ -24,4 +24,12 @@ export default defineJob(import.meta.url, {
   example: { lookbackMinutes: 60 },
   timeouts: maintenanceTimeouts(10 * 60_000),
   activities: reconcileActivities,
+  builtInSchedule: {
+    name: 'Record reconciler',
+    description:
+      'Every minute: records the end of jobs that could not record it themselves (terminated, timed out, deleted or reset in Temporal, or whose worker died at the wrong moment), so that the job records always match Temporal.',
+    cron: ['* * * * *'],
+    overlap: 'skip',
+    input: { lookbackMinutes: 60 },
+  },
 });

@@ -24,4 +24,12 @@ export default defineJob(import.meta.url, {
   example: { thresholdMinutes: 10 },
   timeouts: maintenanceTimeouts(5 * 60_000),
   activities: stuckCheckActivities,
+  builtInSchedule: {
+    name: 'Stuck-job check',
+    description:
+      'Every 10 minutes: raises an alert for each running job that has not heartbeated or progressed for 10 minutes or more, and resolves it once the job moves or ends.',
+    cron: ['*/10 * * * *'],
+    overlap: 'skip',
+    input: { thresholdMinutes: 10 },
+  },
 });
