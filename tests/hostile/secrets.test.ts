@@ -79,6 +79,34 @@ async function asViewer(procedure: string, input?: unknown) {
   return { text: response.text, data: response.json.result.data };
 }
 
+/**
+ * The update that saves a viewer's copy (secrets redacted) of a template or a schedule back as it
+ * is, but for `changes`.
+ */
+function savedCopy(id: string, copy: any, changes: Record<string, unknown> = {}) {
+  const timing =
+    'cron' in copy
+      ? {
+          cron: copy.cron,
+          intervals: copy.intervals,
+          timezone: copy.timezone,
+          jitterMs: copy.jitterMs,
+          overlap: copy.overlap,
+          catchupWindowMs: copy.catchupWindowMs,
+          pauseOnFailure: copy.pauseOnFailure,
+        }
+      : {};
+  const { name, type, input, options } = copy;
+  return { id, name, description: copy.description ?? undefined, type, input, options, ...timing, ...changes };
+}
+
+/** One real change to a viewer's copy: its description, and a visible field of its input. */
+function oneRealChange(copy: any) {
+  const input = structuredClone(copy.input);
+  input.payload.note = 'visible-marker-edited';
+  return { description: 'edited by the secrets check', input };
+}
+
 function expectNoSecret(what: string, text: string) {
   const leaked = SECRETS.concat('SECRET-BODY-10', 'SECRET-').filter((secret) => text.includes(secret));
   expect({ what, leaked }).toEqual({ what, leaked: [] });
@@ -199,37 +227,34 @@ describe('one redaction policy on every answer', () => {
     expect(data.items.map((item: { id: string }) => item.id)).toContain(jobId);
   });
 
-  it('templates.get and templates.list as a viewer', async () => {
-    const one = await asViewer('templates.get', { id: templateId });
-    expectNoSecret('templates.get', one.text);
-    expect(one.data).toMatchObject({ id: templateId, name: templateName, type: 'webhook.deliver' });
-    expectInputShown('templates.get input', one.data.input);
+  // A template and a schedule: each read alone and in its list, the input shown but no secret.
+  for (const { kind, expected } of [
+    { kind: 'templates', expected: () => ({ id: templateId, name: templateName, type: 'webhook.deliver' }) },
+    {
+      kind: 'schedules',
+      expected: () => ({
+        id: scheduleId,
+        name: scheduleName,
+        type: 'webhook.deliver',
+        paused: true,
+        cron: ['0 3 1 1 *'],
+      }),
+    },
+  ]) {
+    it(`${kind}.get and ${kind}.list as a viewer`, async () => {
+      const { id } = expected();
+      const one = await asViewer(`${kind}.get`, { id });
+      expectNoSecret(`${kind}.get`, one.text);
+      expect(one.data).toMatchObject(expected());
+      expectInputShown(`${kind}.get input`, one.data.input);
 
-    const all = await asViewer('templates.list');
-    expectNoSecret('templates.list', all.text);
-    const listed = all.data.find((template: { id: string }) => template.id === templateId);
-    expect(listed).toBeDefined();
-    expectInputShown('templates.list input', listed.input);
-  });
-
-  it('schedules.get and schedules.list as a viewer', async () => {
-    const one = await asViewer('schedules.get', { id: scheduleId });
-    expectNoSecret('schedules.get', one.text);
-    expect(one.data).toMatchObject({
-      id: scheduleId,
-      name: scheduleName,
-      type: 'webhook.deliver',
-      paused: true,
-      cron: ['0 3 1 1 *'],
+      const all = await asViewer(`${kind}.list`);
+      expectNoSecret(`${kind}.list`, all.text);
+      const listed = all.data.find((item: { id: string }) => item.id === id);
+      expect(listed).toBeDefined();
+      expectInputShown(`${kind}.list input`, listed.input);
     });
-    expectInputShown('schedules.get input', one.data.input);
-
-    const all = await asViewer('schedules.list');
-    expectNoSecret('schedules.list', all.text);
-    const listed = all.data.find((schedule: { id: string }) => schedule.id === scheduleId);
-    expect(listed).toBeDefined();
-    expectInputShown('schedules.list input', listed.input);
-  });
+  }
 
   it('audit.list as an admin: the enqueue, template and schedule rows keep their parameters, not their secrets', async () => {
     for (const [action, target] of [
@@ -254,16 +279,7 @@ describe('one redaction policy on every answer', () => {
 
   it("templates.update with the viewer's redacted copy and one real change keeps the stored secrets and applies the change", async () => {
     const copy = (await asViewer('templates.get', { id: templateId })).data;
-    const input = structuredClone(copy.input);
-    input.payload.note = 'visible-marker-edited';
-    const updated = await ok('templates.update', adminSession, {
-      id: templateId,
-      name: copy.name,
-      description: 'edited by the secrets check',
-      type: copy.type,
-      input,
-      options: copy.options,
-    });
+    const updated = await ok('templates.update', adminSession, savedCopy(templateId, copy, oneRealChange(copy)));
     expectNoSecret('templates.update answer', updated.text);
 
     const row = await db.jobTemplate.findUniqueOrThrow({ where: { id: templateId } });
@@ -281,17 +297,7 @@ describe('one redaction policy on every answer', () => {
 
   it("templates.update with the redacted copy keeps the secret of the URL's query string", async () => {
     const copy = (await asViewer('templates.get', { id: templateId })).data;
-    const updated = await http('templates.update', {
-      token: adminSession,
-      input: {
-        id: templateId,
-        name: copy.name,
-        description: copy.description,
-        type: copy.type,
-        input: copy.input,
-        options: copy.options,
-      },
-    });
+    const updated = await http('templates.update', { token: adminSession, input: savedCopy(templateId, copy) });
     expect(updated.status).toBe(200);
     const row = await db.jobTemplate.findUniqueOrThrow({ where: { id: templateId } });
     expect((row.input as any).url).toBe(`${hook.url}?access_token=SECRET-URL-1`);
@@ -299,23 +305,7 @@ describe('one redaction policy on every answer', () => {
 
   it("schedules.update with the viewer's redacted copy and one real change keeps the secrets Temporal holds and applies the change", async () => {
     const copy = (await asViewer('schedules.get', { id: scheduleId })).data;
-    const input = structuredClone(copy.input);
-    input.payload.note = 'visible-marker-edited';
-    const updated = await ok('schedules.update', adminSession, {
-      id: scheduleId,
-      name: copy.name,
-      description: 'edited by the secrets check',
-      type: copy.type,
-      input,
-      options: copy.options,
-      cron: copy.cron,
-      intervals: copy.intervals,
-      timezone: copy.timezone,
-      jitterMs: copy.jitterMs,
-      overlap: copy.overlap,
-      catchupWindowMs: copy.catchupWindowMs,
-      pauseOnFailure: copy.pauseOnFailure,
-    });
+    const updated = await ok('schedules.update', adminSession, savedCopy(scheduleId, copy, oneRealChange(copy)));
     expectNoSecret('schedules.update answer', updated.text);
 
     // Read with the codec, as a worker would start the job.
@@ -334,24 +324,7 @@ describe('one redaction policy on every answer', () => {
 
   it("schedules.update with the redacted copy keeps the secret of the URL's query string", async () => {
     const copy = (await asViewer('schedules.get', { id: scheduleId })).data;
-    const updated = await http('schedules.update', {
-      token: adminSession,
-      input: {
-        id: scheduleId,
-        name: copy.name,
-        description: copy.description ?? undefined,
-        type: copy.type,
-        input: copy.input,
-        options: copy.options,
-        cron: copy.cron,
-        intervals: copy.intervals,
-        timezone: copy.timezone,
-        jitterMs: copy.jitterMs,
-        overlap: copy.overlap,
-        catchupWindowMs: copy.catchupWindowMs,
-        pauseOnFailure: copy.pauseOnFailure,
-      },
-    });
+    const updated = await http('schedules.update', { token: adminSession, input: savedCopy(scheduleId, copy) });
     expect(updated.status).toBe(200);
     const description = await (await temporal()).schedule.getHandle(scheduleId).describe();
     expect((description.action.args?.[0] as { input: any }).input.url).toBe(`${hook.url}?access_token=SECRET-URL-1`);

@@ -3,6 +3,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { createApiServer, createServices, listen, loadApiConfig, type Services } from '@jobdeck/api';
+import { jsonOrNull } from '../support/json';
 
 export interface ApiInstance {
   url: string;
@@ -62,13 +63,13 @@ export function raw(
         res.setEncoding('utf8');
         res.on('data', (chunk) => (text += chunk));
         res.on('end', () => {
-          let json: any = null;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            // left null
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: performance.now() - started });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: jsonOrNull(text),
+            ms: performance.now() - started,
+          });
         });
       },
     );

@@ -25,10 +25,16 @@ const STATUS_TO_STATE: Record<string, string> = {
 };
 const closedPort = 'http://127.0.0.1:9/closed';
 
-async function enqueueMany(
-  count: number,
-  request: () => Parameters<JobdeckClient['jobs']['enqueue']['mutate']>[0],
-): Promise<string[]> {
+type EnqueueRequest = Parameters<JobdeckClient['jobs']['enqueue']['mutate']>[0];
+
+/** A data.sync of one record from `source`. */
+const oneRecordSync = (source: string, options: EnqueueRequest['options']): EnqueueRequest => ({
+  type: 'data.sync',
+  input: { source, records: 1 },
+  options,
+});
+
+async function enqueueMany(count: number, request: () => EnqueueRequest): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 10) {
     const batch = await Promise.all(
@@ -57,27 +63,13 @@ describe('the complete record', () => {
       input: { url: closedPort, payload: { n: 2 } },
       options: { maxAttempts: 2 },
     }));
-    const rateLimited = await enqueueMany(10, () => ({
-      type: 'data.sync',
-      input: { source: `rl.${tag}`, records: 1 },
-      options: { rateLimit: { key: `rec-${tag}`, limit: 4, intervalMs: 1_000 } },
-    }));
-    const delayed = await enqueueMany(10, () => ({
-      type: 'data.sync',
-      input: { source: `dl.${tag}`, records: 1 },
-      options: { delayMs: 1_500 },
-    }));
+    const rateLimited = await enqueueMany(10, () =>
+      oneRecordSync(`rl.${tag}`, { rateLimit: { key: `rec-${tag}`, limit: 4, intervalMs: 1_000 } }),
+    );
+    const delayed = await enqueueMany(10, () => oneRecordSync(`dl.${tag}`, { delayMs: 1_500 }));
     // Held back by a long delay, so that they end while waiting: cancelled through the API, terminated around it.
-    const toCancel = await enqueueMany(15, () => ({
-      type: 'data.sync',
-      input: { source: `cx.${tag}`, records: 1 },
-      options: { delayMs: 600_000 },
-    }));
-    const toTerminate = await enqueueMany(15, () => ({
-      type: 'data.sync',
-      input: { source: `tx.${tag}`, records: 1 },
-      options: { delayMs: 600_000 },
-    }));
+    const toCancel = await enqueueMany(15, () => oneRecordSync(`cx.${tag}`, { delayMs: 600_000 }));
+    const toTerminate = await enqueueMany(15, () => oneRecordSync(`tx.${tag}`, { delayMs: 600_000 }));
     // The workflow's own timeout ends these mid-work: only Temporal knows, the shell cannot record it.
     const timedOut = await enqueueMany(10, () => ({
       type: 'data.sync',

@@ -37,6 +37,19 @@ async function privateQueue(name: string, concurrency = 2) {
   return worker;
 }
 
+type EnqueueOptions = Parameters<JobdeckClient['jobs']['enqueue']['mutate']>[0]['options'];
+
+/** A quick data.sync of one record from `source`. */
+const oneRecordSync = (source: string, options: EnqueueOptions) =>
+  operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source, records: 1 }, options });
+
+/** `count` of them, enqueued one after the other, from `${prefix}0`, `${prefix}1`, … */
+async function oneRecordSyncs(prefix: string, count: number, options: EnqueueOptions) {
+  const jobs = [];
+  for (let n = 0; n < count; n++) jobs.push(await oneRecordSync(`${prefix}${n}`, options));
+  return jobs;
+}
+
 const slowSync = (source: string, queue?: string) => ({
   type: 'data.sync' as const,
   input: { source, records: 3000, batchSize: 10, throttleMs: 300 },
@@ -176,15 +189,7 @@ describe('bulk actions', () => {
   it('runs a large selection as a durable bulk.action job with progress and counts', async () => {
     await privateQueue('it-bulk', 1);
     await admin.queues.pause.mutate({ queue: 'it-bulk', note: 'bulk test' });
-    const jobs = [];
-    for (let n = 0; n < 30; n++)
-      jobs.push(
-        await operator.jobs.enqueue.mutate({
-          type: 'data.sync',
-          input: { source: `it.many${n}`, records: 1 },
-          options: { queue: 'it-bulk' },
-        }),
-      );
+    const jobs = await oneRecordSyncs('it.many', 30, { queue: 'it-bulk' });
     const filter = { queue: 'it-bulk', state: 'waiting' as const };
     const preview = await eventually('all 30 in visibility', async () => {
       const current = await operator.jobs.bulkPreview.query({ action: 'cancel', filter });
@@ -254,17 +259,7 @@ describe('queues', () => {
     const queue = 'it-drain';
     await privateQueue(queue);
     await operator.queues.pause.mutate({ queue });
-    const ids = [];
-    for (let n = 0; n < 3; n++)
-      ids.push(
-        (
-          await operator.jobs.enqueue.mutate({
-            type: 'data.sync',
-            input: { source: `it.drain${n}`, records: 1 },
-            options: { queue },
-          })
-        ).id,
-      );
+    const ids = (await oneRecordSyncs('it.drain', 3, { queue })).map((job) => job.id);
     await eventually('3 waiting', async () => (await admin.queues.drainPreview.query({ queue })).count === 3);
     await expect(operator.queues.drain.mutate({ queue })).rejects.toThrow(/requires the admin role/);
     expect(await admin.queues.drain.mutate({ queue })).toMatchObject({ total: 3, cancelled: 3, skipped: 0, failed: 0 });
@@ -292,8 +287,7 @@ describe('priorities and rate limits', () => {
     // activity is scheduled within that moment may still be dispatched (the lean shell schedules it
     // in the job's first workflow task, so it can be that quick).
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const job = (source: string, priority: 'low' | 'critical') =>
-      operator.jobs.enqueue.mutate({ type: 'data.sync', input: { source, records: 1 }, options: { queue, priority } });
+    const job = (source: string, priority: 'low' | 'critical') => oneRecordSync(source, { queue, priority });
     const low = [await job('it.low1', 'low'), await job('it.low2', 'low'), await job('it.low3', 'low')];
     const critical = [await job('it.crit1', 'critical'), await job('it.crit2', 'critical')];
     await eventually('5 waiting', async () => (await admin.queues.drainPreview.query({ queue })).count === 5);
@@ -316,17 +310,7 @@ describe('priorities and rate limits', () => {
 
   it('starts at most N jobs per interval per rate-limit key, across workers', async () => {
     const rateLimit = { key: `host-${Date.now()}`, limit: 2, intervalMs: 4_000 };
-    const ids: string[] = [];
-    for (let n = 0; n < 5; n++)
-      ids.push(
-        (
-          await operator.jobs.enqueue.mutate({
-            type: 'data.sync',
-            input: { source: `it.rate${n}`, records: 1 },
-            options: { rateLimit },
-          })
-        ).id,
-      );
+    const ids = (await oneRecordSyncs('it.rate', 5, { rateLimit })).map((job) => job.id);
     // While one waits for its slot it reads delayed on its page and in the list, as Temporal (JobState) and the stats count it.
     await eventually(
       'a job waiting for its slot to read delayed on its page and in the list',

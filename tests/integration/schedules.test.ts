@@ -18,6 +18,16 @@ const suffix = Date.now().toString(36);
 const created: string[] = [];
 const smallSync = { source: 'it.schedules', records: 3, batchSize: 3 };
 
+/** Creates a schedule that afterAll deletes. */
+async function createSchedule(input: Parameters<JobdeckClient['schedules']['create']['mutate']>[0]): Promise<string> {
+  const { id } = await admin.schedules.create.mutate(input);
+  created.push(id);
+  return id;
+}
+
+/** A schedule of small data.syncs, paused: it runs only when a test says. */
+const pausedSmallSync = { type: 'data.sync', input: smallSync, paused: true } as const;
+
 async function describeCli(id: string) {
   return JSON.parse(await temporalCli(['schedule', 'describe', '--schedule-id', id, '--output', 'json']));
 }
@@ -34,7 +44,7 @@ afterAll(async () => {
 
 describe('schedule CRUD', () => {
   it('creates a schedule that `temporal schedule describe` shows with the same spec', async () => {
-    const { id } = await admin.schedules.create.mutate({
+    const id = await createSchedule({
       name: `IT spec ${suffix}`,
       description: 'weekday mornings in Paris',
       type: 'data.sync',
@@ -47,7 +57,6 @@ describe('schedule CRUD', () => {
       catchupWindowMs: 120_000,
       pauseOnFailure: true,
     });
-    created.push(id);
     expect(id).toBe(`sched-it-spec-${suffix}`);
 
     const cli = await describeCli(id);
@@ -145,15 +154,12 @@ describe('schedule CRUD', () => {
 
 describe('runs', () => {
   it('triggers now: the job completes and links back to its schedule', async () => {
-    const { id } = await admin.schedules.create.mutate({
+    const id = await createSchedule({
+      ...pausedSmallSync,
       name: `IT trigger ${suffix}`,
-      type: 'data.sync',
-      input: smallSync,
       cron: ['0 0 1 1 *'],
-      paused: true,
       note: 'only by hand',
     });
-    created.push(id);
     await admin.schedules.trigger.mutate({ id });
 
     const jobId = await eventually(
@@ -187,16 +193,13 @@ describe('runs', () => {
   });
 
   it('backfills a past range: an every-minute cron over three minutes starts three runs', async () => {
-    const { id } = await admin.schedules.create.mutate({
+    const id = await createSchedule({
+      ...pausedSmallSync,
       name: `IT backfill ${suffix}`,
-      type: 'data.sync',
-      input: smallSync,
       cron: ['* * * * *'],
       overlap: 'skip',
-      paused: true,
       note: 'backfill only',
     });
-    created.push(id);
     // Whole minutes entirely in the past: m-2, m-1 and m fall in (m-2:30, m+0:30).
     const m = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     const start = new Date(m - 150_000);
@@ -348,13 +351,12 @@ describe('templates', () => {
     const job = await waitForState(admin, run.id, ['completed']);
     expect(job).toMatchObject({ type: 'data.sync', priority: 'high', maxAttempts: 2 });
 
-    const { id } = await admin.schedules.create.mutate({
+    const id = await createSchedule({
       name: `IT from template ${suffix}`,
       templateId: template.id,
       cron: ['@daily'],
       paused: true,
     });
-    created.push(id);
     expect(await admin.schedules.get.query({ id })).toMatchObject({
       type: 'data.sync',
       templateId: template.id,
@@ -434,8 +436,7 @@ describe('refusals', () => {
       (await http('schedules.pause', { token: adminToken, input: { id: `sched-missing-${suffix}` } })).status,
     ).toBe(404);
 
-    const { id } = await admin.schedules.create.mutate({ ...good, name: `IT taken ${suffix}`, paused: true });
-    created.push(id);
+    await createSchedule({ ...good, name: `IT taken ${suffix}`, paused: true });
     expect(
       (await http('schedules.create', { token: adminToken, input: { ...good, name: `IT taken ${suffix}` } })).status,
     ).toBe(409);

@@ -16,29 +16,41 @@ afterEach(() => {
   for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
 });
 
+/** A worker of its own on the private queue, once it polls. */
+async function startWorker() {
+  const worker = spawnWorker(`${QUEUE}:1`);
+  workers.push(worker);
+  await waitForPoller(QUEUE, worker);
+  return worker;
+}
+
+/** A data.sync on the private queue, slow enough to stop mid-way: batches of 10 records, 200 ms apart. */
+const slowSync = (source: string, records: number) =>
+  operator.jobs.enqueue.mutate({
+    type: 'data.sync',
+    input: { source, records, batchSize: 10, throttleMs: 200 },
+    options: { queue: QUEUE },
+  });
+
+/** The job once it has done `batches` batches at least. */
+const batchesDone = (what: string, id: string, batches: number) =>
+  eventually(what, async () => {
+    const job = await operator.jobs.get.query({ id });
+    return job.progress && job.progress.stepsDone >= batches ? job : undefined;
+  });
+
 describe('a worker killed mid-job', () => {
   it('resumes data.sync from its heartbeated checkpoint on another worker, and the job completes once', async () => {
-    const first = spawnWorker(`${QUEUE}:1`);
-    workers.push(first);
-    await waitForPoller(QUEUE, first);
+    const first = await startWorker();
 
-    const { id } = await operator.jobs.enqueue.mutate({
-      type: 'data.sync',
-      input: { source: 'it.crash', records: 300, batchSize: 10, throttleMs: 200 },
-      options: { queue: QUEUE },
-    });
-    const before = await eventually('a few batches done', async () => {
-      const job = await operator.jobs.get.query({ id });
-      return job.progress && job.progress.stepsDone >= 5 ? job : undefined;
-    });
+    const { id } = await slowSync('it.crash', 300);
+    const before = await batchesDone('a few batches done', id, 5);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     const progressAtKill = before.progress!.stepsDone * 10;
 
     // Nothing runs it while no worker is left: Temporal notices the missed heartbeats and schedules a retry.
-    const second = spawnWorker(`${QUEUE}:1`);
-    workers.push(second);
-    await waitForPoller(QUEUE, second);
+    const second = await startWorker();
 
     const done = await waitForState(operator, id, ['completed'], 90_000);
     const result = done.result as { output: string; resumedFrom: number | null; records: number };
@@ -65,18 +77,9 @@ describe('a worker killed mid-job', () => {
   });
 
   it('on SIGTERM stops taking work, hands the running activity back, and another worker finishes the job', async () => {
-    const first = spawnWorker(`${QUEUE}:1`);
-    workers.push(first);
-    await waitForPoller(QUEUE, first);
-    const { id } = await operator.jobs.enqueue.mutate({
-      type: 'data.sync',
-      input: { source: 'it.sigterm', records: 400, batchSize: 10, throttleMs: 200 },
-      options: { queue: QUEUE },
-    });
-    await eventually('the job to be under way', async () => {
-      const job = await operator.jobs.get.query({ id });
-      return job.progress && job.progress.stepsDone >= 3 ? job : undefined;
-    });
+    const first = await startWorker();
+    const { id } = await slowSync('it.sigterm', 400);
+    await batchesDone('the job to be under way', id, 3);
     const exited = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
     const stoppedAt = Date.now();
     first.kill('SIGTERM');
@@ -84,9 +87,7 @@ describe('a worker killed mid-job', () => {
     expect(await exited).toBe(0);
     expect(Date.now() - stoppedAt).toBeLessThan(20_000);
 
-    const second = spawnWorker(`${QUEUE}:1`);
-    workers.push(second);
-    await waitForPoller(QUEUE, second);
+    const second = await startWorker();
     const done = await waitForState(operator, id, ['completed'], 90_000);
     const result = done.result as { output: string; resumedFrom: number | null };
     expect(result.resumedFrom).toBeGreaterThan(0);

@@ -12,6 +12,7 @@ import { BOOKKEEPING_ACTIVITIES } from '@jobdeck/workflows/activities';
 import { BOOKKEEPING_QUEUE } from '@jobdeck/workflows';
 import type { LoopbackReceiver } from './loopback-receiver';
 import { until, type DrillStack } from './drill-stack';
+import { jsonOrNull } from './json';
 
 export interface Answered {
   status: number;
@@ -20,20 +21,19 @@ export interface Answered {
   error?: string;
 }
 
+/** A call of a procedure over HTTP with a bearer token; an answer, never a throw. */
+type Call = (url: string, procedure: string, token: string, input: unknown, timeoutMs?: number) => Promise<Answered>;
+
 /**
  * One POST on a fresh connection (no keep-alive): a connection refused (nobody listening) and a
  * connection cut after the request was sent (a dropped request) are told apart by error code.
  */
-export function post(
-  url: string,
-  procedure: string,
-  token: string,
-  input: unknown,
-  timeoutMs = 30_000,
-): Promise<Answered> {
+export const post: Call = (url, procedure, token, input, timeoutMs = 30_000) => {
   const started = Date.now();
   const body = JSON.stringify(input);
   return new Promise((resolve) => {
+    const failed = (error: NodeJS.ErrnoException) =>
+      resolve({ status: 0, json: null, ms: Date.now() - started, error: error.code ?? error.message });
     const req = request(
       `${url}/trpc/${procedure}`,
       {
@@ -50,34 +50,18 @@ export function post(
         let text = '';
         res.on('data', (chunk) => (text += chunk));
         res.on('end', () => {
-          let json: any = null;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            /* left null */
-          }
-          resolve({ status: res.statusCode ?? 0, json, ms: Date.now() - started });
+          resolve({ status: res.statusCode ?? 0, json: jsonOrNull(text), ms: Date.now() - started });
         });
-        res.on('error', (error: NodeJS.ErrnoException) =>
-          resolve({ status: 0, json: null, ms: Date.now() - started, error: error.code ?? error.message }),
-        );
+        res.on('error', failed);
       },
     );
     req.on('timeout', () => req.destroy(Object.assign(new Error('client timeout'), { code: 'CLIENT_TIMEOUT' })));
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ status: 0, json: null, ms: Date.now() - started, error: error.code ?? error.message }),
-    );
+    req.on('error', failed);
     req.end(body);
   });
-}
+};
 
-export function get(
-  url: string,
-  procedure: string,
-  token: string,
-  input: unknown,
-  timeoutMs = 30_000,
-): Promise<Answered> {
+export const get: Call = (url, procedure, token, input, timeoutMs = 30_000) => {
   const started = Date.now();
   const signal = AbortSignal.timeout(timeoutMs);
   return fetch(`${url}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, {
@@ -86,7 +70,7 @@ export function get(
   })
     .then(async (res) => ({ status: res.status, json: await res.json().catch(() => null), ms: Date.now() - started }))
     .catch((error: Error) => ({ status: 0, json: null, ms: Date.now() - started, error: error.name }));
-}
+};
 
 /** The exact output a data.sync of `records` records from `source` must leave (see data-sync/activities.ts). */
 export function expectedSyncOutput(source: string, records: number): string {

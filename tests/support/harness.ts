@@ -9,6 +9,7 @@ import { createDb } from '@jobdeck/db';
 import { jobdeckDataConverter } from '@jobdeck/workflows/codec';
 import { createJobdeckClient, type JobdeckClient } from '@jobdeck/api/client';
 import { loopbackReceiver, type ReceivedWebhook } from './loopback-receiver';
+import { jsonOrNull } from './json';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -74,13 +75,7 @@ export async function http(
   else if (method === 'POST') body = options.rawBody ?? JSON.stringify(options.input ?? null);
   const response = await fetch(url, { method, headers, body });
   const text = await response.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // left null: the caller asserts on status and text
-  }
-  return { status: response.status, json, text };
+  return { status: response.status, json: jsonOrNull(text), text };
 }
 
 /** Polls until check returns a value other than undefined/false, or fails with the last value seen. */

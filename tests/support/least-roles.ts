@@ -1,5 +1,6 @@
 // The least role of every procedure, written out by hand: a procedure added to the router fails the
 // role suites (integration and hostile) until someone decides here who may call it.
+import { appRouter } from '@jobdeck/api';
 export type CallerRole = 'public' | 'viewer' | 'operator' | 'admin';
 
 export const RANK: Record<CallerRole, number> = { public: 0, viewer: 1, operator: 2, admin: 3 };
@@ -55,3 +56,13 @@ export const LEAST_ROLE: Record<string, CallerRole> = {
   'templates.run': 'operator',
   'alerts.list': 'viewer',
 };
+
+/** Every procedure of the router, with its type (query, mutation or subscription). */
+export const PROCEDURES = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
+).map(([path, procedure]) => ({ path, type: procedure._def.type }));
+
+/** The procedures a plain HTTP call reaches (all but subscriptions), as [path, type] rows for it.each. */
+export const HTTP_PROCEDURES = PROCEDURES.filter((procedure) => procedure.type !== 'subscription').map(
+  (procedure) => [procedure.path, procedure.type] as const,
+);

@@ -1,20 +1,14 @@
 // The per-state counters jobs.stats reads are kept by triggers on "Job": after any mix of inserts,
 // state changes (both ways between active and retrying, concurrently), moves between queues and
 // deletes, they equal a count of the records themselves.
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, dropDatabase, ensureDatabase } from '../src/migrate.ts';
+import { migratedDatabase } from './scratch-database.ts';
 
-const server = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-server.search = '';
-server.pathname = `/jobdeck_countstest_${process.pid}_${randomBytes(4).toString('hex')}`;
-const url = server.toString();
+const url = migratedDatabase('countstest');
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  await ensureDatabase(url);
-  await applyMigrations(url);
   pool = new pg.Pool({ connectionString: url, max: 8 });
   // Dropping the database ends its connections; an idle client of the pool hears that as an error.
   pool.on('error', () => {});
@@ -22,7 +16,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool?.end();
-  await dropDatabase(url);
 });
 
 const insert = (id: string, state: string, queue = 'sync') =>

@@ -1,20 +1,14 @@
 // The throughput rollup is kept by a trigger on "Job": a job counts once, in the minute it ended,
 // whichever writer (API, worker, reconciler) moved its record to a final state, and however often
 // the record is written afterwards.
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, dropDatabase, ensureDatabase } from '../src/migrate.ts';
+import { migratedDatabase } from './scratch-database.ts';
 
-const server = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-server.search = '';
-server.pathname = `/jobdeck_rolluptest_${process.pid}_${randomBytes(4).toString('hex')}`;
-const url = server.toString();
+const url = migratedDatabase('rolluptest');
 let client: pg.Client;
 
 beforeAll(async () => {
-  await ensureDatabase(url);
-  await applyMigrations(url);
   client = new pg.Client({ connectionString: url });
   await client.connect();
   // Whatever the session's zone, minutes are UTC minutes of "finishedAt" (written in UTC by Prisma).
@@ -23,7 +17,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.end();
-  await dropDatabase(url);
 });
 
 async function insert(id: string, state: string, finishedAt: string | null = null, queue = 'sync') {

@@ -266,6 +266,13 @@ export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
     path: node.path,
     ...extra,
   });
+  // An array made to one of these lengths, its entries taken from its first few (an empty one gets 'x').
+  const regrow = (lengths: number[], entry: (items: Json[], index: number) => Json | undefined) => {
+    const node = r.pick(arrays);
+    const items = small(node.value as Json[]);
+    const grown = Array.from({ length: r.pick(lengths) }, (_, index) => clone(entry(items, index) ?? 'x'));
+    return done(setAt(value, node.path, grown), node);
+  };
 
   switch (kind) {
     case 'wrong-type': {
@@ -299,18 +306,7 @@ export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
         );
       }
       if (arrays.length && r.chance(0.5)) {
-        const node = r.pick(arrays);
-        const items = small(node.value as Json[]);
-        return done(
-          setAt(
-            value,
-            node.path,
-            Array.from({ length: r.pick([11, 26, 101, 1001, 5000]) }, (_, index) =>
-              clone(items[index % Math.max(items.length, 1)] ?? 'x'),
-            ),
-          ),
-          node,
-        );
+        return regrow([11, 26, 101, 1001, 5000], (items, index) => items[index % Math.max(items.length, 1)]);
       }
       const node = any(strings);
       return done(setAt(value, node.path, 'a'.repeat(r.pick([101, 201, 255, 301, 501, 1001, 2049, 4097, 5000]))), node);
@@ -442,16 +438,7 @@ export function mutate(input: Json, kind: MutationKind, r: Rng): Mutated {
       return done(clone(r.pick([null, 0, -1, '', 'x', [], true, '\u0000', [[]], [{}], 1e308, 'null'])), all[0]!);
     case 'duplicate-entries': {
       if (!arrays.length) return mutate(input, 'out-of-range', r);
-      const node = r.pick(arrays);
-      const items = small(node.value as Json[]);
-      return done(
-        setAt(
-          value,
-          node.path,
-          Array.from({ length: r.pick([2, 10, 100, 1000]) }, () => clone(items[0] ?? 'x')),
-        ),
-        node,
-      );
+      return regrow([2, 10, 100, 1000], (items) => items[0]);
     }
     case 'empty-values': {
       const node = r.pick(all);

@@ -443,6 +443,9 @@ type Regression = {
   unknownKey?: string;
 };
 
+/** A data.sync of one record from `source`: a job that is cheap to start. */
+const oneRecordSync = (source: string) => ({ type: 'data.sync', input: { source, records: 1 } });
+
 const firstJob = (ctx: PlanContext) => ctx.pools?.jobs()[0] ?? 'data.sync-20260101-000000-abcdef';
 
 /**
@@ -508,22 +511,13 @@ export const REGRESSIONS: Regression[] = [
     why: 'NUL in a template',
     path: 'templates.create',
     caller: 'admin',
-    input: () => ({
-      name: 'nul\u0000template',
-      description: 'd\u0000',
-      type: 'data.sync',
-      input: { source: 'fuzz.nul', records: 1 },
-    }),
+    input: () => ({ name: 'nul\u0000template', description: 'd\u0000', ...oneRecordSync('fuzz.nul') }),
   },
   {
     why: 'NUL in an idempotency key',
     path: 'jobs.enqueue',
     caller: 'operator',
-    input: () => ({
-      type: 'data.sync',
-      input: { source: 'fuzz.nul', records: 1 },
-      options: { idempotencyKey: 'key\u0000nul' },
-    }),
+    input: () => ({ ...oneRecordSync('fuzz.nul'), options: { idempotencyKey: 'key\u0000nul' } }),
   },
   {
     why: 'NUL in a job input value',
@@ -545,8 +539,7 @@ export const REGRESSIONS: Regression[] = [
     path: 'jobs.enqueue',
     caller: 'operator',
     input: () => ({
-      type: 'data.sync',
-      input: { source: 'fuzz.nul', records: 1 },
+      ...oneRecordSync('fuzz.nul'),
       options: { rateLimit: { key: 'r\u0000', limit: 1, intervalMs: 1000 } },
     }),
   },
@@ -564,8 +557,7 @@ export const REGRESSIONS: Regression[] = [
       name: 'nul\u0000schedule',
       description: 'd\u0000',
       cron: ['@daily'],
-      type: 'data.sync',
-      input: { source: 'fuzz.nul', records: 1 },
+      ...oneRecordSync('fuzz.nul'),
     }),
   },
   {
@@ -578,11 +570,7 @@ export const REGRESSIONS: Regression[] = [
     why: 'runAt in year 9999 was accepted',
     path: 'jobs.enqueue',
     caller: 'operator',
-    input: () => ({
-      type: 'data.sync',
-      input: { source: 'fuzz.far', records: 1 },
-      options: { runAt: '9999-12-31T23:59:59Z' },
-    }),
+    input: () => ({ ...oneRecordSync('fuzz.far'), options: { runAt: '9999-12-31T23:59:59Z' } }),
   },
   {
     why: 'an anonymous login stored a 900 KB field in the audit row',

@@ -84,11 +84,8 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
             field="priority"
           />
           <TextField
-            label={
-              <>
-                Delay <span className="muted">(seconds, optional)</span>
-              </>
-            }
+            label="Delay"
+            hint="seconds, optional"
             field="delay"
             type="number"
             inputMode="decimal"
@@ -100,11 +97,8 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
             data-testid="enqueue-delay"
           />
           <TextField
-            label={
-              <>
-                Idempotency key <span className="muted">(optional)</span>
-              </>
-            }
+            label="Idempotency key"
+            hint="optional"
             field="key"
             type="text"
             value={key}
@@ -116,11 +110,8 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
         </div>
         {selected && <p className="muted small">{selected.description}</p>}
         <JsonInputField
-          label={
-            <>
-              Input <span className="muted">(JSON)</span>
-            </>
-          }
+          label="Input"
+          hint="JSON"
           value={input}
           onChange={setInput}
           testId="enqueue-input"

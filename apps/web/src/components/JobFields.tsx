@@ -1,6 +1,7 @@
 import { PRIORITIES, type Priority } from '@jobdeck/workflows/vocabulary';
 import type { ReactNode } from 'react';
-import { useFieldErrors } from './TextField';
+import { Options } from './Options';
+import { FieldLabel, useFieldErrors } from './TextField';
 
 /** A field's own errors, when it is not inside a FormFields that has them. */
 interface FieldErrorsProps {
@@ -9,10 +10,20 @@ interface FieldErrorsProps {
   field?: string;
 }
 
-function Field({ label, children, list }: { label: ReactNode; children: ReactNode; list: ReactNode }) {
+function Field({
+  label,
+  hint,
+  children,
+  list,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  children: ReactNode;
+  list: ReactNode;
+}) {
   return (
     <label className="field">
-      <span>{label}</span>
+      <FieldLabel label={label} hint={hint} />
       {children}
       {list}
     </label>
@@ -37,11 +48,7 @@ export function JobTypeSelect({
   return (
     <Field label="Job type" list={list}>
       <select value={value} onChange={(event) => onChange(event.target.value)} data-testid={testId} {...attributes}>
-        {types.map((candidate) => (
-          <option key={candidate.type} value={candidate.type}>
-            {candidate.type}
-          </option>
-        ))}
+        <Options options={types.map((candidate) => candidate.type)} />
       </select>
     </Field>
   );
@@ -76,11 +83,7 @@ export function PrioritySelect({
         {...attributes}
       >
         {unchanged !== undefined && <option value="">{unchanged}</option>}
-        {PRIORITIES.map((priority) => (
-          <option key={priority} value={priority}>
-            {priority}
-          </option>
-        ))}
+        <Options options={PRIORITIES} />
       </select>
     </Field>
   );
@@ -89,6 +92,7 @@ export function PrioritySelect({
 /** A job's input as JSON, in a monospaced box that grows with it. */
 export function JsonInputField({
   label,
+  hint,
   value,
   onChange,
   testId,
@@ -98,6 +102,8 @@ export function JsonInputField({
   ...own
 }: {
   label: ReactNode;
+  /** Said after the label, such as "JSON". */
+  hint?: ReactNode;
   value: string;
   onChange: (text: string) => void;
   testId: string;
@@ -106,7 +112,7 @@ export function JsonInputField({
 } & FieldErrorsProps) {
   const { attributes, list } = useFieldErrors(field, own);
   return (
-    <Field label={label} list={list}>
+    <Field label={label} hint={hint} list={list}>
       <textarea
         className="mono"
         rows={Math.min(maxRows, Math.max(minRows, value.split('\n').length + 1))}

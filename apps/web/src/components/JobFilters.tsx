@@ -1,5 +1,6 @@
 import { BUCKETS, JOB_STATES, stateLabel } from '../lib/states';
 import type { JobListFilter } from '../lib/useJobList';
+import { Options } from './Options';
 import './JobFilters.css';
 
 interface Props {
@@ -13,6 +14,12 @@ export function JobFilters({ filter, types, queues, onChange }: Props) {
   const set = (key: keyof JobListFilter, value: string) => onChange({ ...filter, [key]: value || undefined });
   const active = !!(filter.state || filter.bucket || filter.type || filter.queue || filter.superseded);
   const bucket = BUCKETS.find((entry) => entry.key === filter.bucket);
+  // The list's filters by a value, each with "any" first: choosing it drops the filter.
+  const selects = [
+    { key: 'state', label: 'State', options: JOB_STATES.map((state) => ({ value: state, label: stateLabel(state) })) },
+    { key: 'type', label: 'Type', options: types },
+    { key: 'queue', label: 'Queue', options: queues },
+  ] as const;
   return (
     <div className="filters" role="search" data-testid="job-filters">
       {bucket && (
@@ -26,51 +33,19 @@ export function JobFilters({ filter, types, queues, onChange }: Props) {
           {bucket.label}: {bucket.states.map(stateLabel).join(', ')} ×
         </button>
       )}
-      <label className="field field-inline">
-        <span>State</span>
-        <select
-          value={filter.state ?? ''}
-          onChange={(event) => set('state', event.target.value)}
-          data-testid="filter-state"
-        >
-          <option value="">any</option>
-          {JOB_STATES.map((state) => (
-            <option key={state} value={state}>
-              {stateLabel(state)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field field-inline">
-        <span>Type</span>
-        <select
-          value={filter.type ?? ''}
-          onChange={(event) => set('type', event.target.value)}
-          data-testid="filter-type"
-        >
-          <option value="">any</option>
-          {types.map((type) => (
-            <option key={type} value={type}>
-              {type}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field field-inline">
-        <span>Queue</span>
-        <select
-          value={filter.queue ?? ''}
-          onChange={(event) => set('queue', event.target.value)}
-          data-testid="filter-queue"
-        >
-          <option value="">any</option>
-          {queues.map((queue) => (
-            <option key={queue} value={queue}>
-              {queue}
-            </option>
-          ))}
-        </select>
-      </label>
+      {selects.map(({ key, label, options }) => (
+        <label key={key} className="field field-inline">
+          <span>{label}</span>
+          <select
+            value={filter[key] ?? ''}
+            onChange={(event) => set(key, event.target.value)}
+            data-testid={`filter-${key}`}
+          >
+            <option value="">any</option>
+            <Options options={options} />
+          </select>
+        </label>
+      ))}
       <label className="field field-inline field-toggle" title="Failed originals replaced by a retry with changes">
         <input
           type="checkbox"

@@ -2,6 +2,14 @@ import { clockTime, dateTime, json } from '../lib/format';
 import type { JobDetail } from '../trpc';
 import './LogList.css';
 
+/** A level's colours: the status tones of the badges. */
+const LEVEL_TONE: Record<string, string> = {
+  debug: 'status-idle',
+  info: 'status-info',
+  warn: 'status-warn',
+  error: 'status-bad',
+};
+
 export function LogList({ logs }: { logs: JobDetail['logs'] }) {
   if (!logs.length) {
     return (
@@ -17,7 +25,7 @@ export function LogList({ logs }: { logs: JobDetail['logs'] }) {
           <time className="log-time mono" dateTime={log.at} title={dateTime(log.at)}>
             {clockTime(log.at)}
           </time>
-          <span className={`log-level level-${log.level}`}>{log.level}</span>
+          <span className={`log-level ${LEVEL_TONE[log.level] ?? 'status-idle'}`}>{log.level}</span>
           <span className="log-attempt" title="attempt">
             #{log.attempt}
           </span>

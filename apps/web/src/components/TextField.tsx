@@ -48,6 +48,21 @@ export function useFieldErrors(field: string | undefined, own: Partial<FormField
   };
 }
 
+/** A field's label, with its hint after it in brackets: "Delay (seconds, optional)". */
+export function FieldLabel({ label, hint }: { label: ReactNode; hint?: ReactNode }) {
+  return (
+    <span>
+      {label}
+      {hint && (
+        <>
+          {' '}
+          <span className="muted">({hint})</span>
+        </>
+      )}
+    </span>
+  );
+}
+
 /**
  * A labelled input with its errors under it, linked for assistive technology. `field` names the
  * input in the form's errors; a field whose form reports errors elsewhere (a sign-in) has none.
@@ -57,10 +72,13 @@ export function TextField({
   field,
   formId,
   errors,
+  hint,
   note,
   ...input
 }: {
   label: ReactNode;
+  /** Said after the label, muted and in brackets, such as "optional". */
+  hint?: ReactNode;
   field?: string;
   formId?: string;
   errors?: Errors;
@@ -70,7 +88,7 @@ export function TextField({
   const { attributes, list } = useFieldErrors(field, { formId, errors });
   return (
     <label className="field">
-      <span>{label}</span>
+      <FieldLabel label={label} hint={hint} />
       <input {...attributes} {...input} />
       {note}
       {list}

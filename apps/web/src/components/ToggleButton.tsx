@@ -8,7 +8,8 @@ export function ToggleButton({
   testId,
 }: {
   open: boolean;
-  onToggle: () => void;
+  /** Called with what the part should become: true to open it. */
+  onToggle: (open: boolean) => void;
   /** What opening it shows, such as "New user". */
   label: string;
   closeLabel?: string;
@@ -20,7 +21,7 @@ export function ToggleButton({
       type="button"
       className={`button${primary ? ' button-primary' : ''}`}
       aria-expanded={open}
-      onClick={onToggle}
+      onClick={() => onToggle(!open)}
       data-testid={testId}
     >
       {open ? closeLabel : label}

@@ -1,9 +1,8 @@
 import { Link, useParams } from 'react-router';
-import { ErrorBox } from '../components/ErrorBox';
+import { ItemState, RefreshError } from '../components/ItemState';
 import { JobActions } from '../components/job-actions/JobActions';
 import { JobLineage } from '../components/job-actions/JobLineage';
 import { JsonBlock } from '../components/JsonBlock';
-import { Loading } from '../components/Loading';
 import { LogList } from '../components/LogList';
 import { PendingActivities } from '../components/PendingActivities';
 import { ProgressBar } from '../components/ProgressBar';
@@ -13,7 +12,6 @@ import { TemporalLinks } from '../components/TemporalLinks';
 import { Timings } from '../components/Timings';
 import { usePollInterval } from '../live';
 import { useLiveScope } from '../lib/live-scope';
-import { httpStatusOf } from '../lib/errors';
 import { isLive } from '../lib/states';
 import { trpc, type JobDetail } from '../trpc';
 import './JobDetail.css';
@@ -122,84 +120,64 @@ export function JobDetailPage() {
     { refetchInterval: (query) => (!query.state.data || isLive(query.state.data.state) ? interval : false) },
   );
 
-  if (job.error && !job.data) {
-    const missing = httpStatusOf(job.error) === 404;
-    return (
-      <div className="page">
-        <ErrorBox
-          error={job.error}
-          title={missing ? 'No such job' : 'Could not load the job'}
-          onRetry={() => void job.refetch()}
-        />
-        <p>
-          <Link to="/jobs">Back to jobs</Link>
-        </p>
-      </div>
-    );
-  }
-  if (!job.data) return <Loading label="Loading job…" rows={6} />;
-
-  const data = job.data;
   return (
-    <div className="page" data-testid="job-page">
-      <Header job={data} />
-      {job.error && (
-        <ErrorBox
-          error={job.error}
-          title="Could not refresh; showing the last answer"
-          onRetry={() => void job.refetch()}
-        />
-      )}
-      <div className="job-grid">
-        <div className="job-main">
-          <ProgressPanel job={data} />
-          <ErrorPanel job={data} />
-          {(data.resultSummary || data.result !== null) && (
-            <section className="panel" aria-labelledby="result-title">
-              <h2 id="result-title">Result</h2>
-              {data.resultSummary && (
-                <p className="result-summary" data-testid="job-result-summary">
-                  {data.resultSummary}
-                </p>
+    <ItemState query={job} noun="job" back={{ to: '/jobs', label: 'Back to jobs' }}>
+      {(data) => (
+        <div className="page" data-testid="job-page">
+          <Header job={data} />
+          <RefreshError query={job} />
+          <div className="job-grid">
+            <div className="job-main">
+              <ProgressPanel job={data} />
+              <ErrorPanel job={data} />
+              {(data.resultSummary || data.result !== null) && (
+                <section className="panel" aria-labelledby="result-title">
+                  <h2 id="result-title">Result</h2>
+                  {data.resultSummary && (
+                    <p className="result-summary" data-testid="job-result-summary">
+                      {data.resultSummary}
+                    </p>
+                  )}
+                  {data.result !== null && (
+                    <details>
+                      <summary>Full result</summary>
+                      <JsonBlock value={data.result} testId="job-result" />
+                    </details>
+                  )}
+                </section>
               )}
-              {data.result !== null && (
-                <details>
-                  <summary>Full result</summary>
-                  <JsonBlock value={data.result} testId="job-result" />
-                </details>
-              )}
-            </section>
-          )}
-          <section className="panel" aria-labelledby="activities-title">
-            <h2 id="activities-title">Pending activities</h2>
-            <PendingActivities activities={data.pendingActivities} />
-          </section>
-          <section className="panel" aria-labelledby="logs-title">
-            <h2 id="logs-title">
-              Logs <span className="muted small">newest first</span>
-            </h2>
-            <LogList logs={data.logs} />
-          </section>
+              <section className="panel" aria-labelledby="activities-title">
+                <h2 id="activities-title">Pending activities</h2>
+                <PendingActivities activities={data.pendingActivities} />
+              </section>
+              <section className="panel" aria-labelledby="logs-title">
+                <h2 id="logs-title">
+                  Logs <span className="muted small">newest first</span>
+                </h2>
+                <LogList logs={data.logs} />
+              </section>
+            </div>
+            <aside className="job-side">
+              <section className="panel" aria-labelledby="temporal-title">
+                <h2 id="temporal-title">Temporal</h2>
+                {data.temporal ? (
+                  <TemporalLinks temporal={data.temporal} />
+                ) : (
+                  <p className="muted">Temporal does not know this job (or is unreachable).</p>
+                )}
+              </section>
+              <section className="panel" aria-labelledby="timings-title">
+                <h2 id="timings-title">Timings</h2>
+                <Timings job={data} />
+              </section>
+              <section className="panel" aria-labelledby="input-title">
+                <h2 id="input-title">Input</h2>
+                <JsonBlock value={data.input} testId="job-input" />
+              </section>
+            </aside>
+          </div>
         </div>
-        <aside className="job-side">
-          <section className="panel" aria-labelledby="temporal-title">
-            <h2 id="temporal-title">Temporal</h2>
-            {data.temporal ? (
-              <TemporalLinks temporal={data.temporal} />
-            ) : (
-              <p className="muted">Temporal does not know this job (or is unreachable).</p>
-            )}
-          </section>
-          <section className="panel" aria-labelledby="timings-title">
-            <h2 id="timings-title">Timings</h2>
-            <Timings job={data} />
-          </section>
-          <section className="panel" aria-labelledby="input-title">
-            <h2 id="input-title">Input</h2>
-            <JsonBlock value={data.input} testId="job-input" />
-          </section>
-        </aside>
-      </div>
-    </div>
+      )}
+    </ItemState>
   );
 }

@@ -48,12 +48,7 @@ function EnqueuePanel() {
     <section className="panel" aria-labelledby="enqueue-title">
       <div className="panel-header">
         <h2 id="enqueue-title">Enqueue a job</h2>
-        <ToggleButton
-          open={open}
-          onToggle={() => setOpen((value) => !value)}
-          label="Enqueue job"
-          testId="enqueue-toggle"
-        />
+        <ToggleButton open={open} onToggle={setOpen} label="Enqueue job" testId="enqueue-toggle" />
       </div>
       {open &&
         (types.error ? (
@@ -106,9 +101,8 @@ export function JobsPage() {
           />
         )}
         <ListState
-          data={list.data ? jobs : undefined}
-          error={list.error}
-          onRetry={() => void list.refetch()}
+          query={list}
+          select={() => jobs}
           noun="jobs"
           loadingRows={5}
           empty={

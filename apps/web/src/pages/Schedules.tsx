@@ -23,7 +23,7 @@ export function SchedulesPage() {
         <div className="page-actions">
           <ToggleButton
             open={creating}
-            onToggle={() => setParams(creating ? {} : { new: '1' })}
+            onToggle={(open) => setParams(open ? { new: '1' } : {})}
             label="New schedule"
             primary
             testId="schedule-new"
@@ -47,9 +47,7 @@ export function SchedulesPage() {
 
       <section className="section" aria-label="Schedules">
         <ListState
-          data={schedules.data}
-          error={schedules.error}
-          onRetry={() => void schedules.refetch()}
+          query={schedules}
           noun="schedules"
           loadingRows={3}
           empty={<p className="muted">No schedules yet.</p>}

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createOutboundClient, createOutboundPolicy, OutboundRefusedError, parseAllowList } from '../../src/outbound';
 import { fakeNet, scriptedResolver } from './support/fake-net';
+import { rejectionOf } from './support/rejection';
 
 const PUBLIC_V4 = '93.184.215.14';
 const PUBLIC_V6 = '2606:4700:4700::1111';
@@ -18,14 +19,7 @@ function offlineClient(allow: string, answers: Record<string, string[]> = {}) {
   return { client, connections: net.connections, received: net.received };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<OutboundRefusedError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(OutboundRefusedError);
-  return error as OutboundRefusedError;
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, OutboundRefusedError);
 
 describe('outbound policy: every spelling of this machine is refused before connecting', () => {
   const loopbackDns = { localhost: ['127.0.0.1', '::1'], 'localhost.': ['127.0.0.1'] };

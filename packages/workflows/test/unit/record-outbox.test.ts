@@ -25,10 +25,16 @@ const op = (jobId: string, kind: string, write: () => Promise<void>, extra: Part
 });
 const fast = { initial: 5, max: 20 };
 
+/** An outbox on the fake database that retries fast and ignores give-ups, unless `options` says otherwise. */
+const outboxOn = (
+  pg: ReturnType<typeof fakePostgres>,
+  options: Partial<Parameters<typeof createRecordOutbox>[0]> = {},
+) => createRecordOutbox({ probe: pg.probe, onGiveUp: () => {}, backoffMs: fast, ...options });
+
 describe('the record outbox', () => {
   it("writes each job's updates in the order given", async () => {
     const pg = fakePostgres();
-    const outbox = createRecordOutbox({ probe: pg.probe, onGiveUp: () => {}, backoffMs: fast });
+    const outbox = outboxOn(pg);
     await Promise.all(
       ['started', 'attempt', 'progress', 'finished'].map((kind) => outbox.submit(op('a', kind, pg.write(`a:${kind}`)))),
     );
@@ -38,11 +44,8 @@ describe('the record outbox', () => {
   it('never makes a caller wait for a database that is away, and writes everything, in order, once it is back', async () => {
     const pg = fakePostgres();
     const lines: string[] = [];
-    const outbox = createRecordOutbox({
-      probe: pg.probe,
-      onGiveUp: () => {},
+    const outbox = outboxOn(pg, {
       log: (line) => lines.push(line),
-      backoffMs: fast,
     });
     pg.state.up = false;
     const started = Date.now();
@@ -65,7 +68,7 @@ describe('the record outbox', () => {
 
   it('keeps only the latest parked progress of a job', async () => {
     const pg = fakePostgres();
-    const outbox = createRecordOutbox({ probe: pg.probe, onGiveUp: () => {}, backoffMs: fast });
+    const outbox = outboxOn(pg);
     pg.state.up = false;
     await outbox.submit(op('d', 'started', pg.write('d:started')));
     for (let percent = 10; percent <= 100; percent += 10)
@@ -78,12 +81,9 @@ describe('the record outbox', () => {
   it('drops log lines, not record updates, when full, and says how many', async () => {
     const pg = fakePostgres();
     const dropped: string[] = [];
-    const outbox = createRecordOutbox({
-      probe: pg.probe,
-      onGiveUp: () => {},
+    const outbox = outboxOn(pg, {
       onDropped: (jobId, kind) => dropped.push(`${jobId}:${kind}`),
       capacity: 3,
-      backoffMs: fast,
     });
     pg.state.up = false;
     await outbox.submit(op('e', 'started', pg.write('e:started')));
@@ -99,10 +99,8 @@ describe('the record outbox', () => {
   it('gives up a write the database refuses as such, after its fallback, instead of retrying it forever', async () => {
     const pg = fakePostgres();
     const givenUp: string[] = [];
-    const outbox = createRecordOutbox({
-      probe: pg.probe,
+    const outbox = outboxOn(pg, {
       onGiveUp: (given, reason) => givenUp.push(`${given.kind}: ${reason}`),
-      backoffMs: fast,
     });
     const refused = async () => {
       throw Object.assign(new Error('value too long for type character varying(200)'), { code: 'P2000' });
@@ -117,11 +115,9 @@ describe('the record outbox', () => {
   it('gives up, visibly, a write that keeps failing while the database answers (a bug, not an outage)', async () => {
     const pg = fakePostgres();
     const givenUp: string[] = [];
-    const outbox = createRecordOutbox({
-      probe: pg.probe,
+    const outbox = outboxOn(pg, {
       onGiveUp: (given, reason) => givenUp.push(reason),
       maxFailures: 3,
-      backoffMs: fast,
     });
     let tries = 0;
     await outbox.submit(

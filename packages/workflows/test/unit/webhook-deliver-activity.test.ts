@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ActivityDeps } from '../../src/runtime/activity-deps';
 import { createOutboundClient, createOutboundPolicy, parseWebhookSecrets } from '../../src/outbound';
 import { createJobRecorder } from '../../src/runtime/records/recorder';
+import { rejectionOf } from './support/rejection';
 
 const activityInfo = { attempt: 1 };
 vi.mock('@temporalio/activity', () => ({
@@ -86,14 +87,7 @@ async function receiver(
   return received;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, ApplicationFailure);
 
 afterEach(async () => {
   logs.length = 0;

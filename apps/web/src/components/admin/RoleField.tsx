@@ -1,5 +1,6 @@
 import { ROLES } from '@jobdeck/workflows/vocabulary';
 import type { Role } from '../../lib/permissions';
+import { Options } from '../Options';
 import { useFormId } from '../TextField';
 import './Admin.css';
 
@@ -36,11 +37,7 @@ export function RoleField({
         aria-describedby={helpId}
         data-testid={testId}
       >
-        {ROLES.map((value) => (
-          <option key={value} value={value}>
-            {value}
-          </option>
-        ))}
+        <Options options={ROLES} />
       </select>
       <span className="field-note muted small" id={helpId}>
         {ROLE_HELP[role]}

@@ -55,6 +55,15 @@ export function ConfirmButtons({
   );
 }
 
+/** A confirmation's question about one named thing: "Pause queue `reports`?". */
+export function ActionQuestion({ action, subject }: { action: string; subject: string }) {
+  return (
+    <>
+      {action} <code>{subject}</code>?
+    </>
+  );
+}
+
 /** An error inside a dialog, above its buttons. */
 export function DialogError({ error }: { error: unknown }) {
   if (!error) return null;

@@ -134,11 +134,8 @@ export function RetryChangesDialog({ job, onClose }: JobDialogProps) {
           </div>
         </fieldset>
         <JsonInputField
-          label={
-            <>
-              Input overrides <span className="muted">(JSON, merged into the original)</span>
-            </>
-          }
+          label="Input overrides"
+          hint="JSON, merged into the original"
           value={draft.input}
           onChange={edit('input')}
           testId="retry-input"

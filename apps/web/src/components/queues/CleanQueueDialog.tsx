@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { plural } from '../../lib/format';
 import { FINAL_STATES, stateLabel, type FinalJobState } from '../../lib/states';
 import { trpc } from '../../trpc';
+import { ActionQuestion } from '../dialog/ConfirmDialog';
 import { MutationDialog } from '../dialog/MutationDialog';
 import { useInvalidateQueues } from './useQueueStatuses';
 
@@ -35,11 +36,7 @@ export function CleanQueueDialog({ queue, onClose }: { queue: string; onClose: (
         body: `${plural(result.deleted, 'job record')} deleted, with their logs.`,
       })}
       failedTitle={`Could not clean ${queue}`}
-      title={
-        <>
-          Clean queue <code>{queue}</code>?
-        </>
-      }
+      title={<ActionQuestion action="Clean queue" subject={queue} />}
       confirmLabel={preview.data && valid ? `Delete ${plural(count, 'record')}` : 'Delete'}
       busyLabel="Deleting…"
       tone="danger"

@@ -1,5 +1,6 @@
 import { plural } from '../../lib/format';
 import { trpc } from '../../trpc';
+import { ActionQuestion } from '../dialog/ConfirmDialog';
 import { MutationDialog } from '../dialog/MutationDialog';
 import { JobSample } from '../JobSample';
 import { useInvalidateQueues } from './useQueueStatuses';
@@ -19,11 +20,7 @@ export function DrainQueueDialog({ queue, onClose }: { queue: string; onClose: (
         durationMs: 10_000,
       })}
       failedTitle={`Could not drain ${queue}`}
-      title={
-        <>
-          Drain queue <code>{queue}</code>?
-        </>
-      }
+      title={<ActionQuestion action="Drain queue" subject={queue} />}
       confirmLabel={preview.data ? `Cancel ${plural(count, 'job')}` : 'Drain'}
       busyLabel="Draining…"
       tone="danger"

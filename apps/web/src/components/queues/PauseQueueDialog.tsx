@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { cli, reasons } from '../../lib/cli';
 import { trpc } from '../../trpc';
+import { ActionQuestion } from '../dialog/ConfirmDialog';
 import { MutationDialog } from '../dialog/MutationDialog';
+import { NoteField, noteInput } from '../dialog/NoteField';
 import { useInvalidateQueues } from './useQueueStatuses';
 
 export function PauseQueueDialog({
@@ -18,14 +20,10 @@ export function PauseQueueDialog({
   return (
     <MutationDialog
       mutation={pause}
-      input={{ queue, note: note.trim() || undefined }}
+      input={{ queue, note: noteInput(note) }}
       succeeded={(result) => ({ title: `Paused queue ${queue}`, body: result.reason, cli: result.cli })}
       failedTitle={`Could not pause ${queue}`}
-      title={
-        <>
-          Pause queue <code>{queue}</code>?
-        </>
-      }
+      title={<ActionQuestion action="Pause queue" subject={queue} />}
       confirmLabel="Pause queue"
       busyLabel="Pausing…"
       tone="danger"
@@ -38,20 +36,13 @@ export function PauseQueueDialog({
         current step; new jobs are still accepted and wait. The pause is a rate limit of zero set in Temporal itself, so
         it survives restarts.
       </p>
-      <label className="field">
-        <span>
-          Note <span className="muted">(optional, recorded with the pause)</span>
-        </span>
-        <input
-          type="text"
-          value={note}
-          onChange={(event) => setNote(event.target.value)}
-          maxLength={300}
-          placeholder="e.g. reporting database maintenance until 14:00"
-          data-testid="pause-note"
-          data-autofocus
-        />
-      </label>
+      <NoteField
+        value={note}
+        onChange={setNote}
+        hint="optional, recorded with the pause"
+        placeholder="e.g. reporting database maintenance until 14:00"
+        testId="pause-note"
+      />
     </MutationDialog>
   );
 }

@@ -1,5 +1,6 @@
 import { cli } from '../../lib/cli';
 import { trpc } from '../../trpc';
+import { ActionQuestion } from '../dialog/ConfirmDialog';
 import { MutationDialog } from '../dialog/MutationDialog';
 import { useInvalidateQueues, type QueueStatus } from './useQueueStatuses';
 
@@ -19,11 +20,7 @@ export function ResumeQueueDialog({
       input={{ queue }}
       succeeded={(result) => ({ title: `Resumed queue ${queue}`, body: 'Waiting jobs start again.', cli: result.cli })}
       failedTitle={`Could not resume ${queue}`}
-      title={
-        <>
-          Resume queue <code>{queue}</code>?
-        </>
-      }
+      title={<ActionQuestion action="Resume queue" subject={queue} />}
       confirmLabel="Resume queue"
       busyLabel="Resuming…"
       onClose={onClose}

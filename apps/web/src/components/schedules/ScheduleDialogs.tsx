@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { trpc } from '../../trpc';
+import { ActionQuestion } from '../dialog/ConfirmDialog';
 import { MutationDialog } from '../dialog/MutationDialog';
+import { NoteField, noteInput } from '../dialog/NoteField';
 
 interface ScheduleDialogProps {
   id: string;
@@ -18,33 +20,17 @@ export function PauseScheduleDialog({ id, onClose }: ScheduleDialogProps) {
   return (
     <MutationDialog
       mutation={pause}
-      input={{ id, note: note.trim() || undefined }}
+      input={{ id, note: noteInput(note) }}
       succeeded={() => ({ title: `Paused schedule ${id}` })}
       failedTitle={`Could not pause ${id}`}
-      title={
-        <>
-          Pause schedule <code>{id}</code>?
-        </>
-      }
+      title={<ActionQuestion action="Pause schedule" subject={id} />}
       confirmLabel="Pause schedule"
       busyLabel="Pausing…"
       onClose={onClose}
       testId="schedule-pause-dialog"
     >
       <p data-testid="dialog-effect">It starts no run until it is resumed; runs already started go on.</p>
-      <label className="field">
-        <span>
-          Note <span className="muted">(optional: why, until when)</span>
-        </span>
-        <input
-          type="text"
-          value={note}
-          onChange={(event) => setNote(event.target.value)}
-          maxLength={300}
-          data-testid="schedule-pause-note"
-          data-autofocus
-        />
-      </label>
+      <NoteField value={note} onChange={setNote} hint="optional: why, until when" testId="schedule-pause-note" />
     </MutationDialog>
   );
 }
@@ -58,11 +44,7 @@ export function DeleteScheduleDialog({ id, onDeleted, onClose }: ScheduleDialogP
       succeeded={() => ({ title: `Deleted schedule ${id}` })}
       failedTitle={`Could not delete ${id}`}
       onDone={onDeleted}
-      title={
-        <>
-          Delete schedule <code>{id}</code>?
-        </>
-      }
+      title={<ActionQuestion action="Delete schedule" subject={id} />}
       confirmLabel="Delete schedule"
       busyLabel="Deleting…"
       tone="danger"

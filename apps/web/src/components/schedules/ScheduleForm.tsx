@@ -4,7 +4,7 @@ import { json, parseJsonInput } from '../../lib/format';
 import { trpc } from '../../trpc';
 import { errorsByField } from '../FormErrors';
 import { JobTypeSelect, JsonInputField } from '../JobFields';
-import { FormFields } from '../TextField';
+import { FieldLabel, FormFields } from '../TextField';
 import {
   draftOf,
   localZone,
@@ -133,9 +133,7 @@ export function ScheduleForm({
           </label>
           {!initial && (templates.data?.length ?? 0) > 0 && (
             <label className="field">
-              <span>
-                From template <span className="muted">(optional)</span>
-              </span>
+              <FieldLabel label="From template" hint="optional" />
               <select
                 value={draft.templateId}
                 onChange={(event) => set('templateId')(event.target.value)}
@@ -195,9 +193,7 @@ export function ScheduleForm({
           </label>
         </div>
         <label className="field">
-          <span>
-            Description <span className="muted">(optional)</span>
-          </span>
+          <FieldLabel label="Description" hint="optional" />
           <input
             value={draft.description}
             onChange={(event) => set('description')(event.target.value)}
@@ -208,11 +204,8 @@ export function ScheduleForm({
         <ScheduleSpecFields draft={draft} set={set} errors={errors} check={check} />
         {!draft.templateId && (
           <JsonInputField
-            label={
-              <>
-                Input <span className="muted">(JSON, checked against the job type)</span>
-              </>
-            }
+            label="Input"
+            hint="JSON, checked against the job type"
             value={draft.input}
             onChange={set('input')}
             testId="schedule-input"

@@ -1,9 +1,62 @@
 import type { RouterOutputs } from '../../trpc';
 import type { ScheduleDraft, ScheduleErrors } from './schedule-draft';
+import { FieldLabel } from '../TextField';
 import { ScheduleFieldErrors } from './ScheduleFieldErrors';
 
 type SpecCheck = RouterOutputs['schedules']['validate'];
 type Set = <K extends keyof ScheduleDraft>(key: K) => (value: ScheduleDraft[K]) => void;
+
+/** The fields of one entry a line: what each is called and says about its lines. */
+const LINES = {
+  cron: {
+    label: 'Cron expressions',
+    hint: 'one a line: minute hour day month weekday',
+    wordsTestId: 'schedule-cron-words',
+  },
+  intervals: { label: 'Intervals', hint: 'one a line: every [offset], e.g. 10m or 1d 3h', wordsTestId: undefined },
+};
+
+/** A line as the API checked it: in words, or what is wrong with it. */
+interface CheckedLine {
+  key: string;
+  line: string;
+  valid: boolean;
+  description: string | null;
+  error?: string | null;
+}
+
+/** A textarea of one entry a line, each line said in words under it (or what is wrong with it). */
+function LinesField({
+  field,
+  state: { draft, set, errors },
+  checked,
+}: {
+  field: keyof typeof LINES;
+  state: { draft: ScheduleDraft; set: Set; errors: ScheduleErrors };
+  checked: CheckedLine[] | undefined;
+}) {
+  const { label, hint, wordsTestId } = LINES[field];
+  return (
+    <label className="field">
+      <FieldLabel label={label} hint={hint} />
+      <textarea
+        className="mono"
+        rows={3}
+        value={draft[field]}
+        onChange={(event) => set(field)(event.target.value)}
+        spellCheck={false}
+        data-testid={`schedule-${field}`}
+        aria-invalid={!!errors[field]}
+      />
+      {checked?.map((entry) => (
+        <span key={entry.key} className={`field-hint${entry.valid ? '' : ' warn'}`} data-testid={wordsTestId}>
+          {entry.valid ? entry.description : `${entry.line}: ${entry.error}`}
+        </span>
+      ))}
+      <ScheduleFieldErrors errors={errors} field={field} />
+    </label>
+  );
+}
 
 /** Cron lines and interval lines, each said in words (or what is wrong with it) as the API reads it. */
 export function ScheduleSpecFields({
@@ -17,52 +70,23 @@ export function ScheduleSpecFields({
   errors: ScheduleErrors;
   check: SpecCheck | undefined;
 }) {
+  const state = { draft, set, errors };
   return (
     <div className="form-grid">
-      <label className="field">
-        <span>
-          Cron expressions <span className="muted">(one a line: minute hour day month weekday)</span>
-        </span>
-        <textarea
-          className="mono"
-          rows={3}
-          value={draft.cron}
-          onChange={(event) => set('cron')(event.target.value)}
-          spellCheck={false}
-          data-testid="schedule-cron"
-          aria-invalid={!!errors.cron}
-        />
-        {check?.cron.map((entry) => (
-          <span
-            key={entry.expression}
-            className={`field-hint${entry.valid ? '' : ' warn'}`}
-            data-testid="schedule-cron-words"
-          >
-            {entry.valid ? entry.description : `${entry.expression}: ${entry.error}`}
-          </span>
-        ))}
-        <ScheduleFieldErrors errors={errors} field="cron" />
-      </label>
-      <label className="field">
-        <span>
-          Intervals <span className="muted">(one a line: every [offset], e.g. 10m or 1d 3h)</span>
-        </span>
-        <textarea
-          className="mono"
-          rows={3}
-          value={draft.intervals}
-          onChange={(event) => set('intervals')(event.target.value)}
-          spellCheck={false}
-          data-testid="schedule-intervals"
-          aria-invalid={!!errors.intervals}
-        />
-        {check?.intervals.map((entry) => (
-          <span key={entry.every + (entry.offset ?? '')} className={`field-hint${entry.valid ? '' : ' warn'}`}>
-            {entry.valid ? entry.description : `${entry.every}: ${entry.error}`}
-          </span>
-        ))}
-        <ScheduleFieldErrors errors={errors} field="intervals" />
-      </label>
+      <LinesField
+        field="cron"
+        state={state}
+        checked={check?.cron.map((entry) => ({ ...entry, key: entry.expression, line: entry.expression }))}
+      />
+      <LinesField
+        field="intervals"
+        state={state}
+        checked={check?.intervals.map((entry) => ({
+          ...entry,
+          key: entry.every + (entry.offset ?? ''),
+          line: entry.every,
+        }))}
+      />
     </div>
   );
 }
@@ -79,9 +103,7 @@ export function ScheduleAdvancedFields({
 }) {
   const input = (key: 'startAt' | 'endAt' | 'jitterSeconds' | 'catchupMinutes', label: string, note: string) => (
     <label className="field">
-      <span>
-        {label} <span className="muted">({note})</span>
-      </span>
+      <FieldLabel label={label} hint={note} />
       <input
         type={key === 'startAt' || key === 'endAt' ? 'datetime-local' : 'number'}
         min={key === 'catchupMinutes' ? 1 : key === 'jitterSeconds' ? 0 : undefined}

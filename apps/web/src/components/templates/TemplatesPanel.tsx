@@ -32,12 +32,7 @@ export function TemplatesPanel() {
     <section className="section" aria-labelledby="templates-title" data-testid="templates-section">
       <div className="panel-header">
         <h2 id="templates-title">Templates</h2>
-        <ToggleButton
-          open={open}
-          onToggle={() => setOpen((value) => !value)}
-          label="New template"
-          testId="template-toggle"
-        />
+        <ToggleButton open={open} onToggle={setOpen} label="New template" testId="template-toggle" />
       </div>
       {open && <TemplateForm onSaved={() => setOpen(false)} />}
       {ran && (
@@ -51,9 +46,7 @@ export function TemplatesPanel() {
         </p>
       )}
       <ListState
-        data={templates.data}
-        error={templates.error}
-        onRetry={() => void templates.refetch()}
+        query={templates}
         noun="templates"
         loadingRows={2}
         empty={

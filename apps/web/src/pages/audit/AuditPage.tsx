@@ -72,9 +72,8 @@ export function AuditPage() {
       <section className="panel">
         <AuditFilters filter={filter} onChange={setFilter} />
         <ListState
-          data={list.data ? rows : undefined}
-          error={list.error}
-          onRetry={() => void list.refetch()}
+          query={list}
+          select={() => rows}
           noun="audit log"
           loadingRows={5}
           empty={

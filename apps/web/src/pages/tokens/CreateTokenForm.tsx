@@ -66,11 +66,8 @@ export function CreateTokenForm({ onIssued }: { onIssued: (issued: IssuedToken) 
       />
       <RoleField role={role} onChange={setRole} testId="token-role" />
       <TextField
-        label={
-          <>
-            Expires in days <span className="muted">(empty: never)</span>
-          </>
-        }
+        label="Expires in days"
+        hint="empty: never"
         field="expiresInDays"
         type="number"
         min={1}

@@ -51,9 +51,7 @@ export function TokensPage() {
       )}
       <section className="panel">
         <ListState
-          data={tokens.data}
-          error={tokens.error}
-          onRetry={() => void tokens.refetch()}
+          query={tokens}
           noun="tokens"
           loadingRows={3}
           empty={

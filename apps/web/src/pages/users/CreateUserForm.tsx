@@ -59,11 +59,8 @@ export function CreateUserForm() {
         data-testid="user-email"
       />
       <TextField
-        label={
-          <>
-            Name <span className="muted">(optional)</span>
-          </>
-        }
+        label="Name"
+        hint="optional"
         field="name"
         type="text"
         value={name}
@@ -73,11 +70,8 @@ export function CreateUserForm() {
       />
       <RoleField role={role} onChange={setRole} testId="user-role" />
       <TextField
-        label={
-          <>
-            Password <span className="muted">({MIN_PASSWORD} characters at least)</span>
-          </>
-        }
+        label="Password"
+        hint={`${MIN_PASSWORD} characters at least`}
         field="password"
         type="password"
         value={password}

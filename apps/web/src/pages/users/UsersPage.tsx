@@ -26,12 +26,7 @@ export function UsersPage() {
     <div className="page" data-testid="users-page">
       <div className="page-header">
         <h1>Users</h1>
-        <ToggleButton
-          open={creating}
-          onToggle={() => setCreating((value) => !value)}
-          label="New user"
-          testId="user-create-toggle"
-        />
+        <ToggleButton open={creating} onToggle={setCreating} label="New user" testId="user-create-toggle" />
       </div>
       {creating && (
         <section className="panel" aria-labelledby="user-create-title">
@@ -40,13 +35,7 @@ export function UsersPage() {
         </section>
       )}
       <section className="panel">
-        <ListState
-          data={users.data}
-          error={users.error}
-          onRetry={() => void users.refetch()}
-          noun="users"
-          empty={<p className="empty">No users.</p>}
-        >
+        <ListState query={users} noun="users" empty={<p className="empty">No users.</p>}>
           {(list) => (
             <UsersTable users={list} selfId={me?.userId} onAction={(action, user) => setOpen({ action, user })} />
           )}
