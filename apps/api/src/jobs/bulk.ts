@@ -1,4 +1,10 @@
-import { applyBulkItem, resolveBulkTargets, type BulkRequest } from '@jobdeck/workflows/control';
+import {
+  applyBulkItem,
+  COMMANDS_AT_ONCE,
+  mapLimited,
+  resolveBulkTargets,
+  type BulkRequest,
+} from '@jobdeck/workflows/control';
 import type { Principal } from '../auth/tokens';
 import type { Services } from '../services';
 import { enqueueJob } from './enqueue';
@@ -28,7 +34,6 @@ export async function runBulk(services: Services, principal: Principal, request:
     const job = await enqueueJob(services, principal, { type: 'bulk.action', input: request });
     return { mode: 'job' as const, jobId: job.id, count: ids.length, results: [] };
   }
-  const results = [];
-  for (const id of ids) results.push(await applyBulkItem(services, request, id, principal));
+  const results = await mapLimited(ids, COMMANDS_AT_ONCE, (id) => applyBulkItem(services, request, id, principal));
   return { mode: 'inline' as const, jobId: null, count: ids.length, results };
 }

@@ -1,5 +1,14 @@
 import type { JobState } from '@jobdeck/workflows';
-import { cancelJob, DomainError, jobsQuery, listJobIds, queueCli, queueStatus } from '@jobdeck/workflows/control';
+import {
+  cancelJob,
+  COMMANDS_AT_ONCE,
+  DomainError,
+  jobsQuery,
+  listJobIds,
+  mapLimited,
+  queueCli,
+  queueStatus,
+} from '@jobdeck/workflows/control';
 import type { Principal } from '../auth/tokens';
 import type { Services } from '../services';
 import { knownQueues } from './known';
@@ -40,18 +49,17 @@ export async function previewDrain(services: Services, queue: string) {
   return { queue, count: ids.length, sample: ids.slice(0, 20) };
 }
 
-/** Cancels every job of the queue that has not started. */
+/** Cancels every job of the queue that has not started, a few at a time (Temporal's call per job dominates). */
 export async function drainQueue(services: Services, queue: string, principal: Principal) {
   const ids = await waitingJobIds(services, queue);
+  const outcomes = await mapLimited(ids, COMMANDS_AT_ONCE, (id) =>
+    cancelJob(services, id, principal).then(
+      () => 'cancelled' as const,
+      (error: unknown) => (error instanceof DomainError && error.code !== 'SERVICE_UNAVAILABLE' ? 'skipped' : 'failed'),
+    ),
+  );
   const counts = { cancelled: 0, skipped: 0, failed: 0 };
-  for (const id of ids) {
-    try {
-      await cancelJob(services, id, principal);
-      counts.cancelled++;
-    } catch (error) {
-      counts[error instanceof DomainError && error.code !== 'SERVICE_UNAVAILABLE' ? 'skipped' : 'failed']++;
-    }
-  }
+  for (const outcome of outcomes) counts[outcome]++;
   return { queue, total: ids.length, ...counts };
 }
 

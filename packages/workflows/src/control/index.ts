@@ -8,3 +8,4 @@ export * from './visibility';
 export * from './bulk';
 export * from './queues';
 export * from './merge-input';
+export * from './limited';
