@@ -11,7 +11,8 @@ import {
   triggerSchedule,
   updateSchedule,
 } from '../schedules/service';
-import { checkSpec, OVERLAP_POLICIES, scheduleCreate, scheduleId, scheduleUpdate, specCheck } from '../schedules/spec';
+import { OVERLAP_POLICIES } from '@jobdeck/workflows';
+import { checkSpec, scheduleCreate, scheduleId, scheduleUpdate, specCheck } from '../schedules/spec';
 import { adminProcedure, router, viewerProcedure } from '../trpc';
 
 const note = z.string().trim().max(500).optional();

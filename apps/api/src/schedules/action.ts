@@ -2,11 +2,10 @@
 // makes), and the memo that carries Jobdeck's own metadata (name, cron as written, who made and changed it).
 import type { ScheduleDescription, ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
-import { findJobType, type JobEnvelope } from '@jobdeck/workflows';
+import { findJobType, parseDuration, type JobEnvelope } from '@jobdeck/workflows';
 import { DomainError } from '@jobdeck/workflows/control';
 import { enqueueOptions, buildJobStart } from '../jobs/enqueue';
 import type { Services } from '../services';
-import { parseDuration } from './cron';
 import { overlapToTemporal, type JobOptions, type ScheduleCreate } from './spec';
 
 export const MEMO_KEY = 'jobdeck';

@@ -1,9 +1,7 @@
-// Cron expressions, time zones and durations: checked (by the grammar job definitions share, in
-// @jobdeck/workflows) and said in words. Pure; unit-tested.
+// Cron expressions and intervals said in words, for the dashboard. Checking them is the schedule
+// grammar's (@jobdeck/workflows), which job definitions share. Pure; unit-tested.
 import cronstrue from 'cronstrue';
 import { CRON_MACROS, cronError, parseDuration } from '@jobdeck/workflows';
-
-export { cronError, formatDuration, isTimeZone, parseDuration } from '@jobdeck/workflows';
 
 /** "At 03:00 AM", "Every 10 minutes": what a cron expression means, in words. */
 export function cronInWords(expression: string): string {

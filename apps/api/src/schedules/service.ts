@@ -11,7 +11,7 @@ import {
 } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { z } from 'zod';
-import { keepRedactedSecrets, type JobEnvelope } from '@jobdeck/workflows';
+import { keepRedactedSecrets, type JobEnvelope, type OverlapPolicy } from '@jobdeck/workflows';
 import { dateTime, DomainError } from '@jobdeck/workflows/control';
 import { listJobs } from '../jobs/list';
 import type { Services } from '../services';
@@ -26,7 +26,7 @@ import {
   scheduleSpec,
   type ScheduleDefinition,
 } from './action';
-import { overlapToTemporal, scheduleIdFor, type OverlapPolicy, type ScheduleCreate } from './spec';
+import { overlapToTemporal, scheduleIdFor, type ScheduleCreate } from './spec';
 import { scheduleView, type ScheduleView } from './view';
 
 /**

@@ -2,11 +2,18 @@
 // expressions, time zones and durations in cron.ts; their grammar, shared with job definitions'
 // built-in schedules, in @jobdeck/workflows). Unit-tested; no I/O.
 import { z } from 'zod';
-import { findJobType, jobTypes, OVERLAP_POLICIES, PRIORITIES, type OverlapPolicy } from '@jobdeck/workflows';
+import {
+  cronError,
+  findJobType,
+  isTimeZone,
+  jobTypes,
+  OVERLAP_POLICIES,
+  parseDuration,
+  PRIORITIES,
+  type OverlapPolicy,
+} from '@jobdeck/workflows';
 import { dateTime, jobTimeoutMs, queueName } from '@jobdeck/workflows/control';
-import { cronError, cronInWords, intervalInWords, isTimeZone, parseDuration } from './cron';
-
-export { OVERLAP_POLICIES, type OverlapPolicy } from '@jobdeck/workflows';
+import { cronInWords, intervalInWords } from './cron';
 
 export function overlapToTemporal(policy: OverlapPolicy) {
   return policy.toUpperCase() as

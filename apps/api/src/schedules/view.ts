@@ -1,9 +1,9 @@
 import type { ScheduleDescription } from '@temporalio/client';
-import type { JobEnvelope } from '@jobdeck/workflows';
+import { formatDuration, type JobEnvelope, type OverlapPolicy } from '@jobdeck/workflows';
 import type { Services } from '../services';
 import { createdByOf, memoOf } from './action';
-import { cronInWords, formatDuration, intervalInWords } from './cron';
-import { overlapFromTemporal, type JobOptions, type OverlapPolicy } from './spec';
+import { cronInWords, intervalInWords } from './cron';
+import { overlapFromTemporal, type JobOptions } from './spec';
 
 export interface ScheduleView {
   id: string;

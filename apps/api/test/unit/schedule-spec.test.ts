@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cronError, cronInWords, formatDuration, isTimeZone, parseDuration } from '../../src/schedules/cron';
+import { cronError, formatDuration, isTimeZone, parseDuration } from '@jobdeck/workflows';
+import { cronInWords } from '../../src/schedules/cron';
 import {
   checkSpec,
   overlapFromTemporal,
