@@ -59,6 +59,8 @@ const envSchema = z.object({
   JOBDECK_WEBHOOK_SECRETS: z.string().default(''),
   /** Temporal's own log lines in the worker: its INFO lines (every state change of every worker) drown what matters. */
   JOBDECK_TEMPORAL_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
+  /** How often the worker reports its CPU, memory, event-loop delay and slots to Redis (insight.machines); see reporter.ts. */
+  JOBDECK_REPORT_INTERVAL_MS: z.coerce.number().int().min(1_000).max(60_000).default(5_000),
 });
 
 /** The variables this process reads, for `--help`; what each means is in the README's "Environment variables". */
@@ -86,5 +88,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
     webhookSecret: e.JOBDECK_WEBHOOK_SECRET,
     webhookSecrets: e.JOBDECK_WEBHOOK_SECRETS,
     temporalLogLevel: e.JOBDECK_TEMPORAL_LOG_LEVEL,
+    reportIntervalMs: e.JOBDECK_REPORT_INTERVAL_MS,
   };
 }

@@ -16,6 +16,8 @@ import { writeWorkflowsEntry } from '@jobdeck/workflows/bundle';
 import { FAILURE_CONVERTER_PATH, jobdeckDataConverter } from '@jobdeck/workflows/codec';
 import { attemptTracking } from './attempts';
 import { jobRecordSinks } from './record-sinks';
+import { createWorkCounters } from './process-figures';
+import { startReporter } from './reporter';
 import type { WorkerConfig } from './config';
 
 export async function loadWorkflowBundle(path: string | null): Promise<WorkflowBundleOption> {
@@ -43,12 +45,16 @@ export interface RunningWorkers {
   shutdown(): Promise<void>;
 }
 
+/** Activities the bookkeeping queue runs at once in each worker process. */
+const BOOKKEEPING_CONCURRENCY = 50;
+
 let runtimeInstalled = false;
-function installRuntime(level: WorkerConfig['temporalLogLevel']): void {
+function installRuntime(level: WorkerConfig['temporalLogLevel'], heartbeatMs: number): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  // Temporal's own INFO lines (every state change of every worker) drown what matters.
-  Runtime.install({ logger: new DefaultLogger(level) });
+  // Temporal's own INFO lines (every state change of every worker) drown what matters. Its worker
+  // heartbeats (ListWorkers, `temporal worker list`) go as often as Jobdeck's own reports (1–60 s).
+  Runtime.install({ logger: new DefaultLogger(level), workerHeartbeatInterval: heartbeatMs });
 }
 
 /** One Temporal worker per queue in this process, sharing one connection, bundle and set of services. */
@@ -56,7 +62,7 @@ export async function startWorkers(
   config: WorkerConfig,
   log: (message: string) => void = console.log,
 ): Promise<RunningWorkers> {
-  installRuntime(config.temporalLogLevel);
+  installRuntime(config.temporalLogLevel, config.reportIntervalMs);
   // Parsed before connecting to anything: a typo in either variable stops the start, naming it.
   const outbound = createOutboundClient({ policy: createOutboundPolicy(config.outboundAllow) });
   const webhookSecrets = parseWebhookSecrets(config.webhookSecret, config.webhookSecrets);
@@ -83,10 +89,14 @@ export async function startWorkers(
     webhookSecrets,
   });
 
+  const counters = createWorkCounters();
   const interceptors = {
-    activity: [attemptTracking({ records, client, activeSignalDelayMs: config.activeSignalDelayMs })],
+    activity: [
+      counters.activityCounting(),
+      attemptTracking({ records, client, activeSignalDelayMs: config.activeSignalDelayMs }),
+    ],
   };
-  const sinks = jobRecordSinks(records);
+  const sinks = counters.countingSinks(jobRecordSinks(records));
   // Jobs of the first workflow shell record themselves through activities on this never-paused queue.
   const bookkeepingWorker = Worker.create({
     connection,
@@ -94,7 +104,7 @@ export async function startWorkers(
     taskQueue: BOOKKEEPING_QUEUE,
     activities,
     dataConverter,
-    maxConcurrentActivityTaskExecutions: 50,
+    maxConcurrentActivityTaskExecutions: BOOKKEEPING_CONCURRENCY,
     shutdownGraceTime: config.shutdownGraceMs,
   });
   const workers = await Promise.all([
@@ -116,6 +126,20 @@ export async function startWorkers(
       }),
     ),
   ]);
+  const slotsOf = [BOOKKEEPING_QUEUE, ...config.queues.map((queue) => queue.name)];
+  const concurrencyOf = [BOOKKEEPING_CONCURRENCY, ...config.queues.map((queue) => queue.concurrency)];
+  const reporter = startReporter({
+    redisUrl: config.redisUrl,
+    prefix: config.redisPrefix,
+    intervalMs: config.reportIntervalMs,
+    counts: counters.counts,
+    slots: () =>
+      workers.map((worker, index) => ({
+        name: slotsOf[index]!,
+        slotsUsed: worker.getStatus().numInFlightNonLocalActivities,
+        slotsAvailable: concurrencyOf[index]!,
+      })),
+  });
   log(
     `worker polling ${config.queues.map((q) => `${q.name} (${q.concurrency})`).join(', ')} on ${config.temporalAddress}; events via ${events.mode === 'redis' ? 'Redis' : 'nothing (no Redis)'}`,
   );
@@ -127,6 +151,7 @@ export async function startWorkers(
         `worker stopping with ${records.pending()} record update(s) unwritten; the reconciler completes those records`,
       );
     await Promise.allSettled([
+      reporter.stop(),
       db.$disconnect(),
       sql.end(),
       events.close(),

@@ -40,6 +40,7 @@ export {
   SEARCH_ATTRIBUTES,
 } from './runtime/search-attributes';
 export * from './runtime/states';
+export { ROLLUP_RETENTION_MS, type RollupGrain } from './runtime/rollups';
 export { ROLES, ROLE_RANK, hasRole, type Role, type Actor } from './runtime/roles';
 export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './sandbox/signals';
 export type { JobOutcome, JobRecordSinks } from './runtime/records/sinks';

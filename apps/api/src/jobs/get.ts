@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { deriveJobState, type PendingActivityView } from './state';
 import { progressOf, type JobSummary } from './summary';
 import { pendingActivityView, statusName } from './temporal-views';
+import { withEstimates } from '../insight/estimate';
 
 export interface JobDetail extends JobSummary {
   input: unknown;
@@ -39,7 +40,13 @@ export interface JobDetail extends JobSummary {
   logs: Array<{ id: string; level: string; message: string; attempt: number; data: unknown; at: string }>;
 }
 
-export async function getJob(services: Services, id: string): Promise<JobDetail> {
+/** One job's page; a running job says when it should end (see insight/estimate.ts). */
+export async function getJob(services: Services, id: string) {
+  const [job] = await withEstimates(services, [await readJob(services, id)]);
+  return job!;
+}
+
+async function readJob(services: Services, id: string): Promise<JobDetail> {
   const { temporal, sql, config } = services;
   const [record, description, logs] = await Promise.all([
     // Plain SQL (see createSql): the page's two reads run beside Temporal's describe, on every open page.

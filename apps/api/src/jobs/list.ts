@@ -3,6 +3,7 @@ import { isTemporalUnavailable } from '../errors';
 import type { Services } from '../services';
 import { recordSummary, SUMMARY_COLUMNS, summaryOf, summaryRecords, type JobSummary } from './summary';
 import { executionRow } from './temporal-views';
+import { withEstimates } from '../insight/estimate';
 
 export interface ListFilter extends JobFilter {
   /** Also list jobs a retry superseded (`jobs.retry` with `supersede`); left out by default. */
@@ -26,6 +27,12 @@ const VISIBILITY_PAGES_PER_PAGE = 5;
  * from Postgres. Should Temporal be unreachable, the list comes from Postgres alone and says so.
  */
 export async function listJobs(services: Services, filter: ListFilter, limit: number, cursorText?: string) {
+  const page = await listPage(services, filter, limit, cursorText);
+  // Running rows say when they should end (see insight/estimate.ts).
+  return { ...page, items: await withEstimates(services, page.items) };
+}
+
+async function listPage(services: Services, filter: ListFilter, limit: number, cursorText?: string) {
   const cursor = cursorText ? services.cursors.decode(cursorText) : null;
   // A list that started from Postgres (Temporal was away) goes on from Postgres, so its pages fit together.
   if (cursor?.source === 'postgres') return listFromPostgres(services, filter, limit, cursor.offset);

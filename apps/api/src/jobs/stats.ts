@@ -26,7 +26,7 @@ export interface StatsGroup {
   matches: (row: { type: string; queue: string }) => boolean;
 }
 
-/** One row of the JobThroughput rollup: jobs of a type and queue that ended one way in one minute. */
+/** Jobs of a type and queue that ended one way in one minute (rows of the JobRollup's minute grain). */
 export interface ThroughputRow {
   minute: Date;
   type: string;
@@ -62,7 +62,7 @@ export async function jobStats(services: Services) {
 
 /**
  * The stats in two small queries whatever the number of jobs: the job records per type, queue and
- * state (JobStateCount, kept by triggers) and the last minutes of the throughput rollup. The records
+ * state (JobStateCount, kept by triggers) and the last minutes of the JobRollup. The records
  * are complete and in line with Temporal (the worker writes each change as it happens, the
  * reconciler what no workflow can write), so the counts are `temporal workflow count`'s once
  * reconciled; live states are even sharper, since a record turns active when the attempt starts.
@@ -77,9 +77,12 @@ export async function jobStats(services: Services) {
 export async function collectStats(services: Services, groups: StatsGroup[], now = new Date()): Promise<StatGroup[]> {
   const [counts, throughput] = await Promise.all([
     services.db.jobStateCount.findMany({ where: { count: { gt: 0 } } }),
-    services.db.jobThroughput.findMany({ where: { minute: { gte: throughputSince(now) } } }) as Promise<
-      ThroughputRow[]
-    >,
+    services.db.jobRollup
+      .findMany({
+        where: { grain: 'minute', bucketStart: { gte: throughputSince(now) } },
+        select: { bucketStart: true, type: true, queue: true, outcome: true, count: true },
+      })
+      .then((rows): ThroughputRow[] => rows.map(({ bucketStart, ...row }) => ({ minute: bucketStart, ...row }))),
   ]);
   return groups.map((group) => {
     const rows = counts.filter(group.matches);

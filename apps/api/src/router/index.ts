@@ -10,6 +10,7 @@ import { systemRouter } from './system';
 import { alertsRouter } from './alerts';
 import { schedulesRouter } from './schedules';
 import { templatesRouter } from './templates';
+import { insightRouter } from './insight';
 
 export const appRouter = router({
   auth: authRouter,
@@ -23,6 +24,7 @@ export const appRouter = router({
   schedules: schedulesRouter,
   templates: templatesRouter,
   alerts: alertsRouter,
+  insight: insightRouter,
 });
 
 export type AppRouter = typeof appRouter;

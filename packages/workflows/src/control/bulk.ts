@@ -26,8 +26,21 @@ export const bulkFilter = z
     queue: queueName.optional(),
     from: dateTime('from').optional(),
     to: dateTime('to').optional(),
+    /**
+     * A failure group (insight.failures' fingerprint): its unsuccessful jobs that ended within
+     * from–to, read from the job records, since Temporal knows no such grouping.
+     */
+    errorGroup: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/, 'errorGroup is a failure group fingerprint: 16 hex digits')
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((filter) => !filter.errorGroup || !filter.bucket || filter.bucket === 'failed', {
+    message: 'a failure group holds failed jobs only',
+    path: ['bucket'],
+  });
+export type BulkFilter = z.output<typeof bulkFilter>;
 
 export const bulkRequest = z
   .object({
@@ -82,6 +95,7 @@ export async function resolveBulkTargets(
   request: Pick<BulkRequest, 'ids' | 'filter'>,
 ): Promise<string[]> {
   if (request.ids) return [...new Set(request.ids)];
+  if (request.filter?.errorGroup) return failureGroupIds(deps, request.filter);
   const ids = await listJobIds(deps, jobsQuery(request.filter ?? {}));
   if (!ids.length) return ids;
   const superseded = await deps.db.job.findMany({
@@ -90,6 +104,32 @@ export async function resolveBulkTargets(
   });
   const left = new Set(superseded.map((job) => job.id));
   return left.size ? ids.filter((id) => !left.has(id)) : ids;
+}
+
+const UNSUCCESSFUL_STATES = ['failed', 'timed_out', 'terminated'] as const;
+
+/** The unsuccessful, not yet superseded jobs of a failure group, newest first, up to BULK_TARGET_LIMIT. */
+async function failureGroupIds(deps: ControlDeps, filter: BulkFilter): Promise<string[]> {
+  const states = filter.state
+    ? UNSUCCESSFUL_STATES.filter((state) => state === filter.state)
+    : [...UNSUCCESSFUL_STATES];
+  const rows = await deps.db.job.findMany({
+    where: {
+      errorFingerprint: filter.errorGroup,
+      state: { in: states },
+      supersededAt: null,
+      type: filter.type,
+      queue: filter.queue,
+      finishedAt: {
+        ...(filter.from ? { gte: new Date(filter.from) } : {}),
+        ...(filter.to ? { lt: new Date(filter.to) } : {}),
+      },
+    },
+    select: { id: true },
+    orderBy: { finishedAt: 'desc' },
+    take: BULK_TARGET_LIMIT,
+  });
+  return rows.map((row) => row.id);
 }
 
 /** One job of a bulk action; a refusal (already finished, already retried) is a skip, not a failure. */

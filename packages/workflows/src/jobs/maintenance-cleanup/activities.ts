@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ActivityDeps } from '../../runtime/activity-deps';
 import { jobContext } from '../../runtime/job-context';
+import { ROLLUP_RETENTION_MS, type RollupGrain } from '../../runtime/rollups';
 import type { maintenanceCleanupInput } from './index';
 
 export type MaintenanceCleanupInput = z.output<typeof maintenanceCleanupInput>;
@@ -12,7 +13,7 @@ export interface CleanupResult {
   jobsDeleted: number;
   logsDeleted: number;
   filesDeleted: number;
-  /** Minutes of the throughput rollup older than the cut-off. */
+  /** Rows of the insight rollups past their grain's retention (ROLLUP_RETENTION_MS), not the records' cut-off. */
   rollupRowsDeleted: number;
   dryRun: boolean;
 }
@@ -26,13 +27,12 @@ export function cleanupActivities(deps: ActivityDeps) {
       const expired = { state: { in: input.states }, finishedAt: { lt: cutoff } };
       const candidates = await db.job.count({ where: expired });
       const oldLogs = await db.jobLog.count({ where: { createdAt: { lt: cutoff }, job: { NOT: expired } } });
-      const oldRollup = { minute: { lt: cutoff } };
       await job.log(
         'info',
         `${candidates} jobs and ${oldLogs} further logs older than ${cutoff.toISOString()}${input.dryRun ? ' (dry run)' : ''}`,
       );
       if (input.dryRun) {
-        const rollupRowsDeleted = await db.jobThroughput.count({ where: oldRollup });
+        const rollupRowsDeleted = await pruneRollups(deps, true);
         return {
           cutoff: cutoff.toISOString(),
           jobsDeleted: candidates,
@@ -78,7 +78,7 @@ export function cleanupActivities(deps: ActivityDeps) {
         });
       }
       const { count: logsDeleted } = await db.jobLog.deleteMany({ where: { createdAt: { lt: cutoff } } });
-      const { count: rollupRowsDeleted } = await db.jobThroughput.deleteMany({ where: oldRollup });
+      const rollupRowsDeleted = await pruneRollups(deps, false);
       await job.progress({
         percent: 100,
         step: 'done',
@@ -89,4 +89,26 @@ export function cleanupActivities(deps: ActivityDeps) {
       return { cutoff: cutoff.toISOString(), jobsDeleted, logsDeleted, filesDeleted, rollupRowsDeleted, dryRun: false };
     },
   };
+}
+
+/**
+ * The rollups are kept per grain, whatever the records' retention: trends and percentiles stay
+ * readable after the records are gone. Returns the rows past their grain's retention (deleted unless dryRun).
+ */
+export async function pruneRollups({ db }: Pick<ActivityDeps, 'db'>, dryRun: boolean, now = Date.now()): Promise<number> {
+  let rows = 0;
+  for (const [grain, keptMs] of Object.entries(ROLLUP_RETENTION_MS) as Array<[RollupGrain, number]>) {
+    const old = { grain, bucketStart: { lt: new Date(now - keptMs) } };
+    if (dryRun)
+      rows += (await db.jobRollup.count({ where: old })) + (await db.jobDurationHistogram.count({ where: old }));
+    else
+      rows +=
+        (await db.jobRollup.deleteMany({ where: old })).count +
+        (await db.jobDurationHistogram.deleteMany({ where: old })).count;
+  }
+  const forgotten = { lastSeenAt: { lt: new Date(now - ROLLUP_RETENTION_MS.day) } };
+  rows += dryRun
+    ? await db.jobFailureGroup.count({ where: forgotten })
+    : (await db.jobFailureGroup.deleteMany({ where: forgotten })).count;
+  return rows;
 }

@@ -17,7 +17,7 @@ export const maintenanceCleanupInput = z.object({
 export default defineJob(import.meta.url, {
   type: 'maintenance.cleanup',
   description:
-    'Applies the retention policy: deletes finished job records, their logs and files, and throughput rollup minutes older than the cut-off.',
+    'Applies the retention policy: deletes finished job records, their logs and files older than the cut-off, and insight rollups past their own retention (minutes 3 days, hours 45 days, days 400 days).',
   ...maintenanceJob,
   // It deletes records: the same role as queues.clean.
   enqueueRole: 'admin',

@@ -11,12 +11,15 @@ export function endData(outcome: JobOutcome) {
         progressPercent: 100,
         error: null,
         errorStack: null,
+        errorType: null,
       }
     : outcome.state === 'failed'
       ? {
           state: 'failed' as const,
           error: redactText(outcome.error),
           errorStack: outcome.stack ? redactText(outcome.stack) : null,
+          // Left as the last failed attempt wrote it when the end does not say (the failure groups read it).
+          errorType: outcome.errorType ?? undefined,
         }
       : { state: 'cancelled' as const, error: outcome.reason };
 }

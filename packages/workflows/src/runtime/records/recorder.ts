@@ -166,6 +166,10 @@ export function createJobRecorder({
               "attempts" = GREATEST("attempts", $2::integer),
               "state" = CASE WHEN "state" IN (${LIVE_STATES_SQL}) THEN 'active'::"JobState" ELSE "state" END,
               "startedAt" = COALESCE("startedAt", $3::timestamp(3)),
+              -- A retry's start ends its wait: the time since the last attempt failed is time spent waiting on retries.
+              "retryWaitMs" = "retryWaitMs" + CASE WHEN "lastFailedAt" IS NULL THEN 0
+                ELSE LEAST(2147483647 - "retryWaitMs", GREATEST(0, floor(extract(epoch FROM $3::timestamp(3) - "lastFailedAt") * 1000)))::integer END,
+              "lastFailedAt" = NULL,
               "lastHeartbeatAt" = $3::timestamp(3),
               "updatedAt" = $3::timestamp(3)
             WHERE "id" = $1`,
@@ -181,6 +185,7 @@ export function createJobRecorder({
       // What an attempt failed with may quote anything (a URL with a token, a receiver's bytes).
       const message = recordableText(failure.message);
       const stack = failure.stack ? recordableText(failure.stack) : null;
+      const failedAt = new Date();
       if (failure.willRetry)
         void publish({
           kind: 'job.updated',
@@ -196,9 +201,11 @@ export function createJobRecorder({
         write: async () => {
           await sql.query(
             `UPDATE "Job" SET "error" = $2::text, "errorStack" = $3::text, "updatedAt" = $5::timestamp(3),
+              "errorType" = $6::text,
+              "lastFailedAt" = CASE WHEN $4::boolean THEN $5::timestamp(3) ELSE NULL END,
               "state" = CASE WHEN $4::boolean AND "state" IN (${LIVE_STATES_SQL}) THEN 'retrying'::"JobState" ELSE "state" END
             WHERE "id" = $1`,
-            [jobId, message, stack, failure.willRetry, timestamp(new Date())],
+            [jobId, message, stack, failure.willRetry, timestamp(failedAt), failure.errorType ?? 'Error'],
           );
         },
       });

@@ -81,6 +81,7 @@ const END_COLUMN_TYPES: Record<EndColumn, string> = {
   progressPercent: 'double precision',
   error: 'text',
   errorStack: 'text',
+  errorType: 'text',
 };
 
 /**

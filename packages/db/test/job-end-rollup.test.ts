@@ -1,6 +1,7 @@
-// The throughput rollup is kept by a trigger on "Job": a job counts once, in the minute it ended,
-// whichever writer (API, worker, reconciler) moved its record to a final state, and however often
-// the record is written afterwards.
+// The rollup of ended jobs (JobRollup, read here at its minute grain, as the overview's throughput
+// reads it) is kept by a trigger on "Job": a job counts once, in the minute it ended, whichever
+// writer (API, worker, reconciler) moved its record to a final state, and however often the record
+// is written afterwards.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratedDatabase } from './scratch-database.ts';
@@ -35,12 +36,13 @@ const update = (id: string, state: string, finishedAt: string | null = null) =>
 
 async function rollup() {
   const { rows } = await client.query(
-    `SELECT to_char("minute" AT TIME ZONE 'UTC', 'HH24:MI') AS minute, "queue", "outcome"::text, "count" FROM "JobThroughput" ORDER BY 1, 2, 3`,
+    `SELECT to_char("bucketStart" AT TIME ZONE 'UTC', 'HH24:MI') AS minute, "queue", "outcome"::text, sum("count")::int AS "count"
+       FROM "JobRollup" WHERE "grain" = 'minute' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   );
   return rows;
 }
 
-describe('the throughput rollup', () => {
+describe('the rollup of ended jobs', () => {
   it('counts a job once, when its record first reaches a final state, in the minute it finished', async () => {
     await insert('a', 'waiting');
     await update('a', 'active');
