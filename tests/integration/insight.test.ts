@@ -3,7 +3,16 @@
 // group is retried through the bulk action and its preview, and a running job says when it ends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobdeckClient } from '@jobdeck/api/client';
-import { clientAs, eventually, spawnWorker, waitForPoller, waitForState, webhookReceiver } from '../support/harness';
+import {
+  clientAs,
+  eventually,
+  reconciled,
+  spawnWorker,
+  temporal,
+  waitForPoller,
+  waitForState,
+  webhookReceiver,
+} from '../support/harness';
 
 const QUEUE = 'it-insight';
 let operator: JobdeckClient;
@@ -133,5 +142,23 @@ describe('insight from real jobs', () => {
     expect(listed.items.find((item) => item.id === job.id)?.estimate).toMatchObject({ basis: expect.any(String) });
     await waitForState(operator, job.id, ['completed']);
     expect((await viewer.jobs.get.query({ id: job.id })).estimate).toBeNull();
+  });
+
+  it('counts a job terminated around Jobdeck once the reconciler records its end', async () => {
+    // Delayed an hour: it is still waiting when Temporal terminates it, so no workflow code records the end.
+    const job = await operator.jobs.enqueue.mutate({
+      type: 'data.sync',
+      input: { source: 'insight.terminated', records: 1 },
+      options: { queue: QUEUE, delayMs: 3_600_000 },
+    });
+    await (await temporal()).workflow.getHandle(job.id).terminate('terminated around Jobdeck by the insight test');
+    await reconciled(job.id, 'terminated');
+    const failures = await eventually('the termination in the failure groups', async () => {
+      const answer = await viewer.insight.failures.query(scope);
+      return answer.groups.some((group) => group.errorType === 'Terminated') ? answer : undefined;
+    });
+    const group = failures.groups.find((entry) => entry.errorType === 'Terminated')!;
+    expect(group).toMatchObject({ count: 1, sampleJobIds: [job.id], types: [{ name: 'data.sync', count: 1 }] });
+    expect((await viewer.insight.trends.query(scope)).totals.terminated).toBe(1);
   });
 });

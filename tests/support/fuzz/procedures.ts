@@ -188,6 +188,9 @@ function fixNested(value: unknown, depth = 0): unknown {
     delete value[value.ids && (value.ids as unknown[]).length % 2 ? 'filter' : 'ids'];
   if (typeof value.action === 'string' && value.ids === undefined && value.filter === undefined && 'changes' in value)
     value.filter = {};
+  // A bulk filter by failure group holds failed jobs only.
+  if (typeof value.errorGroup === 'string' && value.bucket !== undefined && value.bucket !== 'failed')
+    delete value.bucket;
   const backoff = value.backoff;
   if (
     isObj(backoff) &&
@@ -284,6 +287,22 @@ function finishFor(path: string, base: fc.Arbitrary<unknown>, pools: Pools): fc.
         }
         return value;
       });
+    case 'insight.trends':
+    case 'insight.performance':
+    case 'insight.failures':
+      // A custom window names its range (at least a minute, at most 400 days); a preset names none.
+      return fc
+        .tuple(base, fc.integer({ min: 0, max: 60 * 24 * 90 }), fc.integer({ min: 1, max: 60 * 24 * 400 }))
+        .map(([value, minutesAgo, spanMinutes]) => {
+          if (!isObj(value)) return value;
+          if (value.window !== 'custom') {
+            delete value.from;
+            delete value.to;
+            return value;
+          }
+          const to = Date.now() - minutesAgo * 60_000;
+          return { ...value, from: new Date(to - spanMinutes * 60_000).toISOString(), to: new Date(to).toISOString() };
+        });
     default:
       return base;
   }
