@@ -119,6 +119,32 @@ describe('insight from real jobs', () => {
     }
   });
 
+  it('counts the time a job spent waiting on retries', async () => {
+    const flaky = await webhookReceiver((attempt) => (attempt === 1 ? 503 : 200));
+    try {
+      const job = await operator.jobs.enqueue.mutate({
+        type: 'webhook.deliver',
+        input: { url: flaky.url, payload: { flaky: true } },
+        options: { queue: QUEUE },
+      });
+      await waitForState(operator, job.id, ['completed']);
+      const record = await viewer.jobs.get.query({ id: job.id });
+      expect(record.attempts).toBe(2);
+      const performance = await eventually('the retried job in the figures', async () => {
+        const answer = await viewer.insight.performance.query({ ...scope, type: 'webhook.deliver' });
+        return answer.byQueue[0]?.retriedJobs ? answer : undefined;
+      });
+      const [row] = performance.byQueue;
+      expect(row!.retriedJobs).toBe(1);
+      // The backoff's first interval is 1 s: the wait between the attempts is about that long.
+      expect(row!.retryWaitMs.total).toBeGreaterThanOrEqual(900);
+      expect(row!.retryWaitMs.total).toBeLessThan(10_000);
+      expect(row!.retryWaitMs.perRetriedJob).toBe(row!.retryWaitMs.total);
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('estimates the time left of a running job from its progress', async () => {
     const job = await operator.jobs.enqueue.mutate({
       type: 'data.sync',
