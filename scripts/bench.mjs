@@ -6,6 +6,7 @@
 // Modules (scripts/bench/*.mjs), each `{ name, run(ctx) → { sections, lines, targets, results } }`:
 //   throughput  Jobdeck vs the bare workflow: jobs/s, history events, Temporal and worker CPU per job
 //   reads       jobs.stats, jobs.list, jobs.get and enqueue vs Temporal's own calls at several volumes
+//   insight     insight.* at 1M job records in a throwaway database, the rollups' upkeep, the dashboard's JS size
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +18,10 @@ import { latencyTable, targetTable } from './bench/report.mjs';
 import { throughputModule } from './bench/throughput.mjs';
 import { readsModule } from './bench/reads.mjs';
 import { fanoutModule } from './bench/fanout.mjs';
+import { insightModule } from './bench/insight.mjs';
 
 // The fan-out benchmark plugs in here: add its module to this list (and its flags below).
-const MODULES = [throughputModule, readsModule, fanoutModule];
+const MODULES = [throughputModule, readsModule, fanoutModule, insightModule];
 
 const { values: flags } = parseArgs({
   options: {
@@ -35,12 +37,15 @@ const { values: flags } = parseArgs({
     'seed-concurrency': { type: 'string', default: '32' },
     'visibility-rps': { type: 'string', default: '50' },
     'no-batch': { type: 'boolean', default: false },
+    'insight-records': { type: 'string', default: '1000000' },
+    'insight-samples': { type: 'string', default: '30' },
     help: { type: 'boolean', default: false },
   },
 });
 if (flags.help) {
   console.log(`npm run bench -- [--only throughput,reads] [--jobs 150] [--rounds 2] [--concurrency 20] [--warmup 5]
                     [--volumes 1000,5000,20000] [--reads 30] [--stats 20] [--enqueue 30] [--seed-concurrency 32] [--visibility-rps 50] [--no-batch]
+                    [--insight-records 1000000] [--insight-samples 30]
   --only             modules to run: ${MODULES.map((module) => module.name).join(', ')}
   --jobs, --rounds   throughput: jobs per run, and interleaved rounds of (Jobdeck via API, Jobdeck raw, bare); median of the rounds
   --concurrency      throughput: jobs submitted at a time
@@ -50,7 +55,9 @@ if (flags.help) {
   --enqueue          reads: sequential jobs.enqueue, raw starts and auth.me per volume, on a queue no worker polls
   --visibility-rps   pace of visibility calls while sampling (the dev server throttles bursts above ~100/s;
                      a production frontend's default, frontend.namespaceRPS.visibility, is 10)
-  --no-batch         typed client without httpBatchLink (one HTTP request per call)`);
+  --no-batch         typed client without httpBatchLink (one HTTP request per call)
+  --insight-records  insight: ended job records seeded over 30 days into its throwaway database
+  --insight-samples  insight: samples per procedure, window and filter (after 3 warm-up rounds)`);
   process.exit(0);
 }
 const count = (name, min = 1) => {
@@ -82,6 +89,8 @@ const config = {
   seedConcurrency: count('seed-concurrency'),
   visibilityRps: count('visibility-rps'),
   batch: !flags['no-batch'],
+  insightRecords: count('insight-records'),
+  insightSamples: count('insight-samples'),
 };
 const modules = MODULES.filter((module) => only.includes(module.name));
 
@@ -193,6 +202,7 @@ try {
     apiUrl: apps.apiUrl,
     token,
     env,
+    cleanup,
   };
 
   const outcomes = [];
@@ -216,7 +226,7 @@ try {
   out.push('');
   out.push(...latencyTable(outcomes.flatMap((outcome) => outcome.sections)));
   for (const outcome of outcomes) if (outcome.lines.length) out.push('', ...outcome.lines);
-  out.push('', 'Targets (issue 8):', ...targetTable(outcomes.flatMap((outcome) => outcome.targets)));
+  out.push('', 'Targets (issues 8 and 10):', ...targetTable(outcomes.flatMap((outcome) => outcome.targets)));
   const seen = [
     ...new Map([...interference.before.processes, ...interference.after.processes].map((p) => [p.pid, p])).values(),
   ];

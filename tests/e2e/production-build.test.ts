@@ -50,7 +50,7 @@ afterAll(() => {
 });
 
 describe('the production build', () => {
-  it('is served with the strict policy, and runs under it without a single violation', async () => {
+  it('is served with the strict policy, and runs under it without a single violation, lazy pages included', async () => {
     const answer = await fetch(previewUrl);
     expect(answer.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
     expect(answer.headers.get('x-frame-options')).toBe('DENY');
@@ -64,6 +64,11 @@ describe('the production build', () => {
       await signIn(page, previewUrl);
       await page.getByRole('link', { name: 'Jobs', exact: true }).click();
       await page.getByRole('heading', { name: 'Jobs', exact: true }).waitFor();
+      // The Insight page is a lazy chunk with its charting library (canvas, styles set by script).
+      await page.getByRole('link', { name: 'Insight', exact: true }).click();
+      await page.getByRole('heading', { name: 'Insight', level: 1 }).waitFor();
+      // Charts once there are jobs in the window (the suites before this one made some), else the empty state.
+      await page.locator('canvas, [data-testid="trends-empty"]').first().waitFor();
       expect(violations).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {

@@ -1,5 +1,7 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout';
+import { Loading } from './components/Loading';
 import { ToastProvider } from './components/toasts/Toasts';
 import { LiveProvider } from './live';
 import { JobDetailPage } from './pages/JobDetail';
@@ -13,6 +15,9 @@ import { SchedulesPage } from './pages/Schedules';
 import { TokensPage } from './pages/tokens/TokensPage';
 import { UsersPage } from './pages/users/UsersPage';
 import { useToken } from './trpc';
+
+// The Insight page brings its charting library with it: loaded when first visited, not with the dashboard.
+const InsightPage = lazy(() => import('./pages/insight/InsightPage'));
 
 /** Without a session every page is the login page, which brings the user back afterwards. */
 function RequireAuth() {
@@ -36,6 +41,14 @@ export function App() {
         <Route index element={<OverviewPage />} />
         <Route path="jobs" element={<JobsPage />} />
         <Route path="jobs/:id" element={<JobDetailPage />} />
+        <Route
+          path="insight"
+          element={
+            <Suspense fallback={<Loading label="Loading the Insight page…" rows={6} />}>
+              <InsightPage />
+            </Suspense>
+          }
+        />
         <Route path="schedules" element={<SchedulesPage />} />
         <Route path="schedules/:id" element={<SchedulePage />} />
         <Route path="users" element={<UsersPage />} />

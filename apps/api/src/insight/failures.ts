@@ -4,7 +4,7 @@
 import type { BulkFilter } from '@jobdeck/workflows/control';
 import type { Services } from '../services';
 import { recommend, type TypeFacts } from './recommendations';
-import { BUCKET_SQL, recordScope, rollupScope, UNSUCCESSFUL_SQL } from './rollup-rows';
+import { BUCKET_SQL, coveringScope, recordScope, rollupScope, UNSUCCESSFUL_SQL } from './rollup-rows';
 import { bucketStarts, describeWindow, resolveWindow, type ResolvedWindow, type WindowInput } from './window';
 
 /** The biggest groups are shown; the rest are counted. */
@@ -141,7 +141,7 @@ async function groupCounts(services: Services, window: ResolvedWindow): Promise<
 }
 
 async function typeFactsOf(services: Services, window: ResolvedWindow): Promise<TypeFacts[]> {
-  const scope = rollupScope(window, window.from, window.to);
+  const scope = coveringScope(window);
   const { rows } = await services.sql.query<TypeFacts>(
     `SELECT "type", sum("count")::integer AS "total",
             (sum("count") FILTER (WHERE "outcome" IN ${UNSUCCESSFUL_SQL}))::integer AS "unsuccessful",

@@ -4,7 +4,7 @@ import type { Services } from '../services';
 import { addSums, emptySums, perfRow, type PerfRow, type SumRow, type Sums } from './duration-sums';
 import { addToHistogram, PERCENTILE_ERROR } from './histogram';
 import { fromRecords } from './performance-records';
-import { recordScope, rollupScope } from './rollup-rows';
+import { coveringScope, recordScope } from './rollup-rows';
 import { describeWindow, resolveWindow, type ResolvedWindow, type WindowInput } from './window';
 
 const SLOWEST = 10;
@@ -30,8 +30,9 @@ const SUMS_SQL = `sum("count")::integer AS "jobs", sum("attemptsSum")::integer A
   sum("waitCount")::integer AS "waitCount", sum("waitMsSum")::float8 AS "waitSum", min("waitMsMin")::float8 AS "waitMin", max("waitMsMax")::float8 AS "waitMax"`;
 
 async function fromRollups(services: Services, window: ResolvedWindow) {
-  const sumsScope = rollupScope(window, window.from, window.to);
-  const histogramScope = rollupScope(window, window.from, window.to, false);
+  // No buckets here: whole days and hours come from their own grains (a tenth of the rows, or less).
+  const sumsScope = coveringScope(window);
+  const histogramScope = coveringScope(window, false);
   const [sums, histograms, maxima] = await Promise.all([
     services.sql.query<SumRow>(
       `SELECT "type", "queue", ${SUMS_SQL} FROM "JobRollup" WHERE ${sumsScope.where} GROUP BY 1, 2`,

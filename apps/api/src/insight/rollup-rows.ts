@@ -1,6 +1,6 @@
 // The WHERE clause every rollup read shares: a grain, a range of buckets and the window's filters.
 // Plain SQL on services.sql: a few hundred grouped rows per read, whatever the number of jobs.
-import type { ResolvedWindow } from './window';
+import { coveringSegments, type ResolvedWindow } from './window';
 
 export const UNSUCCESSFUL_SQL = `('failed', 'timed_out', 'terminated')`;
 
@@ -20,6 +20,24 @@ export function rollupScope(window: ResolvedWindow, from: Date, to: Date, withSc
     `"bucketStart" >= $2::timestamptz`,
     `"bucketStart" < $3::timestamptz`,
   ];
+  const { type, queue, scheduleId } = window.filter;
+  if (type) clauses.push(`"type" = $${params.push(type)}`);
+  if (queue) clauses.push(`"queue" = $${params.push(queue)}`);
+  if (scheduleId && withSchedule) clauses.push(`"scheduleId" = $${params.push(scheduleId)}`);
+  return { where: clauses.join(' AND '), params };
+}
+
+/**
+ * The whole window from the fewest rows (see coveringSegments), with the filters: for sums that
+ * need no buckets. Rows of different grains cover disjoint times, so no job counts twice.
+ */
+export function coveringScope(window: ResolvedWindow, withSchedule = true): RollupScope {
+  const params: unknown[] = [];
+  const ranges = coveringSegments(window).map(
+    (segment) =>
+      `("grain" = $${params.push(segment.grain)}::"RollupGrain" AND "bucketStart" >= $${params.push(segment.from.toISOString())}::timestamptz AND "bucketStart" < $${params.push(segment.to.toISOString())}::timestamptz)`,
+  );
+  const clauses = [`(${ranges.join(' OR ')})`];
   const { type, queue, scheduleId } = window.filter;
   if (type) clauses.push(`"type" = $${params.push(type)}`);
   if (queue) clauses.push(`"queue" = $${params.push(queue)}`);

@@ -102,6 +102,42 @@ export function bucketStarts(window: Pick<ResolvedWindow, 'from' | 'to' | 'bucke
   return starts;
 }
 
+export interface Segment {
+  grain: Grain;
+  from: Date;
+  to: Date;
+}
+
+/**
+ * The window as the fewest rollup rows cover it, for reads that need no buckets: whole days from the
+ * day grain, whole hours from the hour grain, the minutes at the edges from the minute grain. The
+ * edges are whole buckets of the window's own grain, so every grain read is one still kept.
+ */
+export function coveringSegments(window: Pick<ResolvedWindow, 'from' | 'to'>): Segment[] {
+  const from = window.from.getTime();
+  const to = window.to.getTime();
+  const segments: Segment[] = [];
+  const add = (grain: Grain, start: number, end: number) => {
+    if (end > start) segments.push({ grain, from: new Date(start), to: new Date(end) });
+  };
+  const hourUp = Math.ceil(from / HOUR) * HOUR;
+  const hourDown = Math.floor(to / HOUR) * HOUR;
+  if (hourUp >= hourDown) {
+    add('minute', from, to);
+    return segments;
+  }
+  const dayUp = Math.ceil(from / DAY) * DAY;
+  const dayDown = Math.floor(to / DAY) * DAY;
+  add('minute', from, hourUp);
+  if (dayUp < dayDown) {
+    add('hour', hourUp, dayUp);
+    add('day', dayUp, dayDown);
+    add('hour', dayDown, hourDown);
+  } else add('hour', hourUp, hourDown);
+  add('minute', hourDown, to);
+  return segments;
+}
+
 /** What the answer says of its window. */
 export function describeWindow(window: ResolvedWindow) {
   return {

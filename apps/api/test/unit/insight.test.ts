@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { bucketOfDuration, percentiles, PERCENTILE_ERROR, type Histogram } from '../../src/insight/histogram';
 import { recommend, type GroupFacts, type TypeFacts } from '../../src/insight/recommendations';
 import { directionOf, totalsOf } from '../../src/insight/trends';
-import { bucketStarts, resolveWindow, windowInput } from '../../src/insight/window';
+import { bucketStarts, coveringSegments, resolveWindow, windowInput } from '../../src/insight/window';
 import { estimateRemaining } from '../../src/insight/estimate';
 
 const MINUTE = 60_000;
@@ -27,6 +27,38 @@ describe('windows', () => {
     expect(window.to.getTime()).toBeGreaterThanOrEqual(NOW.getTime());
     expect(bucketStarts(window)).toHaveLength(buckets);
     expect(window.to.getTime() - window.from.getTime()).toBe(window.from.getTime() - window.previousFrom.getTime());
+  });
+
+  it('covers a window, for sums, with whole days and hours and minutes only at the edges', () => {
+    const day = resolveWindow(windowInput.parse({ window: '24h' }), NOW);
+    expect(coveringSegments(day).map(({ grain, from, to }) => [grain, from.toISOString(), to.toISOString()])).toEqual([
+      ['hour', '2026-11-28T10:00:00.000Z', '2026-11-29T10:00:00.000Z'],
+      ['minute', '2026-11-29T10:00:00.000Z', '2026-11-29T10:15:00.000Z'],
+    ]);
+    const week = resolveWindow(windowInput.parse({ window: '7d' }), NOW);
+    expect(coveringSegments(week).map(({ grain }) => grain)).toEqual(['hour', 'day', 'hour']);
+    fc.assert(
+      fc.property(
+        fc.constantFrom('1h', '24h', '7d', '30d'),
+        fc.integer({ min: 0, max: 90 * DAY }),
+        (preset, offset) => {
+          const now = new Date(Date.UTC(2026, 0, 1) + offset);
+          const window = resolveWindow(windowInput.parse({ window: preset }), now);
+          const segments = coveringSegments(window);
+          // Contiguous, from the window's start to its end, each segment whole units of its grain.
+          expect(segments[0]!.from).toEqual(window.from);
+          expect(segments.at(-1)!.to).toEqual(window.to);
+          for (const [index, segment] of segments.entries()) {
+            if (index) expect(segment.from).toEqual(segments[index - 1]!.to);
+            const unit = { minute: MINUTE, hour: HOUR, day: DAY }[segment.grain];
+            expect(segment.from.getTime() % unit).toBe(0);
+            expect(segment.to.getTime() % unit).toBe(0);
+            // Never finer than the window's own grain: what is read is still kept.
+            expect(unit).toBeGreaterThanOrEqual({ minute: MINUTE, hour: HOUR, day: DAY }[window.grain]);
+          }
+        },
+      ),
+    );
   });
 
   it('reads an old custom range from the coarser grain its finer one is no longer kept for', () => {

@@ -5,6 +5,7 @@ import { JobActions } from './job-actions/JobActions';
 import { QueueName } from './queues/QueueStatus';
 import { ProgressBar } from './ProgressBar';
 import { RelativeTime } from './RelativeTime';
+import { TimeLeft } from './TimeLeft';
 import { StateBadge, StatusBadge } from './StateBadge';
 import './JobsTable.css';
 
@@ -132,6 +133,7 @@ export function JobsTable({
                   compact
                   label={`progress of ${job.id}`}
                 />
+                <TimeLeft estimate={job.estimate} className="small muted" />
               </td>
               <td className="num" data-label="Attempts">
                 {job.attempts}

@@ -46,6 +46,7 @@ export function Layout() {
             </NavLink>
             <NavLink to="/jobs">Jobs</NavLink>
             <NavLink to="/schedules">Schedules</NavLink>
+            <NavLink to="/insight">Insight</NavLink>
             {me.data?.role === 'admin' && (
               <>
                 <NavLink to="/users">Users</NavLink>

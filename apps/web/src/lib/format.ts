@@ -77,3 +77,33 @@ export function parseJsonInput(
     return { error: `input: not valid JSON (${(error as Error).message})` };
   }
 }
+
+/** "1.2 MB": sizes of memory and tables, in powers of 1024. */
+export function bytes(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let size = Math.abs(value);
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit++;
+  }
+  return `${value < 0 ? '-' : ''}${size < 10 && unit ? size.toFixed(1) : Math.round(size)} ${units[unit]}`;
+}
+
+/** "~3 min left", "<1 min left": a time remaining, as rough as an estimate is. */
+export function remaining(ms: number): string {
+  if (ms < 60_000) return '<1 min left';
+  if (ms < 3_600_000) return `~${Math.round(ms / 60_000)} min left`;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.round((ms % 3_600_000) / 60_000);
+  return `~${hours} h${minutes ? ` ${minutes} min` : ''} left`;
+}
+
+/** A figure that may be fractional: "0", "0.35", "4.2", "120". */
+export function figure(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  if (Number.isInteger(value)) return value.toLocaleString('en');
+  if (Math.abs(value) < 1) return value.toFixed(2);
+  return Math.abs(value) < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en');
+}

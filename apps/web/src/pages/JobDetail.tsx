@@ -9,6 +9,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { QueuePausedBadge, QueuePausedNotice } from '../components/queues/QueueStatus';
 import { StateBadge } from '../components/StateBadge';
 import { TemporalLinks } from '../components/TemporalLinks';
+import { TimeLeft } from '../components/TimeLeft';
 import { Timings } from '../components/Timings';
 import { usePollInterval } from '../live';
 import { useLiveScope } from '../lib/live-scope';
@@ -38,6 +39,14 @@ function ProgressPanel({ job }: { job: JobDetail }) {
             {job.attempts} of {job.maxAttempts ?? '?'}
           </dd>
         </div>
+        {job.estimate && (
+          <div>
+            <dt>Time left</dt>
+            <dd>
+              <TimeLeft estimate={job.estimate} />
+            </dd>
+          </div>
+        )}
       </dl>
       {progress?.message && (
         <p className="progress-message" data-testid="job-progress-message">

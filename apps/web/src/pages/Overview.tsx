@@ -6,6 +6,7 @@ import { QueueControls } from '../components/queues/QueueControls';
 import { QueueStatusLine } from '../components/queues/QueueStatus';
 import { RelativeTime } from '../components/RelativeTime';
 import { StatCard } from '../components/StatCard';
+import { TypeTrend } from '../components/TypeTrend';
 import { usePollInterval } from '../live';
 import { useLiveScope } from '../lib/live-scope';
 import { trpc } from '../trpc';
@@ -17,16 +18,20 @@ export function OverviewPage() {
   const stats = trpc.jobs.stats.useQuery(undefined, { refetchInterval: interval });
   const health = trpc.system.health.useQuery(undefined, { refetchInterval: 15_000 });
   const types = trpc.jobs.types.useQuery(undefined, { staleTime: 10 * 60_000 });
+  // Each type's last 24 hours and next scheduled runs: hourly figures, asked again every minute.
+  const trends = trpc.insight.overview.useQuery(undefined, { refetchInterval: 60_000 });
   const utils = trpc.useUtils();
   const refreshing = stats.isFetching || health.isFetching;
 
   const refresh = () => {
     void utils.jobs.stats.invalidate();
     void utils.system.health.invalidate();
+    void utils.insight.overview.invalidate();
   };
 
   const descriptions = new Map(types.data?.map((type) => [type.type, type]) ?? []);
   const workersByQueue = new Map(health.data?.queues.map((queue) => [queue.name, queue]) ?? []);
+  const trendsByType = new Map(trends.data?.types.map((type) => [type.type, type]) ?? []);
 
   return (
     <div className="page">
@@ -69,6 +74,7 @@ export function OverviewPage() {
           <div className="card-grid">
             {stats.data.types.map((group) => {
               const info = descriptions.get(group.name);
+              const trend = trendsByType.get(group.name);
               return (
                 <StatCard
                   key={group.name}
@@ -82,7 +88,9 @@ export function OverviewPage() {
                       </>
                     ) : undefined
                   }
-                />
+                >
+                  {trend && <TypeTrend overview={trend} schedulesKnown={trends.data?.schedulesAvailable ?? true} />}
+                </StatCard>
               );
             })}
           </div>

@@ -1,5 +1,6 @@
 import { searchOf, useUrlFilter } from '../../lib/useUrlFilter';
 import type { RouterInputs } from '../../trpc';
+import { fromLocalInput, toLocalInput } from '../../lib/local-time';
 
 export type AuditInput = Exclude<RouterInputs['audit']['list'], void | undefined>;
 export type AuditFilter = Pick<AuditInput, 'actor' | 'action' | 'target' | 'outcome' | 'from' | 'to'>;
@@ -32,22 +33,8 @@ export function filterLink(filter: AuditFilter, key: keyof AuditFilter, value: s
   return `/audit?${search.toString()}`;
 }
 
-/** The form's text of each filter; `datetime-local` speaks local time without a zone, the API wants ISO with one. */
+/** The form's text of each filter. */
 export type AuditDraft = Record<(typeof FILTER_KEYS)[number], string>;
-
-function toLocalInput(iso: string | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-function fromLocalInput(value: string): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 export function draftOf(filter: AuditFilter): AuditDraft {
   return {

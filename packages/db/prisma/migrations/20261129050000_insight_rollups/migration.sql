@@ -70,6 +70,12 @@ CREATE INDEX "Job_errorFingerprint_finishedAt_idx" ON "Job"("errorFingerprint", 
 -- CreateIndex
 CREATE INDEX "Job_runMs_idx" ON "Job"("runMs" DESC);
 
+-- CreateIndex
+CREATE INDEX "Job_type_runMs_idx" ON "Job"("type", "runMs" DESC);
+
+-- CreateIndex
+CREATE INDEX "Job_queue_runMs_idx" ON "Job"("queue", "runMs" DESC);
+
 -- The failure group of an error: its type and its first line with what varies per occurrence
 -- (URLs, times, UUIDs, addresses, ids, numbers) replaced by placeholders, so that
 -- "127.0.0.1:37271 answered 500" and "127.0.0.1:41002 answered 500" are one group. HTTP statuses

@@ -95,7 +95,11 @@ export function cleanupActivities(deps: ActivityDeps) {
  * The rollups are kept per grain, whatever the records' retention: trends and percentiles stay
  * readable after the records are gone. Returns the rows past their grain's retention (deleted unless dryRun).
  */
-export async function pruneRollups({ db }: Pick<ActivityDeps, 'db'>, dryRun: boolean, now = Date.now()): Promise<number> {
+export async function pruneRollups(
+  { db }: Pick<ActivityDeps, 'db'>,
+  dryRun: boolean,
+  now = Date.now(),
+): Promise<number> {
   let rows = 0;
   for (const [grain, keptMs] of Object.entries(ROLLUP_RETENTION_MS) as Array<[RollupGrain, number]>) {
     const old = { grain, bucketStart: { lt: new Date(now - keptMs) } };
