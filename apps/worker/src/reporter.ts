@@ -1,58 +1,17 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
+import {
+  workerReportKeys,
+  WORKER_HISTORY_LENGTH,
+  type QueueSlots,
+  type WorkerReport,
+  type WorkerSample,
+} from '@jobdeck/workflows';
 import { processSampler } from './process-figures';
-
-/** Samples each worker keeps of itself in Redis (its short history). */
-export const REPORT_HISTORY_LENGTH = 60;
-
-/** Where a worker's reports live under the Redis prefix; apps/api/src/insight/machines/workers.ts reads the same keys. */
-export function reportKeys(prefix: string, id: string) {
-  return {
-    /** Sorted set: worker id → time of its last report (ms). */
-    index: `${prefix}machines:workers`,
-    report: `${prefix}machines:worker:${id}`,
-    history: `${prefix}machines:worker:${id}:history`,
-  };
-}
 
 /** A report outlives 3 missed reports (then the API calls the worker stale) and is gone after about a minute. */
 export function reportTtlMs(intervalMs: number): number {
   return Math.max(60_000, intervalMs * 4);
-}
-
-export interface QueueSlots {
-  name: string;
-  /** Activities executing on this queue in this process now. */
-  slotsUsed: number;
-  /** The worker's maxConcurrentActivityTaskExecutions on this queue. */
-  slotsAvailable: number;
-}
-
-export interface WorkerReport {
-  id: string;
-  host: string;
-  pid: number;
-  startedAt: string;
-  at: string;
-  intervalMs: number;
-  queues: QueueSlots[];
-  /** CPU time of this process over the last interval, in % of one core (above 100 on several cores). */
-  cpuPercent: number;
-  rssBytes: number;
-  heapUsedBytes: number;
-  eventLoopDelayMs: { p50: number; p99: number };
-  /** Jobs (workflows) that ended on this process since it started, whatever their outcome. */
-  jobsDone: number;
-  /** Activity executions that finished on this process since it started, whatever their outcome. */
-  activitiesDone: number;
-}
-
-export interface WorkerSample {
-  at: string;
-  cpuPercent: number;
-  rssBytes: number;
-  eventLoopP99Ms: number;
-  slotsUsed: number;
 }
 
 export interface ReporterOptions {
@@ -89,7 +48,7 @@ export function startReporter(options: ReporterOptions): Reporter {
   });
   redis.on('error', () => undefined);
   void redis.connect().catch(() => undefined);
-  const keys = reportKeys(options.prefix, id);
+  const keys = workerReportKeys(options.prefix, id);
   const ttl = reportTtlMs(options.intervalMs);
   const startedAt = new Date().toISOString();
   const sampler = processSampler();
@@ -125,7 +84,7 @@ export function startReporter(options: ReporterOptions): Reporter {
         .multi()
         .set(keys.report, JSON.stringify(body), 'PX', ttl)
         .lpush(keys.history, JSON.stringify(sample))
-        .ltrim(keys.history, 0, REPORT_HISTORY_LENGTH - 1)
+        .ltrim(keys.history, 0, WORKER_HISTORY_LENGTH - 1)
         .pexpire(keys.history, ttl)
         .zadd(keys.index, now, id)
         .zremrangebyscore(keys.index, '-inf', now - ttl)

@@ -41,6 +41,15 @@ export {
 } from './runtime/search-attributes';
 export * from './runtime/states';
 export { ROLLUP_RETENTION_MS, type RollupGrain } from './runtime/rollups';
+export {
+  workerReportKeys,
+  workerReportSchema,
+  workerSampleSchema,
+  WORKER_HISTORY_LENGTH,
+  type QueueSlots,
+  type WorkerReport,
+  type WorkerSample,
+} from './runtime/worker-reports';
 export { ROLES, ROLE_RANK, hasRole, type Role, type Actor } from './runtime/roles';
 export { attemptSignal, stateQuery, type AttemptUpdate, type JobSnapshot } from './sandbox/signals';
 export type { JobOutcome, JobRecordSinks } from './runtime/records/sinks';

@@ -3,7 +3,8 @@ import { HISTORY_LENGTH, memoryHistory, SAMPLE_EVERY_MS } from '../../src/insigh
 import { parsePollers, parseTaskQueueStats } from '../../src/insight/machines/queues';
 import { redisFigures } from '../../src/insight/machines/redis';
 import { parseWorkerHeartbeat } from '../../src/insight/machines/temporal-workers';
-import { parseWorkerReport, workerKeys } from '../../src/insight/machines/workers';
+import { workerReportKeys } from '@jobdeck/workflows';
+import { parseWorkerReport } from '../../src/insight/machines/workers';
 
 // What `DescribeTaskQueue` (default mode, reportStats) answered on the dev server (CLI 1.9.1, server 1.32)
 // for a workflow task queue with three waiting workflows, one at priority 1 and two at the default (3).
@@ -119,7 +120,7 @@ describe('worker reports', () => {
   });
 
   it('live under the install prefix', () => {
-    expect(workerKeys('jd:', '12@host')).toEqual({
+    expect(workerReportKeys('jd:', '12@host')).toEqual({
       index: 'jd:machines:workers',
       report: 'jd:machines:worker:12@host',
       history: 'jd:machines:worker:12@host:history',

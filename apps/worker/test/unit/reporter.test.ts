@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../src/config';
 import { createWorkCounters, processSampler } from '../../src/process-figures';
-import { reportKeys, reportTtlMs, startReporter } from '../../src/reporter';
+import { reportTtlMs, startReporter } from '../../src/reporter';
 
 const env = {
   DATABASE_URL: 'postgres://127.0.0.1/none',
@@ -28,7 +28,6 @@ describe('the report', () => {
     expect(reportTtlMs(5_000)).toBe(60_000);
     expect(reportTtlMs(30_000)).toBe(120_000);
     expect(reportTtlMs(30_000)).toBeGreaterThan(3 * 30_000);
-    expect(reportKeys('jd:', '1@h').history).toBe('jd:machines:worker:1@h:history');
   });
 
   it('measures CPU, memory and event-loop delay of this process', async () => {

@@ -1,44 +1,11 @@
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
+import { workerReportKeys, workerReportSchema, workerSampleSchema } from '@jobdeck/workflows';
 import type { WorkerHistoryPoint, WorkerInsight } from './types';
-
-/** The keys apps/worker/src/reporter.ts writes (reportKeys there): an index of worker ids, a report and a history each. */
-export function workerKeys(prefix: string, id = '') {
-  return {
-    index: `${prefix}machines:workers`,
-    report: `${prefix}machines:worker:${id}`,
-    history: `${prefix}machines:worker:${id}:history`,
-  };
-}
 
 /** Reports read per answer: far more worker processes than one install runs. */
 const MAX_WORKERS = 500;
 /** A worker that missed this many reports in a row is shown as stale (until its report expires, about a minute). */
 export const MISSED_REPORTS_STALE = 3;
-
-const slots = z.object({ name: z.string(), slotsUsed: z.number(), slotsAvailable: z.number() });
-const reportSchema = z.object({
-  id: z.string(),
-  host: z.string(),
-  pid: z.number(),
-  startedAt: z.string(),
-  at: z.string(),
-  intervalMs: z.number().positive(),
-  queues: z.array(slots),
-  cpuPercent: z.number(),
-  rssBytes: z.number(),
-  heapUsedBytes: z.number(),
-  eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number() }),
-  jobsDone: z.number(),
-  activitiesDone: z.number().default(0),
-});
-const sampleSchema = z.object({
-  at: z.string(),
-  cpuPercent: z.number(),
-  rssBytes: z.number(),
-  eventLoopP99Ms: z.number(),
-  slotsUsed: z.number(),
-});
 
 function json(text: string | null): unknown {
   if (text === null) return null;
@@ -51,13 +18,13 @@ function json(text: string | null): unknown {
 
 /** One worker's report and history as stored; null for a missing (expired) or unreadable report. */
 export function parseWorkerReport(report: string | null, history: string[], now: number): WorkerInsight | null {
-  const parsed = reportSchema.safeParse(json(report));
+  const parsed = workerReportSchema.safeParse(json(report));
   if (!parsed.success) return null;
   const { at, intervalMs, ...figures } = parsed.data;
   const points: WorkerHistoryPoint[] = [];
   // Stored newest first (LPUSH): answered oldest first, as a chart draws them.
   for (const entry of [...history].reverse()) {
-    const sample = sampleSchema.safeParse(json(entry));
+    const sample = workerSampleSchema.safeParse(json(entry));
     if (sample.success) points.push(sample.data);
   }
   const lastSeen = Date.parse(at);
@@ -72,12 +39,12 @@ export function parseWorkerReport(report: string | null, history: string[], now:
 
 /** Every worker process that reported lately, with its history; expired ones are gone from the index too. */
 export async function readWorkers(redis: Redis, prefix: string): Promise<WorkerInsight[]> {
-  const { index } = workerKeys(prefix);
+  const { index } = workerReportKeys(prefix);
   const ids = await redis.zrevrange(index, 0, MAX_WORKERS - 1);
   if (!ids.length) return [];
   const pipeline = redis.pipeline();
   for (const id of ids) {
-    const keys = workerKeys(prefix, id);
+    const keys = workerReportKeys(prefix, id);
     pipeline.get(keys.report).lrange(keys.history, 0, -1);
   }
   const replies = (await pipeline.exec()) ?? [];
