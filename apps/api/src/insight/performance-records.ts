@@ -1,7 +1,7 @@
 // One schedule's runs (at most one a minute) are few: their figures are read from the records,
 // with exact percentiles, since the histograms carry no schedule.
 import type { Services } from '../services';
-import { addSums, emptySums, type SumRow, type Sums } from './duration-sums';
+import { addSums, sumsByTypeAndQueue, type SumRow } from './duration-sums';
 import { recordScope } from './rollup-rows';
 import type { ResolvedWindow } from './window';
 
@@ -16,14 +16,11 @@ export async function fromRecords(services: Services, window: ResolvedWindow) {
     waitMs: number | null;
   }>(
     `SELECT "type", "queue", "attempts", "retryWaitMs", "runMs",
-            CASE WHEN "startedAt" IS NULL THEN NULL
-                 ELSE GREATEST(0, floor(extract(epoch FROM "startedAt" - COALESCE("runAt", "createdAt")) * 1000))::float8 END AS "waitMs"
+            "jobdeck_elapsed_ms"(COALESCE("runAt", "createdAt"), "startedAt")::float8 AS "waitMs"
        FROM "Job" WHERE ${scope.where} AND "state" IN ('completed', 'failed', 'cancelled', 'terminated', 'timed_out')`,
     scope.params,
   );
-  const byType = new Map<string, Sums>();
-  const byQueue = new Map<string, Sums>();
-  const of = (map: Map<string, Sums>, key: string) => map.get(key) ?? map.set(key, emptySums()).get(key)!;
+  const { byType, byQueue, of } = sumsByTypeAndQueue();
   for (const row of rows) {
     const sums: SumRow = {
       type: row.type,
@@ -41,7 +38,7 @@ export async function fromRecords(services: Services, window: ResolvedWindow) {
       waitMin: row.waitMs,
       waitMax: row.waitMs,
     };
-    for (const target of [of(byType, row.type), of(byQueue, row.queue)]) {
+    for (const target of of(row.type, row.queue)) {
       addSums(target, sums);
       if (row.runMs !== null) target.run.values.push(row.runMs);
       if (row.waitMs !== null) target.wait.values.push(row.waitMs);

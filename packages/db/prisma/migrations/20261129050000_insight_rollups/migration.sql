@@ -121,13 +121,37 @@ SELECT CASE WHEN message IS NULL THEN NULL
             ELSE left(md5("jobdeck_error_group"("jobdeck_failure_type"(state, error_type), message)), 16) END
 $$;
 
+-- Milliseconds from one "Job" timestamp to another (both UTC without a zone), never negative; NULL
+-- when either is. What run time (start to finish) and wait time (due to first start) are made of.
+-- NULL in, NULL out, said in the body rather than by STRICT, so that the planner inlines it (GREATEST
+-- and LEAST skip NULLs: without the CASE a missing time would become 0).
+CREATE FUNCTION "jobdeck_elapsed_ms"(since timestamp, until timestamp) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN since IS NULL OR until IS NULL THEN NULL
+            ELSE GREATEST(0, floor(extract(epoch FROM until - since) * 1000))::bigint END
+$$;
+
+-- A record's "runMs": start to finish, capped at 24 days (an integer column); NULL until both are known.
+CREATE FUNCTION "jobdeck_run_ms"(started timestamp, finished timestamp) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN started IS NULL OR finished IS NULL THEN NULL
+            ELSE LEAST(2147483647, "jobdeck_elapsed_ms"(started, finished))::integer END
+$$;
+
+-- The failure group an ended job counts under in the rollups: its fingerprint if unsuccessful
+-- (one without an error message groups by its type alone), '' for the rest.
+CREATE FUNCTION "jobdeck_rollup_group"(state "JobState", error_type text, fingerprint text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN state IN ('failed', 'timed_out', 'terminated')
+            THEN COALESCE(fingerprint, "jobdeck_error_fingerprint"(state, error_type, '')) ELSE '' END
+$$;
+
 -- What a record's own fields determine, set on every write of them: its failure group, and its run
 -- time (start to finish, capped at 24 days) that the slowest jobs are found by.
 CREATE FUNCTION "jobdeck_derive_job_fields"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW."errorFingerprint" := "jobdeck_error_fingerprint"(NEW."state", NEW."errorType", NEW."error");
-    NEW."runMs" := CASE WHEN NEW."startedAt" IS NULL OR NEW."finishedAt" IS NULL THEN NULL
-                        ELSE LEAST(2147483647, GREATEST(0, floor(extract(epoch FROM NEW."finishedAt" - NEW."startedAt") * 1000)))::integer END;
+    NEW."runMs" := "jobdeck_run_ms"(NEW."startedAt", NEW."finishedAt");
     RETURN NEW;
 END;
 $$;
@@ -157,15 +181,12 @@ $$;
 -- deadlock between concurrent ends). Times are UTC ("Job" timestamps hold UTC without a zone).
 CREATE FUNCTION "jobdeck_rollup_job_end"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    ended timestamptz := COALESCE(NEW."finishedAt" AT TIME ZONE 'UTC', now());
-    started timestamptz := NEW."startedAt" AT TIME ZONE 'UTC';
-    due timestamptz := COALESCE(NEW."runAt", NEW."createdAt") AT TIME ZONE 'UTC';
-    run_ms bigint := CASE WHEN started IS NULL THEN NULL
-                          ELSE GREATEST(0, floor(extract(epoch FROM ended - started) * 1000))::bigint END;
-    wait_ms bigint := CASE WHEN started IS NULL THEN NULL
-                           ELSE GREATEST(0, floor(extract(epoch FROM started - due) * 1000))::bigint END;
+    ended_at timestamp := COALESCE(NEW."finishedAt", now() AT TIME ZONE 'UTC');
+    ended timestamptz := ended_at AT TIME ZONE 'UTC';
+    run_ms bigint := "jobdeck_elapsed_ms"(NEW."startedAt", ended_at);
+    wait_ms bigint := "jobdeck_elapsed_ms"(COALESCE(NEW."runAt", NEW."createdAt"), NEW."startedAt");
     unsuccessful boolean := NEW."state" IN ('failed', 'timed_out', 'terminated');
-    failure_group text := CASE WHEN unsuccessful THEN COALESCE(NEW."errorFingerprint", "jobdeck_error_fingerprint"(NEW."state", NEW."errorType", '')) ELSE '' END;
+    failure_group text := "jobdeck_rollup_group"(NEW."state", NEW."errorType", NEW."errorFingerprint");
 BEGIN
     INSERT INTO "JobRollup" AS r ("grain", "bucketStart", "type", "queue", "scheduleId", "outcome", "errorFingerprint",
         "count", "runCount", "runMsSum", "runMsMin", "runMsMax", "waitCount", "waitMsSum", "waitMsMin", "waitMsMax",
@@ -241,12 +262,9 @@ BEGIN
     CREATE TEMPORARY TABLE jobdeck_ended ON COMMIT DROP AS
     SELECT j."id", j."type", j."queue", COALESCE(j."scheduleId", '') AS "scheduleId", j."state", j."attempts", j."retryWaitMs",
            j."finishedAt" AT TIME ZONE 'UTC' AS ended,
-           CASE WHEN j."state" IN ('failed', 'timed_out', 'terminated')
-                THEN COALESCE(j."errorFingerprint", "jobdeck_error_fingerprint"(j."state", j."errorType", '')) ELSE '' END AS fingerprint,
-           CASE WHEN j."startedAt" IS NULL THEN NULL
-                ELSE GREATEST(0, floor(extract(epoch FROM j."finishedAt" - j."startedAt") * 1000))::bigint END AS run_ms,
-           CASE WHEN j."startedAt" IS NULL THEN NULL
-                ELSE GREATEST(0, floor(extract(epoch FROM j."startedAt" - COALESCE(j."runAt", j."createdAt")) * 1000))::bigint END AS wait_ms
+           "jobdeck_rollup_group"(j."state", j."errorType", j."errorFingerprint") AS fingerprint,
+           "jobdeck_elapsed_ms"(j."startedAt", j."finishedAt") AS run_ms,
+           "jobdeck_elapsed_ms"(COALESCE(j."runAt", j."createdAt"), j."startedAt") AS wait_ms
       FROM "Job" j
      WHERE j."state" IN ('completed', 'failed', 'cancelled', 'terminated', 'timed_out')
        AND j."finishedAt" IS NOT NULL;
@@ -279,6 +297,6 @@ $$;
 
 -- The jobs that ended before the rollups existed.
 UPDATE "Job" SET "errorFingerprint" = "jobdeck_error_fingerprint"("state", "errorType", "error"),
-       "runMs" = LEAST(2147483647, GREATEST(0, floor(extract(epoch FROM "finishedAt" - "startedAt") * 1000)))::integer
+       "runMs" = "jobdeck_run_ms"("startedAt", "finishedAt")
  WHERE "error" IS NOT NULL OR ("startedAt" IS NOT NULL AND "finishedAt" IS NOT NULL);
 SELECT "jobdeck_rebuild_rollups"();
