@@ -1,5 +1,6 @@
 // A job type's or a queue's run and wait times, attempts and retries, added up from rollup rows or
 // from records, and turned into the figures insight.performance answers.
+import { entryOf } from './entry';
 import { percentiles, type Histogram } from './histogram';
 
 export interface Durations {
@@ -111,5 +112,16 @@ export function perfRow(name: string, sums: Sums): PerfRow {
       total: sums.retryWaitMs,
       perRetriedJob: sums.retried ? Math.round(sums.retryWaitMs / sums.retried) : null,
     },
+  };
+}
+
+/** Sums per job type and per queue, as rows are read: each row counts in its type's and its queue's. */
+export function sumsByTypeAndQueue() {
+  const byType = new Map<string, Sums>();
+  const byQueue = new Map<string, Sums>();
+  return {
+    byType,
+    byQueue,
+    of: (type: string, queue: string) => [entryOf(byType, type, emptySums), entryOf(byQueue, queue, emptySums)],
   };
 }

@@ -2,6 +2,7 @@
 // history (median of the last 7 days' runs), blended when both are there; none with too little to go on.
 import type { JobState } from '@jobdeck/workflows';
 import type { Services } from '../services';
+import { entryOf } from './entry';
 import { addToHistogram, percentiles, type Histogram } from './histogram';
 
 export interface Estimate {
@@ -80,7 +81,7 @@ function words(ms: number): string {
 /** Every type's median run time over the last days, from the hourly histograms; cached a minute (as JSON: a plain object). */
 export function runTimeHistory(services: Services): Promise<Record<string, TypeHistory>> {
   return services.cache.remember('insight.run-time-history', 60_000, async () => {
-    const { rows } = await services.sql.query<{ type: string; bucket: number; count: number; max: number }>(
+    const { rows } = await services.sql.query<{ type: string; bucket: number; count: number }>(
       `SELECT "type", "bucket", sum("count")::integer AS "count"
          FROM "JobDurationHistogram"
         WHERE "grain" = 'hour' AND "measure" = 'run' AND "bucketStart" >= now() - make_interval(days => ${HISTORY_DAYS})
@@ -88,8 +89,11 @@ export function runTimeHistory(services: Services): Promise<Record<string, TypeH
     );
     const histograms = new Map<string, Histogram>();
     for (const row of rows) {
-      const histogram = histograms.get(row.type) ?? histograms.set(row.type, new Map()).get(row.type)!;
-      addToHistogram(histogram, row.bucket, row.count);
+      addToHistogram(
+        entryOf(histograms, row.type, () => new Map()),
+        row.bucket,
+        row.count,
+      );
     }
     return Object.fromEntries(
       [...histograms].map(([type, histogram]) => [

@@ -3,6 +3,7 @@
 // records (the (errorFingerprint, finishedAt) index); what a group says from JobFailureGroup.
 import type { BulkFilter } from '@jobdeck/workflows/control';
 import type { Services } from '../services';
+import { entryOf } from './entry';
 import { recommend, type TypeFacts } from './recommendations';
 import { BUCKET_SQL, coveringScope, recordScope, rollupScope, UNSUCCESSFUL_SQL } from './rollup-rows';
 import { bucketStarts, describeWindow, resolveWindow, type ResolvedWindow, type WindowInput } from './window';
@@ -118,24 +119,19 @@ async function groupCounts(services: Services, window: ResolvedWindow): Promise<
     scope.params,
   );
   const groups = new Map<string, GroupCounts>();
-  const add = (map: Map<string | number, number>, key: string | number, count: number) =>
-    map.set(key, (map.get(key) ?? 0) + count);
+  const add = <K>(counts: Map<K, number>, key: K, count: number) => counts.set(key, (counts.get(key) ?? 0) + count);
   for (const row of rows) {
-    const group =
-      groups.get(row.fingerprint) ??
-      groups
-        .set(row.fingerprint, {
-          fingerprint: row.fingerprint,
-          count: 0,
-          types: new Map(),
-          queues: new Map(),
-          trend: new Map(),
-        })
-        .get(row.fingerprint)!;
+    const group = entryOf(groups, row.fingerprint, () => ({
+      fingerprint: row.fingerprint,
+      count: 0,
+      types: new Map(),
+      queues: new Map(),
+      trend: new Map(),
+    }));
     group.count += row.count;
-    add(group.types as Map<string | number, number>, row.type, row.count);
-    add(group.queues as Map<string | number, number>, row.queue, row.count);
-    add(group.trend as Map<string | number, number>, Number(row.bucket), row.count);
+    add(group.types, row.type, row.count);
+    add(group.queues, row.queue, row.count);
+    add(group.trend, Number(row.bucket), row.count);
   }
   return [...groups.values()];
 }
@@ -191,8 +187,10 @@ async function sampleJobs(services: Services, window: ResolvedWindow, fingerprin
     [fingerprints, ...scope.params],
   );
   for (const row of rows) {
-    const list = samples.get(row.fingerprint) ?? samples.set(row.fingerprint, []).get(row.fingerprint)!;
-    list.push({ ...row, finishedAt: row.finishedAt ? row.finishedAt.toISOString() : null });
+    entryOf(samples, row.fingerprint, () => []).push({
+      ...row,
+      finishedAt: row.finishedAt ? row.finishedAt.toISOString() : null,
+    });
   }
   return samples;
 }

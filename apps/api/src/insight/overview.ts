@@ -3,6 +3,7 @@
 import { jobTypes } from '@jobdeck/workflows';
 import type { Services } from '../services';
 import { listSchedules } from '../schedules/service';
+import { entryOf } from './entry';
 
 const HOUR = 3_600_000;
 const HOURS = 24;
@@ -28,8 +29,10 @@ export async function insightOverview(services: Services, now = new Date()) {
     ]);
     const byType = new Map<string, Map<number, { completed: number; unsuccessful: number }>>();
     for (const row of rows) {
-      const points = byType.get(row.type) ?? byType.set(row.type, new Map()).get(row.type)!;
-      points.set(row.at.getTime(), { completed: row.completed ?? 0, unsuccessful: row.unsuccessful ?? 0 });
+      entryOf(byType, row.type, () => new Map()).set(row.at.getTime(), {
+        completed: row.completed ?? 0,
+        unsuccessful: row.unsuccessful ?? 0,
+      });
     }
     return {
       schedulesAvailable: schedules.available,

@@ -1,7 +1,7 @@
 // insight.performance: run and wait times per job type and per queue (count, average, min, max and
 // percentiles from the histograms), attempts, retries, and the slowest jobs of the window.
 import type { Services } from '../services';
-import { addSums, emptySums, perfRow, type PerfRow, type SumRow, type Sums } from './duration-sums';
+import { addSums, perfRow, sumsByTypeAndQueue, type PerfRow, type SumRow } from './duration-sums';
 import { addToHistogram, PERCENTILE_ERROR } from './histogram';
 import { fromRecords } from './performance-records';
 import { coveringScope, recordScope } from './rollup-rows';
@@ -49,17 +49,10 @@ async function fromRollups(services: Services, window: ResolvedWindow) {
       sumsScope.params,
     ),
   ]);
-  const byType = new Map<string, Sums>();
-  const byQueue = new Map<string, Sums>();
-  const of = (map: Map<string, Sums>, key: string) => map.get(key) ?? map.set(key, emptySums()).get(key)!;
-  for (const row of sums.rows) {
-    addSums(of(byType, row.type), row);
-    addSums(of(byQueue, row.queue), row);
-  }
-  for (const row of histograms.rows) {
-    addToHistogram(of(byType, row.type)[row.measure].histogram, row.bucket, row.count);
-    addToHistogram(of(byQueue, row.queue)[row.measure].histogram, row.bucket, row.count);
-  }
+  const { byType, byQueue, of } = sumsByTypeAndQueue();
+  for (const row of sums.rows) for (const target of of(row.type, row.queue)) addSums(target, row);
+  for (const row of histograms.rows)
+    for (const target of of(row.type, row.queue)) addToHistogram(target[row.measure].histogram, row.bucket, row.count);
   return { byType, byQueue, slowestFloor: slowestFloor(maxima.rows.map((row) => row.max)) };
 }
 

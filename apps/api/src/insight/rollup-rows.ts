@@ -1,6 +1,6 @@
 // The WHERE clause every rollup read shares: a grain, a range of buckets and the window's filters.
 // Plain SQL on services.sql: a few hundred grouped rows per read, whatever the number of jobs.
-import { coveringSegments, type ResolvedWindow } from './window';
+import { coveringSegments, type ResolvedWindow, type Segment } from './window';
 
 export const UNSUCCESSFUL_SQL = `('failed', 'timed_out', 'terminated')`;
 
@@ -9,22 +9,38 @@ export interface RollupScope {
   params: unknown[];
 }
 
+/** Parameters numbered from `first` (a statement may hold others before them), and the filters' clauses. */
+function scopeBuilder(window: ResolvedWindow, first: number, withSchedule: boolean) {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${first - 1 + params.push(value)}`;
+  const filters = () => {
+    const { type, queue, scheduleId } = window.filter;
+    return [
+      ...(type ? [`"type" = ${param(type)}`] : []),
+      ...(queue ? [`"queue" = ${param(queue)}`] : []),
+      ...(scheduleId && withSchedule ? [`"scheduleId" = ${param(scheduleId)}`] : []),
+    ];
+  };
+  return { params, param, filters };
+}
+
+/** Rollup rows of the given grains and ranges, with the window's filters. */
+function segmentsScope(window: ResolvedWindow, segments: Segment[], withSchedule: boolean): RollupScope {
+  const { params, param, filters } = scopeBuilder(window, 1, withSchedule);
+  const ranges = segments.map(
+    (segment) =>
+      `("grain" = ${param(segment.grain)}::"RollupGrain" AND "bucketStart" >= ${param(segment.from.toISOString())}::timestamptz AND "bucketStart" < ${param(segment.to.toISOString())}::timestamptz)`,
+  );
+  return { where: [`(${ranges.join(' OR ')})`, ...filters()].join(' AND '), params };
+}
+
 /**
- * `"grain" = … AND "bucketStart" in [from, to) AND` the filters, with its parameters. Histograms
- * have no schedule column (`withSchedule` false): a schedule-filtered read takes its figures from the records.
+ * Rows of the window's grain with buckets in [from, to), and the filters: for reads by bucket.
+ * Histograms have no schedule column (`withSchedule` false): a schedule-filtered read takes its
+ * figures from the records.
  */
 export function rollupScope(window: ResolvedWindow, from: Date, to: Date, withSchedule = true): RollupScope {
-  const params: unknown[] = [window.grain, from.toISOString(), to.toISOString()];
-  const clauses = [
-    `"grain" = $1::"RollupGrain"`,
-    `"bucketStart" >= $2::timestamptz`,
-    `"bucketStart" < $3::timestamptz`,
-  ];
-  const { type, queue, scheduleId } = window.filter;
-  if (type) clauses.push(`"type" = $${params.push(type)}`);
-  if (queue) clauses.push(`"queue" = $${params.push(queue)}`);
-  if (scheduleId && withSchedule) clauses.push(`"scheduleId" = $${params.push(scheduleId)}`);
-  return { where: clauses.join(' AND '), params };
+  return segmentsScope(window, [{ grain: window.grain, from, to }], withSchedule);
 }
 
 /**
@@ -32,32 +48,18 @@ export function rollupScope(window: ResolvedWindow, from: Date, to: Date, withSc
  * need no buckets. Rows of different grains cover disjoint times, so no job counts twice.
  */
 export function coveringScope(window: ResolvedWindow, withSchedule = true): RollupScope {
-  const params: unknown[] = [];
-  const ranges = coveringSegments(window).map(
-    (segment) =>
-      `("grain" = $${params.push(segment.grain)}::"RollupGrain" AND "bucketStart" >= $${params.push(segment.from.toISOString())}::timestamptz AND "bucketStart" < $${params.push(segment.to.toISOString())}::timestamptz)`,
-  );
-  const clauses = [`(${ranges.join(' OR ')})`];
-  const { type, queue, scheduleId } = window.filter;
-  if (type) clauses.push(`"type" = $${params.push(type)}`);
-  if (queue) clauses.push(`"queue" = $${params.push(queue)}`);
-  if (scheduleId && withSchedule) clauses.push(`"scheduleId" = $${params.push(scheduleId)}`);
-  return { where: clauses.join(' AND '), params };
+  return segmentsScope(window, coveringSegments(window), withSchedule);
 }
 
 /** The job records the window covers (by their end), with its filters, starting at parameter `first`. */
 export function recordScope(window: ResolvedWindow, first = 1): RollupScope {
-  const params: unknown[] = [window.from.toISOString(), window.to.toISOString()];
+  const { params, param, filters } = scopeBuilder(window, first, true);
   // "finishedAt" holds UTC without a zone (as Prisma writes it).
   const clauses = [
-    `"finishedAt" >= ($${first}::timestamptz AT TIME ZONE 'UTC')`,
-    `"finishedAt" < ($${first + 1}::timestamptz AT TIME ZONE 'UTC')`,
+    `"finishedAt" >= (${param(window.from.toISOString())}::timestamptz AT TIME ZONE 'UTC')`,
+    `"finishedAt" < (${param(window.to.toISOString())}::timestamptz AT TIME ZONE 'UTC')`,
   ];
-  const { type, queue, scheduleId } = window.filter;
-  if (type) clauses.push(`"type" = $${first - 1 + params.push(type)}`);
-  if (queue) clauses.push(`"queue" = $${first - 1 + params.push(queue)}`);
-  if (scheduleId) clauses.push(`"scheduleId" = $${first - 1 + params.push(scheduleId)}`);
-  return { where: clauses.join(' AND '), params };
+  return { where: [...clauses, ...filters()].join(' AND '), params };
 }
 
 /** The bucket a rollup row falls in, as epoch ms (rows of a finer grain summed into the window's buckets). */

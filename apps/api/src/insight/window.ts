@@ -82,15 +82,16 @@ export function resolveWindow(input: WindowInput, now = new Date()): ResolvedWin
   // Buckets finer than what is still kept for the window's start come from the next grain.
   while (bucketMs < DAY && askedFrom < now.getTime() - ROLLUP_RETENTION_MS[grainOf(bucketMs)])
     bucketMs = BUCKET_SIZES[BUCKET_SIZES.indexOf(bucketMs as (typeof BUCKET_SIZES)[number]) + 1]!;
+  // A window spans a minute at least (see windowInput): widened outwards, it holds a bucket at least.
   const from = Math.floor(askedFrom / bucketMs) * bucketMs;
   const to = Math.ceil(askedTo / bucketMs) * bucketMs;
   const { type, queue, scheduleId } = input;
   return {
     from: new Date(from),
-    to: new Date(to === from ? from + bucketMs : to),
+    to: new Date(to),
     bucketMs,
     grain: grainOf(bucketMs),
-    previousFrom: new Date(from - ((to === from ? from + bucketMs : to) - from)),
+    previousFrom: new Date(from - (to - from)),
     filter: { type, queue, scheduleId },
   };
 }
