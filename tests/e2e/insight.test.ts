@@ -193,6 +193,8 @@ describe('insight page', () => {
     expect(Number(await row.getByTestId('failure-count').textContent())).toBe(group!.count);
     await row.getByTestId('failure-latest').locator('summary').click();
     await row.getByTestId('failure-latest').locator('pre').first().waitFor();
+    // The stack comes from the latest job's own page, once the details are opened.
+    await row.getByTestId('failure-latest').locator('.failure-stack').waitFor();
 
     healed = true; // the retries will be delivered
     await row.getByTestId('retry-group').click();

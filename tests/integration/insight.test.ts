@@ -90,6 +90,9 @@ describe('insight from real jobs', () => {
           .map((job) => job.id)
           .sort(),
       );
+      // No stack in an overview of many jobs: the worker's paths and source lines stay on the job's page.
+      expect(JSON.stringify(failures)).not.toMatch(/node_modules|\.ts:\d+|\bat \S+ \(/);
+      expect((await viewer.jobs.get.query({ id: group!.latest!.jobId })).errorStack).toEqual(expect.any(String));
       expect(group!.latest?.error).toMatch(/^127\.0\.0\.1:\d+ answered 400 Bad Request$/);
       expect(failures.recommendations.map((item) => item.id)).toContain(`client-error:${group!.fingerprint}`);
       expect(failures.topTypes).toEqual([{ type: 'webhook.deliver', unsuccessful: 5, total: 8, failureRate: 0.625 }]);

@@ -61,7 +61,6 @@ export async function insightFailures(services: Services, input: WindowInput, no
       latest: latest && {
         jobId: latest.id,
         error: latest.error,
-        stack: latest.errorStack,
         finishedAt: latest.finishedAt,
       },
       retry: { filter: retryFilter(window, group.fingerprint) },
@@ -168,20 +167,23 @@ interface SampleJob {
   fingerprint: string;
   id: string;
   error: string | null;
-  errorStack: string | null;
   finishedAt: string | null;
 }
 
-/** The latest jobs of each group in the window (the first with its error and stack), in one read. */
+/**
+ * The latest jobs of each group in the window (the first with its error), in one read. A stack is
+ * read from its job's page (jobs.get), the one answer that serves a job's stack: an overview of many
+ * jobs shows none of the worker's internals.
+ */
 async function sampleJobs(services: Services, window: ResolvedWindow, fingerprints: string[]) {
   const samples = new Map<string, SampleJob[]>();
   if (!fingerprints.length) return samples;
   const scope = recordScope(window, 2);
   const { rows } = await services.sql.query<Omit<SampleJob, 'finishedAt'> & { finishedAt: Date | null }>(
-    `SELECT fingerprint, job."id", job."error", job."errorStack", job."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt"
+    `SELECT fingerprint, job."id", job."error", job."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt"
        FROM unnest($1::text[]) AS fingerprint
        CROSS JOIN LATERAL (
-         SELECT "id", "error", "errorStack", "finishedAt" FROM "Job"
+         SELECT "id", "error", "finishedAt" FROM "Job"
           WHERE "errorFingerprint" = fingerprint AND "state" IN ${UNSUCCESSFUL_SQL} AND ${scope.where}
           ORDER BY "finishedAt" DESC LIMIT ${SAMPLES}) AS job`,
     [fingerprints, ...scope.params],

@@ -1,15 +1,25 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { RelativeTime } from '../../components/RelativeTime';
 import { Sparkline } from '../../components/Sparkline';
 import { plural } from '../../lib/format';
+import { trpc } from '../../trpc';
 import type { FailureGroup } from './insight-types';
 
 const names = (entries: Array<{ name: string; count: number }>) =>
   entries.map((entry) => `${entry.name} (${entry.count})`).join(', ');
 
+/** The latest job's error; its stack comes from the job's own page (jobs.get) once opened. */
 function Latest({ latest }: { latest: NonNullable<FailureGroup['latest']> }) {
+  const [open, setOpen] = useState(false);
+  const job = trpc.jobs.get.useQuery({ id: latest.jobId }, { enabled: open, staleTime: 60_000 });
+  const stack = job.data?.errorStack;
   return (
-    <details className="failure-latest" data-testid="failure-latest">
+    <details
+      className="failure-latest"
+      data-testid="failure-latest"
+      onToggle={(event) => setOpen(event.currentTarget.open)}
+    >
       <summary>Latest error</summary>
       <p className="small">
         <Link to={`/jobs/${encodeURIComponent(latest.jobId)}`} className="mono">
@@ -23,7 +33,7 @@ function Latest({ latest }: { latest: NonNullable<FailureGroup['latest']> }) {
         )}
       </p>
       {latest.error && <pre className="code-block">{latest.error}</pre>}
-      {latest.stack && <pre className="code-block failure-stack">{latest.stack}</pre>}
+      {stack && <pre className="code-block failure-stack">{stack}</pre>}
     </details>
   );
 }
