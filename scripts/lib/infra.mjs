@@ -60,6 +60,9 @@ export async function chooseDatabase({ databaseName, dataDir, logFile = null }) 
       String(port),
       '-m',
       '20',
+      // Search's trigram index (see the migration 20261129060000_search_and_exports).
+      '-e',
+      'pg_trgm',
     ],
     { logFile },
   );

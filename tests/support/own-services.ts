@@ -112,7 +112,7 @@ export async function ownPostgres(): Promise<OwnService> {
   const server = join(process.cwd(), 'node_modules/@electric-sql/pglite-socket/dist/scripts/server.js');
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   const launch = () =>
-    spawn(process.execPath, [server, '-d', dir, '-p', String(port), '-m', '20'], { stdio: 'ignore' });
+    spawn(process.execPath, [server, '-d', dir, '-p', String(port), '-m', '20', '-e', 'pg_trgm'], { stdio: 'ignore' });
   const service = restartable('own PGlite', url, launch, () => portOpen(port), dir);
   await service.start();
   await applyMigrations(url);

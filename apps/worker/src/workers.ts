@@ -80,6 +80,7 @@ export async function startWorkers(
   const records = createJobRecorder({ db, sql, events, log });
   const activities = createActivities({
     db,
+    sql,
     events,
     records,
     storageDir: config.storageDir,

@@ -25,6 +25,7 @@ export type { ActivityDeps } from './runtime/activity-deps';
 export { createEventBus, type EventBus, type JobEvent, type JobProgress } from './runtime/events';
 export { jobContext, type JobContext } from './runtime/job-context';
 export { redactSecrets, redactText, keepRedactedSecrets, isSecretKey, REDACTED } from './runtime/redact';
+export { searchableInput, SEARCHABLE_INPUT_CHARS } from './runtime/search-text';
 export {
   findUnstorable,
   toStorable,

@@ -47,6 +47,12 @@ export async function enqueueJob(
   services: Services,
   principal: Principal,
   request: ParsedEnqueueRequest,
+  /** Where the job comes from, when not straight from a caller: the template it is run from. */
+  origin: { templateId?: string } = {},
 ): Promise<EnqueueResult> {
-  return startJobWorkflow(services, { ...request, requestedBy: { name: principal.name, role: principal.role } });
+  return startJobWorkflow(services, {
+    ...request,
+    ...origin,
+    requestedBy: { name: principal.name, role: principal.role },
+  });
 }

@@ -110,5 +110,5 @@ export async function runTemplate(services: Services, principal: Principal, id: 
     });
   }
   const options = enqueueOptions.parse(template.options ?? {});
-  return enqueueJob(services, principal, { type: template.type, input: parsed.data, options });
+  return enqueueJob(services, principal, { type: template.type, input: parsed.data, options }, { templateId: template.id });
 }

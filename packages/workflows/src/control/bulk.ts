@@ -6,13 +6,8 @@ import { dateTime } from './dates';
 import type { ControlDeps } from './deps';
 import { DomainError } from './errors';
 import { queueName } from './start';
+import { jobIdSchema } from './job-id';
 import { BUCKET_STATES, jobsQuery, type Bucket } from './visibility';
-
-export const jobIdSchema = z
-  .string()
-  .min(1, 'id is required')
-  .max(300)
-  .regex(/^[\w.:-]+$/, 'id is a job id such as report.generate-20261127-101500-a1b2c3');
 
 export const bulkFilter = z
   .object({

@@ -17,6 +17,8 @@ export type DomainErrorCode =
   /** Not in a state that allows it (cancelling a finished job, demoting yourself). */
   | 'PRECONDITION_FAILED'
   | 'TOO_MANY_REQUESTS'
+  /** Took longer than the server allows it (a search too broad): narrow it and ask again. */
+  | 'TIMEOUT'
   /** A dependency is away (Temporal, Postgres): try again shortly. */
   | 'SERVICE_UNAVAILABLE';
 

@@ -6,6 +6,7 @@ import type { JobType } from '../runtime/define-job';
 import type { JobEnvelope, RetrySettings } from '../runtime/envelope';
 import { JobPriorityKey, JobStateKey, JobTypeKey, RequestedByKey } from '../runtime/search-attributes';
 import { hasRole, type Actor } from '../runtime/roles';
+import { searchableInput } from '../runtime/search-text';
 import {
   LEAN_SHELL,
   PRIORITIES,
@@ -124,6 +125,7 @@ export function buildJobStart(params: {
   retryOf?: string;
   /** The retry replaces the original (`supersede`): said in the memo, the one place Temporal can show it. */
   supersedes?: boolean;
+  templateId?: string;
 }): JobStart {
   const { jobType, id, input, options, requestedBy, now } = params;
   const runAt = options.runAt
@@ -154,6 +156,7 @@ export function buildJobStart(params: {
     runAt: runAt?.toISOString(),
     rateLimit: options.rateLimit,
     retryOf: params.retryOf,
+    templateId: params.templateId,
     shell: LEAN_SHELL,
   };
   return {
@@ -194,6 +197,8 @@ export interface StartRequest {
   retryOf?: string;
   /** Whether this retry supersedes the job it retries. */
   supersedes?: boolean;
+  /** The template it is run from (templates.run). */
+  templateId?: string;
 }
 
 /** Refuses a start the requester's role does not allow: a job type names the least role that may start it. */
@@ -231,6 +236,7 @@ export async function startJobWorkflow(deps: ControlDeps, request: StartRequest)
     retry: request.retry,
     retryOf: request.retryOf,
     supersedes: request.supersedes,
+    templateId: request.templateId,
   });
   const queue = envelope.queue;
 
@@ -272,6 +278,8 @@ export async function startJobWorkflow(deps: ControlDeps, request: StartRequest)
         runAt,
         retryOfId: request.retryOf,
         rateLimitKey: options.rateLimit?.key,
+        templateId: request.templateId,
+        inputText: searchableInput(request.input),
       },
     })
     .catch((error: Error & { code?: string }) => {

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { Db } from '@jobdeck/db';
+import type { Db, Sql } from '@jobdeck/db';
 import type { JobCatalog } from './define-job';
 import type { EventBus } from './events';
 import type { JobRecorder } from './records/recorder';
@@ -9,6 +9,8 @@ import type { WebhookSecrets } from '../outbound/signing-secrets';
 /** What the worker hands every job's activities: created once per worker process. */
 export interface ActivityDeps {
   db: Db;
+  /** Plain SQL, for searches (bulk actions and exports select jobs by a search). */
+  sql: Sql;
   events: EventBus;
   /** Every write to job records goes through it: ordered per job, kept while Postgres is away. */
   records: JobRecorder;

@@ -35,6 +35,8 @@ export interface JobEnvelope<Input = unknown> {
   rateLimit?: { key: string; limit: number; intervalMs: number };
   /** The job this one retries. */
   retryOf?: string;
+  /** The template it was run from (templates.run). */
+  templateId?: string;
   /** The workflow shell this job was started for (LEAN_SHELL); absent on jobs of the first shell. */
   shell?: number;
 }

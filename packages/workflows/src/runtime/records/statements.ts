@@ -3,6 +3,7 @@ import type { Sql } from '@jobdeck/db';
 import type { JobEnvelope } from '../envelope';
 import { LIVE_STATES, PRIORITY_KEYS } from '../states';
 import type { endData } from './outcome';
+import { searchableInput } from '../search-text';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -42,10 +43,10 @@ export function insertLog(
 // Every NOT NULL column without a database default is given ("updatedAt" is Prisma's @updatedAt: no default).
 export const INSERT_JOB = `INSERT INTO "Job" (
     "id", "runId", "type", "queue", "priority", "state", "input", "requestedBy", "idempotencyKey", "maxAttempts",
-    "timeoutMs", "createdAt", "runAt", "scheduleId", "retryOfId", "rateLimitKey", "updatedAt"
+    "timeoutMs", "createdAt", "runAt", "scheduleId", "retryOfId", "rateLimitKey", "updatedAt", "templateId", "inputText"
   ) VALUES (
     $1, $2, $3, $4, $5::integer, $6::"JobState", $7::jsonb, $8, $9, $10::integer,
-    $11::integer, $12::timestamp(3), $13::timestamp(3), $14, $15, $16, $17::timestamp(3)
+    $11::integer, $12::timestamp(3), $13::timestamp(3), $14, $15, $16, $17::timestamp(3), $18, $19
   ) ON CONFLICT DO NOTHING`;
 
 /** INSERT_JOB's parameters for a record of `recordOfEnvelope`: what it leaves out is NULL. */
@@ -68,6 +69,8 @@ export function jobRow(record: ReturnType<typeof recordOfEnvelope>, now: Date): 
     record.retryOfId ?? null,
     record.rateLimitKey ?? null,
     timestamp(now),
+    record.templateId ?? null,
+    record.inputText,
   ];
 }
 
@@ -123,5 +126,7 @@ export function recordOfEnvelope(job: JobEnvelope, runId: string) {
     scheduleId: job.scheduleId,
     retryOfId: job.retryOf,
     rateLimitKey: job.rateLimit?.key,
+    templateId: job.templateId,
+    inputText: searchableInput(job.input),
   };
 }
