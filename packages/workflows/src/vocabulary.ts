@@ -5,3 +5,4 @@
  */
 export * from './runtime/states';
 export * from './runtime/roles';
+export * from './runtime/search-vocabulary';

@@ -2,23 +2,13 @@
 // select by. Every key is checked and a key the API does not know is refused: a filter is never ignored.
 import { z } from 'zod';
 import { PRIORITIES, JOB_STATES } from '../../runtime/states';
+import { SEARCH_SORTS, type SearchSort } from '../../runtime/search-vocabulary';
 import { dateTime } from '../dates';
 import { jobIdSchema } from '../job-id';
 import { queueName } from '../start';
 import { parseSearchText } from './text';
 
-/** What a search can be sorted by; `priority` descending is the most urgent first. */
-export const SEARCH_SORTS = [
-  'created',
-  'started',
-  'finished',
-  'runTime',
-  'waitTime',
-  'attempts',
-  'priority',
-  'type',
-] as const;
-export type SearchSort = (typeof SEARCH_SORTS)[number];
+export { SEARCH_SORTS, type SearchSort };
 
 const jobTypeName = z
   .string()
