@@ -33,6 +33,8 @@ export function parseSearchText(q: string): { terms: SearchTerm[] } | { problem:
   for (const match of q.matchAll(TOKEN)) {
     const [whole, minus, fieldName, phrase, closingQuote, word] = match;
     if (phrase !== undefined && closingQuote !== '"') return { problem: `a quote is not closed: ${whole}` };
+    const bare = /^([a-z]+):$/i.exec(word ?? '')?.[1]?.toLowerCase();
+    if (!fieldName && bare && bare in SEARCH_FIELDS) return { problem: `${bare}: needs something to find after it` };
     const field = fieldName?.toLowerCase();
     let text = (phrase ?? word ?? '').trim();
     let known: SearchField | undefined;
