@@ -70,9 +70,12 @@ const VALUE_RULES: Array<[RegExp, string | ((...groups: string[]) => string)]> =
  * `name=value`, `name: value` and `"name": "value"` in free text and query strings whose name is a
  * secret's. A bare colon needs a space after it (`password: x`), so that Jobdeck's own names such as
  * `token:billing` (a service token's name) stay readable. A value stops at `?`, so that a URL before
- * a query string does not swallow its parameters.
+ * a query string does not swallow its parameters. A name starts where a word starts: tried from
+ * every letter of a long word, the pattern cost 0.6 ms per 200 letters (an export of long values
+ * ran at a tenth of its speed).
  */
-const PAIR = /(["']?)([A-Za-z0-9_\-[\]]{2,64})\1(\s*=\s*|:\s+|(?<=["']):)("[^"]*"|'[^']*'|[^\s&,;"'<>#}?]+)/g;
+const PAIR =
+  /(?<![A-Za-z0-9_\-[\]])(["']?)([A-Za-z0-9_\-[\]]{2,128})\1(\s*=\s*|:\s+|(?<=["']):)("[^"]*"|'[^']*'|[^\s&,;"'<>#}?]+)/g;
 
 /** A string with the secrets it carries replaced: tokens, key=value pairs, URL query parameters and passwords. */
 export function redactText(text: string): string {
