@@ -56,6 +56,9 @@ CMD ["node", "--import", "tsx", "src/main.ts"]
 # ---------------------------------------------------------------- api
 FROM server AS api
 COPY apps/api ./apps/api
+# Export files the worker writes are served from here (the same volume as the worker's).
+RUN mkdir -p /data/storage && chown node:node /data/storage
+ENV JOBDECK_STORAGE_DIR=/data/storage
 USER node
 WORKDIR /app/apps/api
 EXPOSE 4000

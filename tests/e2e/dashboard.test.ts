@@ -17,6 +17,7 @@ const JOB_TYPES = [
   'maintenance.reconcile',
   'maintenance.stuck-check',
   'bulk.action',
+  'jobs.export',
 ];
 const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
 

@@ -13,12 +13,14 @@ export const LEAST_ROLE: Record<string, CallerRole> = {
   'jobs.get': 'viewer',
   'jobs.list': 'viewer',
   'jobs.stats': 'viewer',
+  'jobs.search': 'viewer',
   'jobs.enqueue': 'operator',
   'jobs.retry': 'operator',
   'jobs.cancel': 'operator',
   'jobs.terminate': 'operator',
   'jobs.bulkPreview': 'operator',
   'jobs.bulk': 'operator',
+  'jobs.delete': 'admin',
   'queues.list': 'viewer',
   'queues.pause': 'operator',
   'queues.resume': 'operator',
@@ -60,6 +62,13 @@ export const LEAST_ROLE: Record<string, CallerRole> = {
   'templates.delete': 'admin',
   'templates.run': 'operator',
   'alerts.list': 'viewer',
+  'views.list': 'viewer',
+  'views.create': 'viewer',
+  'views.update': 'viewer',
+  'views.delete': 'viewer',
+  'exports.create': 'viewer',
+  'exports.list': 'viewer',
+  'exports.get': 'viewer',
 };
 
 /** Every procedure of the router, with its type (query, mutation or subscription). */

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { productionAdminPasswordProblem } from './auth/admin';
 import { checkTrustedProxies } from './client-address';
@@ -39,7 +41,18 @@ const envSchema = z.object({
   JOBDECK_TEMPORAL_DEADLINE_MS: z.coerce.number().int().min(500).max(60_000).default(4_000),
   /** On SIGTERM, how long requests in flight may take to finish before their connections are closed. */
   JOBDECK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** Jobdeck's storage: the API serves the export files the worker writes there, so both must name the same folder. */
+  JOBDECK_STORAGE_DIR: z.string().min(1).optional(),
+  /** How long a finished export's download link works, in hours. */
+  JOBDECK_EXPORT_DOWNLOAD_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
 });
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The variables this process reads, for `--help`; what each means is in the README's "Environment variables". */
 export const ENVIRONMENT_VARIABLES = Object.keys(envSchema.shape);
@@ -66,6 +79,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
     ...sharedConfig(e),
     temporalDeadlineMs: e.JOBDECK_TEMPORAL_DEADLINE_MS,
     shutdownGraceMs: e.JOBDECK_SHUTDOWN_GRACE_MS,
+    // The worker's default too (apps/worker/src/config.ts): one folder when neither is told otherwise.
+    storageDir: resolve(e.JOBDECK_STORAGE_DIR ?? `${repoRoot}.data/storage`),
+    exportDownloadHours: e.JOBDECK_EXPORT_DOWNLOAD_HOURS,
     temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, ''),
     host: e.API_HOST,
     port: e.API_PORT,

@@ -193,5 +193,8 @@ export function auditTarget(input: unknown): string | null {
   if (Array.isArray(fields.ids)) return `${fields.ids.length} jobs`;
   if (fields.filter && typeof fields.filter === 'object')
     return toStorable(`filter ${JSON.stringify(fields.filter)}`).slice(0, 300);
+  if (fields.search && typeof fields.search === 'object')
+    // Free text may hold what someone looked for, a secret even: redacted as the params are.
+    return toStorable(redactText(`search ${JSON.stringify(fields.search)}`)).slice(0, 300);
   return null;
 }

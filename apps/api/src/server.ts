@@ -9,6 +9,7 @@ import { gate, MAX_BATCH_CALLS } from './http-gate';
 import { errorReference } from './errors';
 import { trackResponses } from './shutdown';
 import { redactText } from '@jobdeck/workflows';
+import { serveExports } from './exports/http';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -85,6 +86,7 @@ export function createApiServer(services: Services): Server {
       );
       return;
     }
+    if (path?.startsWith('/exports/') && (await serveExports(services, req, res))) return; // downloads: exports/http.ts
     if (path?.startsWith('/trpc/')) {
       const refusal = await gate(services, req, safeDecode(path.slice('/trpc/'.length)));
       if (refusal) {

@@ -6,3 +6,4 @@ export { default as maintenanceCleanup } from './jobs/maintenance-cleanup';
 export { default as maintenanceStuckCheck } from './jobs/maintenance-stuck-check';
 export { default as maintenanceReconcile } from './jobs/maintenance-reconcile';
 export { default as bulkAction } from './jobs/bulk-action';
+export { default as jobsExport } from './jobs/jobs-export';

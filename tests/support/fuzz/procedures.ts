@@ -82,6 +82,16 @@ const PASSPHRASE_WORDS = [
   'juniper',
   'sonnet',
 ];
+const SEARCH_TEXTS = [
+  'webhook',
+  '"answered 503"',
+  'error:timeout',
+  'input:acme -by:alice',
+  'type:report.generate',
+  'id:data.sync-2026',
+  'customer:acme',
+  '-failed sync',
+];
 const TIME_ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney', 'America/Sao_Paulo'];
 
 /** One of the pool's ids, or (when empty, or sometimes anyway) a fresh plausible one. */
@@ -134,6 +144,12 @@ function hintsFor(path: string, pools: Pools) {
         { arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/), weight: 1 },
       );
     if (key === 'timezone') return fc.constantFrom(...TIME_ZONES);
+    // A search's free text: terms of three characters or more, phrases, fields and exclusions.
+    if (key === 'q' && parent === 'search')
+      return fc.oneof(
+        { arbitrary: fc.constantFrom(...SEARCH_TEXTS), weight: 4 },
+        { arbitrary: fc.string({ maxLength: 40 }), weight: 1 },
+      );
     if (parent === 'cron')
       return fc.oneof(
         { arbitrary: fc.constantFrom(...CRONS), weight: 4 },
@@ -184,10 +200,24 @@ function fixNested(value: unknown, depth = 0): unknown {
   if (depth > 6) return value;
   if (Array.isArray(value)) value.forEach((item) => fixNested(item, depth + 1));
   if (!isObj(value)) return value;
-  if (typeof value.action === 'string' && value.ids !== undefined && value.filter !== undefined)
-    delete value[value.ids && (value.ids as unknown[]).length % 2 ? 'filter' : 'ids'];
-  if (typeof value.action === 'string' && value.ids === undefined && value.filter === undefined && 'changes' in value)
-    value.filter = {};
+  // A bulk request (jobs.bulk, a bulk.action job's input) selects by exactly one of ids, filter or search.
+  if (typeof value.action === 'string') {
+    const given = (['ids', 'filter', 'search'] as const).filter((key) => value[key] !== undefined);
+    const kept = given[(Array.isArray(value.ids) ? value.ids.length : 0) % Math.max(1, given.length)];
+    for (const key of given) if (key !== kept) delete value[key];
+    if (!kept && 'changes' in value) value.filter = {};
+  }
+  // A search's ranges are ordered: time ranges from before to, count ranges min at most max.
+  if (
+    typeof value.from === 'string' &&
+    typeof value.to === 'string' &&
+    Date.parse(value.to) <= Date.parse(value.from)
+  ) {
+    if (value.from === value.to) delete value.to;
+    else [value.from, value.to] = [value.to, value.from];
+  }
+  if (typeof value.min === 'number' && typeof value.max === 'number' && value.max < value.min)
+    [value.min, value.max] = [value.max, value.min];
   // A bulk filter by failure group holds failed jobs only.
   if (typeof value.errorGroup === 'string' && value.bucket !== undefined && value.bucket !== 'failed')
     delete value.bucket;
@@ -227,8 +257,10 @@ function finishFor(path: string, base: fc.Arbitrary<unknown>, pools: Pools): fc.
     case 'jobs.bulkPreview':
       return fc.tuple(base, fc.boolean()).map(([value, useIds]) => {
         if (!isObj(value)) return value;
-        if (value.ids !== undefined && value.filter !== undefined) delete value[useIds ? 'filter' : 'ids'];
-        if (value.ids === undefined && value.filter === undefined) value.filter = {};
+        const given = (['ids', 'filter', 'search'] as const).filter((key) => value[key] !== undefined);
+        const kept = useIds && given.includes('ids') ? 'ids' : given.at(-1);
+        for (const key of given) if (key !== kept) delete value[key];
+        if (!kept) value.filter = {};
         return value;
       });
     case 'templates.create':

@@ -1,23 +1,29 @@
 /**
- * The session as a cookie, for one reader only: the codec endpoint (/codec), which the Temporal Web
- * UI calls from the browser and cannot send our Authorization header to. HttpOnly (no script reads
- * it), SameSite=Strict, and scoped to /codec so the tRPC API never accepts it (no CSRF there).
+ * The session as a cookie, for two readers that a browser reaches without our Authorization header:
+ * the codec endpoint (/codec), which the Temporal Web UI calls, and export downloads (/exports/),
+ * which the browser saves to disk as it receives them (a fetch with the header would hold the whole
+ * file in the page's memory first). HttpOnly (no script reads it), SameSite=Strict, and scoped to
+ * those paths, so the tRPC API never accepts it (no CSRF there); both readers only read.
  */
 export const SESSION_COOKIE = 'jobdeck_session';
+export const SESSION_COOKIE_PATHS = ['/codec', '/exports/'] as const;
 
-export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return [
-    `${SESSION_COOKIE}=${token}`,
-    'HttpOnly',
-    'SameSite=Strict',
-    'Path=/codec',
-    `Max-Age=${maxAgeSeconds}`,
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+/** One Set-Cookie per path. */
+export function sessionCookies(token: string, maxAgeSeconds: number, secure: boolean): string[] {
+  return SESSION_COOKIE_PATHS.map((path) =>
+    [
+      `${SESSION_COOKIE}=${token}`,
+      'HttpOnly',
+      'SameSite=Strict',
+      `Path=${path}`,
+      `Max-Age=${maxAgeSeconds}`,
+      ...(secure ? ['Secure'] : []),
+    ].join('; '),
+  );
 }
 
-export function clearSessionCookie(secure: boolean): string {
-  return sessionCookie('', 0, secure);
+export function clearSessionCookies(secure: boolean): string[] {
+  return sessionCookies('', 0, secure);
 }
 
 /** The token of the session cookie in a Cookie header, or null. */

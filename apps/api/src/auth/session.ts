@@ -2,7 +2,7 @@ import { DomainError } from '@jobdeck/workflows/control';
 import type { Services } from '../services';
 import { loginThrottleKeys } from './login-limits';
 import { decoyPasswordHash, verifyPassword } from './passwords';
-import { clearSessionCookie, sessionCookie } from './session-cookie';
+import { clearSessionCookies, sessionCookies } from './session-cookie';
 import { issueToken, type Principal } from './tokens';
 
 /** What a login or logout needs of its request beside the services: who calls from where, and its answer's cookies. */
@@ -39,8 +39,8 @@ export async function logIn(
     userId: user.id,
     expiresAt,
   });
-  // The same session as an HttpOnly cookie scoped to /codec, for the Temporal Web UI's decoding calls.
-  request.setCookie(sessionCookie(token, config.sessionHours * 3_600, config.production));
+  // The same session as HttpOnly cookies scoped to /codec and /exports/ (see session-cookie.ts).
+  for (const cookie of sessionCookies(token, config.sessionHours * 3_600, config.production)) request.setCookie(cookie);
   return {
     token,
     expiresAt: expiresAt.toISOString(),
@@ -50,7 +50,7 @@ export async function logIn(
 
 /** Ends this dashboard session. A service token is not ended by logging out: an admin revokes it. */
 export async function logOut(services: Services, request: SessionRequest, principal: Principal) {
-  request.setCookie(clearSessionCookie(services.config.production));
+  for (const cookie of clearSessionCookies(services.config.production)) request.setCookie(cookie);
   if (principal.kind !== 'session') {
     return {
       revoked: false,

@@ -1,6 +1,8 @@
+import { hasRole } from '@jobdeck/workflows';
 import {
   applyBulkItem,
   COMMANDS_AT_ONCE,
+  DomainError,
   mapLimited,
   resolveBulkTargets,
   type BulkRequest,
@@ -12,8 +14,15 @@ import { enqueueJob } from './enqueue';
 /** Selections up to this size are acted on at once, in the request; larger ones become a bulk.action job. */
 const INLINE_BULK_LIMIT = 25;
 
+/** Deleting is for admins, whatever the selection; said before anything is resolved or counted. */
+function checkMayAct(principal: Principal, request: BulkRequest) {
+  if (request.action === 'delete' && !hasRole(principal.role, 'admin'))
+    throw new DomainError('FORBIDDEN', `deleting jobs requires the admin role; you are ${principal.role}`);
+}
+
 /** How many jobs a bulk action would touch, and a sample of them, before doing it. */
-export async function previewBulk(services: Services, request: BulkRequest) {
+export async function previewBulk(services: Services, principal: Principal, request: BulkRequest) {
+  checkMayAct(principal, request);
   const ids = await resolveBulkTargets(services, request);
   return {
     action: request.action,
@@ -28,6 +37,7 @@ export async function previewBulk(services: Services, request: BulkRequest) {
  * bulk.action job (progress, results, survives a closed browser) whose id is returned.
  */
 export async function runBulk(services: Services, principal: Principal, request: BulkRequest) {
+  checkMayAct(principal, request);
   const ids = await resolveBulkTargets(services, request);
   if (ids.length > INLINE_BULK_LIMIT) {
     // The job resolves a filter itself (in pages, as it goes): the input stays small whatever the selection.

@@ -11,6 +11,8 @@ import { alertsRouter } from './alerts';
 import { schedulesRouter } from './schedules';
 import { templatesRouter } from './templates';
 import { insightRouter } from './insight';
+import { viewsRouter } from './views';
+import { exportsRouter } from './exports';
 
 export const appRouter = router({
   auth: authRouter,
@@ -25,6 +27,8 @@ export const appRouter = router({
   templates: templatesRouter,
   alerts: alertsRouter,
   insight: insightRouter,
+  views: viewsRouter,
+  exports: exportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import {
   BUCKET_STATES,
   bulkRequest,
   cancelJob,
+  deleteJob,
   jobIdSchema as jobId,
   retryChanges,
   retryJob,
@@ -14,9 +15,10 @@ import { previewBulk, runBulk } from '../jobs/bulk';
 import { enqueueJob, enqueueRequest, queueName } from '../jobs/enqueue';
 import { getJob } from '../jobs/get';
 import { listJobs } from '../jobs/list';
+import { searchJobs, searchRequest } from '../jobs/search';
 import { jobStats } from '../jobs/stats';
 import { jobTypeCatalogue } from '../jobs/types';
-import { operatorProcedure, router, viewerProcedure } from '../trpc';
+import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc';
 
 export const jobsRouter = router({
   /** The catalogue: what can be enqueued, with a JSON Schema of each input and an example. */
@@ -60,6 +62,9 @@ export const jobsRouter = router({
     )
     .query(({ ctx, input }) => listJobs(ctx.services, input, input.limit, input.cursor ?? undefined)),
 
+  /** Any job by any recorded field (Postgres records, kept past Temporal's retention), with a total. */
+  search: viewerProcedure.input(searchRequest).query(({ ctx, input }) => searchJobs(ctx.services, input)),
+
   stats: viewerProcedure.query(({ ctx }) => jobStats(ctx.services)),
 
   /** A new run of a failed, cancelled, terminated or timed-out job, optionally with changes. */
@@ -84,8 +89,22 @@ export const jobsRouter = router({
     .input(z.object({ id: jobId, reason: z.string().trim().min(3, 'say why, in a few words').max(500) }).strict())
     .mutation(({ ctx, input }) => terminateJob(ctx.services, input.id, input.reason, ctx.principal)),
 
-  /** How many jobs a bulk action would touch, and a sample of them, before doing it. */
-  bulkPreview: operatorProcedure.input(bulkRequest).query(({ ctx, input }) => previewBulk(ctx.services, input)),
+  /** A finished job's Temporal execution and record, for good; the audit trail keeps who and why. */
+  delete: adminProcedure
+    .input(
+      z
+        .object({
+          id: jobId,
+          reason: z.string().trim().min(3, 'say why in a few words, or leave the reason out').max(500).optional(),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => deleteJob(ctx.services, input.id, ctx.principal)),
+
+  /** How many jobs a bulk action would touch, and a sample of them, before doing it (delete: admin only). */
+  bulkPreview: operatorProcedure
+    .input(bulkRequest)
+    .query(({ ctx, input }) => previewBulk(ctx.services, ctx.principal, input)),
 
   /** Small selections are done in the request; larger ones start a durable bulk.action job. */
   bulk: operatorProcedure.input(bulkRequest).mutation(({ ctx, input }) => runBulk(ctx.services, ctx.principal, input)),

@@ -110,5 +110,10 @@ export async function runTemplate(services: Services, principal: Principal, id: 
     });
   }
   const options = enqueueOptions.parse(template.options ?? {});
-  return enqueueJob(services, principal, { type: template.type, input: parsed.data, options }, { templateId: template.id });
+  return enqueueJob(
+    services,
+    principal,
+    { type: template.type, input: parsed.data, options },
+    { templateId: template.id },
+  );
 }

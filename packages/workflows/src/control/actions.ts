@@ -18,7 +18,7 @@ const CLOSED_STATUS: Record<string, JobState> = {
 export const RETRYABLE_STATES: readonly JobState[] = ['failed', 'cancelled', 'terminated', 'timed_out'];
 
 /** Whether Temporal still runs the job, and how it ended if not; null when Temporal no longer knows it. */
-async function closedState(deps: ControlDeps, id: string): Promise<JobState | 'running' | null> {
+export async function closedState(deps: ControlDeps, id: string): Promise<JobState | 'running' | null> {
   try {
     const description = await deps.temporal.workflow.getHandle(id).describe();
     return CLOSED_STATUS[description.status.name] ?? 'running';

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import type { Actor } from '../runtime/roles';
 import { JOB_STATES } from '../runtime/states';
 import { cancelJob, retryChanges, retryJob } from './actions';
+import { deleteJob } from './delete';
 import { dateTime } from './dates';
 import type { ControlDeps } from './deps';
 import { DomainError } from './errors';
 import { queueName } from './start';
 import { jobIdSchema } from './job-id';
+import { jobSearch, searchJobIds } from './search';
 import { BUCKET_STATES, jobsQuery, type Bucket } from './visibility';
 
 export const bulkFilter = z
@@ -39,15 +41,19 @@ export type BulkFilter = z.output<typeof bulkFilter>;
 
 export const bulkRequest = z
   .object({
-    action: z.enum(['retry', 'cancel']),
+    /** `delete` (finished jobs only) needs the admin role, checked by the API and again by the bulk.action job. */
+    action: z.enum(['retry', 'cancel', 'delete']),
     ids: z.array(jobIdSchema).min(1).max(1000).optional(),
+    /** Temporal's view (what runs now), as the jobs list shows it. */
     filter: bulkFilter.optional(),
+    /** The job records, as jobs.search finds them ("failed webhook.deliver from last night whose error says 503"). */
+    search: jobSearch.optional(),
     /** For retries: the same changes for every job. */
     changes: retryChanges.optional(),
   })
   .strict()
-  .refine((request) => (request.ids ? 1 : 0) + (request.filter ? 1 : 0) === 1, {
-    message: 'give either ids or filter',
+  .refine((request) => (request.ids ? 1 : 0) + (request.filter ? 1 : 0) + (request.search ? 1 : 0) === 1, {
+    message: 'give exactly one of ids, filter or search',
     path: ['ids'],
   });
 export type BulkRequest = z.output<typeof bulkRequest>;
@@ -81,15 +87,17 @@ export async function listJobIds(deps: ControlDeps, query: string): Promise<stri
 }
 
 /**
- * The jobs a bulk action would touch: the given ids, or every job the filter matches in Temporal
- * except those a retry superseded, which the lists and counts leave out too (jobs.list): Temporal
- * cannot tell them, their closed workflows keep their status, so their records are asked.
+ * The jobs a bulk action would touch: the given ids, every job a search matches in the records (in
+ * its order), or every job the filter matches in Temporal except those a retry superseded, which
+ * the lists and counts leave out too (jobs.list): Temporal cannot tell them, their closed workflows
+ * keep their status, so their records are asked.
  */
 export async function resolveBulkTargets(
   deps: ControlDeps,
-  request: Pick<BulkRequest, 'ids' | 'filter'>,
+  request: Pick<BulkRequest, 'ids' | 'filter' | 'search'>,
 ): Promise<string[]> {
   if (request.ids) return [...new Set(request.ids)];
+  if (request.search) return searchJobIds(deps.sql, request.search, BULK_TARGET_LIMIT);
   if (request.filter?.errorGroup) return failureGroupIds(deps, request.filter);
   const ids = await listJobIds(deps, jobsQuery(request.filter ?? {}));
   if (!ids.length) return ids;
@@ -137,6 +145,10 @@ export async function applyBulkItem(
   try {
     if (request.action === 'cancel') {
       await cancelJob(deps, id, actor);
+      return { id, outcome: 'done' };
+    }
+    if (request.action === 'delete') {
+      await deleteJob(deps, id, actor);
       return { id, outcome: 'done' };
     }
     const retried = await retryJob(deps, id, request.changes, actor);

@@ -7,6 +7,7 @@ export * from './actions';
 export * from './visibility';
 export * from './job-id';
 export * from './bulk';
+export * from './delete';
 export * from './search';
 export * from './queues';
 export * from './merge-input';

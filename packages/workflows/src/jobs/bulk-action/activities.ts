@@ -1,7 +1,8 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { applyBulkItem, resolveBulkTargets, type BulkItemResult, type bulkRequest } from '../../control/bulk';
 import type { ActivityDeps } from '../../runtime/activity-deps';
-import type { Actor } from '../../runtime/roles';
+import { hasRole, type Actor } from '../../runtime/roles';
 import { jobContext } from '../../runtime/job-context';
 
 export type BulkActionInput = z.output<typeof bulkRequest>;
@@ -29,6 +30,13 @@ export function bulkActivities(deps: ActivityDeps) {
         role: 'operator' as const,
       };
       const actor: Actor = { name: `${who.name} (bulk ${job.jobId})`, role: who.role };
+      // jobs.bulk refuses a delete to a non-admin, but anyone who may enqueue could start this job
+      // with it: each delete would be refused anyway, the whole job is refused at once and not retried.
+      if (input.action === 'delete' && !hasRole(who.role, 'admin'))
+        throw ApplicationFailure.nonRetryable(
+          `deleting jobs requires the admin role; ${who.name} is ${who.role}`,
+          'Forbidden',
+        );
       const checkpoint = job.lastCheckpoint<Checkpoint>() ?? {
         ids: await resolveBulkTargets(deps, input),
         next: 0,

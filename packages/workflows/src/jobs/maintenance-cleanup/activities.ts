@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ActivityDeps } from '../../runtime/activity-deps';
 import { jobContext } from '../../runtime/job-context';
+import { deleteExpiredExports } from '../../export/files';
 import { ROLLUP_RETENTION_MS, type RollupGrain } from '../../runtime/rollups';
 import type { maintenanceCleanupInput } from './index';
+import { fillInputTexts } from './input-text';
 
 export type MaintenanceCleanupInput = z.output<typeof maintenanceCleanupInput>;
 
@@ -79,6 +81,11 @@ export function cleanupActivities(deps: ActivityDeps) {
       }
       const { count: logsDeleted } = await db.jobLog.deleteMany({ where: { createdAt: { lt: cutoff } } });
       const rollupRowsDeleted = await pruneRollups(deps, false);
+      const exports = await deleteExpiredExports(deps);
+      if (exports.expired)
+        await job.log('info', `${exports.expired} exports expired, ${exports.filesDeleted} files deleted`);
+      const inputTexts = await fillInputTexts(deps, undefined, job.signal);
+      if (inputTexts) await job.log('info', `search text completed with the input of ${inputTexts} older records`);
       await job.progress({
         percent: 100,
         step: 'done',

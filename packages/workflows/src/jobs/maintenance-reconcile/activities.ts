@@ -23,6 +23,8 @@ export interface ReconcileResult {
 
 const LIVE = [...LIVE_STATES];
 const MARGIN_MS = 2 * 60_000;
+/** How long a deleted job's tombstone is kept: far longer than Temporal takes to finish a delete. */
+export const DELETED_JOB_MEMORY_MS = 24 * 60 * 60_000;
 
 /**
  * Temporal is the truth about how a job ended; the shell records every end it sees itself, and this
@@ -120,6 +122,8 @@ export function reconcileActivities(deps: ActivityDeps) {
         ),
       );
 
+      await db.deletedJob.deleteMany({ where: { deletedAt: { lt: new Date(now.getTime() - DELETED_JOB_MEMORY_MS) } } });
+
       // 1. Every job Temporal started or closed since then, against its record.
       const executions = new Map<string, { status: string; closeTime: Date | undefined }>();
       const query = `JobType IS NOT NULL AND (StartTime > '${since.toISOString()}' OR CloseTime > '${since.toISOString()}')`;
@@ -137,6 +141,12 @@ export function reconcileActivities(deps: ActivityDeps) {
             record.state,
           ]),
         );
+        // Jobs an admin deleted, whose execution Temporal has not let go of yet: not to be recorded again.
+        const deleted = new Map(
+          (await db.deletedJob.findMany({ where: { id: { in: chunk } }, select: { id: true, runId: true } })).map(
+            (tombstone) => [tombstone.id, tombstone.runId],
+          ),
+        );
         for (const id of chunk) {
           result.compared += 1;
           const state = records.get(id);
@@ -148,6 +158,8 @@ export function reconcileActivities(deps: ActivityDeps) {
             .describe()
             .catch(() => null);
           if (!description) continue;
+          const tombstone = deleted.get(id);
+          if (!state && tombstone !== undefined && (tombstone === null || tombstone === description.runId)) continue;
           if (!state && (await createRecord(id, description))) result.created += 1;
           if (description.status.name !== 'RUNNING') count(await endRecord(description));
         }
