@@ -11,9 +11,12 @@ const host = process.env.WEB_HOST ?? '127.0.0.1';
 const port = Number(process.env.WEB_PORT ?? 5173);
 
 // The browser talks to one origin; /trpc carries Server-Sent Events too, which the proxy streams as they come.
+// Export files are served by the API under /exports/… (a download link, a finished export's file); the
+// dashboard's own Exports page is /exports itself, without the slash, and stays the dashboard's.
 const proxy: Record<string, ProxyOptions> = {
   '/trpc': { target: api },
   '/healthz': { target: api },
+  '/exports/': { target: api },
 };
 
 /**

@@ -8,6 +8,7 @@ import { JobDetailPage } from './pages/JobDetail';
 import { JobsPage } from './pages/Jobs';
 import { LoginPage } from './pages/Login';
 import { AuditPage } from './pages/audit/AuditPage';
+import { ExportsPage } from './pages/exports/ExportsPage';
 import { NotFoundPage } from './pages/NotFound';
 import { OverviewPage } from './pages/Overview';
 import { SchedulePage } from './pages/Schedule';
@@ -18,6 +19,8 @@ import { useToken } from './trpc';
 
 // The Insight page brings its charting library with it: loaded when first visited, not with the dashboard.
 const InsightPage = lazy(() => import('./pages/insight/InsightPage'));
+// The Search page likewise: its filters and dialogs are loaded when first searched.
+const SearchPage = lazy(() => import('./pages/search/SearchPage'));
 
 /** Without a session every page is the login page, which brings the user back afterwards. */
 function RequireAuth() {
@@ -49,6 +52,15 @@ export function App() {
             </Suspense>
           }
         />
+        <Route
+          path="search"
+          element={
+            <Suspense fallback={<Loading label="Loading the Search page…" rows={6} />}>
+              <SearchPage />
+            </Suspense>
+          }
+        />
+        <Route path="exports" element={<ExportsPage />} />
         <Route path="schedules" element={<SchedulesPage />} />
         <Route path="schedules/:id" element={<SchedulePage />} />
         <Route path="users" element={<UsersPage />} />

@@ -1,47 +1,16 @@
-import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import type { JobSummary } from '../trpc';
 import { JobActions } from './job-actions/JobActions';
 import { QueueName } from './queues/QueueStatus';
 import { ProgressBar } from './ProgressBar';
+import { RowCheck, SelectAllCheck, type RowSelection } from './RowChecks';
 import { RelativeTime } from './RelativeTime';
 import { TimeLeft } from './TimeLeft';
 import { StateBadge, StatusBadge } from './StateBadge';
 import './JobsTable.css';
 
 /** Row selection for bulk actions; without it the table has no checkboxes. */
-export interface JobSelection {
-  selected: ReadonlySet<string>;
-  onChange: (next: Set<string>) => void;
-}
-
-function SelectAll({ jobs, selection }: { jobs: JobSummary[]; selection: JobSelection }) {
-  const ref = useRef<HTMLInputElement>(null);
-  const ids = jobs.map((job) => job.id);
-  const chosen = ids.filter((id) => selection.selected.has(id)).length;
-  const all = ids.length > 0 && chosen === ids.length;
-  useEffect(() => {
-    if (ref.current) ref.current.indeterminate = chosen > 0 && !all;
-  }, [chosen, all]);
-  return (
-    <input
-      ref={ref}
-      type="checkbox"
-      className="row-check"
-      checked={all}
-      onChange={(event) => {
-        const next = new Set(selection.selected);
-        for (const id of ids) {
-          if (event.target.checked) next.add(id);
-          else next.delete(id);
-        }
-        selection.onChange(next);
-      }}
-      aria-label={all ? 'Unselect every job shown' : 'Select every job shown'}
-      data-testid="select-all"
-    />
-  );
-}
+export type JobSelection = RowSelection;
 
 export function JobsTable({
   jobs,
@@ -59,7 +28,7 @@ export function JobsTable({
           <tr>
             {selection && (
               <th scope="col" className="check-cell">
-                <SelectAll jobs={jobs} selection={selection} />
+                <SelectAllCheck ids={jobs.map((job) => job.id)} selection={selection} />
               </th>
             )}
             <th scope="col">Job</th>
@@ -90,19 +59,7 @@ export function JobsTable({
             >
               {selection && (
                 <td className="check-cell" data-label="Select">
-                  <input
-                    type="checkbox"
-                    className="row-check"
-                    checked={selection.selected.has(job.id)}
-                    onChange={(event) => {
-                      const next = new Set(selection.selected);
-                      if (event.target.checked) next.add(job.id);
-                      else next.delete(job.id);
-                      selection.onChange(next);
-                    }}
-                    aria-label={`Select ${job.id}`}
-                    data-testid="row-select"
-                  />
+                  <RowCheck id={job.id} selection={selection} />
                 </td>
               )}
               <td className="mono id-cell" data-label="Job">

@@ -3,6 +3,7 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useLive } from '../live';
 import { clearToken, trpc } from '../trpc';
+import { HeaderSearch } from './HeaderSearch';
 import { LiveIndicator } from './LiveIndicator';
 import './Layout.css';
 
@@ -46,6 +47,7 @@ export function Layout() {
             </NavLink>
             <NavLink to="/jobs">Jobs</NavLink>
             <NavLink to="/schedules">Schedules</NavLink>
+            <NavLink to="/search">Search</NavLink>
             <NavLink to="/insight">Insight</NavLink>
             {me.data?.role === 'admin' && (
               <>
@@ -55,6 +57,7 @@ export function Layout() {
               </>
             )}
             <span className="nav-spacer" />
+            <HeaderSearch />
             <LiveIndicator />
             {me.data && (
               <span className="user" title={`${me.data.kind} token`}>

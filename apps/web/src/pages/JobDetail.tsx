@@ -1,5 +1,6 @@
 import { Link, useParams } from 'react-router';
 import { ItemState, RefreshError } from '../components/ItemState';
+import { DeleteJobButton } from '../components/job-actions/DeleteJobButton';
 import { JobActions } from '../components/job-actions/JobActions';
 import { JobLineage } from '../components/job-actions/JobLineage';
 import { JsonBlock } from '../components/JsonBlock';
@@ -112,6 +113,7 @@ function Header({ job }: { job: JobDetail }) {
       <div className="job-header-side">
         <StateBadge state={job.state} testId="job-state" large />
         <JobActions job={job} />
+        <DeleteJobButton job={job} />
       </div>
       <JobLineage job={job} />
       <QueuePausedNotice queue={job.queue} live={isLive(job.state)} />

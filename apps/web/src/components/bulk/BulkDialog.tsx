@@ -6,7 +6,7 @@ import { Dialog } from '../dialog/Dialog';
 import { useInvalidateJobs } from '../job-actions/useInvalidateJobs';
 import { JobSample } from '../JobSample';
 import { useToast } from '../toasts/Toasts';
-import { bulkRequestOf, describeFilter, type BulkTarget } from './bulk-target';
+import { bulkRequestOf, scopeOf, type BulkTarget } from './bulk-target';
 import { BulkOutcome, bulkToastOf, type BulkResult } from './BulkResults';
 import { messageOf } from '../../lib/errors';
 
@@ -15,7 +15,11 @@ const SKIPPED_NOTE = {
     'Only failed, cancelled, terminated and timed-out jobs not retried before are retried; the others are skipped.',
   cancel:
     'Only waiting and running jobs can be cancelled; the others are skipped. Running activities clean up at their next heartbeat.',
+  delete:
+    'Only finished jobs are deleted, with their logs; waiting and running jobs are skipped. This cannot be undone (the audit log keeps a record).',
 };
+
+const VERBS = { retry: 'Retry', cancel: 'Cancel', delete: 'Delete' } as const;
 
 /**
  * Asks the server first how many jobs the target is; then does it, and shows what became of each
@@ -28,9 +32,9 @@ export function BulkDialog({ target, onClose }: { target: BulkTarget; onClose: (
   const preview = trpc.jobs.bulkPreview.useQuery(request, { staleTime: 0, gcTime: 0, refetchOnWindowFocus: false });
   const bulk = trpc.jobs.bulk.useMutation();
   const [result, setResult] = useState<BulkResult | null>(null);
-  const verb = target.action === 'retry' ? 'retry' : 'cancel';
-  const Verb = verb === 'retry' ? 'Retry' : 'Cancel';
-  const scope = target.ids ? 'the selected jobs' : `every job matching ${describeFilter(target.filter ?? {})}`;
+  const verb = target.action;
+  const Verb = VERBS[verb];
+  const scope = scopeOf(target);
   const count = preview.data?.count ?? 0;
 
   const confirm = () =>
@@ -78,7 +82,7 @@ export function BulkDialog({ target, onClose }: { target: BulkTarget; onClose: (
       footer={
         <ConfirmButtons
           confirmLabel={bulk.isPending ? 'Working…' : `${Verb} ${preview.data ? plural(count, 'job') : '…'}`}
-          tone={verb === 'cancel' ? 'danger' : 'primary'}
+          tone={verb === 'retry' ? 'primary' : 'danger'}
           busy={bulk.isPending}
           confirmDisabled={!preview.data || count === 0}
           onClose={() => onClose(false)}

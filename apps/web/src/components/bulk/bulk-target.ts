@@ -7,11 +7,15 @@ export type BulkAction = BulkRequest['action'];
 /** The jobs table's filter, or an Insight failure group's (its fingerprint and window). */
 export type BulkFilter = NonNullable<BulkRequest['filter']>;
 
-/** What a bulk action is asked to act on: the selected rows, or every job the filter matches. */
+/** The Search page's search (jobs.search's filter). */
+export type BulkSearch = NonNullable<BulkRequest['search']>;
+
+/** What a bulk action is asked to act on: the selected rows, every job the filter matches, or every job a search finds. */
 export interface BulkTarget {
   action: BulkAction;
   ids?: string[];
   filter?: BulkFilter;
+  search?: BulkSearch;
 }
 
 /** "state failed or timed out, type data.sync", as the dialog says what "matching" means. */
@@ -32,7 +36,33 @@ export function describeFilter(filter: BulkFilter): string {
 }
 
 export function bulkRequestOf(target: BulkTarget): BulkRequest {
-  return target.ids
-    ? { action: target.action, ids: target.ids }
-    : { action: target.action, filter: target.filter ?? {} };
+  if (target.ids) return { action: target.action, ids: target.ids };
+  if (target.search) return { action: target.action, search: target.search };
+  return { action: target.action, filter: target.filter ?? {} };
+}
+
+/** "text “timeout”, state failed, type data.sync": what a search narrows by, as the dialog says it. */
+export function describeSearch(search: BulkSearch): string {
+  const parts: string[] = [];
+  if (search.q) parts.push(`text “${search.q}”`);
+  if (search.states) parts.push(`state ${search.states.map(stateLabel).join(' or ')}`);
+  if (search.types) parts.push(`type ${search.types.join(' or ')}`);
+  if (search.queues) parts.push(`queue ${search.queues.join(' or ')}`);
+  if (search.priorities) parts.push(`priority ${search.priorities.join(' or ')}`);
+  if (search.requestedBy) parts.push(`requested by ${search.requestedBy}`);
+  if (search.scheduleId) parts.push(`schedule ${search.scheduleId}`);
+  for (const key of ['created', 'started', 'finished'] as const) {
+    const range = search[key];
+    if (range) parts.push(`${key} ${dateTime(range.from)} – ${dateTime(range.to)}`);
+  }
+  if (search.runMs || search.waitMs || search.attempts) parts.push('durations or attempts in a range');
+  if (search.hasError !== undefined) parts.push(search.hasError ? 'with an error' : 'without an error');
+  return parts.join(', ') || 'no filter: every job';
+}
+
+/** What the dialog says the action applies to. */
+export function scopeOf(target: BulkTarget): string {
+  if (target.ids) return 'the selected jobs';
+  if (target.search) return `every job this search finds (${describeSearch(target.search)})`;
+  return `every job matching ${describeFilter(target.filter ?? {})}`;
 }

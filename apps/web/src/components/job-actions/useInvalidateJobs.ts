@@ -9,6 +9,7 @@ export function useInvalidateJobs() {
       const run = () => {
         for (const id of ids) void utils.jobs.get.invalidate({ id });
         void utils.jobs.list.invalidate();
+        void utils.jobs.search.invalidate();
         void utils.jobs.stats.invalidate();
       };
       run();
