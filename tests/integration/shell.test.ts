@@ -10,7 +10,8 @@ import type { JobdeckClient } from '@jobdeck/api/client';
 import { jobdeckDataConverter, FAILURE_CONVERTER_PATH } from '@jobdeck/workflows/codec';
 import { writeWorkflowsEntry } from '@jobdeck/workflows/bundle';
 import { findJobType, jobTypes } from '@jobdeck/workflows';
-import { buildJobStart } from '@jobdeck/workflows/control';
+import { buildJobStart, keyedJobId } from '@jobdeck/workflows/control';
+import { randomUUID } from 'node:crypto';
 import { clientAs, db, env, eventually, temporal, waitForState, webhookReceiver } from '../support/harness';
 
 type History = proto.api.history.v1.IHistory;
@@ -232,7 +233,20 @@ describe('replay', () => {
       'maintenance.reconcile': { lookbackMinutes: 1 },
       'maintenance.stuck-check': { thresholdMinutes: 600 },
       'bulk.action': { action: 'cancel', filter: { queue: `replay-nothing-${process.pid}`, state: 'waiting' } },
+      'jobs.export': { exportId: randomUUID(), downloadHours: 1 },
     };
+    // An export job runs only the export bound to it (as exports.create binds one): an empty one here.
+    const exportId = (harmless['jobs.export'] as { exportId: string }).exportId;
+    await db.jobExport.create({
+      data: {
+        id: exportId,
+        requestedBy: 'replay test',
+        format: 'csv',
+        search: { types: [`replay.nothing-${process.pid}`] },
+        fields: ['id'],
+        jobId: keyedJobId('jobs.export', exportId),
+      },
+    });
     try {
       expect(jobTypes.map((jobType) => jobType.type).filter((type) => !(type in harmless))).toEqual([]);
       const { client: admin } = await clientAs('admin');
@@ -241,6 +255,8 @@ describe('replay', () => {
           const { id } = await admin.jobs.enqueue.mutate({
             type: jobType.type,
             input: harmless[jobType.type],
+            // The export job's id is its export's (keyedJobId), as exports.create starts it.
+            ...(jobType.type === 'jobs.export' ? { options: { idempotencyKey: exportId } } : {}),
           } as never);
           await waitForState(admin, id, ['completed'], 60_000);
           return { workflowId: id, history: await (await temporal()).workflow.getHandle(id).fetchHistory() };

@@ -1,13 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  Worker,
-  type WorkflowBundleOption,
-} from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createDb, createSql } from '@jobdeck/db';
 import { BOOKKEEPING_QUEUE, createEventBus, createJobRecorder } from '@jobdeck/workflows';
 import { createActivities } from '@jobdeck/workflows/activities';
@@ -20,24 +16,44 @@ import { createWorkCounters } from './process-figures';
 import { startReporter } from './reporter';
 import type { WorkerConfig } from './config';
 
+const execFileAsync = promisify(execFile);
+
+/**
+ * The workflow bundle: a prebuilt one (JOBDECK_WORKFLOW_BUNDLE), else bundled now in a child process.
+ * Webpack (and the swc compiler it loads) grows a process by about 100 MB that it never gives back:
+ * bundled in this process, that would stay in the worker's memory for as long as it runs.
+ */
 export async function loadWorkflowBundle(path: string | null): Promise<WorkflowBundleOption> {
   if (path) return { codePath: path };
   // The sandbox converts workflow failures itself: it must encode their messages as every other process does.
-  return bundleWorkflowCode({
-    workflowsPath: writeWorkflowsEntry(),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: quietBundlerLogger,
-  });
+  return { code: await bundleInChild(writeWorkflowsEntry(), FAILURE_CONVERTER_PATH) };
 }
 
-const quietBundlerLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
+/** Runs in a plain `node -e` (no heap cap from NODE_OPTIONS, no tsx): bundles, prints the code on stdout. */
+const BUNDLER_SCRIPT = `
+const [temporalWorker, workflowsPath, failureConverterPath] = process.argv.slice(1);
+const quiet = () => {};
+const say = (message) => console.error(message);
+require(temporalWorker)
+  .bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: say, error: say } })
+  .then(({ code }) => process.stdout.write(code))
+  .catch((error) => { console.error(error && error.stack ? error.stack : String(error)); process.exit(1); });
+`;
+
+async function bundleInChild(workflowsPath: string, failureConverterPath: string): Promise<string> {
+  const temporalWorker = createRequire(import.meta.url).resolve('@temporalio/worker');
+  // NODE_OPTIONS may cap the worker's heap (see the README's worker memory settings): webpack needs more.
+  const { NODE_OPTIONS: _nodeOptions, ...env } = process.env;
+  const { stdout, stderr } = await execFileAsync(
+    process.execPath,
+    ['-e', BUNDLER_SCRIPT, temporalWorker, workflowsPath, failureConverterPath],
+    { env, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+  ).catch((error: Error & { stderr?: string }) => {
+    throw new Error(`bundling the workflows failed: ${error.stderr?.trim() || error.message}`);
+  });
+  if (stderr.trim()) console.warn(stderr.trim());
+  return stdout;
+}
 
 export interface RunningWorkers {
   /** Resolves once every worker has stopped (after shutdown() or a shutdown signal). */

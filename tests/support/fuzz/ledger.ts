@@ -185,7 +185,12 @@ export async function jobsWithoutRecord(services: Services, ledger: Ledger): Pro
   const rows = new Set(
     (await services.db.job.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((row) => row.id),
   );
-  return ids.filter((id) => !rows.has(id));
+  // A fuzzed jobs.delete or bulk delete (an admin's, by a search that may match them all) removed
+  // these on purpose: its tombstone says so.
+  const deleted = new Set(
+    (await services.db.deletedJob.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((row) => row.id),
+  );
+  return ids.filter((id) => !rows.has(id) && !deleted.has(id));
 }
 
 export interface AuditFinding {

@@ -17,9 +17,12 @@ import {
   type ExportProgress,
   type ExportRequest,
 } from '../../export';
+import type { Sql } from '@jobdeck/db';
 import type { ActivityDeps } from '../../runtime/activity-deps';
 import { jobContext, type JobContext } from '../../runtime/job-context';
 import { redactText } from '../../runtime/redact';
+import { timestamp } from '../../runtime/records/statements';
+import type { ExportFormat } from '../../runtime/search-vocabulary';
 import type { jobsExportInput } from './index';
 
 export type JobsExportInput = z.output<typeof jobsExportInput>;
@@ -36,9 +39,37 @@ function refused(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, 'ExportRefused');
 }
 
+interface ExportRowRead {
+  id: string;
+  jobId: string;
+  state: string;
+  format: ExportFormat;
+  search: unknown;
+  fields: string[];
+  withInput: boolean;
+  withLogs: boolean;
+  rows: number;
+  bytes: string;
+  fileName: string | null;
+}
+
+/**
+ * An export's row, in plain SQL as every statement of this job: Prisma's query compiler (Wasm, 60–90 MB
+ * of the worker's memory once its first query ran) then never loads in a worker that only runs exports.
+ */
+async function exportRow(sql: Sql, exportId: string): Promise<ExportRowRead | undefined> {
+  const { rows } = await sql.query<ExportRowRead>(
+    `SELECT "id", "jobId", "state"::text AS "state", "format"::text AS "format", "search", "fields",
+            "withInput", "withLogs", "rows", "bytes"::text AS "bytes", "fileName"
+       FROM "JobExport" WHERE "id" = $1`,
+    [exportId],
+  );
+  return rows[0];
+}
+
 /** The export bound to this job: exports.create wrote the row, with this job's id, before starting it. */
 async function boundExport(deps: ActivityDeps, job: JobContext, exportId: string) {
-  const row = await deps.db.jobExport.findUnique({ where: { id: exportId } });
+  const row = await exportRow(deps.sql, exportId);
   if (!row || row.jobId !== job.jobId)
     throw refused(`export ${exportId} was not started as this job: exports are started by exports.create`);
   const parsed = exportRequest.safeParse({
@@ -73,7 +104,7 @@ export function exportActivities(deps: ActivityDeps) {
       await mkdir(dir, { recursive: true });
       const part = join(dir, `${fileName}.part`);
       const total = await countSearch(deps.sql, request.search);
-      await deps.db.jobExport.update({ where: { id: row.id }, data: { totalRows: total.count } });
+      await deps.sql.query(`UPDATE "JobExport" SET "totalRows" = $2 WHERE "id" = $1`, [row.id, total.count]);
 
       const onPage = async (progress: ExportProgress) => {
         const percent = Math.min(99, total.count ? (progress.rows / total.count) * 100 : 99);
@@ -87,7 +118,7 @@ export function exportActivities(deps: ActivityDeps) {
           },
           progress,
         );
-        await deps.db.jobExport.update({ where: { id: row.id }, data: { rows: progress.rows } });
+        await deps.sql.query(`UPDATE "JobExport" SET "rows" = $2 WHERE "id" = $1`, [row.id, progress.rows]);
       };
 
       const rows =
@@ -98,19 +129,21 @@ export function exportActivities(deps: ActivityDeps) {
       await rename(part, join(dir, fileName));
       const bytes = (await stat(join(dir, fileName))).size;
       const finishedAt = new Date();
-      await deps.db.jobExport.update({
-        where: { id: row.id },
-        data: {
-          state: 'completed',
+      // totalRows counted now: the estimate made at the start (past 10,000 matches) gives way to the real number.
+      await deps.sql.query(
+        `UPDATE "JobExport"
+            SET "state" = 'completed', "rows" = $2, "totalRows" = $2, "bytes" = $3, "fileName" = $4,
+                "finishedAt" = $5::timestamp(3), "expiresAt" = $6::timestamp(3)
+          WHERE "id" = $1`,
+        [
+          row.id,
           rows,
-          // Counted now: the estimate made at the start (past 10,000 matches) gives way to the real number.
-          totalRows: rows,
           bytes,
           fileName,
-          finishedAt,
-          expiresAt: new Date(finishedAt.getTime() + input.downloadHours * 3_600_000),
-        },
-      });
+          timestamp(finishedAt),
+          timestamp(new Date(finishedAt.getTime() + input.downloadHours * 3_600_000)),
+        ],
+      );
       await job.progress({ percent: 100, step: 'done', stepsDone: rows, stepsTotal: rows, message: `${rows} rows` });
       await job.log('info', `export ${row.id}: ${rows} rows, ${bytes} bytes`, { attempt: job.attempt });
       return { exportId: row.id, fileName, rows, bytes };
@@ -118,19 +151,15 @@ export function exportActivities(deps: ActivityDeps) {
 
     /** The export failed for good (or was cancelled): said on its row, the part file removed. */
     async markExportFailed(exportId: string, message: string): Promise<void> {
-      const row = await deps.db.jobExport.findUnique({ where: { id: exportId } });
+      const row = await exportRow(deps.sql, exportId);
       const job = jobContext(deps);
       if (!row || row.jobId !== job.jobId || row.state !== 'running') return;
       await rm(join(exportsDir(deps.storageDir), `${exportFileName(row.id, row.format)}.part`), { force: true });
-      await deps.db.jobExport.update({
-        where: { id: exportId },
-        // Redacted, and never a path of this machine's: the message is shown on the Exports page.
-        data: {
-          state: 'failed',
-          error: redactText(message.replaceAll(deps.storageDir, '<storage>')).slice(0, 2_000),
-          finishedAt: new Date(),
-        },
-      });
+      // Redacted, and never a path of this machine's: the message is shown on the Exports page.
+      await deps.sql.query(
+        `UPDATE "JobExport" SET "state" = 'failed', "error" = $2, "finishedAt" = $3::timestamp(3) WHERE "id" = $1`,
+        [exportId, redactText(message.replaceAll(deps.storageDir, '<storage>')).slice(0, 2_000), timestamp(new Date())],
+      );
     },
   };
 }
