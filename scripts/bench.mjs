@@ -7,6 +7,8 @@
 //   throughput  Jobdeck vs the bare workflow: jobs/s, history events, Temporal and worker CPU per job
 //   reads       jobs.stats, jobs.list, jobs.get and enqueue vs Temporal's own calls at several volumes
 //   insight     insight.* at 1M job records in a throwaway database, the rollups' upkeep, the dashboard's JS size
+//   search      jobs.search's most common searches at 1M job records (a kept, seeded database), p95 vs 150 ms
+//   export      a real worker exporting 1M job records to CSV and XLSX: time, rows/s, its peak RSS vs 300 MB
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +21,11 @@ import { throughputModule } from './bench/throughput.mjs';
 import { readsModule } from './bench/reads.mjs';
 import { fanoutModule } from './bench/fanout.mjs';
 import { insightModule } from './bench/insight.mjs';
+import { searchModule } from './bench/search.mjs';
+import { exportModule } from './bench/export.mjs';
 
 // The fan-out benchmark plugs in here: add its module to this list (and its flags below).
-const MODULES = [throughputModule, readsModule, fanoutModule, insightModule];
+const MODULES = [throughputModule, readsModule, fanoutModule, insightModule, searchModule, exportModule];
 
 const { values: flags } = parseArgs({
   options: {
@@ -39,6 +43,15 @@ const { values: flags } = parseArgs({
     'no-batch': { type: 'boolean', default: false },
     'insight-records': { type: 'string', default: '1000000' },
     'insight-samples': { type: 'string', default: '30' },
+    'search-records': { type: 'string', default: '1000000' },
+    'search-samples': { type: 'string', default: '30' },
+    'search-reseed': { type: 'boolean', default: false },
+    'search-drop': { type: 'boolean', default: false },
+    'search-explain': { type: 'boolean', default: false },
+    'search-text-statistics': { type: 'string', default: '0' },
+    'export-formats': { type: 'string', default: 'csv,xlsx' },
+    'export-queues': { type: 'string', default: '' },
+    'export-node-options': { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -46,6 +59,8 @@ if (flags.help) {
   console.log(`npm run bench -- [--only throughput,reads] [--jobs 150] [--rounds 2] [--concurrency 20] [--warmup 5]
                     [--volumes 1000,5000,20000] [--reads 30] [--stats 20] [--enqueue 30] [--seed-concurrency 32] [--visibility-rps 50] [--no-batch]
                     [--insight-records 1000000] [--insight-samples 30]
+                    [--search-records 1000000] [--search-samples 30] [--search-reseed] [--search-drop] [--search-explain] [--search-text-statistics 1000]
+                    [--export-formats csv,xlsx] [--export-queues exports] [--export-node-options=--max-old-space-size=160]
   --only             modules to run: ${MODULES.map((module) => module.name).join(', ')}
   --jobs, --rounds   throughput: jobs per run, and interleaved rounds of (Jobdeck via API, Jobdeck raw, bare); median of the rounds
   --concurrency      throughput: jobs submitted at a time
@@ -57,7 +72,17 @@ if (flags.help) {
                      a production frontend's default, frontend.namespaceRPS.visibility, is 10)
   --no-batch         typed client without httpBatchLink (one HTTP request per call)
   --insight-records  insight: ended job records seeded over 30 days into its throwaway database
-  --insight-samples  insight: samples per procedure, window and filter (after 3 warm-up rounds)`);
+  --insight-samples  insight: samples per procedure, window and filter (after 3 warm-up rounds)
+  --search-records   search and export: job records in the kept database jobdeck_benchdata_search (seeded when
+                     missing or of another seed version, size or migration; reused otherwise)
+  --search-samples   search: samples per search over HTTP (after 3 warm-up rounds)
+  --search-reseed    search and export: seed the kept database afresh
+  --search-drop      search and export: drop the kept database at the end (the next run seeds again)
+  --search-explain   search: print EXPLAIN (ANALYZE, BUFFERS) of every search, not only of those above 150 ms
+  --search-text-statistics  search: ANALYZE "searchText" with this statistics target for the run (undone after)
+  --export-formats   export: the formats exported, each over all the seeded records, each by a fresh worker
+  --export-queues    export: JOBDECK_QUEUES of the exporting worker (default: every queue, as the stack starts it)
+  --export-node-options  export: NODE_OPTIONS of the exporting worker (e.g. a heap cap)`);
   process.exit(0);
 }
 const count = (name, min = 1) => {
@@ -91,6 +116,18 @@ const config = {
   batch: !flags['no-batch'],
   insightRecords: count('insight-records'),
   insightSamples: count('insight-samples'),
+  searchRecords: count('search-records'),
+  searchSamples: count('search-samples'),
+  searchReseed: flags['search-reseed'],
+  searchDrop: flags['search-drop'],
+  searchExplain: flags['search-explain'],
+  searchTextStatistics: count('search-text-statistics', 0),
+  exportQueues: flags['export-queues'].trim(),
+  exportNodeOptions: flags['export-node-options'].trim(),
+  exportFormats: flags['export-formats']
+    .split(',')
+    .map((format) => format.trim())
+    .filter(Boolean),
 };
 const modules = MODULES.filter((module) => only.includes(module.name));
 
@@ -226,7 +263,7 @@ try {
   out.push('');
   out.push(...latencyTable(outcomes.flatMap((outcome) => outcome.sections)));
   for (const outcome of outcomes) if (outcome.lines.length) out.push('', ...outcome.lines);
-  out.push('', 'Targets (issues 8 and 10):', ...targetTable(outcomes.flatMap((outcome) => outcome.targets)));
+  out.push('', 'Targets (issues 8, 10 and 11):', ...targetTable(outcomes.flatMap((outcome) => outcome.targets)));
   const seen = [
     ...new Map([...interference.before.processes, ...interference.after.processes].map((p) => [p.pid, p])).values(),
   ];
