@@ -26,20 +26,19 @@ const SUMMARY_SELECT = Object.keys(SUMMARY_COLUMNS)
 
 /**
  * One page of a search. The total comes with the first page only (a cursor's page would count the
- * same again): exact up to EXACT_COUNT_LIMIT, else Postgres's estimate, and `exact` says which. A
- * first page that holds every match is its own count: the count's second pass over the matches,
- * the costly part of a text search, is spared.
+ * same again): exact up to EXACT_COUNT_LIMIT, else Postgres's estimate, and `exact` says which. The
+ * page and the count run side by side (each is one pass over the matches, the costly part of a text
+ * search); a first page that holds every match is its own count.
  */
 export async function searchJobs(services: Services, request: SearchRequest) {
   const { search, limit } = request;
   const key = searchKey(search);
   const after = request.cursor ? services.cursors.decodeSearch(request.cursor, key) : null;
-  const page = await searchPage<SummaryRecord>(services.sql, search, { columns: SUMMARY_SELECT, limit, after });
-  const total = after
-    ? null
-    : page.next
-      ? await countSearch(services.sql, search)
-      : { count: page.rows.length, exact: true };
+  const [page, counted] = await Promise.all([
+    searchPage<SummaryRecord>(services.sql, search, { columns: SUMMARY_SELECT, limit, after }),
+    after ? null : countSearch(services.sql, search),
+  ]);
+  const total = after ? null : page.next ? counted : { count: page.rows.length, exact: true };
   return {
     // Running rows say when they should end, as in jobs.list (see insight/estimate.ts).
     items: await withEstimates(services, page.rows.map(recordSummary)),
