@@ -1,7 +1,9 @@
 // Drill 3: PostgreSQL goes away for 30 s while webhook jobs run. Bookkeeping must never fail the
 // work: every job completes, each delivery is POSTed once (no worker died, the receiver always
 // answered 200), the API answers a clear 503 meanwhile (no source, no paths), and the records agree
-// with Temporal afterwards without restarting anything.
+// with Temporal afterwards without restarting anything. Issue 12: a rule about Postgres fires while
+// it is away (from the rules the evaluation kept in Redis) and resolves once it is back, both told to
+// a webhook channel, and the firing is in the history afterwards.
 import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { until } from '../support/drill-stack';
@@ -24,6 +26,43 @@ const LEAKS = /prisma|\.ts:\d|\/work\/|node_modules|at async|ECONNREFUSED/i;
 describe('drill: PostgreSQL away for 30 s under webhook load', () => {
   it('every job completes, each delivery once, the API answers 503 meanwhile, and the records agree afterwards', async () => {
     const { stack, receiver, client, token, api, worker, temporal } = drill;
+    // Issue 12: a stream asking for health hears Postgres go and come back. Opened first, so that the
+    // API has checked once (every 3 s) before the database goes: a change needs a state to change from.
+    const health: Array<{ kind: string; component?: string; ok?: boolean }> = [];
+    const healthStream = client.events.subscribe.subscribe(
+      { kinds: ['health'], batch: true },
+      {
+        onData: (data) => void health.push(...((data.kind === 'batch' ? data.events : [data]) as typeof health)),
+      },
+    );
+    // A rule that tells a webhook channel when Postgres is unreachable, evaluated once while it answers
+    // (so that the evaluation keeps what the rule needs in Redis).
+    const channel = await client.alerts.channels.create.mutate({
+      name: 'drill 3 receiver',
+      kind: 'webhook',
+      config: { url: receiver.url },
+    });
+    const rule = await client.alerts.rules.create.mutate({
+      name: 'Postgres unreachable',
+      kind: 'dependency',
+      condition: { target: 'postgres' },
+      severity: 'critical',
+      channelIds: [channel.id],
+    });
+    const evaluation = temporal.schedule.getHandle('sched-alerts-evaluate');
+    await evaluation.trigger();
+    await until(
+      'the rule evaluated while Postgres answers',
+      async () => (await client.alerts.rules.get.query({ id: rule.id })).lastEvaluatedAt !== null,
+      30_000,
+      200,
+    );
+    const alertsTold = (event: string) =>
+      receiver.requests.filter((request) => {
+        const body = JSON.parse(request.body) as { event?: string; alert?: { ruleName?: string } };
+        return body.event === event && body.alert?.ruleName === 'Postgres unreachable';
+      });
+    await sleep(4_000);
     const ids: string[] = [];
     for (let i = 0; i < WEBHOOKS; i += 10) {
       const batch = await Promise.all(
@@ -40,6 +79,7 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
 
     await stack.pg.stop();
     const stoppedAt = Date.now();
+    await evaluation.trigger();
     // Meanwhile the API is asked what a dashboard and a service ask: every answer is recorded.
     const answers: Array<Answered & { procedure: string; at: number }> = [];
     const keys: string[] = [];
@@ -74,6 +114,7 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
       await sleep(1_000);
     }
     await sleep(Math.max(0, POSTGRES_AWAY_MS - (Date.now() - stoppedAt)));
+    const alertWhileAway = alertsTold('fired').length;
     await stack.pg.start();
     const restartedAt = Date.now();
 
@@ -92,6 +133,14 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
     const lastCloseSecondsAfterPostgresReturned =
       Math.round((Math.max(...[...views.values()].map((view) => view.closeTime!.getTime())) - restartedAt) / 100) / 10;
     const outcome = await drillOutcome(drill, views, { webhooks: ids, settleMs: 60_000 });
+    const postgresHealth = () =>
+      health.filter((event) => event.kind === 'system.health' && event.component === 'postgres').map((e) => e.ok);
+    await until('the health stream to hear Postgres back', () => postgresHealth().includes(true), 30_000, 200);
+    healthStream.unsubscribe();
+    // Postgres answers again: the next evaluation writes the firing into the history and tells it ended.
+    await evaluation.trigger();
+    await until('the channel told the alert resolved', () => alertsTold('resolved').length > 0, 60_000, 200);
+    const firings = await client.alerts.firings.list.query({ ruleId: rule.id });
     // Requests that began once the database was gone (a second's grace) and were answered before it returned.
     const during = answers.filter((answer) => answer.at >= 1_000 && answer.at + answer.ms < POSTGRES_AWAY_MS);
     const statuses: Record<string, number> = {};
@@ -110,6 +159,8 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
       workerAlive: worker.child.exitCode === null,
       apiAlive: api.child.exitCode === null,
       apiLogLines: api.output.join('').split('\n').length,
+      alertFiredWhileAway: alertWhileAway,
+      alertFirings: firings.items.length,
     };
     report('drill 3', 'PostgreSQL away', figures, {
       'not completed': outcome.notCompleted,
@@ -128,5 +179,11 @@ describe('drill: PostgreSQL away for 30 s under webhook load', () => {
     ).toEqual([]);
     expect(leaking).toEqual([]);
     expect(outcome.mismatches).toEqual([]);
+    expect(postgresHealth()).toEqual([false, true]);
+    expect(alertWhileAway).toBe(1);
+    expect(alertsTold('fired')).toHaveLength(1);
+    expect(firings.items).toHaveLength(1);
+    expect(firings.items[0]).toMatchObject({ severity: 'critical', resolvedAt: expect.any(String) });
+    expect(firings.items[0]!.message).toMatch(/^Postgres unreachable: /);
   });
 });

@@ -18,6 +18,8 @@ const JOB_TYPES = [
   'maintenance.stuck-check',
   'bulk.action',
   'jobs.export',
+  'alerts.evaluate',
+  'alerts.notify',
 ];
 const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
 

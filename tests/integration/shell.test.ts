@@ -234,6 +234,10 @@ describe('replay', () => {
       'maintenance.stuck-check': { thresholdMinutes: 600 },
       'bulk.action': { action: 'cancel', filter: { queue: `replay-nothing-${process.pid}`, state: 'waiting' } },
       'jobs.export': { exportId: randomUUID(), downloadHours: 1 },
+      // No rule: an evaluation of nothing (every rule would be the other tests' to judge).
+      'alerts.evaluate': { ruleIds: [] },
+      // A notification that does not exist: the job completes, skipping it (nothing is sent).
+      'alerts.notify': { notificationId: randomUUID() },
     };
     // An export job runs only the export bound to it (as exports.create binds one): an empty one here.
     const exportId = (harmless['jobs.export'] as { exportId: string }).exportId;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defaultQueues, MAX_CONCURRENCY, queueConcurrency } from '@jobdeck/workflows';
 import { QUEUE_NAME_PATTERN } from '@jobdeck/workflows/vocabulary';
 import { invalidConfiguration, parseSettings, sharedConfig, sharedSettings } from '@jobdeck/workflows/settings';
+import { tracingConfig, tracingSettings } from '@jobdeck/workflows/telemetry';
 
 export interface QueueConfig {
   name: string;
@@ -38,6 +39,7 @@ export function parseQueues(spec: string | undefined): QueueConfig[] {
 
 const envSchema = z.object({
   ...sharedSettings,
+  ...tracingSettings,
   JOBDECK_STORAGE_DIR: z.string().min(1).optional(),
   JOBDECK_QUEUES: z.string().optional(),
   /** A prebuilt workflow bundle (the test run builds one with loadWorkflowBundle); bundled at start when absent. */
@@ -59,7 +61,22 @@ const envSchema = z.object({
   JOBDECK_WEBHOOK_SECRETS: z.string().default(''),
   /** Temporal's own log lines in the worker: its INFO lines (every state change of every worker) drown what matters. */
   JOBDECK_TEMPORAL_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
+  /** GET /metrics (Prometheus) on this port, without a token; unset: no metrics server. 0 picks a free port (the log says which). */
+  JOBDECK_WORKER_METRICS_PORT: z
+    .union([z.literal('').transform(() => null), z.coerce.number().int().min(0).max(65535)])
+    .optional(),
+  /** Where the metrics server listens: keep it on an address only the scraper reaches. */
+  JOBDECK_WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** How often the worker reports its CPU, memory, event-loop delay and slots to Redis (insight.machines); see reporter.ts. */
+  /** Where alert emails are sent from: smtp://user:pass@host:587 or smtps://…:465 (credentials stay in this variable). */
+  SMTP_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .url({ protocol: /^smtps?$/, error: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+      .optional()
+      .transform((value) => value ?? null),
+  ),
+  JOBDECK_MAIL_FROM: z.string().min(3).max(200).default('Jobdeck <jobdeck@localhost>'),
   JOBDECK_REPORT_INTERVAL_MS: z.coerce.number().int().min(1_000).max(60_000).default(5_000),
 });
 
@@ -77,8 +94,17 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
       'JOBDECK_WEBHOOK_SECRET is required in production: the key that signs every webhook delivery',
     ]);
   }
+  // Tracing is on when OTEL_EXPORTER_OTLP_ENDPOINT is set; its collector obeys the outbound policy.
+  const tracingProblems: string[] = [];
+  const tracing = tracingConfig(e, {
+    defaultServiceName: 'jobdeck-worker',
+    outboundAllow: e.JOBDECK_OUTBOUND_ALLOW,
+    problems: tracingProblems,
+  });
+  if (tracingProblems.length) throw invalidConfiguration(tracingProblems);
   return {
     ...sharedConfig(e),
+    tracing,
     storageDir: resolve(e.JOBDECK_STORAGE_DIR ?? `${repoRoot}.data/storage`),
     queues: parseQueues(e.JOBDECK_QUEUES),
     workflowBundlePath: e.JOBDECK_WORKFLOW_BUNDLE,
@@ -89,5 +115,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
     webhookSecrets: e.JOBDECK_WEBHOOK_SECRETS,
     temporalLogLevel: e.JOBDECK_TEMPORAL_LOG_LEVEL,
     reportIntervalMs: e.JOBDECK_REPORT_INTERVAL_MS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.JOBDECK_MAIL_FROM,
+    /** Null: no metrics server (see metrics.ts). */
+    metricsPort: e.JOBDECK_WORKER_METRICS_PORT ?? null,
+    metricsHost: e.JOBDECK_WORKER_METRICS_HOST,
   };
 }

@@ -7,3 +7,5 @@ export { default as maintenanceStuckCheck } from './jobs/maintenance-stuck-check
 export { default as maintenanceReconcile } from './jobs/maintenance-reconcile';
 export { default as bulkAction } from './jobs/bulk-action';
 export { default as jobsExport } from './jobs/jobs-export';
+export { default as alertsEvaluate } from './jobs/alerts-evaluate';
+export { default as alertsNotify } from './jobs/alerts-notify';

@@ -16,6 +16,14 @@ export const sharedSettings = {
   /** Keys of the payload codec: `<id>:<base64 of 32 bytes>[,…]`, the first encrypts, all decrypt. Required. */
   JOBDECK_ENCRYPTION_KEYS: encryptionKeysSetting,
   NODE_ENV: z.string().optional(),
+  /** Where people open the dashboard (e.g. https://jobs.example.com): alert messages link to it. */
+  JOBDECK_DASHBOARD_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .url({ protocol: /^https?$/, error: 'JOBDECK_DASHBOARD_URL must be an http or https URL' })
+      .optional()
+      .transform((value) => value?.replace(/\/+$/, '') ?? null),
+  ),
 };
 
 /** A start refused for its configuration, every problem on a line of its own. */
@@ -40,6 +48,7 @@ export function sharedConfig(e: {
   TEMPORAL_NAMESPACE: string;
   JOBDECK_ENCRYPTION_KEYS: EncryptionKeys;
   NODE_ENV?: string;
+  JOBDECK_DASHBOARD_URL: string | null;
 }) {
   return {
     databaseUrl: e.DATABASE_URL,
@@ -49,5 +58,6 @@ export function sharedConfig(e: {
     temporalNamespace: e.TEMPORAL_NAMESPACE,
     encryptionKeys: e.JOBDECK_ENCRYPTION_KEYS,
     production: e.NODE_ENV === 'production',
+    dashboardUrl: e.JOBDECK_DASHBOARD_URL,
   };
 }

@@ -5,6 +5,7 @@ import { builtInScheduleRequest, MAINTENANCE_SCHEDULES } from '../../src/schedul
 describe('built-in maintenance schedules', () => {
   it('are the built-in schedules of the job definitions, under their historical ids', () => {
     expect(MAINTENANCE_SCHEDULES.map((schedule) => [schedule.id, schedule.type]).sort()).toEqual([
+      ['sched-alerts-evaluate', 'alerts.evaluate'],
       ['sched-maintenance-cleanup', 'maintenance.cleanup'],
       ['sched-maintenance-reconcile', 'maintenance.reconcile'],
       ['sched-maintenance-stuck-check', 'maintenance.stuck-check'],

@@ -21,6 +21,21 @@ export function isEncrypted(payload: Payload): boolean {
   return encoding !== undefined && encoding !== null && str(encoding) === ENCRYPTED_ENCODING;
 }
 
+/** AES-256-GCM with a random IV: IV ‖ ciphertext ‖ tag. Also seals alert channels' secrets at rest. */
+export function sealBytes(key: Buffer, plain: Uint8Array): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv(CIPHER, key, iv);
+  return Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+}
+
+/** The inverse of sealBytes; throws when the data was altered or the key is not the one that sealed it. */
+export function openBytes(key: Buffer, sealed: Uint8Array): Buffer {
+  if (sealed.length < IV_BYTES + TAG_BYTES) throw new Error(`sealed data is truncated (${sealed.length} bytes)`);
+  const decipher = createDecipheriv(CIPHER, key, sealed.subarray(0, IV_BYTES));
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+}
+
 /**
  * AES-256-GCM over the whole serialized payload (its metadata too, which names the payload's type),
  * as in Temporal's encryption sample: `data` = IV ‖ ciphertext ‖ tag, with the key id beside it in
@@ -40,14 +55,7 @@ export class EncryptionCodec implements PayloadCodec {
 
   private encrypt(payload: Payload): Payload {
     const { id, key } = this.keys.current;
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv(CIPHER, key, iv);
-    const sealed = Buffer.concat([
-      iv,
-      cipher.update(ProtoPayload.encode(payload).finish()),
-      cipher.final(),
-      cipher.getAuthTag(),
-    ]);
+    const sealed = sealBytes(key, ProtoPayload.encode(payload).finish());
     return {
       metadata: { [METADATA_ENCODING_KEY]: u8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: u8(id) },
       data: sealed,
@@ -70,13 +78,7 @@ export class EncryptionCodec implements PayloadCodec {
     if (data.length < IV_BYTES + TAG_BYTES)
       throw new ValueError(`payload encrypted with key "${id}" is truncated (${data.length} bytes)`);
     try {
-      const decipher = createDecipheriv(CIPHER, key, data.subarray(0, IV_BYTES));
-      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-      const plain = Buffer.concat([
-        decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)),
-        decipher.final(),
-      ]);
-      return ProtoPayload.decode(plain);
+      return ProtoPayload.decode(openBytes(key, data));
     } catch {
       throw new ValueError(
         `payload encrypted with key "${id}" does not decrypt: the ciphertext was altered, or the key with that id is not the one that encrypted it`,

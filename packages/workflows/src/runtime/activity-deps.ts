@@ -5,6 +5,7 @@ import type { EventBus } from './events';
 import type { JobRecorder } from './records/recorder';
 import type { OutboundClient } from '../outbound/request';
 import type { WebhookSecrets } from '../outbound/signing-secrets';
+import type { EncryptionKeys } from '../codec/keys';
 
 /** What the worker hands every job's activities: created once per worker process. */
 export interface ActivityDeps {
@@ -25,4 +26,21 @@ export interface ActivityDeps {
   outbound: OutboundClient;
   /** Signing keys of webhook deliveries, from the worker's environment only (never job input or history). */
   webhookSecrets: WebhookSecrets;
+  /** What alert evaluation and delivery need besides (issue 12). */
+  alerting: AlertingDeps;
+}
+
+export interface AlertingDeps {
+  /** The dashboard's address, for links in alert messages; null when JOBDECK_DASHBOARD_URL is not set. */
+  dashboardUrl: string | null;
+  /** The payload codec's keys: they also seal the secret fields of alert channels at rest. */
+  encryptionKeys: EncryptionKeys;
+  /** For the Redis health rule (null: Jobdeck runs without Redis). */
+  redisUrl: string | null;
+  /** JOBDECK_REDIS_PREFIX: the keys of what evaluators remember between evaluations (last poller seen, missed-run counts). */
+  redisPrefix: string;
+  /** SMTP_URL: smtp(s)://user:pass@host:port; null: email channels fail their deliveries, saying so. */
+  smtpUrl: string | null;
+  /** The From of alert emails (JOBDECK_MAIL_FROM). */
+  mailFrom: string;
 }

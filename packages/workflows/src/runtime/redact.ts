@@ -62,6 +62,8 @@ const VALUE_RULES: Array<[RegExp, string | ((...groups: string[]) => string)]> =
   [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
   [/\bxox[abposr]-[A-Za-z0-9-]{8,}/g, REDACTED],
   [/\bAKIA[0-9A-Z]{16}\b/g, REDACTED],
+  // Slack incoming-webhook (and workflow-trigger) URLs: their path is the credential.
+  [/\b(https?:\/\/hooks\.slack(?:-gov)?\.com)\/[^\s"'<>]+/gi, (_m, origin: string) => `${origin}/${REDACTED}`],
   // user:password@ in any URL.
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):([^\s/?#@]*)@/gi, (_m, head: string) => `${head}:${REDACTED}@`],
 ];
