@@ -69,6 +69,12 @@ describe('the production build', () => {
       await page.getByRole('heading', { name: 'Insight', level: 1 }).waitFor();
       // Charts once there are jobs in the window (the suites before this one made some), else the empty state.
       await page.locator('canvas, [data-testid="trends-empty"]').first().waitFor();
+      // The Alerts page is a lazy chunk too; the header's bell opens its list (a popper placed by script).
+      await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+      await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
+      await page.getByTestId('alert-bell').click();
+      await page.getByTestId('alert-bell-menu').waitFor();
+      await page.keyboard.press('Escape');
       expect(violations).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {

@@ -21,6 +21,9 @@ import { useToken } from './trpc';
 const InsightPage = lazy(() => import('./pages/insight/InsightPage'));
 // The Search page likewise: its filters and dialogs are loaded when first searched.
 const SearchPage = lazy(() => import('./pages/search/SearchPage'));
+// The Alerts pages (rules, channels, history, a firing): loaded when first visited.
+const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
+const FiringPage = lazy(() => import('./pages/alerts/FiringPage'));
 
 /** Without a session every page is the login page, which brings the user back afterwards. */
 function RequireAuth() {
@@ -57,6 +60,22 @@ export function App() {
           element={
             <Suspense fallback={<Loading label="Loading the Search page…" rows={6} />}>
               <SearchPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="alerts"
+          element={
+            <Suspense fallback={<Loading label="Loading the Alerts page…" rows={6} />}>
+              <AlertsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="alerts/firings/:id"
+          element={
+            <Suspense fallback={<Loading label="Loading the alert…" rows={6} />}>
+              <FiringPage />
             </Suspense>
           }
         />

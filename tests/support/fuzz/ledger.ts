@@ -99,6 +99,11 @@ export class Ledger {
       case 'templates.create':
         if (id) this.templates.add(id);
         break;
+      // "Evaluate now" and a channel's "Send test" answer the job they started.
+      case 'alerts.rules.evaluate':
+      case 'alerts.channels.test':
+        if (str(data.jobId)) this.jobs.add(data.jobId as string);
+        break;
       case 'users.create':
         if (id) this.users.add(id);
         if (str(data.email)) this.emails.add(data.email as string);

@@ -3,6 +3,7 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useLive } from '../live';
 import { clearToken, trpc } from '../trpc';
+import { AlertBell } from './alerts/AlertBell';
 import { HeaderSearch } from './HeaderSearch';
 import { LiveIndicator } from './LiveIndicator';
 import './Layout.css';
@@ -49,6 +50,7 @@ export function Layout() {
             <NavLink to="/schedules">Schedules</NavLink>
             <NavLink to="/search">Search</NavLink>
             <NavLink to="/insight">Insight</NavLink>
+            <NavLink to="/alerts">Alerts</NavLink>
             {me.data?.role === 'admin' && (
               <>
                 <NavLink to="/users">Users</NavLink>
@@ -58,6 +60,7 @@ export function Layout() {
             )}
             <span className="nav-spacer" />
             <HeaderSearch />
+            <AlertBell />
             <LiveIndicator />
             {me.data && (
               <span className="user" title={`${me.data.kind} token`}>

@@ -1,0 +1,39 @@
+import { useCallback, useRef } from 'react';
+import { trpc } from '../../trpc';
+import { useAlertEvents } from './useAlertEvents';
+
+/** With the live stream up, a slow safety net; without it, this is how new alerts arrive. */
+const POLL_MS = 30_000;
+const LIVE_POLL_MS = 120_000;
+const INBOX_SIZE = 20;
+const COALESCE_MS = 300;
+
+/**
+ * The bell's data: the unread count and the latest alerts of rules with a dashboard channel, fetched
+ * again on each alert event (and what the Alerts page shows with them: rule states, the history).
+ */
+export function useAlertInbox({ listOpen }: { listOpen: boolean }) {
+  const utils = trpc.useUtils();
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onAlert = useCallback(() => {
+    if (pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      void utils.alerts.inbox.invalidate();
+      void utils.alerts.rules.invalidate();
+      void utils.alerts.firings.list.invalidate();
+    }, COALESCE_MS);
+  }, [utils]);
+  const live = useAlertEvents(onAlert);
+  const refetchInterval = live ? LIVE_POLL_MS : POLL_MS;
+
+  const unread = trpc.alerts.inbox.unreadCount.useQuery(undefined, { refetchInterval });
+  const list = trpc.alerts.inbox.list.useQuery(
+    { limit: INBOX_SIZE },
+    { enabled: listOpen, refetchInterval: listOpen ? refetchInterval : false },
+  );
+  const markRead = trpc.alerts.inbox.markRead.useMutation({
+    onSuccess: () => void utils.alerts.inbox.invalidate(),
+  });
+  return { live, unread, list, markRead };
+}
