@@ -24,6 +24,33 @@ interface LiveState {
 
 const LiveContext = createContext<LiveState>({ mode: 'polling', reason: null });
 
+/** Any event of the stream (jobs, queues, health, alerts), for a page that applies it itself. */
+export type LiveEvent =
+  | JobEvent
+  | {
+      kind: `queue.${string}` | `alert.${string}` | 'system.health';
+      jobId?: undefined;
+      at: string;
+      [key: string]: unknown;
+    };
+type LiveListener = (event: LiveEvent) => void;
+const LiveEventsContext = createContext<Set<LiveListener>>(new Set());
+
+/**
+ * Calls `listener` with every event the tab's stream receives while the component is mounted (ask
+ * for them with useLiveScope). Events are best effort: a page that applies them keeps polling.
+ */
+export function useLiveEvents(listener: LiveListener): void {
+  const listeners = useContext(LiveEventsContext);
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => {
+    const call: LiveListener = (event) => latest.current(event);
+    listeners.add(call);
+    return () => void listeners.delete(call);
+  }, [listeners]);
+}
+
 const LIST_DEBOUNCE_MS = 500;
 const JOB_DEBOUNCE_MS = 200;
 
@@ -31,7 +58,12 @@ const JOB_DEBOUNCE_MS = 200;
 interface JobEvent {
   kind: 'job.updated' | 'job.log';
   jobId: string;
+  type?: string;
+  queue?: string;
   state?: string;
+  /** The moments that change the counts (issue 12); absent on other updates. */
+  lifecycle?: 'added' | 'completed' | 'failed';
+  at: string;
   progress?: {
     percent: number;
     step?: string | null;
@@ -124,6 +156,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const redisDown = health.data ? !health.data.redis.liveUpdates : false;
   const enabled = info.data?.liveUpdates === true;
   const invalidate = useInvalidator();
+  const [listeners] = useState(() => new Set<LiveListener>());
+  const utils = trpc.useUtils();
   const [lastError, setLastError] = useState<string | null>(null);
   // The API's `live.health` notice (every ~2 s): an open stream with Redis away receives nothing else.
   const [busHealth, setBusHealth] = useState<BusHealth | null>(null);
@@ -150,7 +184,12 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           });
           setNow(Date.now());
         } else if (event.kind === 'live.dropped') invalidate.all();
-        else if (event.kind === 'job.updated' || event.kind === 'job.log') invalidate(event as JobEvent);
+        else {
+          if (event.kind === 'job.updated' || event.kind === 'job.log') invalidate(event as JobEvent);
+          // Whoever paused or resumed a queue, every place that names it shows so at once.
+          else if (event.kind === 'queue.paused' || event.kind === 'queue.resumed') void utils.queues.list.invalidate();
+          for (const listener of listeners) listener(event as LiveEvent);
+        }
       }
     },
     onError: (error) => {
@@ -179,7 +218,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   return createElement(
     LiveScopeContext.Provider,
     { value: registry },
-    createElement(LiveContext.Provider, { value }, children),
+    createElement(
+      LiveEventsContext.Provider,
+      { value: listeners },
+      createElement(LiveContext.Provider, { value }, children),
+    ),
   );
 }
 

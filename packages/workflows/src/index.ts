@@ -22,7 +22,17 @@ export {
 } from './runtime/schedule-grammar';
 export type { JobEnvelope, RetrySettings } from './runtime/envelope';
 export type { ActivityDeps } from './runtime/activity-deps';
-export { createEventBus, type EventBus, type JobEvent, type JobProgress } from './runtime/events';
+export {
+  createEventBus,
+  endLifecycle,
+  JOB_LIFECYCLES,
+  type JobLifecycle,
+  type BusEvent,
+  type EventBus,
+  type JobEvent,
+  type JobProgress,
+  type SystemEvent,
+} from './runtime/events';
 export { jobContext, type JobContext } from './runtime/job-context';
 export { redactSecrets, redactText, keepRedactedSecrets, isSecretKey, REDACTED } from './runtime/redact';
 export { searchableInput, SEARCHABLE_INPUT_CHARS } from './runtime/search-text';

@@ -1,4 +1,4 @@
-import type { JobEvent } from '@jobdeck/workflows';
+import type { BusEvent, JobEvent } from '@jobdeck/workflows';
 import type { Selector } from './selector';
 
 /**
@@ -9,14 +9,14 @@ import type { Selector } from './selector';
  * waiting (a dashboard only draws the latest), so a fast job costs a slow reader nothing extra.
  */
 
-/** Not a job event: something the stream itself says (events dropped, the bus's health, …). */
+/** Not a bus event: something the stream itself says (events dropped, the bus's health, …). */
 export interface LiveNotice {
   kind: `live.${string}`;
   at: string;
   [key: string]: unknown;
 }
 
-export type LiveMessage = JobEvent | LiveNotice;
+export type LiveMessage = BusEvent | LiveNotice;
 
 export const DELIVERY_WINDOW_MS = 100;
 /** A reader that falls this far behind gets a `live.dropped` notice instead: it should refetch. */

@@ -1,12 +1,22 @@
-import { redactSecrets, type EventBus, type JobEvent } from '@jobdeck/workflows';
+import { redactSecrets, type BusEvent, type EventBus, type JobEvent, type SystemEvent } from '@jobdeck/workflows';
 import { LiveConnection, type ConnectionOptions, type LiveNotice } from './connection';
-import { classify, typeFromJobId, watchMatches, type EventClass, type JobWhere, type Selector } from './selector';
+import {
+  classify,
+  systemClassOf,
+  systemWhere,
+  typeFromJobId,
+  watchMatches,
+  type EventClass,
+  type JobWhere,
+  type Selector,
+} from './selector';
 
 /**
  * One per API process, subscribed once to the event bus. Open streams are indexed by what they
  * ask for (a followed job id; a watched queue, type or everything, per kind of event), so that an
  * event costs a few map lookups plus the streams it is for, not a listener call on every stream.
- * The event is redacted once here, not once per stream.
+ * The event is redacted once here, not once per stream. Queue and alert events are indexed like job
+ * events (by queue, type or everything, per class); health reaches every stream that asks for it.
  */
 
 /** Where a job runs, for streams narrowed by queue: from Postgres when the event does not say. */
@@ -32,8 +42,13 @@ export interface LiveDispatcher {
     dropped: number;
     lookups: number;
   };
-  /** Delivers an event as if it came from the bus (tests). */
-  dispatch(event: JobEvent): void;
+  /**
+   * Delivers an event as if it came from the bus: tests, and what this process tells its own streams
+   * only (queue stats, health changes: every API process reads them itself, so the bus would repeat them).
+   */
+  dispatch(event: BusEvent): void;
+  /** How many open streams ask for events of this class (the queue stats and health checks run only then). */
+  wants(kind: EventClass): number;
   close(): void;
 }
 
@@ -58,6 +73,10 @@ export function createLiveDispatcher({
   /** Per job, events waiting for its queue to be looked up: delivered in order once it is known. */
   const waiting = new Map<string, JobEvent[]>();
   const totals = { events: 0, delivered: 0, messages: 0, coalesced: 0, dropped: 0, lookups: 0 };
+  const wanted = new Map<EventClass, number>();
+  const count = (selector: Selector, by: 1 | -1) => {
+    for (const kind of selector.watch?.kinds ?? []) wanted.set(kind, (wanted.get(kind) ?? 0) + by);
+  };
 
   const keysOf = (selector: Selector): string[] => {
     const keys = [...(selector.follow ?? [])].map((id) => `id:${id}`);
@@ -87,7 +106,7 @@ export function createLiveDispatcher({
     return event.queue || !narrowedByQueue ? { type, queue: event.queue ?? null } : null;
   }
 
-  function deliver(event: JobEvent, kind: EventClass, at: JobWhere | null): void {
+  function deliver(event: BusEvent, kind: EventClass, at: JobWhere | null): void {
     const reached = new Set<LiveConnection>();
     const offer = (key: string, check: boolean) => {
       const set = index.get(key);
@@ -99,16 +118,26 @@ export function createLiveDispatcher({
         connection.push(event);
       }
     };
-    offer(`id:${event.jobId}`, false);
+    if ('jobId' in event) offer(`id:${event.jobId}`, false);
     offer(`*:${kind}`, false);
     if (at?.queue) offer(`q:${at.queue}:${kind}`, true);
     if (at?.type) offer(`t:${at.type}:${kind}`, true);
   }
 
-  function onEvent(raw: JobEvent): void {
+  /** Health is about everything: every stream asking for it, however narrowed, receives it. */
+  function deliverSystem(event: SystemEvent): void {
+    const kind = systemClassOf(event);
+    if (!wanted.get(kind)) return;
+    if (kind !== 'health') return deliver(event, kind, systemWhere(event));
+    for (const connection of connections) if (connection.selector.watch?.kinds.has('health')) connection.push(event);
+  }
+
+  function onEvent(received: BusEvent): void {
     totals.events += 1;
     if (!connections.size) return;
-    const event = redactSecrets(raw);
+    // Alert messages and health details quote what came from outside too: redacted like job events.
+    if (!('jobId' in received)) return deliverSystem(redactSecrets(received));
+    const event = redactSecrets(received);
     const kind = classify(event);
     const queued = waiting.get(event.jobId);
     if (queued) {
@@ -151,6 +180,7 @@ export function createLiveDispatcher({
           if (set && !set.size) index.delete(key);
         }
         if (closed.selector.watch?.queue !== undefined) narrowedByQueue -= 1;
+        count(closed.selector, -1);
         for (const name of ['delivered', 'messages', 'coalesced', 'dropped'] as const)
           totals[name] += closed.counts[name];
       });
@@ -161,6 +191,7 @@ export function createLiveDispatcher({
         index.set(key, set);
       }
       if (selector.watch?.queue !== undefined) narrowedByQueue += 1;
+      count(selector, 1);
       return connection;
     },
     notifyAll(notice) {
@@ -177,6 +208,7 @@ export function createLiveDispatcher({
       return { open: connections.size, ...sum };
     },
     dispatch: onEvent,
+    wants: (kind) => wanted.get(kind) ?? 0,
     close() {
       for (const connection of [...connections]) connection.close();
       unsubscribe?.();

@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import type { LiveMessage } from './connection';
 import { createLiveDispatcher, type LiveDispatcher } from './dispatcher';
 import { toSelector, type SubscribeInput } from './selector';
+import { startSystemFeed } from './system-feed';
 
 // Kept beside the services rather than in them: created on the first stream, one per API process.
 const dispatchers = new WeakMap<Services, LiveDispatcher>();
@@ -24,6 +25,8 @@ export function liveDispatcher(services: Services): LiveDispatcher {
     // Every stream hears every few seconds whether live events flow, so a dashboard knows when to poll instead.
     const created = dispatcher;
     startBusHeartbeat(services.events, (notice) => created.notifyAll(notice));
+    // Queue stats and health changes, read every few seconds while some stream asks for them.
+    startSystemFeed(services, created);
   }
   return dispatcher;
 }

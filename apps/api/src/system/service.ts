@@ -3,13 +3,13 @@ import { queueStatus } from '@jobdeck/workflows/control';
 import { knownQueues } from '../queues/known';
 import type { Services } from '../services';
 
-interface Check {
+export interface Check {
   ok: boolean;
   latencyMs: number | null;
   error: string | null;
 }
 
-async function check(probe: () => Promise<unknown>): Promise<Check> {
+export async function check(probe: () => Promise<unknown>): Promise<Check> {
   const started = Date.now();
   try {
     await Promise.race([

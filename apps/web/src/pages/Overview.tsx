@@ -8,14 +8,19 @@ import { RelativeTime } from '../components/RelativeTime';
 import { StatCard } from '../components/StatCard';
 import { TypeTrend } from '../components/TypeTrend';
 import { usePollInterval } from '../live';
+import { useLiveCounts } from '../lib/live-counts';
+import { useLiveQueueStats } from '../lib/live-queue-stats';
 import { useLiveScope } from '../lib/live-scope';
 import { trpc } from '../trpc';
 
 export function OverviewPage() {
   const interval = usePollInterval(true, { polling: 3_000, live: 15_000 });
   // The counts change when a job appears, changes state or ends: neither progress nor logs matter here.
-  useLiveScope({ kinds: ['state'] });
+  // Queue events: a pause or resume shows at once, workers polling every few seconds.
+  useLiveScope({ kinds: ['state', 'queue'] });
   const stats = trpc.jobs.stats.useQuery(undefined, { refetchInterval: interval });
+  // Added, completed and failed jobs move the counts at once; the next poll has the last word.
+  const counts = useLiveCounts(stats.data);
   const health = trpc.system.health.useQuery(undefined, { refetchInterval: 15_000 });
   const types = trpc.jobs.types.useQuery(undefined, { staleTime: 10 * 60_000 });
   // Each type's last 24 hours and next scheduled runs: hourly figures, asked again every minute.
@@ -31,6 +36,7 @@ export function OverviewPage() {
 
   const descriptions = new Map(types.data?.map((type) => [type.type, type]) ?? []);
   const workersByQueue = new Map(health.data?.queues.map((queue) => [queue.name, queue]) ?? []);
+  const liveQueues = useLiveQueueStats(health.data?.checkedAt);
   const trendsByType = new Map(trends.data?.types.map((type) => [type.type, type]) ?? []);
 
   return (
@@ -68,11 +74,11 @@ export function OverviewPage() {
         <h2 id="types-title">Job types</h2>
         {stats.error && !stats.data ? (
           <ErrorBox error={stats.error} title="Could not load the counts" onRetry={() => void stats.refetch()} />
-        ) : !stats.data ? (
+        ) : !counts ? (
           <Loading label="Counting jobs…" />
         ) : (
           <div className="card-grid">
-            {stats.data.types.map((group) => {
+            {counts.types.map((group) => {
               const info = descriptions.get(group.name);
               const trend = trendsByType.get(group.name);
               return (
@@ -99,11 +105,11 @@ export function OverviewPage() {
 
       <section aria-labelledby="queues-title" className="section">
         <h2 id="queues-title">Queues</h2>
-        {stats.data && (
+        {counts && (
           <div className="card-grid">
-            {stats.data.queues.map((group) => {
+            {counts.queues.map((group) => {
               const queue = workersByQueue.get(group.name);
-              const workers = queue?.workers;
+              const workers = liveQueues.get(group.name)?.workers ?? queue?.workers;
               return (
                 <StatCard
                   key={group.name}

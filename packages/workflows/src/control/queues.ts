@@ -39,6 +39,16 @@ export async function setQueuePaused(deps: ControlDeps, queue: string, paused: b
   } catch (error) {
     throw new DomainError('SERVICE_UNAVAILABLE', `Temporal did not change queue ${queue}: ${(error as Error).message}`);
   }
+  // Live (issue 12), best effort: the queue is paused whether or not a dashboard hears of it now.
+  await deps.events
+    .publish({
+      kind: paused ? 'queue.paused' : 'queue.resumed',
+      queue,
+      by: actor,
+      reason: paused ? (note ?? null) : null,
+      at: new Date().toISOString(),
+    })
+    .catch(() => undefined);
   return { queue, paused, reason, cli: paused ? queueCli.pause(queue, reason) : queueCli.resume(queue) };
 }
 

@@ -291,7 +291,18 @@ export async function startJobWorkflow(deps: ControlDeps, request: StartRequest)
     });
   await Promise.all([
     record,
-    deps.events.publish({ kind: 'job.updated', jobId: id, type: jobType.type, queue, state, at: now.toISOString() }),
+    // The job's `added` moment (issue 12): best effort, the bus never fails an enqueue.
+    deps.events
+      .publish({
+        kind: 'job.updated',
+        jobId: id,
+        type: jobType.type,
+        queue,
+        state,
+        lifecycle: 'added',
+        at: now.toISOString(),
+      })
+      .catch(() => undefined),
   ]);
   return { id, runId, created: true, state };
 }

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './activity-deps';
 import type { JobEnvelope } from './envelope';
+import { endLifecycle } from './events';
 import { recordWrite } from './bookkeeping-errors';
 import { toStorable } from './storable';
 import type { JobOutcome } from './records/sinks';
@@ -67,7 +68,16 @@ export function bookkeepingActivities({ db, events, records }: ActivityDeps) {
       );
       const { level, message } = endLogLine(outcome, data.error);
       await db.jobLog.create({ data: { jobId, level, message } }).catch(() => undefined);
-      await events.publish({ kind: 'job.updated', jobId, state: outcome.state, at: now.toISOString() });
+      const lifecycle = endLifecycle(outcome.state);
+      await events
+        .publish({
+          kind: 'job.updated',
+          jobId,
+          state: outcome.state,
+          ...(lifecycle ? { lifecycle } : {}),
+          at: now.toISOString(),
+        })
+        .catch(() => undefined);
     },
   };
 }

@@ -21,9 +21,66 @@ interface JobEventBase {
   at: string;
 }
 
+/**
+ * A job's moments that change the counts (issue 12), carried on the `job.updated` of that moment rather
+ * than as events of their own: a consumer that knows only `job.updated` keeps working, and a job costs
+ * no extra message on the bus. `added`: its record was first written (enqueue, or a start around the
+ * API such as a Schedule's); `completed` / `failed`: it ended so (state `completed` / `failed`).
+ */
+export const JOB_LIFECYCLES = ['added', 'completed', 'failed'] as const;
+export type JobLifecycle = (typeof JOB_LIFECYCLES)[number];
+
+/** The lifecycle moment an end state is, if any: other ends (cancelled, terminated, timed out) are not. */
+export function endLifecycle(state: JobState): JobLifecycle | undefined {
+  return state === 'completed' || state === 'failed' ? state : undefined;
+}
+
 export type JobEvent =
-  | (JobEventBase & { kind: 'job.updated'; state?: JobState; progress?: JobProgress; attempt?: number })
+  | (JobEventBase & {
+      kind: 'job.updated';
+      state?: JobState;
+      progress?: JobProgress;
+      attempt?: number;
+      lifecycle?: JobLifecycle;
+    })
   | (JobEventBase & { kind: 'job.log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string });
+
+/** Events about something other than one job: queues, the system's health, alerts (issue 12). */
+export type SystemEvent =
+  | { kind: 'queue.paused' | 'queue.resumed'; queue: string; by: string; reason: string | null; at: string }
+  | {
+      kind: 'queue.stats';
+      queue: string;
+      backlog: number;
+      oldestWaitMs: number | null;
+      workers: number;
+      paused: boolean;
+      at: string;
+    }
+  | {
+      kind: 'system.health';
+      component: 'temporal' | 'postgres' | 'redis';
+      ok: boolean;
+      detail: string | null;
+      at: string;
+    }
+  | {
+      kind: 'alert.fired' | 'alert.resolved';
+      firingId: string;
+      ruleId: string;
+      ruleName: string;
+      ruleKind: string;
+      severity: 'low' | 'medium' | 'high' | 'critical';
+      subject: string;
+      message: string;
+      /** Set when the rule is about one queue or job type: streams narrowed to it receive the event. */
+      queue?: string;
+      type?: string;
+      at: string;
+    };
+
+/** Everything the bus carries. */
+export type BusEvent = JobEvent | SystemEvent;
 
 export interface EventBus {
   /** `redis` fans out across processes; `local` reaches only this process (no Redis was found). */
@@ -34,8 +91,8 @@ export interface EventBus {
    */
   readonly connected: boolean;
   /** Best effort: events are a live view of what is already in Postgres, so a lost one loses no data. */
-  publish(event: JobEvent): Promise<void>;
-  subscribe(listener: (event: JobEvent) => void): () => void;
+  publish(event: BusEvent): Promise<void>;
+  subscribe(listener: (event: BusEvent) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -93,7 +150,7 @@ export function createEventBus({ redisUrl, prefix, onError = () => {} }: EventBu
         subscriber.subscribe(channel).catch(onError);
         subscriber.on('message', (_channel: string, message: string) => {
           try {
-            local.emit('event', JSON.parse(message) as JobEvent);
+            local.emit('event', JSON.parse(message) as BusEvent);
           } catch (error) {
             onError(error as Error);
           }

@@ -1,6 +1,6 @@
 import type { Db, Sql } from '@jobdeck/db';
 import type { JobEnvelope } from '../envelope';
-import type { EventBus, JobProgress } from '../events';
+import { endLifecycle, type EventBus, type JobProgress } from '../events';
 import { redactSecrets } from '../redact';
 import { recordableText, toStorable } from '../storable';
 import { createRecordOutbox, type RecordOp } from './outbox';
@@ -131,6 +131,17 @@ export function createJobRecorder({
           // the idempotency key are the record's only unique columns, so a skipped insert without a key
           // means the record exists; only with a key is there a second question to ask.
           const { rowCount } = await sql.query(INSERT_JOB, jobRow(data, new Date()));
+          // Written here, not by the API (a Schedule's run, a start around the API): this is its `added` moment.
+          if (rowCount)
+            void publish({
+              kind: 'job.updated',
+              jobId: job.jobId,
+              type: job.type,
+              queue: job.queue,
+              state: data.state,
+              lifecycle: 'added',
+              at: new Date().toISOString(),
+            });
           if (
             rowCount ||
             !data.idempotencyKey ||
@@ -291,7 +302,15 @@ export function createJobRecorder({
       await submit({ jobId, kind: 'finished', write: write(data), fallback: write(endData(plainOutcome(outcome))) });
       const line = endLogLine(outcome, data.error);
       await writeLog(jobId, line.level, recordableText(line.message), null, undefined, at);
-      void publish({ kind: 'job.updated', jobId, ...scope, state: outcome.state, at: at.toISOString() });
+      const lifecycle = endLifecycle(outcome.state);
+      void publish({
+        kind: 'job.updated',
+        jobId,
+        ...scope,
+        state: outcome.state,
+        ...(lifecycle ? { lifecycle } : {}),
+        at: at.toISOString(),
+      });
     },
 
     pending: () => outbox.pending(),
