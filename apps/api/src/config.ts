@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { productionAdminPasswordProblem } from './auth/admin';
 import { checkTrustedProxies } from './client-address';
 import { invalidConfiguration, parseSettings, sharedConfig, sharedSettings } from '@jobdeck/workflows/settings';
+import { tracingConfig, tracingSettings } from '@jobdeck/workflows/telemetry';
 
 const envSchema = z.object({
   ...sharedSettings,
+  ...tracingSettings,
   TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -43,6 +45,16 @@ const envSchema = z.object({
   JOBDECK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Jobdeck's storage: the API serves the export files the worker writes there, so both must name the same folder. */
   JOBDECK_STORAGE_DIR: z.string().min(1).optional(),
+  /** Hosts and CIDRs outbound connections may reach although the outbound policy refuses their addresses (here: the OTLP collector). */
+  JOBDECK_OUTBOUND_ALLOW: z.string().default(''),
+  /**
+   * GET /metrics on an address of its own, without a token (a network only Prometheus reaches); unset:
+   * /metrics is on the API's port and asks for a viewer token. 0 picks a free port (tests).
+   */
+  JOBDECK_METRICS_PORT: z
+    .union([z.literal('').transform(() => null), z.coerce.number().int().min(0).max(65535)])
+    .optional(),
+  JOBDECK_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** How long a finished export's download link works, in hours. */
   JOBDECK_EXPORT_DOWNLOAD_HOURS: z.coerce
     .number()
@@ -74,14 +86,24 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
     const adminProblem = productionAdminPasswordProblem(e.JOBDECK_ADMIN_PASSWORD ?? null, e.JOBDECK_ADMIN_EMAIL);
     if (adminProblem) problems.push(adminProblem);
   }
+  // Tracing is on when OTEL_EXPORTER_OTLP_ENDPOINT is set; its collector obeys the outbound policy.
+  const tracing = tracingConfig(e, {
+    defaultServiceName: 'jobdeck-api',
+    outboundAllow: e.JOBDECK_OUTBOUND_ALLOW,
+    problems,
+  });
   if (problems.length) throw invalidConfiguration(problems);
   return {
     ...sharedConfig(e),
+    tracing,
     temporalDeadlineMs: e.JOBDECK_TEMPORAL_DEADLINE_MS,
     shutdownGraceMs: e.JOBDECK_SHUTDOWN_GRACE_MS,
     // The worker's default too (apps/worker/src/config.ts): one folder when neither is told otherwise.
     storageDir: resolve(e.JOBDECK_STORAGE_DIR ?? `${repoRoot}.data/storage`),
     exportDownloadHours: e.JOBDECK_EXPORT_DOWNLOAD_HOURS,
+    /** Null: /metrics is on the API's port, behind a token (see metrics/http.ts). */
+    metricsPort: e.JOBDECK_METRICS_PORT ?? null,
+    metricsHost: e.JOBDECK_METRICS_HOST,
     temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, ''),
     host: e.API_HOST,
     port: e.API_PORT,

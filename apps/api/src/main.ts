@@ -1,9 +1,11 @@
 import { ensureAdmin } from './auth/admin';
 import { ENVIRONMENT_VARIABLES, loadApiConfig } from './config';
+import { createMetricsServer } from './metrics';
 import { createApiServer, listen } from './server';
 import { drainServer } from './shutdown';
 import { ensureMaintenanceSchedules } from './schedules/maintenance';
 import { createServices } from './services';
+import { startTracing } from '@jobdeck/workflows/telemetry';
 
 if (process.argv.includes('--help')) {
   console.log(
@@ -13,6 +15,8 @@ if (process.argv.includes('--help')) {
 }
 
 const config = loadApiConfig();
+// Before the services: their Temporal client traces only if tracing is on when it is made.
+const tracing = await startTracing(config.tracing);
 const services = await createServices(config);
 const admin = await ensureAdmin(services.db, config.adminEmail, config.adminPassword);
 if (admin.password)
@@ -31,6 +35,12 @@ await ensureMaintenanceSchedules(services).then(
 const server = createApiServer(services);
 const port = await listen(server, config.port, config.host);
 console.log(`api listening on http://${config.host}:${port}/trpc (health: /healthz)`);
+// Prometheus: on an address of its own when JOBDECK_METRICS_PORT is set, else /metrics on this port behind a token.
+const metricsServer = config.metricsPort === null ? null : createMetricsServer(services);
+if (metricsServer) {
+  const metricsPort = await listen(metricsServer, config.metricsPort!, config.metricsHost);
+  console.log(`metrics on http://${config.metricsHost}:${metricsPort}/metrics`);
+} else console.log(`metrics on http://${config.host}:${port}/metrics (Authorization: Bearer <viewer token>)`);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -42,7 +52,9 @@ async function shutdown(signal: string) {
   console.log(
     `api: ${drained.finished} requests finished, ${drained.cut} cut after the grace period, ${drained.streams} live streams ended, ${drained.closed} connections closed by the API; closing`,
   );
+  metricsServer?.close();
   await services.close();
+  await tracing?.shutdown();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -10,6 +10,7 @@ import { errorReference } from './errors';
 import { trackResponses } from './shutdown';
 import { redactText } from '@jobdeck/workflows';
 import { serveExports } from './exports/http';
+import { countUnroutedCall, serveMetrics } from './metrics';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -51,6 +52,8 @@ export function createApiServer(services: Services): Server {
     maxBodySize: MAX_BODY_BYTES,
     maxBatchSize: MAX_BATCH_CALLS,
     onError({ error, path }) {
+      // A path no procedure has never reaches the timing middleware: counted here, under one label value.
+      if (error.code === 'NOT_FOUND' && !(path && path in appRouter._def.procedures)) countUnroutedCall(services);
       // Client errors are the caller's to read; only our own failures belong in the server log, under
       // the reference the caller was given, with secrets taken out.
       if (error.code !== 'INTERNAL_SERVER_ERROR') return;
@@ -87,6 +90,7 @@ export function createApiServer(services: Services): Server {
       return;
     }
     if (path?.startsWith('/exports/') && (await serveExports(services, req, res))) return; // downloads: exports/http.ts
+    if (path === '/metrics' && (await serveMetrics(services, req, res))) return; // Prometheus: metrics/http.ts
     if (path?.startsWith('/trpc/')) {
       const refusal = await gate(services, req, safeDecode(path.slice('/trpc/'.length)));
       if (refusal) {

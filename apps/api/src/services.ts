@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { createDb, createSql, type Db, type Sql } from '@jobdeck/db';
 import { createEventBus, findJobType, type EventBus, type JobCatalog } from '@jobdeck/workflows';
 import { jobdeckDataConverter } from '@jobdeck/workflows/codec';
+import { tracingClientInterceptors } from '@jobdeck/workflows/telemetry';
 import type { ApiConfig } from './config';
 import { createCache, type Cache } from './cache';
 import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
@@ -57,6 +58,8 @@ export async function createServices(config: ApiConfig): Promise<Services> {
     connection,
     namespace: config.temporalNamespace,
     dataConverter: jobdeckDataConverter(config.encryptionKeys),
+    // With tracing on, an enqueue's StartWorkflow span is a child of its request's and heads the job's trace.
+    interceptors: { workflow: tracingClientInterceptors() },
   });
   let redis: Redis | null = null;
   if (config.redisUrl) {

@@ -13,6 +13,9 @@ import {
   toDomainTRPCError,
   withoutSource,
 } from './errors';
+import { countCall } from './metrics/requests';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { inSpan } from '@jobdeck/workflows/telemetry';
 import type { Services } from './services';
 
 // ---------------------------------------------------------------------------------------- context
@@ -57,6 +60,11 @@ export interface Meta {
   unredacted?: string;
   /** Counted by a limiter: a batch may call it once at most, so that batching cannot multiply attempts. */
   rateLimited?: boolean;
+  /**
+   * The input as the audit trail keeps it, when it holds secrets the name-based redaction cannot see
+   * (an alert channel's Slack URL): what this returns is redacted and stored instead.
+   */
+  auditInput?: (input: unknown) => unknown;
 }
 
 const t = initTRPC
@@ -101,7 +109,7 @@ export const createCallerFactory = t.createCallerFactory;
  * not carried out. Anonymous calls other than auth.login changed nothing and are not recorded
  * (anyone could fill the table with them).
  */
-const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
+const audited = t.middleware(async ({ ctx, meta, type, path, getRawInput, next }) => {
   if (type !== 'mutation' || (!ctx.principal && path !== 'auth.login')) return next();
   const input = await getRawInput().catch(() => undefined);
   const loginEmail =
@@ -111,7 +119,7 @@ const audited = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
   const { sql } = ctx.services;
   const target = auditTarget(input);
   // Plain SQL: these two statements are part of every mutation's cost (see createSql).
-  const params = auditParams(input);
+  const params = auditParams(meta?.auditInput ? meta.auditInput(input) : input);
   const intent = await sql
     .query<{ id: string }>(
       `INSERT INTO "AuditLog" ("at", "actor", "role", "action", "target", "params", "outcome", "ip")
@@ -230,7 +238,29 @@ function requireRole(minimum: Role) {
 
 // ------------------------------------------------------------------------------------- procedures
 
-const procedure = t.procedure.use(audited).use(domainErrors).use(redactedOutput);
+/** Every call's count and duration for /metrics (metrics/requests.ts), by procedure and the code it answered. */
+const timed = t.middleware(async ({ ctx, path, next }) => {
+  const started = performance.now();
+  const result = await next();
+  countCall(ctx.services, path, result.ok ? 'OK' : result.error.code, (performance.now() - started) / 1000);
+  return result;
+});
+
+/**
+ * With tracing on (OTEL_EXPORTER_OTLP_ENDPOINT), a span per call, named `trpc <path>`: what the call
+ * does in Temporal (an enqueue's StartWorkflow, and so the job's workflow and activities) is its child.
+ * Only the procedure and its answer's code are recorded, never the input or a message.
+ */
+const traced = t.middleware(({ path, type, next }) =>
+  inSpan(`trpc ${path}`, { 'rpc.system': 'trpc', 'rpc.method': path, 'rpc.trpc.type': type }, async (span) => {
+    const result = await next();
+    span?.setAttribute('rpc.trpc.status', result.ok ? 'OK' : result.error.code);
+    if (!result.ok) span?.setStatus({ code: SpanStatusCode.ERROR, message: result.error.code });
+    return result;
+  }),
+);
+
+const procedure = t.procedure.use(traced).use(timed).use(audited).use(domainErrors).use(redactedOutput);
 
 /** The only procedures that answer without a token: logging in. */
 export const publicProcedure = procedure.use(storableInput);

@@ -10,9 +10,17 @@ import { createActivities } from '@jobdeck/workflows/activities';
 import { createOutboundClient, createOutboundPolicy, parseWebhookSecrets } from '@jobdeck/workflows/outbound';
 import { writeWorkflowsEntry } from '@jobdeck/workflows/bundle';
 import { FAILURE_CONVERTER_PATH, jobdeckDataConverter } from '@jobdeck/workflows/codec';
+import {
+  startTracing,
+  TRACING_WORKFLOW_INTERCEPTORS,
+  tracingActivityInterceptors,
+  tracingClientInterceptors,
+  tracingSinks,
+} from '@jobdeck/workflows/telemetry';
 import { attemptTracking } from './attempts';
 import { jobRecordSinks } from './record-sinks';
 import { createWorkCounters } from './process-figures';
+import { createWorkerMetrics, serveWorkerMetrics } from './metrics';
 import { startReporter } from './reporter';
 import type { WorkerConfig } from './config';
 
@@ -26,27 +34,32 @@ const execFileAsync = promisify(execFile);
 export async function loadWorkflowBundle(path: string | null): Promise<WorkflowBundleOption> {
   if (path) return { codePath: path };
   // The sandbox converts workflow failures itself: it must encode their messages as every other process does.
-  return { code: await bundleInChild(writeWorkflowsEntry(), FAILURE_CONVERTER_PATH) };
+  // Tracing's workflow interceptors are always in: they act only on runs started with a trace context.
+  return { code: await bundleInChild(writeWorkflowsEntry(), FAILURE_CONVERTER_PATH, [TRACING_WORKFLOW_INTERCEPTORS]) };
 }
 
 /** Runs in a plain `node -e` (no heap cap from NODE_OPTIONS, no tsx): bundles, prints the code on stdout. */
 const BUNDLER_SCRIPT = `
-const [temporalWorker, workflowsPath, failureConverterPath] = process.argv.slice(1);
+const [temporalWorker, workflowsPath, failureConverterPath, ...workflowInterceptorModules] = process.argv.slice(1);
 const quiet = () => {};
 const say = (message) => console.error(message);
 require(temporalWorker)
-  .bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: say, error: say } })
+  .bundleWorkflowCode({ workflowsPath, failureConverterPath, workflowInterceptorModules, logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: say, error: say } })
   .then(({ code }) => process.stdout.write(code))
   .catch((error) => { console.error(error && error.stack ? error.stack : String(error)); process.exit(1); });
 `;
 
-async function bundleInChild(workflowsPath: string, failureConverterPath: string): Promise<string> {
+async function bundleInChild(
+  workflowsPath: string,
+  failureConverterPath: string,
+  workflowInterceptorModules: string[],
+): Promise<string> {
   const temporalWorker = createRequire(import.meta.url).resolve('@temporalio/worker');
   // NODE_OPTIONS may cap the worker's heap (see the README's worker memory settings): webpack needs more.
   const { NODE_OPTIONS: _nodeOptions, ...env } = process.env;
   const { stdout, stderr } = await execFileAsync(
     process.execPath,
-    ['-e', BUNDLER_SCRIPT, temporalWorker, workflowsPath, failureConverterPath],
+    ['-e', BUNDLER_SCRIPT, temporalWorker, workflowsPath, failureConverterPath, ...workflowInterceptorModules],
     { env, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
   ).catch((error: Error & { stderr?: string }) => {
     throw new Error(`bundling the workflows failed: ${error.stderr?.trim() || error.message}`);
@@ -82,6 +95,8 @@ export async function startWorkers(
   // Parsed before connecting to anything: a typo in either variable stops the start, naming it.
   const outbound = createOutboundClient({ policy: createOutboundPolicy(config.outboundAllow) });
   const webhookSecrets = parseWebhookSecrets(config.webhookSecret, config.webhookSecrets);
+  // Null unless OTEL_EXPORTER_OTLP_ENDPOINT is set; a collector the outbound policy refuses stops the start.
+  const tracing = await startTracing(config.tracing, log);
   await mkdir(config.storageDir, { recursive: true });
   // Job records (every job's statements) are plain SQL; Prisma serves the rarer writes and the maintenance jobs.
   const db = createDb(config.databaseUrl, { maxConnections: 5 });
@@ -91,7 +106,12 @@ export async function startWorkers(
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const dataConverter = jobdeckDataConverter(config.encryptionKeys);
-  const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace, dataConverter });
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.temporalNamespace,
+    dataConverter,
+    interceptors: { workflow: tracingClientInterceptors() },
+  });
   const workflowBundle = await loadWorkflowBundle(config.workflowBundlePath);
   const records = createJobRecorder({ db, sql, events, log });
   const activities = createActivities({
@@ -104,16 +124,28 @@ export async function startWorkers(
     namespace: config.temporalNamespace,
     outbound,
     webhookSecrets,
+    alerting: {
+      dashboardUrl: config.dashboardUrl,
+      encryptionKeys: config.encryptionKeys,
+      redisUrl: config.redisUrl,
+      redisPrefix: config.redisPrefix,
+      smtpUrl: config.smtpUrl,
+      mailFrom: config.mailFrom,
+    },
   });
 
   const counters = createWorkCounters();
+  const metrics = createWorkerMetrics();
   const interceptors = {
     activity: [
+      // First, so that the activity's span covers the other interceptors' work too.
+      ...tracingActivityInterceptors(tracing),
       counters.activityCounting(),
+      metrics.activityCounting(),
       attemptTracking({ records, client, activeSignalDelayMs: config.activeSignalDelayMs }),
     ],
   };
-  const sinks = counters.countingSinks(jobRecordSinks(records));
+  const sinks = metrics.countingSinks(counters.countingSinks(jobRecordSinks(records)));
   // Jobs of the first workflow shell record themselves through activities on this never-paused queue.
   const bookkeepingWorker = Worker.create({
     connection,
@@ -122,6 +154,7 @@ export async function startWorkers(
     activities,
     dataConverter,
     maxConcurrentActivityTaskExecutions: BOOKKEEPING_CONCURRENCY,
+    interceptors: { activity: tracingActivityInterceptors(tracing) },
     shutdownGraceTime: config.shutdownGraceMs,
   });
   const workers = await Promise.all([
@@ -139,7 +172,7 @@ export async function startWorkers(
         // Heartbeats carry checkpoints: send them at least every 2 s, so a crash loses little work.
         maxHeartbeatThrottleInterval: '2 seconds',
         interceptors,
-        sinks,
+        sinks: { ...sinks, ...tracingSinks(tracing) },
       }),
     ),
   ]);
@@ -157,6 +190,12 @@ export async function startWorkers(
         slotsAvailable: concurrencyOf[index]!,
       })),
   });
+  // Before "worker polling": whoever waits for that line (tests, dev) finds the address already said.
+  const metricsServer =
+    config.metricsPort === null
+      ? null
+      : await serveWorkerMetrics(metrics.registry, config.metricsHost, config.metricsPort);
+  if (metricsServer) log(`metrics on ${metricsServer.url}`);
   log(
     `worker polling ${config.queues.map((q) => `${q.name} (${q.concurrency})`).join(', ')} on ${config.temporalAddress}; events via ${events.mode === 'redis' ? 'Redis' : 'nothing (no Redis)'}`,
   );
@@ -169,6 +208,8 @@ export async function startWorkers(
       );
     await Promise.allSettled([
       reporter.stop(),
+      tracing?.shutdown(),
+      metricsServer?.close(),
       db.$disconnect(),
       sql.end(),
       events.close(),

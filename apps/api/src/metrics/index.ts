@@ -1,0 +1,3 @@
+export { apiMetrics, type ApiMetrics } from './registry';
+export { countCall, countUnroutedCall } from './requests';
+export { createMetricsServer, serveMetrics } from './http';
