@@ -29,6 +29,8 @@ const ports = {
   temporalUi: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
   api: Number(process.env.API_PORT ?? 4000),
   web: Number(process.env.WEB_PORT ?? 5173),
+  // The worker's Prometheus metrics (9464: the port exporters commonly take); set it empty to turn them off.
+  workerMetrics: process.env.JOBDECK_WORKER_METRICS_PORT ?? '9464',
 };
 
 const infra = [];
@@ -118,6 +120,9 @@ try {
       // private, loopback or metadata address stays refused. Set JOBDECK_OUTBOUND_ALLOW to change it.
       JOBDECK_OUTBOUND_ALLOW: process.env.JOBDECK_OUTBOUND_ALLOW ?? '127.0.0.1',
       JOBDECK_STORAGE_DIR: process.env.JOBDECK_STORAGE_DIR ?? join(dataDir, 'storage'),
+      JOBDECK_WORKER_METRICS_PORT: ports.workerMetrics,
+      // Alert messages link to the dashboard's pages.
+      JOBDECK_DASHBOARD_URL: process.env.JOBDECK_DASHBOARD_URL ?? `http://127.0.0.1:${ports.web}`,
       JOBDECK_CORS_ORIGINS:
         process.env.JOBDECK_CORS_ORIGINS ?? `http://127.0.0.1:${ports.web},http://localhost:${ports.web}`,
     },
@@ -129,6 +134,8 @@ ${line}
   Jobdeck is running
     Dashboard     ${apps.webUrl}
     API (tRPC)    ${apps.apiUrl}/trpc      health: ${apps.apiUrl}/healthz
+    Metrics       API: ${apps.apiUrl}/metrics (Authorization: Bearer <viewer token>)
+                  worker: ${ports.workerMetrics ? `http://127.0.0.1:${ports.workerMetrics}/metrics` : 'off (JOBDECK_WORKER_METRICS_PORT is empty)'}
     Temporal      ${temporalAddress}         Web UI: ${temporalUiUrl}
     Codec         ${apps.apiUrl}/codec  (payloads are encrypted; the Web UI decodes them for a signed-in
                   operator: tick "Include cross-origin credentials" once in its codec settings)
