@@ -29,6 +29,8 @@ export type AlertSeverityName = (typeof ALERT_SEVERITIES)[number];
 
 export const ALERT_CHANNEL_KINDS = ['webhook', 'slack', 'email', 'dashboard'] as const;
 export type AlertChannelKind = (typeof ALERT_CHANNEL_KINDS)[number];
+/** The channels an alerts.notify job delivers to; the dashboard's bell reads the firings themselves. */
+export const DELIVERED_CHANNEL_KINDS: readonly AlertChannelKind[] = ['webhook', 'slack', 'email'];
 
 /** What a notification tells: a firing started, still lasts (repeat), ended, or a channel's test. */
 export const ALERT_NOTIFICATION_EVENTS = ['fired', 'repeat', 'resolved', 'test'] as const;

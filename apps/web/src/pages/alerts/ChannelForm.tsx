@@ -7,6 +7,7 @@ import { FieldLabel, FormFields, TextField, useFieldErrors } from '../../compone
 import type { RouterInputs } from '../../trpc';
 import { configOf, draftOf, EMPTY_DRAFT, parseHeaders, type ConfigDraft } from './channel-config';
 import { useChannelMutations } from './use-alerts';
+import { EnabledCheck, FormFooter } from './FormFooter';
 
 type ChannelInput = RouterInputs['alerts']['channels']['create'];
 type Errors = Partial<Record<string, string[]>>;
@@ -135,30 +136,16 @@ export function ChannelForm({ channel, onDone }: { channel?: ChannelSummary; onD
               data-testid="channel-to"
             />
           )}
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={enabled}
-              onChange={(event) => setEnabled(event.target.checked)}
-              data-testid="channel-enabled"
-            />
-            Enabled
-          </label>
+          <EnabledCheck enabled={enabled} onChange={setEnabled} testId="channel-enabled" />
         </div>
       </FormFields>
-      {errors.form && (
-        <p className="form-error" role="alert" data-testid="channel-form-error">
-          {errors.form.join(' ')}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onDone} disabled={pending}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={pending} data-testid="channel-submit">
-          {pending ? 'Saving…' : channel ? 'Save channel' : 'Create channel'}
-        </button>
-      </div>
+      <FormFooter
+        formErrors={errors.form}
+        pending={pending}
+        onCancel={onDone}
+        submitLabel={channel ? 'Save channel' : 'Create channel'}
+        testIdPrefix="channel"
+      />
     </form>
   );
 }

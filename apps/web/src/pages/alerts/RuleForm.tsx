@@ -13,6 +13,7 @@ import type { RouterInputs } from '../../trpc';
 import { conditionDraft, conditionOf, type ConditionDraft } from './condition-fields';
 import { ConditionFields } from './ConditionFields';
 import { useRuleMutations } from './use-alerts';
+import { EnabledCheck, FormFooter } from './FormFooter';
 
 type RuleInput = RouterInputs['alerts']['rules']['create'];
 type Errors = Partial<Record<string, string[]>>;
@@ -128,30 +129,16 @@ export function RuleForm({
             data-testid="rule-description"
           />
           <ChannelChecks channels={channels} chosen={channelIds} onChange={setChannelIds} />
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={enabled}
-              onChange={(event) => setEnabled(event.target.checked)}
-              data-testid="rule-enabled"
-            />
-            Enabled
-          </label>
+          <EnabledCheck enabled={enabled} onChange={setEnabled} testId="rule-enabled" />
         </div>
       </FormFields>
-      {errors.form && (
-        <p className="form-error" role="alert" data-testid="rule-form-error">
-          {errors.form.join(' ')}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onDone} disabled={pending}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={pending} data-testid="rule-submit">
-          {pending ? 'Saving…' : rule ? 'Save rule' : 'Create rule'}
-        </button>
-      </div>
+      <FormFooter
+        formErrors={errors.form}
+        pending={pending}
+        onCancel={onDone}
+        submitLabel={rule ? 'Save rule' : 'Create rule'}
+        testIdPrefix="rule"
+      />
     </form>
   );
 }

@@ -1,4 +1,9 @@
-import type { AlertRuleKind, AlertSeverityName } from '../../runtime/alert-vocabulary';
+import {
+  DELIVERED_CHANNEL_KINDS,
+  type AlertChannelKind,
+  type AlertRuleKind,
+  type AlertSeverityName,
+} from '../../runtime/alert-vocabulary';
 import type { ActivityDeps } from '../../runtime/activity-deps';
 import { parseCondition } from '../rules';
 import { alertEvent, applyObservations, type AlertEvent, type RuleToApply } from './firings';
@@ -13,9 +18,6 @@ import { EVALUATORS, ConditionUnreadable, type Observation, type RuleUnderEvalua
 
 /** Longest one rule's evaluator may take: a slow Temporal or database delays one rule, not all. */
 export const RULE_TIME_LIMIT_MS = 20_000;
-
-/** Channels whose notifications an alerts.notify job delivers; the dashboard's bell reads firings. */
-const DELIVERED_KINDS = ['webhook', 'slack', 'email'];
 
 export interface EvaluationSummary {
   evaluated: number;
@@ -65,7 +67,7 @@ export async function evaluateRules(deps: ActivityDeps, options: EvaluateOptions
       repeatMinutes: rule.repeatMinutes,
       silencedUntil: rule.silencedUntil,
       channelIds: rule.channels
-        .filter(({ channel }) => channel.enabled && DELIVERED_KINDS.includes(channel.kind))
+        .filter(({ channel }) => channel.enabled && DELIVERED_CHANNEL_KINDS.includes(channel.kind as AlertChannelKind))
         .map(({ channel }) => channel.id),
       scope: {},
     };
