@@ -133,11 +133,11 @@ describe('alerts api channels', () => {
     expect(trail).not.toContain(SLACK_SECRET.slice(0, 12));
     expect(trail).not.toContain(HEADER_SECRET);
 
-    // "Send test": an admin's, a durable alerts.notify job; the dashboard channel has nothing to send.
+    // "Send test": an admin's, a durable alerts.notify job; the dashboard channel's is a live event.
     await expect(operator.client.alerts.channels.test.mutate({ id: hook.id })).rejects.toMatchObject(code('FORBIDDEN'));
     const test = await admin.client.alerts.channels.test.mutate({ id: hook.id });
     expect(test.jobId).toMatch(/^alerts\.notify-/);
-    expect(await db.alertNotification.findUnique({ where: { id: test.notificationId } })).toMatchObject({
+    expect(await db.alertNotification.findUnique({ where: { id: test.notificationId! } })).toMatchObject({
       event: 'test',
       channelId: hook.id,
       jobId: test.jobId,
@@ -147,9 +147,27 @@ describe('alerts api channels', () => {
       kind: 'dashboard',
       config: {},
     });
-    await expect(admin.client.alerts.channels.test.mutate({ id: dashboard.id })).rejects.toMatchObject(
-      code('BAD_REQUEST'),
+    const heard: Array<{ kind: string; channelName?: string; by?: string }> = [];
+    const bell = await new Promise<{ unsubscribe(): void }>((resolve, reject) => {
+      const subscription = viewer.client.events.subscribe.subscribe(
+        { kinds: ['alert'] },
+        {
+          onStarted: () => resolve(subscription),
+          onData: (data) => void heard.push(data as (typeof heard)[number]),
+          onError: reject,
+        },
+      );
+    });
+    expect(await admin.client.alerts.channels.test.mutate({ id: dashboard.id })).toEqual({
+      jobId: null,
+      notificationId: null,
+    });
+    await eventually("every bell to hear the dashboard channel's test", async () =>
+      heard.some(
+        (event) => event.kind === 'alert.test' && event.channelName === `Bell ${tag}` && event.by === 'admin@localhost',
+      ),
     );
+    bell.unsubscribe();
     const listed = await eventually('the test to show on its channel', async () =>
       (await viewer.client.alerts.channels.list.query()).find(
         (channel) => channel.id === hook.id && channel.lastNotification,
@@ -162,7 +180,7 @@ describe('alerts api channels', () => {
       receiver.requests.find((request) => request.headers['x-team'] === HEADER_SECRET),
     );
     expect(delivered.headers['x-new']).toBe('plain');
-    const history = await temporalCli(['workflow', 'show', '--workflow-id', test.jobId, '--output', 'json']);
+    const history = await temporalCli(['workflow', 'show', '--workflow-id', test.jobId!, '--output', 'json']);
     expect(history).not.toContain(HEADER_SECRET);
   });
 

@@ -104,7 +104,7 @@ export function watchMatches(watch: Watch, eventClass: EventClass, where: JobWhe
 /** The class of an event that is not about one job. */
 export function systemClassOf(event: Pick<SystemEvent, 'kind'>): SystemEventClass {
   if (event.kind === 'system.health') return 'health';
-  if (event.kind === 'alert.fired' || event.kind === 'alert.resolved') return 'alert';
+  if (event.kind === 'alert.fired' || event.kind === 'alert.resolved' || event.kind === 'alert.test') return 'alert';
   return 'queue';
 }
 
@@ -117,6 +117,9 @@ export function systemWhere(event: SystemEvent): JobWhere | null {
   switch (event.kind) {
     case 'system.health':
       return null;
+    case 'alert.test':
+      // About no queue or type: streams narrowed by neither (the bell) receive it.
+      return { queue: null, type: null };
     case 'alert.fired':
     case 'alert.resolved':
       return { queue: event.queue ?? null, type: event.type ?? null };

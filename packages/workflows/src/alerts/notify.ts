@@ -59,23 +59,29 @@ export async function startPendingNotifications(deps: ControlDeps, ids?: string[
 /**
  * "Send test": a test notification to one channel, delivered by its own alerts.notify job. Returns that
  * job's id. A disabled channel is tested too (to try it before enabling it). The dashboard channel has
- * nothing to deliver (its bell reads the firings themselves): its test is refused, saying so.
+ * no job to run (its bell reads the firings themselves): its test is an `alert.test` live event that
+ * every open bell shows at once, and there is no job id.
  */
 export async function sendTestNotification(
   deps: ControlDeps & { dashboardUrl: string | null },
   channelId: string,
   actor: string,
-): Promise<{ notificationId: string; jobId: string }> {
+): Promise<{ notificationId: string; jobId: string } | { notificationId: null; jobId: null }> {
   const channel = await deps.db.alertChannel.findUnique({
     where: { id: channelId },
     select: { id: true, name: true, kind: true },
   });
   if (!channel) throw new DomainError('NOT_FOUND', `alert channel ${channelId} not found`);
-  if ((channel.kind as AlertChannelKind) === 'dashboard')
-    throw new DomainError(
-      'BAD_REQUEST',
-      'the dashboard channel needs no test: its alerts appear in the bell of every dashboard reader as they fire',
-    );
+  if ((channel.kind as AlertChannelKind) === 'dashboard') {
+    await deps.events.publish({
+      kind: 'alert.test',
+      channelId: channel.id,
+      channelName: channel.name,
+      by: actor,
+      at: new Date().toISOString(),
+    });
+    return { notificationId: null, jobId: null };
+  }
   const notification = await deps.db.alertNotification.create({
     select: { id: true },
     data: {

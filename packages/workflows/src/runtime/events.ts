@@ -77,7 +77,9 @@ export type SystemEvent =
       queue?: string;
       type?: string;
       at: string;
-    };
+    }
+  /** "Send test" on a dashboard channel: every open bell shows it, so its reader knows the channel works. */
+  | { kind: 'alert.test'; channelId: string; channelName: string; by: string; at: string };
 
 /** Everything the bus carries. */
 export type BusEvent = JobEvent | SystemEvent;

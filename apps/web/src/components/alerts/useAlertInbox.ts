@@ -1,6 +1,7 @@
 import { useCallback, useRef } from 'react';
 import { trpc } from '../../trpc';
-import { useAlertEvents } from './useAlertEvents';
+import { useToast } from '../toasts/Toasts';
+import { useAlertEvents, type AlertStreamEvent } from './useAlertEvents';
 
 /** With the live stream up, a slow safety net; without it, this is how new alerts arrive. */
 const POLL_MS = 30_000;
@@ -14,8 +15,9 @@ const COALESCE_MS = 300;
  */
 export function useAlertInbox({ listOpen }: { listOpen: boolean }) {
   const utils = trpc.useUtils();
+  const toast = useToast();
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const onAlert = useCallback(() => {
+  const refetchSoon = useCallback(() => {
     if (pending.current) return;
     pending.current = setTimeout(() => {
       pending.current = null;
@@ -24,6 +26,20 @@ export function useAlertInbox({ listOpen }: { listOpen: boolean }) {
       void utils.alerts.firings.list.invalidate();
     }, COALESCE_MS);
   }, [utils]);
+  const onAlert = useCallback(
+    (events: AlertStreamEvent[]) => {
+      // "Send test" on a dashboard channel: shown by every open bell, nothing to fetch.
+      for (const test of events.filter((event) => event.kind === 'alert.test'))
+        toast.push({
+          tone: 'ok',
+          title: 'Test alert',
+          body: `${test.by ?? 'Someone'} tested the dashboard channel “${test.channelName ?? ''}”: this bell hears its alerts.`,
+        });
+      if (events.length && events.every((event) => event.kind === 'alert.test')) return;
+      refetchSoon();
+    },
+    [toast, refetchSoon],
+  );
   const live = useAlertEvents(onAlert);
   const refetchInterval = live ? LIVE_POLL_MS : POLL_MS;
 

@@ -28,13 +28,15 @@ export function ChannelsSection({ isAdmin }: { isAdmin: boolean }) {
           toast.push({
             tone: 'ok',
             title: `Test sent to “${channel.name}”`,
-            body: (
+            body: result.jobId ? (
               <>
                 by job{' '}
                 <Link to={`/jobs/${encodeURIComponent(result.jobId)}`} data-testid="channel-test-job">
                   {result.jobId}
                 </Link>
               </>
+            ) : (
+              'every open dashboard shows it in a moment, beside its bell'
             ),
           }),
         onError: (error) => toast.push({ tone: 'error', title: 'Could not send the test', body: messageOf(error) }),
@@ -128,18 +130,16 @@ export function ChannelsSection({ isAdmin }: { isAdmin: boolean }) {
                     {isAdmin && (
                       <td className="actions-cell">
                         <div className="row-actions">
-                          {/* The dashboard channel has nothing to send: its alerts are the bell's. */}
-                          {channel.kind !== 'dashboard' && (
-                            <button
-                              type="button"
-                              className="button button-small"
-                              onClick={() => sendTest(channel)}
-                              disabled={mutations.test.isPending}
-                              data-testid="channel-test"
-                            >
-                              Send test
-                            </button>
-                          )}
+                          {/* The dashboard channel's test is a live event every open bell shows. */}
+                          <button
+                            type="button"
+                            className="button button-small"
+                            onClick={() => sendTest(channel)}
+                            disabled={mutations.test.isPending}
+                            data-testid="channel-test"
+                          >
+                            Send test
+                          </button>
                           <button
                             type="button"
                             className="button button-small"
