@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobdeckClient } from '@jobdeck/api/client';
+import { pruneAlertHistory } from '../../packages/workflows/src/jobs/maintenance-cleanup/activities';
 import {
   clientAs,
   db,
@@ -303,6 +304,33 @@ describe('alert rules', () => {
     expect(await firingsOf(rule.id)).toMatchObject([{ resolvedAt: expect.any(Date), openKey: null }]);
     expect(await db.alertNotification.count({ where: { firingId: firing!.id } })).toBe(1);
     expect((await ruleOf(rule.id)).state).toBe('ok');
+  });
+
+  it("keep their history for the records' retention: maintenance.cleanup drops firings resolved before it", async () => {
+    const rule = await createRule('stuck', { minSeverity: 'critical' }, { channelIds: [] });
+    const channel = await createChannel();
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    const old = { ruleId: rule.id, severity: 'high' as const, message: 'old', facts: [], startedAt: longAgo };
+    const resolved = await db.alertFiring.create({ data: { ...old, subject: 'a', resolvedAt: longAgo } });
+    const open = await db.alertFiring.create({ data: { ...old, subject: 'b', openKey: `${rule.id}:b` } });
+    const recent = await db.alertFiring.create({ data: { ...old, subject: 'c', resolvedAt: new Date() } });
+    await db.alertNotification.create({
+      data: { firingId: resolved.id, channelId: channel.id, event: 'fired', content: {}, createdAt: longAgo },
+    });
+    const oldTest = await db.alertNotification.create({
+      data: { channelId: channel.id, event: 'test', content: {}, createdAt: longAgo },
+    });
+    const cutoff = new Date(Date.now() - 30 * 86_400_000);
+    expect(await pruneAlertHistory({ db }, cutoff, true)).toBeGreaterThanOrEqual(2);
+    expect(await db.alertFiring.count({ where: { ruleId: rule.id } })).toBe(3);
+    await pruneAlertHistory({ db }, cutoff, false);
+    const left = await db.alertFiring.findMany({ where: { ruleId: rule.id }, select: { id: true } });
+    expect(left.map((firing) => firing.id).sort()).toEqual([open.id, recent.id].sort());
+    expect(await db.alertNotification.count({ where: { OR: [{ firingId: resolved.id }, { id: oldTest.id }] } })).toBe(
+      0,
+    );
+    await db.alertRule.delete({ where: { id: rule.id } });
+    await db.alertChannel.delete({ where: { id: channel.id } });
   });
 });
 

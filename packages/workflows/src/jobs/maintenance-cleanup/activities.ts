@@ -17,6 +17,8 @@ export interface CleanupResult {
   filesDeleted: number;
   /** Rows of the insight rollups past their grain's retention (ROLLUP_RETENTION_MS), not the records' cut-off. */
   rollupRowsDeleted: number;
+  /** Resolved alert firings (with their notifications and reads) and channel tests older than the cut-off. */
+  alertHistoryDeleted: number;
   dryRun: boolean;
 }
 
@@ -41,6 +43,7 @@ export function cleanupActivities(deps: ActivityDeps) {
           logsDeleted: oldLogs,
           filesDeleted: 0,
           rollupRowsDeleted,
+          alertHistoryDeleted: await pruneAlertHistory(deps, cutoff, true),
           dryRun: true,
         };
       }
@@ -81,6 +84,9 @@ export function cleanupActivities(deps: ActivityDeps) {
       }
       const { count: logsDeleted } = await db.jobLog.deleteMany({ where: { createdAt: { lt: cutoff } } });
       const rollupRowsDeleted = await pruneRollups(deps, false);
+      const alertHistoryDeleted = await pruneAlertHistory(deps, cutoff, false);
+      if (alertHistoryDeleted)
+        await job.log('info', `${alertHistoryDeleted} alert firings and tests older than the cut-off deleted`);
       const exports = await deleteExpiredExports(deps);
       if (exports.expired)
         await job.log('info', `${exports.expired} exports expired, ${exports.filesDeleted} files deleted`);
@@ -93,7 +99,15 @@ export function cleanupActivities(deps: ActivityDeps) {
         stepsTotal: candidates,
         message: 'retention applied',
       });
-      return { cutoff: cutoff.toISOString(), jobsDeleted, logsDeleted, filesDeleted, rollupRowsDeleted, dryRun: false };
+      return {
+        cutoff: cutoff.toISOString(),
+        jobsDeleted,
+        logsDeleted,
+        filesDeleted,
+        rollupRowsDeleted,
+        alertHistoryDeleted,
+        dryRun: false,
+      };
     },
   };
 }
@@ -122,4 +136,24 @@ export async function pruneRollups(
     ? await db.jobFailureGroup.count({ where: forgotten })
     : (await db.jobFailureGroup.deleteMany({ where: forgotten })).count;
   return rows;
+}
+
+/**
+ * The alert history follows the records' retention: a firing resolved before the cut-off goes with
+ * its notifications and reads (cascade), and so do channel tests. Open firings stay, however old.
+ */
+export async function pruneAlertHistory(
+  { db }: Pick<ActivityDeps, 'db'>,
+  cutoff: Date,
+  dryRun: boolean,
+): Promise<number> {
+  const oldFirings = { resolvedAt: { lt: cutoff } };
+  const oldTests = { firingId: null, createdAt: { lt: cutoff } };
+  if (dryRun)
+    return (
+      (await db.alertFiring.count({ where: oldFirings })) + (await db.alertNotification.count({ where: oldTests }))
+    );
+  const firings = await db.alertFiring.deleteMany({ where: oldFirings });
+  const tests = await db.alertNotification.deleteMany({ where: oldTests });
+  return firings.count + tests.count;
 }
