@@ -9,7 +9,8 @@ if (process.argv.includes('--help')) {
   console.log(`npm run dev   installs what is missing, starts Temporal, the database, Redis, the worker, the API and
               the dashboard, and prints their addresses and the dev login. Ctrl-C stops everything.
 
-Ports: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), API_PORT (4000), WEB_PORT (5173).
+Ports: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), API_PORT (4000), WEB_PORT (5173), DEV_MAIL_PORT (1025, the mail catcher alert emails go to
+without SMTP_URL).
 Bring your own: DATABASE_URL, REDIS_URL, TEMPORAL_ADDRESS (used instead of starting one).
 Every variable the API and the worker read: npm start -w apps/api -- --help, npm start -w apps/worker -- --help.`);
   process.exit(0);
@@ -21,6 +22,7 @@ const { chooseDatabase, chooseRedis } = await import('./lib/infra.mjs');
 const { ensureTemporal, migrate, startApps } = await import('./lib/stack.mjs');
 const { stopProcess } = await import('./lib/processes.mjs');
 const { supervise } = await import('./lib/supervise.mjs');
+const { startDevMail } = await import('./lib/dev-mail.mjs');
 
 const dataDir = join(repoRoot, '.data');
 mkdirSync(dataDir, { recursive: true });
@@ -31,6 +33,8 @@ const ports = {
   web: Number(process.env.WEB_PORT ?? 5173),
   // The worker's Prometheus metrics (9464: the port exporters commonly take); set it empty to turn them off.
   workerMetrics: process.env.JOBDECK_WORKER_METRICS_PORT ?? '9464',
+  // The mail catcher alert emails go to when SMTP_URL is not set.
+  mail: Number(process.env.DEV_MAIL_PORT ?? 1025),
 };
 
 const infra = [];
@@ -105,6 +109,13 @@ try {
   if (!process.env.JOBDECK_ENCRYPTION_KEYS) writeFileSync(keysFile, encryptionKeys, { mode: 0o600 });
 
   const temporalUiUrl = process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${ports.temporalUi}`;
+  const mailDir = join(dataDir, 'mail');
+  const mail = process.env.SMTP_URL
+    ? null
+    : await startDevMail({ port: ports.mail, dir: mailDir, log }).catch((error) => {
+        log(`no mail catcher on port ${ports.mail} (${error.message}): email alerts fail until SMTP_URL is set`);
+        return null;
+      });
   apps = await startApps({
     apiPort: ports.api,
     webPort: ports.web,
@@ -123,6 +134,7 @@ try {
       JOBDECK_WORKER_METRICS_PORT: ports.workerMetrics,
       // Alert messages link to the dashboard's pages.
       JOBDECK_DASHBOARD_URL: process.env.JOBDECK_DASHBOARD_URL ?? `http://127.0.0.1:${ports.web}`,
+      SMTP_URL: process.env.SMTP_URL ?? mail?.url ?? '',
       JOBDECK_CORS_ORIGINS:
         process.env.JOBDECK_CORS_ORIGINS ?? `http://127.0.0.1:${ports.web},http://localhost:${ports.web}`,
     },
@@ -141,6 +153,7 @@ ${line}
                   operator: tick "Include cross-origin credentials" once in its codec settings)
     Database      ${database.kind}
     Redis         ${redis.kind}
+    Mail          ${mail ? `alert emails are caught by ${mail.url} and kept in ${mailDir}` : process.env.SMTP_URL ? 'alert emails go to SMTP_URL' : 'none: set SMTP_URL for email alerts'}
     Outbound      jobs may call ${process.env.JOBDECK_OUTBOUND_ALLOW ?? '127.0.0.1'} and public addresses; every other private,
                   loopback or metadata address is refused (JOBDECK_OUTBOUND_ALLOW)
   Dev login       admin@localhost / ${adminPassword}
