@@ -174,6 +174,12 @@ function hintsFor(path: string, pools: Pools) {
         fc.stringMatching(/^[^\s@]{1,20}@[^\s@]{1,20}$/),
       );
     if (key === 'runAt') return isoDateTime(0.01, 30);
+    // A silence ends in the future, at most 30 days ahead.
+    if (path === 'alerts.rules.silence' && key === 'until') return isoDateTime(0.01, 29);
+    // A rule's job type is one of the catalogue (the API checks it), an email channel's addresses plain ones.
+    if (parent === 'condition' && key === 'type') return fc.constantFrom(...jobTypes.map((jobType) => jobType.type));
+    if (parent === 'to' && path.startsWith('alerts.channels.'))
+      return fc.stringMatching(/^[a-z0-9]{1,12}@[a-z0-9]{1,10}\.(com|org|dev)$/);
     // A backfill covers the past.
     if (path === 'schedules.backfill' && (key === 'start' || key === 'end')) return isoDateTime(-30, -0.01);
     // Passwords are checked for strength: a passphrase of unrelated words passes.
@@ -261,6 +267,17 @@ function finishFor(path: string, base: fc.Arbitrary<unknown>, pools: Pools): fc.
         const kept = useIds && given.includes('ids') ? 'ids' : given.at(-1);
         for (const key of given) if (key !== kept) delete value[key];
         if (!kept) value.filter = {};
+        return value;
+      });
+    case 'alerts.inbox.markRead':
+      // Either ids or all, never both.
+      return fc.tuple(base, fc.boolean()).map(([value, useIds]) => {
+        if (!isObj(value)) return value;
+        if (useIds && Array.isArray(value.ids)) delete value.all;
+        else {
+          delete value.ids;
+          value.all = true;
+        }
         return value;
       });
     case 'templates.create':

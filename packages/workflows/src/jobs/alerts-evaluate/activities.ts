@@ -22,27 +22,29 @@ export function alertsEvaluateActivities(deps: ActivityDeps) {
   return {
     async evaluateAlertRules(input: AlertsEvaluateInput): Promise<AlertsEvaluateResult> {
       const job = jobContext(deps);
-      let summary: EvaluationSummary;
-      try {
-        // Firings kept in Redis while Postgres was away become history first, then rules are evaluated.
-        await settlePostgresAway(deps);
-        summary = await evaluateRules(deps, {
-          ruleIds: input.ruleIds,
-          onRule: (done, total) =>
-            job.progress({
-              percent: total ? Math.round((done / total) * 90) : 90,
-              step: 'rules',
-              stepsDone: done,
-              stepsTotal: total,
-            }),
-        });
-      } catch (error) {
-        const problem = await postgresProblem(deps);
-        if (!problem) throw error;
+      // Postgres first: the rules live there, and a rule about Postgres itself is fired from Redis.
+      const problem = await postgresProblem(deps);
+      if (problem) {
         const fired = await firePostgresAway(deps, problem);
         await job.log('error', `Postgres unreachable (${problem}): ${fired} rules about it fired from Redis`);
         return { ...emptySummary(), notificationsStarted: 0, firedWhilePostgresAway: fired };
       }
+      // Firings kept in Redis while Postgres was away become history. Redis being away too delays that
+      // to a later evaluation; it never stops this one.
+      await settlePostgresAway(deps).catch((error: Error) =>
+        job.log('warn', `firings kept while Postgres was away are recorded by a later evaluation: ${error.message}`),
+      );
+      // Should Postgres go meanwhile, this attempt fails, and the retry finds it away (above).
+      const summary = await evaluateRules(deps, {
+        ruleIds: input.ruleIds,
+        onRule: (done, total) =>
+          job.progress({
+            percent: total ? Math.round((done / total) * 90) : 90,
+            step: 'rules',
+            stepsDone: done,
+            stepsTotal: total,
+          }),
+      });
       // Best effort: the next evaluation writes it again.
       await rememberPostgresRules(deps).catch((error: Error) =>
         job.log('warn', `the Postgres rules were not kept in Redis: ${error.message}`),
