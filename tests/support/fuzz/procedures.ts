@@ -136,7 +136,8 @@ function hintsFor(path: string, pools: Pools) {
     const parent = at.at(-2);
     if (schema.type !== 'string') return undefined;
     if (key === 'id' && at.length === 1 && domain && idPool[domain]) return fromPool(...idPool[domain]!);
-    if (parent === 'ids') return fromPool(pools.jobs, jobIdLike);
+    // Ids of jobs, except the alert firings the bell marks read.
+    if (parent === 'ids') return path.startsWith('alerts.') ? fc.uuid({ version: 4 }) : fromPool(pools.jobs, jobIdLike);
     if (key === 'templateId') return fromPool(pools.templates, fc.uuid({ version: 4 }));
     if (key === 'queue')
       return fc.oneof(
