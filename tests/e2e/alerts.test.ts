@@ -82,7 +82,7 @@ describe('alerts in the dashboard', () => {
     await page
       .locator(`[data-testid="channel-row"][data-channel-name="${channelName}"] [data-testid="channel-test"]`)
       .click();
-    await page.getByText(`tested the dashboard channel “${channelName}”`).waitFor();
+    await page.getByTestId('toasts').getByText(`tested the dashboard channel “${channelName}”`).waitFor();
 
     await page.getByTestId('alerts-tab-rules').click();
     await page.getByTestId('rule-new').click();
