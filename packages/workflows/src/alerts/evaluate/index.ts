@@ -5,6 +5,7 @@ import {
   type AlertSeverityName,
 } from '../../runtime/alert-vocabulary';
 import type { ActivityDeps } from '../../runtime/activity-deps';
+import { withTimeLimit } from '../../runtime/time-limit';
 import { parseCondition } from '../rules';
 import { alertEvent, applyObservations, type AlertEvent, type RuleToApply } from './firings';
 import { EVALUATORS, ConditionUnreadable, type Observation, type RuleUnderEvaluation } from './kinds';
@@ -118,21 +119,11 @@ async function observe(
     ctx: { deps: ActivityDeps; now: Date },
     rule: RuleUnderEvaluation<AlertRuleKind>,
   ) => Promise<Observation[]>;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      evaluator({ deps, now }, rule),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(new ConditionUnreadable(`the condition took longer than ${RULE_TIME_LIMIT_MS / 1000} s to read`)),
-          RULE_TIME_LIMIT_MS,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withTimeLimit(
+    evaluator({ deps, now }, rule),
+    RULE_TIME_LIMIT_MS,
+    () => new ConditionUnreadable(`the condition took longer than ${RULE_TIME_LIMIT_MS / 1000} s to read`),
+  );
 }
 
 /** A disabled rule is not evaluated: its open firings end without a notification, its state is ok. */

@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import { buildJobStart, enqueueOptions, keyedJobId } from '../../control/start';
 import type { AlertRuleKind } from '../../runtime/alert-vocabulary';
 import { redactText } from '../../runtime/redact';
+import { withTimeLimit } from '../../runtime/time-limit';
 import { firingContent } from '../evaluate/content';
 import { NOTIFY_JOB_TYPE } from '../notify';
 import { keys, withRedis, type AwayFiring, type Deps, type RememberedChannel, type RememberedRule } from './store';
@@ -11,19 +12,15 @@ const PROBE_TIMEOUT_MS = 5_000;
 
 /** Why Postgres does not answer (connection refused, a timeout), or null when it does. */
 export async function postgresProblem(deps: Pick<Deps, 'sql'>): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    await withTimeLimit(
       deps.sql.query('SELECT 1'),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
-      }),
-    ]);
+      PROBE_TIMEOUT_MS,
+      () => new Error(`no answer in ${PROBE_TIMEOUT_MS / 1000} s`),
+    );
     return null;
   } catch (error) {
     return redactText((error as Error).message || String(error));
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { ActivityDeps } from '../../../runtime/activity-deps';
+import { withTimeLimit } from '../../../runtime/time-limit';
 import { ConditionUnreadable, type KindEvaluator, type Observation } from './types';
 
 /** How long Postgres or Redis has to answer before it counts as unreachable. */
@@ -132,19 +133,10 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`${what} did not answer within ${REACH_TIMEOUT_MS / 1000} s`)),
-          REACH_TIMEOUT_MS,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  return withTimeLimit(
+    promise,
+    REACH_TIMEOUT_MS,
+    () => new Error(`${what} did not answer within ${REACH_TIMEOUT_MS / 1000} s`),
+  );
 }
