@@ -34,6 +34,7 @@ export {
   type SystemEvent,
 } from './runtime/events';
 export { jobContext, type JobContext } from './runtime/job-context';
+export { withTimeLimit } from './runtime/time-limit';
 export { redactSecrets, redactText, keepRedactedSecrets, isSecretKey, REDACTED } from './runtime/redact';
 export { searchableInput, SEARCHABLE_INPUT_CHARS } from './runtime/search-text';
 export {

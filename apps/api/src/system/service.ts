@@ -1,4 +1,4 @@
-import { defaultQueues } from '@jobdeck/workflows';
+import { defaultQueues, withTimeLimit } from '@jobdeck/workflows';
 import { queueStatus } from '@jobdeck/workflows/control';
 import { knownQueues } from '../queues/known';
 import type { Services } from '../services';
@@ -12,10 +12,7 @@ export interface Check {
 export async function check(probe: () => Promise<unknown>): Promise<Check> {
   const started = Date.now();
   try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3_000)),
-    ]);
+    await withTimeLimit(probe(), 3_000, () => new Error('no answer within 3 s'));
     return { ok: true, latencyMs: Date.now() - started, error: null };
   } catch (error) {
     return { ok: false, latencyMs: null, error: (error as Error).message };

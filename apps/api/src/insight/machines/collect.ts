@@ -1,4 +1,4 @@
-import { defaultQueues } from '@jobdeck/workflows';
+import { defaultQueues, withTimeLimit } from '@jobdeck/workflows';
 import { knownQueues } from '../../queues/known';
 import type { Services } from '../../services';
 import { readPostgres, type PostgresNow } from './postgres';
@@ -19,16 +19,13 @@ export async function settle<T>(
   run: () => Promise<T>,
   timeoutMs = SOURCE_TIMEOUT_MS,
 ): Promise<Outcome<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    return { ok: true, value: await Promise.race([run(), timeout]) };
+    return {
+      ok: true,
+      value: await withTimeLimit(run(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`)),
+    };
   } catch (error) {
     return { ok: false, error: `${what}: ${(error as Error).message || String(error)}` };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
