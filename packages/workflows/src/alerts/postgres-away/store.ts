@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ActivityDeps } from '../../runtime/activity-deps';
+import { alertingRedis } from '../redis';
 import { DELIVERED_CHANNEL_KINDS, type AlertChannelKind, type AlertSeverityName } from '../../runtime/alert-vocabulary';
 
 /**
@@ -13,7 +14,6 @@ import { DELIVERED_CHANNEL_KINDS, type AlertChannelKind, type AlertSeverityName 
  * says nothing while Postgres is away.
  */
 
-const CONNECT_TIMEOUT_MS = 3_000;
 /** A snapshot older than this is not trusted to name the right channels. */
 const SNAPSHOT_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -56,20 +56,7 @@ export const keys = (prefix: string) => ({
 export async function withRedis<T>(deps: Deps, use: (redis: Redis) => Promise<T>): Promise<T | null> {
   const { redisUrl } = deps.alerting;
   if (!redisUrl) return null;
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return await use(redis);
-  } finally {
-    redis.disconnect();
-  }
+  return use(await alertingRedis(redisUrl));
 }
 
 /** After an evaluation that reached Postgres: what the Postgres rules need while it is away. */

@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { AlertingDeps } from '../../../runtime/activity-deps';
+import { alertingRedis } from '../../redis';
 import { ConditionUnreadable } from './types';
 
 /**
@@ -18,29 +18,6 @@ export interface RuleMemory {
 
 const MEMORY_TTL_SECONDS = 7 * 24 * 3600;
 
-let shared: { url: string; redis: Redis } | undefined;
-
-function redisFor(url: string): Redis {
-  if (shared?.url !== url) {
-    // Fails fast while Redis is away (no offline queue): the rule says so instead of waiting.
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-      commandTimeout: 2_000,
-    });
-    redis.on('error', () => undefined);
-    shared = { url, redis };
-  }
-  return shared.redis;
-}
-
-async function ready(redis: Redis): Promise<Redis> {
-  if (redis.status === 'wait') await redis.connect();
-  return redis;
-}
-
 const inProcess = new Map<string, Record<string, string>>();
 
 export function ruleMemory(alerting: AlertingDeps, ruleId: string): RuleMemory {
@@ -51,7 +28,7 @@ export function ruleMemory(alerting: AlertingDeps, ruleId: string): RuleMemory {
       write: async (fields) => void inProcess.set(key, { ...inProcess.get(key), ...fields }),
     };
   }
-  const redis = redisFor(alerting.redisUrl);
+  const url = alerting.redisUrl;
   const unreadable = (error: unknown) => {
     throw new ConditionUnreadable(
       `Redis did not answer (the rule's memory of its last look): ${(error as Error).message}`,
@@ -59,12 +36,12 @@ export function ruleMemory(alerting: AlertingDeps, ruleId: string): RuleMemory {
   };
   return {
     read: () =>
-      ready(redis)
+      alertingRedis(url)
         .then((client) => client.hgetall(key))
         .catch(unreadable),
     async write(fields) {
       if (!Object.keys(fields).length) return;
-      await ready(redis)
+      await alertingRedis(url)
         .then((client) => client.multi().hset(key, fields).expire(key, MEMORY_TTL_SECONDS).exec())
         .catch(unreadable);
     },
