@@ -1,5 +1,5 @@
 import type { SystemEvent } from '@jobdeck/workflows';
-import { parsePollers, parseTaskQueueStats, type RawDescribeTaskQueue } from '../insight/machines/queues';
+import { describeQueues, queueTotals } from '../insight/machines/queues';
 import { knownQueues } from '../queues/known';
 import type { Services } from '../services';
 import { check, type Check } from '../system/service';
@@ -14,8 +14,6 @@ import type { LiveDispatcher } from './dispatcher';
 
 export const QUEUE_STATS_EVERY_MS = 5_000;
 export const HEALTH_EVERY_MS = 3_000;
-const WORKFLOW_TASK_QUEUE = 1;
-const ACTIVITY_TASK_QUEUE = 2;
 /** At most this many queues are described per round (each costs two calls to Temporal). */
 const MAX_QUEUES = 50;
 
@@ -24,35 +22,17 @@ type HealthEvent = Extract<SystemEvent, { kind: 'system.health' }>;
 export type Component = HealthEvent['component'];
 export type HealthState = Partial<Record<Component, Check>>;
 
-/** One queue's figures from Temporal: backlog and oldest wait of both task kinds, worker processes, paused. */
+/** One queue's figures from Temporal, as the metrics read them (insight's describeQueues). */
 async function describeQueue(services: Services, name: string, at: string): Promise<QueueStats> {
-  const { temporal, config } = services;
-  const describe = async (taskQueueType: number) =>
-    (await temporal.workflowService.describeTaskQueue({
-      namespace: config.temporalNamespace,
-      taskQueue: { name, kind: 1 },
-      taskQueueType,
-      reportStats: true,
-      reportConfig: taskQueueType === ACTIVITY_TASK_QUEUE,
-    })) as RawDescribeTaskQueue & {
-      config?: { queueRateLimit?: { rateLimit?: { requestsPerSecond?: number | null } | null } | null } | null;
-    };
-  const [workflow, activity] = await Promise.all([describe(WORKFLOW_TASK_QUEUE), describe(ACTIVITY_TASK_QUEUE)]);
-  const stats = [parseTaskQueueStats(workflow), parseTaskQueueStats(activity)];
-  const backlog = stats[0]!.backlogCount + stats[1]!.backlogCount;
-  const oldest = Math.max(stats[0]!.backlogAgeSeconds, stats[1]!.backlogAgeSeconds);
-  // As queueStatus reads it: an absent rate limit is the default; one present without a rate is zero, paused.
-  const limit = activity.config?.queueRateLimit;
+  const [queue] = await describeQueues(services, [name]);
+  const { backlog, oldestWaitSeconds, workers } = queueTotals(queue!);
   return {
     kind: 'queue.stats',
     queue: name,
     backlog,
-    oldestWaitMs: backlog > 0 ? Math.round(oldest * 1000) : null,
-    // One process polls workflow and activity tasks under one identity: count processes, not pollers.
-    workers: new Set(
-      [...parsePollers(workflow, 'workflow'), ...parsePollers(activity, 'activity')].map((p) => p.identity),
-    ).size,
-    paused: Boolean(limit?.rateLimit) && !(limit?.rateLimit?.requestsPerSecond ?? 0),
+    oldestWaitMs: backlog > 0 ? Math.round(oldestWaitSeconds * 1000) : null,
+    workers,
+    paused: queue!.paused,
     at,
   };
 }

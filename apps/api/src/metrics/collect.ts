@@ -1,5 +1,5 @@
 import { settle } from '../insight/machines/collect';
-import { describeQueues } from '../insight/machines/queues';
+import { describeQueues, queueTotals } from '../insight/machines/queues';
 import { liveDispatcher } from '../live';
 import { knownQueues } from '../queues/known';
 import type { Services } from '../services';
@@ -23,13 +23,10 @@ interface QueueFigures {
 async function readQueues(services: Services): Promise<QueueFigures[]> {
   return services.cache.remember('metrics:queues', QUEUE_FIGURES_TTL_MS, async () => {
     const queues = await describeQueues(services, await knownQueues(services));
-    return queues.map((queue) => ({
-      name: queue.name,
-      backlog: queue.workflow.backlogCount + queue.activity.backlogCount,
-      backlogAgeSeconds: Math.max(queue.workflow.backlogAgeSeconds, queue.activity.backlogAgeSeconds),
-      // One process polls workflow and activity tasks under one identity: count processes, not pollers.
-      workers: new Set(queue.pollers.map((poller) => poller.identity)).size,
-    }));
+    return queues.map((queue) => {
+      const { backlog, oldestWaitSeconds, workers } = queueTotals(queue);
+      return { name: queue.name, backlog, backlogAgeSeconds: oldestWaitSeconds, workers };
+    });
   });
 }
 

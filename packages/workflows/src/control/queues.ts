@@ -52,6 +52,13 @@ export async function setQueuePaused(deps: ControlDeps, queue: string, paused: b
   return { queue, paused, reason, cli: paused ? queueCli.pause(queue, reason) : queueCli.resume(queue) };
 }
 
+/** An activity queue's rate limit as Temporal reports it: absent is the system default; present with no rate is zero, paused. */
+export function pausedByRateLimit(
+  limit: { rateLimit?: { requestsPerSecond?: number | null } | null } | null | undefined,
+): boolean {
+  return Boolean(limit?.rateLimit) && !(limit?.rateLimit?.requestsPerSecond ?? 0);
+}
+
 export async function queueStatus(deps: ControlDeps, queue: string): Promise<QueueStatus> {
   const response = await deps.temporal.workflowService.describeTaskQueue({
     namespace: deps.namespace,
@@ -60,8 +67,7 @@ export async function queueStatus(deps: ControlDeps, queue: string): Promise<Que
     reportConfig: true,
   });
   const limit = response.config?.queueRateLimit;
-  // An absent rate limit is the system default; one present with no rate is zero: paused.
-  const paused = Boolean(limit?.rateLimit) && !(limit?.rateLimit?.requestsPerSecond ?? 0);
+  const paused = pausedByRateLimit(limit);
   const seconds = limit?.metadata?.updateTime?.seconds;
   return {
     name: queue,

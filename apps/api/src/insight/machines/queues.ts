@@ -1,3 +1,4 @@
+import { pausedByRateLimit } from '@jobdeck/workflows/control';
 import type { Services } from '../../services';
 import type { Poller, QueueInsight, TaskQueueFigures, TaskQueueStats } from './types';
 
@@ -27,6 +28,8 @@ export interface RawDescribeTaskQueue {
   }> | null;
   stats?: RawTaskQueueStats | null;
   statsByPriorityKey?: Record<string, RawTaskQueueStats> | null;
+  /** Asked for on activity task queues: a pause is a rate limit of zero. */
+  config?: { queueRateLimit?: { rateLimit?: { requestsPerSecond?: number | null } | null } | null } | null;
 }
 
 function int(value: Int64): number {
@@ -85,6 +88,7 @@ export async function describeQueues(services: Services, names: string[]): Promi
       taskQueue: { name, kind: 1 },
       taskQueueType,
       reportStats: true,
+      reportConfig: taskQueueType === ACTIVITY_TASK_QUEUE,
     })) as RawDescribeTaskQueue;
   return Promise.all(
     names.slice(0, MAX_QUEUES).map(async (name) => {
@@ -97,7 +101,19 @@ export async function describeQueues(services: Services, names: string[]): Promi
         workflow: parseTaskQueueStats(workflow),
         activity: parseTaskQueueStats(activity),
         pollers: [...parsePollers(workflow, 'workflow'), ...parsePollers(activity, 'activity')],
+        paused: pausedByRateLimit(activity.config?.queueRateLimit),
       };
     }),
   );
+}
+
+/** A queue in one line, as the metrics and the live `queue.stats` tell it: both task kinds summed. */
+export function queueTotals(queue: QueueNow) {
+  const backlog = queue.workflow.backlogCount + queue.activity.backlogCount;
+  return {
+    backlog,
+    oldestWaitSeconds: Math.max(queue.workflow.backlogAgeSeconds, queue.activity.backlogAgeSeconds),
+    // One process polls workflow and activity tasks under one identity: count processes, not pollers.
+    workers: new Set(queue.pollers.map((poller) => poller.identity)).size,
+  };
 }

@@ -36,6 +36,8 @@ export interface QueueInsight {
   workflow: TaskQueueStats;
   activity: TaskQueueStats;
   pollers: Poller[];
+  /** Paused in Jobdeck (its activity tasks' rate limit is zero). */
+  paused: boolean;
   history: QueueHistoryPoint[];
 }
 

@@ -1,3 +1,4 @@
+import { pausedByRateLimit } from '../../../control/queues';
 import type { ActivityDeps } from '../../../runtime/activity-deps';
 import { ConditionUnreadable } from './types';
 
@@ -57,9 +58,7 @@ export async function lookAtTaskQueue(deps: ActivityDeps, queue: string): Promis
       lastAccessMs: protoMs(poller.lastAccessTime),
     })),
   }));
-  // As queueStatus reads it: an absent rate limit is the default; one present without a rate is zero.
-  const limit = responses[1].config?.queueRateLimit;
-  const paused = Boolean(limit?.rateLimit) && !(limit?.rateLimit?.requestsPerSecond ?? 0);
+  const paused = pausedByRateLimit(responses[1].config?.queueRateLimit);
   return { workflow: workflow!, activity: activity!, paused };
 }
 
