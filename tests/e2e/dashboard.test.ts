@@ -20,6 +20,8 @@ const JOB_TYPES = [
   'jobs.export',
   'alerts.evaluate',
   'alerts.notify',
+  'flow.run',
+  'webhook.broadcast',
 ];
 const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
 

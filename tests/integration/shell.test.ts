@@ -238,6 +238,12 @@ describe('replay', () => {
       'alerts.evaluate': { ruleIds: [] },
       // A notification that does not exist: the job completes, skipping it (nothing is sent).
       'alerts.notify': { notificationId: randomUUID() },
+      // A flow of one node, and a broadcast to the loopback receiver: their children are replayed with them.
+      'flow.run': {
+        name: 'replay',
+        nodes: [{ key: 'one', type: 'data.sync', input: { source: 'replay.flow', records: 1 } }],
+      },
+      'webhook.broadcast': { urls: [receiver.url], payload: { event: 'replay' } },
     };
     // An export job runs only the export bound to it (as exports.create binds one): an empty one here.
     const exportId = (harmless['jobs.export'] as { exportId: string }).exportId;

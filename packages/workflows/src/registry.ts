@@ -9,3 +9,5 @@ export { default as bulkAction } from './jobs/bulk-action';
 export { default as jobsExport } from './jobs/jobs-export';
 export { default as alertsEvaluate } from './jobs/alerts-evaluate';
 export { default as alertsNotify } from './jobs/alerts-notify';
+export { default as flowRun } from './jobs/flow-run';
+export { default as webhookBroadcast } from './jobs/webhook-broadcast';

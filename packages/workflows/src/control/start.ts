@@ -126,6 +126,10 @@ export function buildJobStart(params: {
   /** The retry replaces the original (`supersede`): said in the memo, the one place Temporal can show it. */
   supersedes?: boolean;
   templateId?: string;
+  /** The job starting this one as its child (a flow, or a job calling runChildJob). */
+  parentId?: string;
+  /** The flow node it runs: `key`, or `key[index]` for a fan-out item. */
+  flowNode?: string;
 }): JobStart {
   const { jobType, id, input, options, requestedBy, now } = params;
   const runAt = options.runAt
@@ -157,6 +161,8 @@ export function buildJobStart(params: {
     rateLimit: options.rateLimit,
     retryOf: params.retryOf,
     templateId: params.templateId,
+    parentId: params.parentId,
+    flowNode: params.flowNode,
     shell: LEAN_SHELL,
   };
   return {

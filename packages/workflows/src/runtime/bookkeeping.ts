@@ -7,6 +7,7 @@ import { toStorable } from './storable';
 import type { JobOutcome } from './records/sinks';
 import { recordOfEnvelope } from './records/statements';
 import { endData, endLogLine } from './records/outcome';
+import { prepareChildJobActivity } from '../flows/prepare-child';
 
 export type { JobOutcome };
 
@@ -15,8 +16,15 @@ export type { JobOutcome };
  * ran around every job (kept for its jobs still open), to keep the Postgres record in step
  * with Temporal. They are idempotent: Temporal may run them more than once.
  */
-export function bookkeepingActivities({ db, events, records }: ActivityDeps) {
+export function bookkeepingActivities(deps: ActivityDeps) {
+  const { db, events, records } = deps;
   return {
+    /**
+     * Checks and builds a child job's start (a flow's node, runChildJob): on the parent's own task
+     * queue, left out of the parent's steps and attempts as the rest of the bookkeeping is.
+     */
+    prepareChildJob: prepareChildJobActivity(deps),
+
     /** Also creates the record when the API could not (Postgres was briefly away at enqueue). */
     async recordJobStarted(started: JobEnvelope, runId: string): Promise<void> {
       // The API refuses what Postgres cannot hold; a job started around the API is recorded as near as it can be.

@@ -37,6 +37,10 @@ export interface JobEnvelope<Input = unknown> {
   retryOf?: string;
   /** The template it was run from (templates.run). */
   templateId?: string;
+  /** The job that started this one as its child (a flow, or a job calling runChildJob): Temporal's parent workflow. */
+  parentId?: string;
+  /** The flow node it runs: `key`, or `key[index]` for one item of a fan-out. */
+  flowNode?: string;
   /** The workflow shell this job was started for (LEAN_SHELL); absent on jobs of the first shell. */
   shell?: number;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastSignOfLife, stuckSeverity } from '../../src/jobs/maintenance-stuck-check/activities';
+import { lastSignOfLife, stuckSeverity, waitsOnOtherJobs } from '../../src/jobs/maintenance-stuck-check/activities';
 
 const MIN = 60_000;
 
@@ -32,5 +32,12 @@ describe('stuck-job severity', () => {
     expect(lastSignOfLife({ createdAt: at(0), startedAt: null, lastHeartbeatAt: null, updatedAt: at(3) })).toEqual(
       at(3),
     );
+  });
+
+  it('leaves alone a job that only waits on other jobs: a flow, or a parent with a running child', () => {
+    expect(waitsOnOtherJobs({ type: 'flow.run' }, false)).toBe(true);
+    expect(waitsOnOtherJobs({ type: 'webhook.broadcast' }, true)).toBe(true);
+    expect(waitsOnOtherJobs({ type: 'webhook.broadcast' }, false)).toBe(false);
+    expect(waitsOnOtherJobs({ type: 'data.sync' }, false)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ActivityDeps } from '../../runtime/activity-deps';
 import { jobContext } from '../../runtime/job-context';
+import { LIVE_STATES } from '../../runtime/states';
 import type { maintenanceStuckCheckInput } from './index';
 
 export type MaintenanceStuckCheckInput = z.output<typeof maintenanceStuckCheckInput>;
@@ -33,6 +34,21 @@ export function lastSignOfLife(job: {
   return new Date(Math.max(job.createdAt.getTime(), ...times.map((time) => time.getTime())));
 }
 
+/**
+ * Job types that wait on other jobs rather than work: a flow (flow.run) runs no activity of its own while
+ * its nodes run or while it waits for a retry of a failed node, for hours if need be. Its silence is its
+ * children's to tell, and they are checked themselves.
+ */
+export const WAITING_JOB_TYPES: readonly string[] = ['flow.run'];
+
+/**
+ * Whether a quiet job is only waiting on others: a flow, or any job with a child job still running (a
+ * job that called runChildJob, such as webhook.broadcast, waits on its children, not stuck).
+ */
+export function waitsOnOtherJobs(job: { type: string }, hasLiveChildren: boolean): boolean {
+  return WAITING_JOB_TYPES.includes(job.type) || hasLiveChildren;
+}
+
 export interface StuckCheckResult {
   checked: number;
   stuck: number;
@@ -50,7 +66,11 @@ export function stuckCheckActivities(deps: ActivityDeps) {
       const cutoff = new Date(now.getTime() - thresholdMs);
       // updatedAt moves with every progress report, heartbeat and state change: quiet since the cutoff means stuck.
       const candidates = await db.job.findMany({
-        where: { state: { in: ['active', 'retrying'] }, updatedAt: { lt: cutoff } },
+        where: {
+          state: { in: ['active', 'retrying'] },
+          updatedAt: { lt: cutoff },
+          type: { notIn: [...WAITING_JOB_TYPES] },
+        },
         select: {
           id: true,
           type: true,
@@ -63,9 +83,17 @@ export function stuckCheckActivities(deps: ActivityDeps) {
         orderBy: { updatedAt: 'asc' },
         take: input.limit,
       });
+      // A parent waiting on a running child job is waiting, not stuck (one query for all the candidates).
+      const parents = await db.job.findMany({
+        where: { parentId: { in: candidates.map((candidate) => candidate.id) }, state: { in: [...LIVE_STATES] } },
+        select: { parentId: true },
+        distinct: ['parentId'],
+      });
+      const waiting = new Set(parents.map((row) => row.parentId));
       const bySeverity: Record<StuckSeverity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
       const stuckIds: string[] = [];
       for (const candidate of candidates) {
+        if (waitsOnOtherJobs(candidate, waiting.has(candidate.id))) continue;
         const idleSince = lastSignOfLife(candidate);
         const idleMs = now.getTime() - idleSince.getTime();
         const severity = stuckSeverity(idleMs, thresholdMs);

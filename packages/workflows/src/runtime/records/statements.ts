@@ -43,10 +43,12 @@ export function insertLog(
 // Every NOT NULL column without a database default is given ("updatedAt" is Prisma's @updatedAt: no default).
 export const INSERT_JOB = `INSERT INTO "Job" (
     "id", "runId", "type", "queue", "priority", "state", "input", "requestedBy", "idempotencyKey", "maxAttempts",
-    "timeoutMs", "createdAt", "runAt", "scheduleId", "retryOfId", "rateLimitKey", "updatedAt", "templateId", "inputText"
+    "timeoutMs", "createdAt", "runAt", "scheduleId", "retryOfId", "rateLimitKey", "updatedAt", "templateId", "inputText",
+    "parentId", "flowNode"
   ) VALUES (
     $1, $2, $3, $4, $5::integer, $6::"JobState", $7::jsonb, $8, $9, $10::integer,
-    $11::integer, $12::timestamp(3), $13::timestamp(3), $14, $15, $16, $17::timestamp(3), $18, $19
+    $11::integer, $12::timestamp(3), $13::timestamp(3), $14, $15, $16, $17::timestamp(3), $18, $19,
+    $20, $21
   ) ON CONFLICT DO NOTHING`;
 
 /** INSERT_JOB's parameters for a record of `recordOfEnvelope`: what it leaves out is NULL. */
@@ -71,6 +73,8 @@ export function jobRow(record: ReturnType<typeof recordOfEnvelope>, now: Date): 
     timestamp(now),
     record.templateId ?? null,
     record.inputText,
+    record.parentId ?? null,
+    record.flowNode ?? null,
   ];
 }
 
@@ -128,5 +132,7 @@ export function recordOfEnvelope(job: JobEnvelope, runId: string) {
     rateLimitKey: job.rateLimit?.key,
     templateId: job.templateId,
     inputText: searchableInput(job.input),
+    parentId: job.parentId,
+    flowNode: job.flowNode,
   };
 }
