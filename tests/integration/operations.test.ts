@@ -121,6 +121,13 @@ describe('retry', () => {
           changes: { backoff: { initialIntervalMs: 5_000, maximumIntervalMs: 1_000 } },
         }),
       ).rejects.toThrow(/maximumIntervalMs/);
+      // Against the type's own maximum too (webhook.deliver's is 60 s): Temporal would refuse every
+      // activity of such a retry, and it would wait forever.
+      await expect(
+        operator.jobs.retry.mutate({ id, changes: { backoff: { initialIntervalMs: 120_000 } } }),
+      ).rejects.toThrow(
+        /maximumIntervalMs \(60000 ms, webhook\.deliver's default\) must not be below initialIntervalMs/,
+      );
 
       const retried = await operator.jobs.retry.mutate({
         id,

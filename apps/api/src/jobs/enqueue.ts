@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { jobTypes } from '@jobdeck/workflows';
 import { enqueueOptions, startJobWorkflow, type EnqueueOptions, type EnqueueResult } from '@jobdeck/workflows/control';
 import type * as registry from '@jobdeck/workflows/registry';
+import type { FlowDefinition } from '@jobdeck/workflows/flows';
 import type { Principal } from '../auth/tokens';
+import { refuseInvalidFlow } from '../flows/refusals';
+import { FLOW_TYPE } from '../flows/start';
 import type { Services } from '../services';
 
 export {
@@ -50,9 +53,13 @@ export async function enqueueJob(
   /** Where the job comes from, when not straight from a caller: the template it is run from. */
   origin: { templateId?: string } = {},
 ): Promise<EnqueueResult> {
+  const requestedBy = { name: principal.name, role: principal.role };
+  // A flow enqueued as a job is refused exactly as flows.start refuses it (its shape zod checked already).
+  if (request.type === FLOW_TYPE)
+    refuseInvalidFlow(request.input as FlowDefinition, services.catalog, requestedBy, ['input']);
   return startJobWorkflow(services, {
     ...request,
     ...origin,
-    requestedBy: { name: principal.name, role: principal.role },
+    requestedBy,
   });
 }

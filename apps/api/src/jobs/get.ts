@@ -26,6 +26,14 @@ export interface JobDetail extends JobSummary {
   retryOfId: string | null;
   retriedAsId: string | null;
   rateLimitKey: string | null;
+  /** The job that started this one as its child (a flow, or a job using runChildJob), and its type. */
+  parentId: string | null;
+  parentType: string | null;
+  /** The flow node this job runs (`key`, or `key[index]` for a fan-out's item); null outside flows. */
+  flowNode: string | null;
+  /** Its own children, oldest first: the first CHILDREN_SHOWN of childCount. */
+  children: Array<{ id: string; type: string; state: JobState; flowNode: string | null }>;
+  childCount: number;
   pendingActivities: PendingActivityView[];
   /** `postgres` when Temporal did not answer: state and timings are the record's, which may lag. */
   source: 'temporal' | 'postgres';
@@ -48,9 +56,14 @@ export async function getJob(services: Services, id: string) {
 
 async function readJob(services: Services, id: string): Promise<JobDetail> {
   const { temporal, sql, config } = services;
-  const [record, description, logs] = await Promise.all([
-    // Plain SQL (see createSql): the page's two reads run beside Temporal's describe, on every open page.
-    sql.query<Job>('SELECT * FROM "Job" WHERE "id" = $1', [id]).then(({ rows }) => rows[0] ?? null),
+  const [record, description, logs, children] = await Promise.all([
+    // Plain SQL (see createSql): the page's reads run beside Temporal's describe, on every open page.
+    sql
+      .query<Job & { parentType: string | null }>(
+        `SELECT j.*, p."type" AS "parentType" FROM "Job" j LEFT JOIN "Job" p ON p."id" = j."parentId" WHERE j."id" = $1`,
+        [id],
+      )
+      .then(({ rows }) => rows[0] ?? null),
     temporal.workflow
       .getHandle(id)
       .describe()
@@ -63,6 +76,14 @@ async function readJob(services: Services, id: string): Promise<JobDetail> {
     // A log id is a bigint: pg reads it as its decimal text, which is what the answer carries.
     sql
       .query<LogRow>('SELECT * FROM "JobLog" WHERE "jobId" = $1 ORDER BY "id" DESC LIMIT 200', [id])
+      .then(({ rows }) => rows),
+    // The first children and how many there are, in one read of the (parentId, createdAt) index.
+    sql
+      .query<ChildRow>(
+        `SELECT "id", "type", "state", "flowNode", count(*) OVER () AS "total" FROM "Job"
+          WHERE "parentId" = $1 ORDER BY "createdAt", "id" LIMIT ${CHILDREN_SHOWN}`,
+        [id],
+      )
       .then(({ rows }) => rows),
   ]);
   if (!record && description === undefined) throw new DomainError('SERVICE_UNAVAILABLE', TEMPORAL_AWAY_MESSAGE);
@@ -133,6 +154,12 @@ async function readJob(services: Services, id: string): Promise<JobDetail> {
     retriedAsId: row?.retriedAsId?.startsWith('pending:') ? null : (row?.retriedAsId ?? null),
     supersededAt: row?.supersededAt?.toISOString() ?? null,
     rateLimitKey: row?.rateLimitKey ?? null,
+    // Temporal names the parent too, should the record not be written yet.
+    parentId: row?.parentId ?? description?.parentExecution?.workflowId ?? null,
+    parentType: row?.parentType ?? null,
+    flowNode: row?.flowNode ?? null,
+    children: children.map(({ total: _total, ...child }) => child),
+    childCount: Number(children[0]?.total ?? 0),
     pendingActivities: pending,
     temporal: description
       ? {
@@ -156,6 +183,12 @@ function unrecordedEnd(state: JobState, timeoutMs: number | null): string | null
 }
 
 type LogRow = Omit<JobLog, 'id'> & { id: string };
+
+/** How many of a job's children its page lists (a flow has up to 1,000); childCount says how many there are. */
+const CHILDREN_SHOWN = 100;
+
+/** count(*) is a bigint: pg reads it as its decimal text. */
+type ChildRow = { id: string; type: string; state: JobState; flowNode: string | null; total: string };
 
 function logView(log: LogRow) {
   return {

@@ -13,6 +13,7 @@ import { templatesRouter } from './templates';
 import { insightRouter } from './insight';
 import { viewsRouter } from './views';
 import { exportsRouter } from './exports';
+import { flowsRouter } from './flows';
 
 export const appRouter = router({
   auth: authRouter,
@@ -29,6 +30,7 @@ export const appRouter = router({
   insight: insightRouter,
   views: viewsRouter,
   exports: exportsRouter,
+  flows: flowsRouter,
 });
 
 export type AppRouter = typeof appRouter;

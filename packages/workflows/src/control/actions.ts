@@ -5,6 +5,7 @@ import type { Actor } from '../runtime/roles';
 import { PRIORITIES, priorityFromKey, type JobState } from '../runtime/states';
 import type { ControlDeps } from './deps';
 import { DomainError } from './errors';
+import { jobLogLine as log } from './job-log';
 import { mergeInput } from './merge-input';
 import { checkMayStart, enqueueOptions, startJobWorkflow } from './start';
 
@@ -26,11 +27,6 @@ export async function closedState(deps: ControlDeps, id: string): Promise<JobSta
     if (error instanceof WorkflowNotFoundError) return null;
     throw new DomainError('SERVICE_UNAVAILABLE', `Temporal did not answer: ${(error as Error).message}`);
   }
-}
-
-async function log(deps: ControlDeps, jobId: string, level: 'info' | 'warn', message: string) {
-  await deps.db.jobLog.create({ data: { jobId, level, message } }).catch(() => undefined);
-  await deps.events.publish({ kind: 'job.log', jobId, level, message, at: new Date().toISOString() });
 }
 
 /** Refuses a command on a job Temporal no longer runs: 404 when it does not know it, 412 when it ended. */
@@ -144,6 +140,7 @@ export async function retryJob(deps: ControlDeps, id: string, changesInput: Retr
       `job ${id} is ${state === 'running' ? record.state : state}; only failed, cancelled, terminated or timed-out jobs can be retried`,
     );
   }
+  await refuseInsideRunningFlow(deps, record);
   const jobType = deps.catalog.find(record.type);
   if (!jobType) throw new DomainError('PRECONDITION_FAILED', `job type ${record.type} is no longer registered`);
   checkMayStart(jobType, actor);
@@ -155,6 +152,15 @@ export async function retryJob(deps: ControlDeps, id: string, changesInput: Retr
       parsed.error.issues.map((issue) => `input.${issue.path.join('.')}: ${issue.message}`).join('; '),
     );
   }
+
+  // The backoff is the type's with the changes over it: an initial interval above the type's maximum
+  // would be refused by Temporal for every activity, and the new job would wait forever.
+  const backoff = { ...jobType.retry, ...changes.backoff };
+  if (backoff.maximumIntervalMs < backoff.initialIntervalMs)
+    throw new DomainError(
+      'BAD_REQUEST',
+      `changes.backoff.maximumIntervalMs (${backoff.maximumIntervalMs} ms${changes.backoff?.maximumIntervalMs === undefined ? `, ${jobType.type}'s default` : ''}) must not be below initialIntervalMs (${backoff.initialIntervalMs} ms)`,
+    );
 
   // Claim the original first, so that two operators clicking "retry" at once make one retry, not two.
   const claim = `pending:${Date.now()}`;
@@ -190,4 +196,23 @@ export async function retryJob(deps: ControlDeps, id: string, changesInput: Retr
     await deps.db.job.updateMany({ where: { id, retriedAsId: claim }, data: { retriedAsId: null } });
     throw error;
   }
+}
+
+/**
+ * A retry of a node of a running flow would start a job outside the flow: the flow would never learn of
+ * it, and its dependents would not run. Refused, by jobs.retry and bulk retries alike, with the way that works.
+ */
+async function refuseInsideRunningFlow(
+  deps: ControlDeps,
+  record: { id: string; parentId: string | null; flowNode: string | null },
+) {
+  if (!record.parentId || !record.flowNode) return;
+  if ((await closedState(deps, record.parentId)) !== 'running') return;
+  const key = record.flowNode.replace(/\[\d+\]$/, '');
+  throw new DomainError(
+    'PRECONDITION_FAILED',
+    `job ${record.id} is node "${key}" of flow ${record.parentId}, which is still running: retry the node with ` +
+      `flows.retryNode ({ "id": "${record.parentId}", "node": "${key}" }) so that the flow goes on from it; ` +
+      'jobs.retry would start a job the flow does not know',
+  );
 }
