@@ -20,6 +20,10 @@ export const LEAST_ROLE: Record<string, CallerRole> = {
   'jobs.terminate': 'operator',
   'jobs.bulkPreview': 'operator',
   'jobs.bulk': 'operator',
+  'jobs.steps': 'viewer',
+  'jobs.rerunFromStep': 'operator',
+  'jobs.retryActivityNow': 'operator',
+  'jobs.startLike': 'operator',
   'jobs.delete': 'admin',
   'queues.list': 'viewer',
   'queues.pause': 'operator',
@@ -88,6 +92,11 @@ export const LEAST_ROLE: Record<string, CallerRole> = {
   'exports.create': 'viewer',
   'exports.list': 'viewer',
   'exports.get': 'viewer',
+  'flows.start': 'operator',
+  'flows.list': 'viewer',
+  'flows.get': 'viewer',
+  'flows.cancel': 'operator',
+  'flows.retryNode': 'operator',
 };
 
 /** Every procedure of the router, with its type (query, mutation or subscription). */

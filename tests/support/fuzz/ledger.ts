@@ -87,7 +87,9 @@ export class Ledger {
     switch (path) {
       case 'jobs.enqueue':
       case 'jobs.retry':
+      case 'jobs.startLike':
       case 'templates.run':
+      case 'flows.start':
         if (id) this.jobs.add(id);
         break;
       case 'jobs.bulk':

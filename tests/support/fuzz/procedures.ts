@@ -113,14 +113,44 @@ const jobIdLike = fc
       `${type}-${date.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${suffix}`,
   );
 
-/** A job type with a plausible input of its own schema. */
-const typedInput = fc.oneof(
-  ...jobTypes.map((jobType) =>
-    schemaArbitrary(z.toJSONSchema(jobType.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema).map(
-      (input) => ({ type: jobType.type, input }),
+/** A job type other than flow.run with a plausible input of its own schema. */
+const plainTypedInput = fc.oneof(
+  ...jobTypes
+    .filter((jobType) => jobType.type !== 'flow.run')
+    .map((jobType) =>
+      schemaArbitrary(z.toJSONSchema(jobType.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema).map(
+        (input) => ({ type: jobType.type, input }),
+      ),
     ),
-  ),
 );
+
+/**
+ * A flow whose shape is valid (unique keys, edges between its nodes, no cycle): a schema walk would
+ * draw dangling edges and duplicate keys, which flowDefinition refuses before anything runs.
+ */
+const flowArbitrary = fc
+  .tuple(
+    fc.stringMatching(/^[a-z][a-z0-9 ]{0,30}$/),
+    fc.array(plainTypedInput, { minLength: 1, maxLength: 3 }),
+    fc.boolean(),
+    fc.constantFrom('stop', 'continue'),
+    fc.integer({ min: 0, max: 86_400_000 }),
+  )
+  .map(([name, typed, chained, onFailure, retryWindowMs]) => ({
+    name,
+    nodes: typed.map((node, index) => ({ key: `n${index}`, ...node })),
+    edges: chained ? typed.slice(1).map((_, index) => ({ from: `n${index}`, to: `n${index + 1}` })) : [],
+    onFailure,
+    retryWindowMs,
+  }));
+
+/** A job type with a plausible input of its own schema (a flow.run's input is a flow). */
+const typedInput = jobTypes.some((jobType) => jobType.type === 'flow.run')
+  ? fc.oneof(
+      { arbitrary: plainTypedInput, weight: 10 },
+      { arbitrary: flowArbitrary.map((input) => ({ type: 'flow.run', input })), weight: 1 },
+    )
+  : plainTypedInput;
 
 function hintsFor(path: string, pools: Pools) {
   const domain = path.split('.')[0];
@@ -130,6 +160,8 @@ function hintsFor(path: string, pools: Pools) {
     users: [pools.users, fc.uuid({ version: 4 })],
     tokens: [pools.tokens, fc.uuid({ version: 4 })],
     schedules: [pools.schedules, fc.stringMatching(/^sched-[a-z0-9-]{1,30}$/)],
+    // A flow's id is a flow.run job's id.
+    flows: [pools.jobs, jobIdLike],
   };
   return (schema: { [key: string]: unknown }, at: string[]): fc.Arbitrary<unknown> | undefined => {
     const key = at.at(-1);
@@ -213,6 +245,10 @@ function fixNested(value: unknown, depth = 0): unknown {
     const kept = given[(Array.isArray(value.ids) ? value.ids.length : 0) % Math.max(1, given.length)];
     for (const key of given) if (key !== kept) delete value[key];
     if (!kept && 'changes' in value) value.filter = {};
+    // Only rerun_from_step takes a step, and it needs one.
+    if (value.action === 'rerun_from_step') {
+      if (!isObj(value.step)) value.step = { activity: 'deliverReport' };
+    } else delete value.step;
   }
   // A search's ranges are ordered: time ranges from before to, count ranges min at most max.
   if (
@@ -228,7 +264,8 @@ function fixNested(value: unknown, depth = 0): unknown {
   // A bulk filter by failure group holds failed jobs only.
   if (typeof value.errorGroup === 'string' && value.bucket !== undefined && value.bucket !== 'failed')
     delete value.bucket;
-  const backoff = value.backoff;
+  // jobs.retryActivityNow's retry options are ordered as a retry's backoff is.
+  const backoff = isObj(value.backoff) ? value.backoff : value.retry;
   if (
     isObj(backoff) &&
     typeof backoff.initialIntervalMs === 'number' &&
@@ -260,6 +297,12 @@ function finishFor(path: string, base: fc.Arbitrary<unknown>, pools: Pools): fc.
         if (isObj(options) && options.delayMs !== undefined && options.runAt !== undefined) delete options.runAt;
         return value;
       });
+    case 'jobs.startLike':
+      return base.map((value) => {
+        const options = isObj(value) ? value.options : undefined;
+        if (isObj(options) && options.delayMs !== undefined && options.runAt !== undefined) delete options.runAt;
+        return value;
+      });
     case 'jobs.bulk':
     case 'jobs.bulkPreview':
       return fc.tuple(base, fc.boolean()).map(([value, useIds]) => {
@@ -281,6 +324,11 @@ function finishFor(path: string, base: fc.Arbitrary<unknown>, pools: Pools): fc.
         }
         return value;
       });
+    case 'flows.start':
+      // The flow's own options, when drawn, around a flow whose shape is valid.
+      return fc
+        .tuple(base, flowArbitrary)
+        .map(([value, flow]) => (isObj(value) && isObj(value.options) ? { ...flow, options: value.options } : flow));
     case 'templates.create':
     case 'templates.update':
       return fc.tuple(base, typedInput).map(([value, typed]) => (isObj(value) ? { ...value, ...typed } : value));

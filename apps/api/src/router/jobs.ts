@@ -1,13 +1,21 @@
 import { z } from 'zod';
 import { JOB_STATES, jobTypes } from '@jobdeck/workflows';
 import {
+  activityRetryChanges,
   BUCKET_STATES,
   bulkRequest,
   cancelJob,
   deleteJob,
   jobIdSchema as jobId,
+  jobSteps,
+  rerunFromStep,
+  rerunReason,
+  retryActivityNow,
   retryChanges,
   retryJob,
+  startLike,
+  startLikeInput,
+  startLikeOptions,
   terminateJob,
   type Bucket,
 } from '@jobdeck/workflows/control';
@@ -71,6 +79,40 @@ export const jobsRouter = router({
   retry: operatorProcedure
     .input(z.object({ id: jobId, changes: retryChanges.optional() }).strict())
     .mutation(({ ctx, input }) => retryJob(ctx.services, input.id, input.changes, ctx.principal)),
+
+  /** The job's activity steps from its Temporal history, and whether it can be rerun from one. */
+  steps: viewerProcedure
+    .input(z.object({ id: jobId }).strict())
+    .query(({ ctx, input }) => jobSteps(ctx.services, input.id)),
+
+  /** A finished job again from one of its steps (Temporal's reset): earlier steps' results are kept, not redone. */
+  rerunFromStep: operatorProcedure
+    .input(
+      z
+        .object({ id: jobId, eventId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), reason: rerunReason })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => rerunFromStep(ctx.services, input.id, input.eventId, input.reason, ctx.principal)),
+
+  /** A running job's pending activity retried at once instead of after its backoff, its retry options changed first if given. */
+  retryActivityNow: operatorProcedure
+    .input(
+      z
+        .object({
+          id: jobId,
+          activityId: z.string().min(1).max(255).optional(),
+          retry: activityRetryChanges.optional(),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => retryActivityNow(ctx.services, input.id, input, ctx.principal)),
+
+  /** A new job of the same type with the original's input, edited where asked (any state). */
+  startLike: operatorProcedure
+    .input(z.object({ id: jobId, input: startLikeInput.optional(), options: startLikeOptions.optional() }).strict())
+    .mutation(({ ctx, input }) =>
+      startLike(ctx.services, input.id, { input: input.input, options: input.options }, ctx.principal),
+    ),
 
   /** Graceful: the running activity learns it at its next heartbeat, cleans up, and the job ends cancelled. */
   cancel: operatorProcedure

@@ -10,6 +10,23 @@ import { queueName } from './start';
 import { jobIdSchema } from './job-id';
 import { jobSearch, searchJobIds } from './search';
 import { BUCKET_STATES, jobsQuery, type Bucket } from './visibility';
+import { rerunFromLastStep } from './rerun/rerun-last-step';
+import { rerunReason } from './rerun/rerun-from-step';
+import { retryActivityNow } from './rerun/retry-activity-now';
+import { startLike } from './rerun/start-like';
+
+/** The job type that runs large bulk actions (jobs/bulk-action), named here to keep it out of bulk reruns and copies. */
+const BULK_ACTION_TYPE = 'bulk.action';
+
+export const BULK_ACTIONS = [
+  'retry',
+  'cancel',
+  'delete',
+  'rerun_from_step',
+  'retry_activity_now',
+  'start_like',
+] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 export const bulkFilter = z
   .object({
@@ -42,16 +59,32 @@ export type BulkFilter = z.output<typeof bulkFilter>;
 export const bulkRequest = z
   .object({
     /** `delete` (finished jobs only) needs the admin role, checked by the API and again by the bulk.action job. */
-    action: z.enum(['retry', 'cancel', 'delete']),
+    action: z.enum(BULK_ACTIONS),
     ids: z.array(jobIdSchema).min(1).max(1000).optional(),
     /** Temporal's view (what runs now), as the jobs list shows it. */
     filter: bulkFilter.optional(),
     /** The job records, as jobs.search finds them ("failed webhook.deliver from last night whose error says 503"). */
     search: jobSearch.optional(),
-    /** For retries: the same changes for every job. */
+    /**
+     * For retries: the same changes for every job. start_like takes its input and priority/maxAttempts;
+     * retry_activity_now its maxAttempts and backoff as the pending activity's new retry options.
+     */
     changes: retryChanges.optional(),
+    /** For rerun_from_step: each job reruns from its last step of this activity (jobs.steps names them). */
+    step: z
+      .object({
+        activity: z.string().regex(/^[A-Za-z_$][\w$]{0,99}$/, 'activity is an activity name such as deliverReport'),
+      })
+      .strict()
+      .optional(),
+    /** For rerun_from_step: shown in Temporal's reset event and on each job. */
+    reason: rerunReason.optional(),
   })
   .strict()
+  .refine((request) => (request.action === 'rerun_from_step') === Boolean(request.step), {
+    message: 'rerun_from_step needs step: { activity }, and only it takes a step',
+    path: ['step'],
+  })
   .refine((request) => (request.ids ? 1 : 0) + (request.filter ? 1 : 0) + (request.search ? 1 : 0) === 1, {
     message: 'give exactly one of ids, filter or search',
     path: ['ids'],
@@ -62,7 +95,7 @@ export interface BulkItemResult {
   id: string;
   outcome: 'done' | 'skipped' | 'failed';
   reason?: string;
-  /** The retry's job id. */
+  /** The new job's id: a retry's, or start_like's copy. */
   newId?: string;
 }
 
@@ -135,10 +168,16 @@ async function failureGroupIds(deps: ControlDeps, filter: BulkFilter): Promise<s
   return rows.map((row) => row.id);
 }
 
+/** A bulk retry_activity_now's new retry options, from the bulk changes' maxAttempts and backoff. */
+function activityRetryOf(changes: BulkRequest['changes']) {
+  if (!changes || (changes.maxAttempts === undefined && !changes.backoff)) return undefined;
+  return { maxAttempts: changes.maxAttempts, ...changes.backoff };
+}
+
 /** One job of a bulk action; a refusal (already finished, already retried) is a skip, not a failure. */
 export async function applyBulkItem(
   deps: ControlDeps,
-  request: Pick<BulkRequest, 'action' | 'changes'>,
+  request: Pick<BulkRequest, 'action' | 'changes' | 'step' | 'reason'>,
   id: string,
   actor: Actor,
 ): Promise<BulkItemResult> {
@@ -150,6 +189,35 @@ export async function applyBulkItem(
     if (request.action === 'delete') {
       await deleteJob(deps, id, actor);
       return { id, outcome: 'done' };
+    }
+    if (request.action === 'rerun_from_step' || request.action === 'start_like') {
+      // A bulk action rerun or copied in bulk would act on bulk actions again, each time more of them.
+      const record = await deps.db.job.findUnique({ where: { id }, select: { type: true } });
+      if (record?.type === BULK_ACTION_TYPE)
+        return {
+          id,
+          outcome: 'skipped',
+          reason: `a bulk action is not ${request.action === 'start_like' ? 'copied' : 'rerun'} in bulk`,
+        };
+    }
+    if (request.action === 'rerun_from_step') {
+      const activity = request.step?.activity ?? '';
+      await rerunFromLastStep(deps, id, activity, request.reason ?? `bulk rerun from ${activity}`, actor);
+      return { id, outcome: 'done' };
+    }
+    if (request.action === 'retry_activity_now') {
+      await retryActivityNow(deps, id, { retry: activityRetryOf(request.changes) }, actor);
+      return { id, outcome: 'done' };
+    }
+    if (request.action === 'start_like') {
+      const changes = request.changes;
+      const started = await startLike(
+        deps,
+        id,
+        { input: changes?.input, options: { priority: changes?.priority, maxAttempts: changes?.maxAttempts } },
+        actor,
+      );
+      return { id, outcome: 'done', newId: started.id };
     }
     const retried = await retryJob(deps, id, request.changes, actor);
     return { id, outcome: 'done', newId: retried.id };

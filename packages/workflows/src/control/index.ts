@@ -12,3 +12,4 @@ export * from './search';
 export * from './queues';
 export * from './merge-input';
 export * from './limited';
+export * from './rerun';

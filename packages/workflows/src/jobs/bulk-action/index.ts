@@ -2,11 +2,11 @@ import { defineJob } from '../../runtime/define-job';
 import { bulkRequest } from '../../control/bulk';
 import { bulkActivities } from './activities';
 
-/** Large bulk retries, cancels and deletes run as a job of their own: durable, with progress, cancellable. */
+/** Large bulk actions (retries, cancels, deletes, guided reruns) run as a job of their own: durable, with progress, cancellable. */
 export default defineJob(import.meta.url, {
   type: 'bulk.action',
   description:
-    'Retries, cancels or deletes (admin) many jobs (by ids, a filter or a search), with a result per job; started by jobs.bulk for large selections.',
+    'Retries, cancels, deletes (admin), reruns from a step, retries pending activities now or starts copies of many jobs (by ids, a filter or a search), with a result per job; started by jobs.bulk for large selections.',
   queue: 'control',
   concurrency: 2,
   input: bulkRequest,

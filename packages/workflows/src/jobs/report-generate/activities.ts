@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ActivityDeps } from '../../runtime/activity-deps';
 import { jobContext } from '../../runtime/job-context';
+import { reportDeliveryActivities } from './deliver';
 import type { reportGenerateInput } from './index';
 
 export type ReportGenerateInput = z.output<typeof reportGenerateInput>;
@@ -107,5 +108,7 @@ export function reportActivities(deps: ActivityDeps) {
       await job.log('info', `wrote "${input.title}" to ${path}`, { rows: input.rows.length, bytes: csv.length });
       return { path, rows: input.rows.length, bytes: Buffer.byteLength(csv) };
     },
+
+    ...reportDeliveryActivities(deps),
   };
 }
