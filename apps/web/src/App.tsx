@@ -9,6 +9,7 @@ import { JobsPage } from './pages/Jobs';
 import { LoginPage } from './pages/Login';
 import { AuditPage } from './pages/audit/AuditPage';
 import { ExportsPage } from './pages/exports/ExportsPage';
+import { FlowsPage } from './pages/flows/FlowsPage';
 import { NotFoundPage } from './pages/NotFound';
 import { OverviewPage } from './pages/Overview';
 import { SchedulePage } from './pages/Schedule';
@@ -24,6 +25,8 @@ const SearchPage = lazy(() => import('./pages/search/SearchPage'));
 // The Alerts pages (rules, channels, history, a firing): loaded when first visited.
 const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
 const FiringPage = lazy(() => import('./pages/alerts/FiringPage'));
+// A flow's page brings the graph libraries (React Flow, dagre): loaded when a flow is first opened.
+const FlowPage = lazy(() => import('./pages/flows/FlowPage'));
 
 /** Without a session every page is the login page, which brings the user back afterwards. */
 function RequireAuth() {
@@ -76,6 +79,15 @@ export function App() {
           element={
             <Suspense fallback={<Loading label="Loading the alert…" rows={6} />}>
               <FiringPage />
+            </Suspense>
+          }
+        />
+        <Route path="flows" element={<FlowsPage />} />
+        <Route
+          path="flows/:id"
+          element={
+            <Suspense fallback={<Loading label="Loading the flow…" rows={6} />}>
+              <FlowPage />
             </Suspense>
           }
         />

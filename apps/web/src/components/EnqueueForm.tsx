@@ -7,6 +7,7 @@ import { StateBadge } from './StateBadge';
 import type { Priority } from '@jobdeck/workflows/vocabulary';
 import { errorsByField, FieldError } from './FormErrors';
 import { JobTypeSelect, JsonInputField, PrioritySelect } from './JobFields';
+import { startLikeChanges, REDACTED } from './job-actions/start-like-changes';
 import { errorIdOf, FormFields, TextField } from './TextField';
 import './EnqueueForm.css';
 
@@ -25,7 +26,27 @@ function fieldOf(issue: Issue): Field {
 
 type Errors = Partial<Record<Field, string[]>>;
 
-export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
+/** The job a "Start like this" copies: its type is kept, its (redacted) input is the form's first draft. */
+export interface CopyOf {
+  id: string;
+  type: string;
+  input: unknown;
+  priority: Priority;
+}
+
+/**
+ * Enqueues a job of a chosen type; with `copyOf`, starts one like an existing job (jobs.startLike):
+ * the type fixed, the input prefilled, and only what was edited sent, merged into the original's.
+ */
+export function EnqueueForm({
+  types,
+  copyOf,
+  onStarted,
+}: {
+  types: JobTypeInfo[];
+  copyOf?: CopyOf;
+  onStarted?: (id: string) => void;
+}) {
   const id = useId();
   const utils = trpc.useUtils();
   const enqueue = trpc.jobs.enqueue.useMutation({
@@ -34,19 +55,27 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
       void utils.jobs.stats.invalidate();
     },
   });
-  const [type, setType] = useState(types[0]?.type ?? '');
-  const [input, setInput] = useState(() => json(types[0]?.example ?? {}));
-  const [priority, setPriority] = useState<Priority>('normal');
+  const startLike = trpc.jobs.startLike.useMutation({
+    onSuccess: () => {
+      void utils.jobs.list.invalidate();
+      void utils.jobs.stats.invalidate();
+    },
+  });
+  const [type, setType] = useState(copyOf?.type ?? types[0]?.type ?? '');
+  const [input, setInput] = useState(() => json(copyOf ? copyOf.input : (types[0]?.example ?? {})));
+  const [priority, setPriority] = useState<Priority>(copyOf?.priority ?? 'normal');
   const [delay, setDelay] = useState('');
   const [key, setKey] = useState('');
   const [errors, setErrors] = useState<Errors>({});
 
   const selected = types.find((candidate) => candidate.type === type);
 
-  // Each type starts from its own example.
+  // Each type starts from its own example (a copy starts from the original's input).
   useEffect(() => {
-    if (selected) setInput(json(selected.example));
-  }, [selected]);
+    if (selected && !copyOf) setInput(json(selected.example));
+  }, [selected, copyOf]);
+  const pending = enqueue.isPending || startLike.isPending;
+  const done = copyOf ? startLike.data : enqueue.data;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -56,27 +85,56 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
     const seconds = delay.trim() === '' ? undefined : Number(delay);
     if (seconds !== undefined && (!Number.isFinite(seconds) || seconds < 0))
       found.delay = ['delay: a number of seconds, 0 or more'];
+    const like =
+      copyOf && !parsed.error
+        ? parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value)
+          ? startLikeChanges(copyOf.input, parsed.value as Record<string, unknown>)
+          : null
+        : undefined;
+    if (like === null) found.input = ['input: a JSON object, edited from the original'];
+    if (like?.removed.length)
+      found.input = [
+        `${like.removed.join(', ')}: deleted, but the edits are merged into the original's input, which keeps them; change the value instead`,
+      ];
+    if (like?.redactedEdits.length)
+      found.input = [
+        `${like.redactedEdits.join(', ')}: still holds ${REDACTED}; type the whole value, or undo the edit`,
+      ];
     setErrors(found);
     enqueue.reset();
+    startLike.reset();
     if (Object.keys(found).length) return;
 
-    const request = {
-      type,
-      input: parsed.value,
-      options: {
-        priority,
-        ...(seconds ? { delayMs: Math.round(seconds * 1000) } : {}),
-        ...(key.trim() ? { idempotencyKey: key.trim() } : {}),
-      },
-    } as EnqueueInput; // the server validates the input against the type's schema
-    enqueue.mutate(request, { onError: (error) => setErrors(errorsByField(error, fieldOf, describeIssue)) });
+    const options = {
+      priority,
+      ...(seconds ? { delayMs: Math.round(seconds * 1000) } : {}),
+      ...(key.trim() ? { idempotencyKey: key.trim() } : {}),
+    };
+    const onError = (error: unknown) => setErrors(errorsByField(error, fieldOf, describeIssue));
+    if (copyOf && like) {
+      const changes = Object.keys(like.changes).length ? { input: like.changes } : {};
+      startLike.mutate(
+        { id: copyOf.id, ...changes, options },
+        { onError, onSuccess: (result) => onStarted?.(result.id) },
+      );
+      return;
+    }
+    const request = { type, input: parsed.value, options } as EnqueueInput; // the server validates the input against the type's schema
+    enqueue.mutate(request, { onError });
   };
 
   return (
     <form className="enqueue-form" onSubmit={submit} data-testid="enqueue-form" noValidate>
       <FormFields formId={id} errors={errors}>
         <div className="form-grid">
-          <JobTypeSelect types={types} value={type} onChange={setType} testId="enqueue-type" field="type" />
+          <JobTypeSelect
+            types={types}
+            value={type}
+            onChange={setType}
+            testId="enqueue-type"
+            field="type"
+            disabled={!!copyOf}
+          />
           <PrioritySelect
             value={priority}
             onChange={(value) => setPriority(value || 'normal')}
@@ -109,6 +167,13 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
           />
         </div>
         {selected && <p className="muted small">{selected.description}</p>}
+        {copyOf && (
+          <p className="note small" data-testid="start-like-note">
+            Prefilled from <code>{copyOf.id}</code>. Values shown as <code>{REDACTED}</code> are the original&apos;s
+            secrets: left unchanged, the new job keeps them. Only what you edit is sent, merged into the original&apos;s
+            input (a field cannot be deleted, only changed).
+          </p>
+        )}
         <JsonInputField
           label="Input"
           hint="JSON"
@@ -125,18 +190,18 @@ export function EnqueueForm({ types }: { types: JobTypeInfo[] }) {
         <button
           type="submit"
           className="button button-primary"
-          disabled={enqueue.isPending || !type}
+          disabled={pending || !type}
           data-testid="enqueue-submit"
         >
-          {enqueue.isPending ? 'Enqueueing…' : 'Enqueue'}
+          {pending ? 'Enqueueing…' : copyOf ? 'Start job' : 'Enqueue'}
         </button>
-        {enqueue.data && (
+        {done && (
           <p className="form-success" role="status" data-testid="enqueue-success">
-            {enqueue.data.created ? 'Enqueued' : 'Already enqueued with this key:'}{' '}
-            <Link to={`/jobs/${encodeURIComponent(enqueue.data.id)}`} data-testid="enqueue-job-link">
-              {enqueue.data.id}
+            {done.created ? 'Enqueued' : 'Already enqueued with this key:'}{' '}
+            <Link to={`/jobs/${encodeURIComponent(done.id)}`} data-testid="enqueue-job-link">
+              {done.id}
             </Link>{' '}
-            <StateBadge state={enqueue.data.state} />
+            <StateBadge state={done.state} />
           </p>
         )}
       </div>

@@ -37,17 +37,26 @@ export function JobTypeSelect({
   onChange,
   testId,
   field,
+  disabled = false,
   ...own
 }: {
   types: ReadonlyArray<{ type: string }>;
   value: string;
   onChange: (type: string) => void;
   testId: string;
+  /** Shown but fixed, as when starting a job like another. */
+  disabled?: boolean;
 } & FieldErrorsProps) {
   const { attributes, list } = useFieldErrors(field, own);
   return (
     <Field label="Job type" list={list}>
-      <select value={value} onChange={(event) => onChange(event.target.value)} data-testid={testId} {...attributes}>
+      <select
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        data-testid={testId}
+        disabled={disabled}
+        {...attributes}
+      >
         <Options options={types.map((candidate) => candidate.type)} />
       </select>
     </Field>

@@ -47,6 +47,7 @@ export function Layout() {
               Overview
             </NavLink>
             <NavLink to="/jobs">Jobs</NavLink>
+            <NavLink to="/flows">Flows</NavLink>
             <NavLink to="/schedules">Schedules</NavLink>
             <NavLink to="/search">Search</NavLink>
             <NavLink to="/insight">Insight</NavLink>

@@ -3,12 +3,17 @@ import { ItemState, RefreshError } from '../components/ItemState';
 import { DeleteJobButton } from '../components/job-actions/DeleteJobButton';
 import { JobActions } from '../components/job-actions/JobActions';
 import { JobLineage } from '../components/job-actions/JobLineage';
+import { StartLikeButton } from '../components/job-actions/StartLikeButton';
+import { JobChildren } from '../components/job-family/JobChildren';
+import { JobParent } from '../components/job-family/JobParent';
 import { JsonBlock } from '../components/JsonBlock';
 import { LogList } from '../components/LogList';
 import { PendingActivities } from '../components/PendingActivities';
 import { ProgressBar } from '../components/ProgressBar';
 import { QueuePausedBadge, QueuePausedNotice } from '../components/queues/QueueStatus';
 import { StateBadge } from '../components/StateBadge';
+import { RetryNowButton } from '../components/steps/RetryNowButton';
+import { StepsPanel } from '../components/steps/StepsPanel';
 import { TemporalLinks } from '../components/TemporalLinks';
 import { TimeLeft } from '../components/TimeLeft';
 import { Timings } from '../components/Timings';
@@ -113,9 +118,11 @@ function Header({ job }: { job: JobDetail }) {
       <div className="job-header-side">
         <StateBadge state={job.state} testId="job-state" large />
         <JobActions job={job} />
+        <StartLikeButton job={job} />
         <DeleteJobButton job={job} />
       </div>
       <JobLineage job={job} />
+      <JobParent job={job} />
       <QueuePausedNotice queue={job.queue} live={isLive(job.state)} />
     </div>
   );
@@ -157,10 +164,15 @@ export function JobDetailPage() {
                   )}
                 </section>
               )}
+              <StepsPanel job={data} />
               <section className="panel" aria-labelledby="activities-title">
-                <h2 id="activities-title">Pending activities</h2>
+                <div className="panel-header">
+                  <h2 id="activities-title">Pending activities</h2>
+                  {isLive(data.state) && <RetryNowButton job={data} />}
+                </div>
                 <PendingActivities activities={data.pendingActivities} />
               </section>
+              <JobChildren job={data} />
               <section className="panel" aria-labelledby="logs-title">
                 <h2 id="logs-title">
                   Logs <span className="muted small">newest first</span>

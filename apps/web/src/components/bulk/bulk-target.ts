@@ -16,6 +16,9 @@ export interface BulkTarget {
   ids?: string[];
   filter?: BulkFilter;
   search?: BulkSearch;
+  /** rerun_from_step: the activity each job reruns from (its last step of it), and why. */
+  step?: { activity: string };
+  reason?: string;
 }
 
 /** "state failed or timed out, type data.sync", as the dialog says what "matching" means. */
@@ -36,9 +39,10 @@ export function describeFilter(filter: BulkFilter): string {
 }
 
 export function bulkRequestOf(target: BulkTarget): BulkRequest {
-  if (target.ids) return { action: target.action, ids: target.ids };
-  if (target.search) return { action: target.action, search: target.search };
-  return { action: target.action, filter: target.filter ?? {} };
+  const rerun = target.step ? { step: target.step, ...(target.reason ? { reason: target.reason } : {}) } : {};
+  if (target.ids) return { action: target.action, ids: target.ids, ...rerun };
+  if (target.search) return { action: target.action, search: target.search, ...rerun };
+  return { action: target.action, filter: target.filter ?? {}, ...rerun };
 }
 
 /** "text “timeout”, state failed, type data.sync": what a search narrows by, as the dialog says it. */

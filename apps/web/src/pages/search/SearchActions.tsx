@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { BulkDialog } from '../../components/bulk/BulkDialog';
-import type { BulkAction, BulkTarget } from '../../components/bulk/bulk-target';
+import type { BulkTarget } from '../../components/bulk/bulk-target';
 import { usePermissions } from '../../lib/permissions';
 import type { JobSearch } from './search-types';
 import '../../components/bulk/Bulk.css';
@@ -24,7 +24,7 @@ export function SearchActions({
   const { canOperate, isAdmin } = usePermissions();
   const [target, setTarget] = useState<BulkTarget | null>(null);
   if (!canOperate) return null;
-  const actions: BulkAction[] = isAdmin ? ['retry', 'cancel', 'delete'] : ['retry', 'cancel'];
+  const actions: Array<'retry' | 'cancel' | 'delete'> = isAdmin ? ['retry', 'cancel', 'delete'] : ['retry', 'cancel'];
   const label = { retry: 'Retry', cancel: 'Cancel', delete: 'Delete' } as const;
   const button = (text: string, next: BulkTarget, testId: string) => (
     <button
