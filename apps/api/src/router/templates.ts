@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkJobInput, jobOptions } from '../schedules/spec';
+import { jobOptions } from '@jobdeck/workflows/control';
+import { checkJobInput } from '../schedules/spec';
 import {
   createTemplate,
   deleteTemplate,

@@ -6,7 +6,8 @@ import { findJobType, parseDuration, type JobEnvelope } from '@jobdeck/workflows
 import { DomainError } from '@jobdeck/workflows/control';
 import { enqueueOptions, buildJobStart } from '../jobs/enqueue';
 import type { Services } from '../services';
-import { overlapToTemporal, type JobOptions, type ScheduleCreate } from './spec';
+import type { JobOptions } from '@jobdeck/workflows/control';
+import { overlapToTemporal, type ScheduleCreate } from './spec';
 
 export const MEMO_KEY = 'jobdeck';
 

@@ -9,10 +9,9 @@ import {
   jobTypes,
   OVERLAP_POLICIES,
   parseDuration,
-  PRIORITIES,
   type OverlapPolicy,
 } from '@jobdeck/workflows';
-import { dateTime, jobTimeoutMs, queueName } from '@jobdeck/workflows/control';
+import { dateTime, jobOptions } from '@jobdeck/workflows/control';
 import { cronInWords, intervalInWords } from './cron';
 
 export function overlapToTemporal(policy: OverlapPolicy) {
@@ -76,17 +75,6 @@ export const intervalSpec = z
     message: 'offset must be shorter than every',
     path: ['offset'],
   });
-
-/** Enqueue options that make sense for a recurring job (no delay, no idempotency key). */
-export const jobOptions = z
-  .object({
-    priority: z.enum(PRIORITIES).optional(),
-    maxAttempts: z.number().int().min(1).max(100).optional(),
-    timeoutMs: jobTimeoutMs.optional(),
-    queue: queueName.optional(),
-  })
-  .strict();
-export type JobOptions = z.output<typeof jobOptions>;
 
 const typeNames = jobTypes.map((jobType) => jobType.type);
 

@@ -3,7 +3,8 @@ import { formatDuration, type JobEnvelope, type OverlapPolicy } from '@jobdeck/w
 import type { Services } from '../services';
 import { createdByOf, memoOf } from './action';
 import { cronInWords, intervalInWords } from './cron';
-import { overlapFromTemporal, type JobOptions } from './spec';
+import type { JobOptions } from '@jobdeck/workflows/control';
+import { overlapFromTemporal } from './spec';
 
 export interface ScheduleView {
   id: string;

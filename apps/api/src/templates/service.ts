@@ -4,7 +4,7 @@ import { findJobType, keepRedactedSecrets } from '@jobdeck/workflows';
 import { DomainError } from '@jobdeck/workflows/control';
 import type { Principal } from '../auth/tokens';
 import { enqueueJob, enqueueOptions } from '../jobs/enqueue';
-import type { JobOptions } from '../schedules/spec';
+import type { JobOptions } from '@jobdeck/workflows/control';
 import type { Services } from '../services';
 
 /** A template as written by an admin; its input was checked against its type by the input's validation. */

@@ -74,6 +74,20 @@ export const enqueueOptions = z
 
 export type EnqueueOptions = z.input<typeof enqueueOptions>;
 
+/**
+ * The options of a job started later on someone's behalf (a template, a schedule's runs, a flow's node,
+ * a child job): no delay and no idempotency key, which belong to the moment of a start.
+ */
+export const jobOptions = z
+  .object({
+    priority: z.enum(PRIORITIES).optional(),
+    maxAttempts: z.number().int().min(1).max(100).optional(),
+    timeoutMs: jobTimeoutMs.optional(),
+    queue: queueName.optional(),
+  })
+  .strict();
+export type JobOptions = z.output<typeof jobOptions>;
+
 /** Readable in the Temporal UI and sortable by time: `report.generate-20261127-210533-k3f9q2`. */
 export function newJobId(type: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

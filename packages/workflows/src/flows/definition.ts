@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { PRIORITIES } from '../runtime/states';
-import { jobTimeoutMs, MAX_JOB_TIMEOUT_MS, queueName } from '../control/start';
+import { jobOptions, MAX_JOB_TIMEOUT_MS } from '../control/start';
 import { ancestorsOf, findCycle, parentsOf } from '../sandbox/flow/graph';
 import { findReferences } from '../sandbox/flow/references';
 
@@ -17,15 +16,8 @@ export const flowNodeKey = z
   .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'a node key is 1 to 40 lower-case letters, digits, - or _, starting with a letter')
   .refine((key) => key !== 'item', '"item" is reserved for a fan-out\'s item ({{ item }})');
 
-/** What a node may set of its job's options (as jobs.enqueue takes them); the rest is the flow's to decide. */
-export const flowNodeOptions = z
-  .object({
-    priority: z.enum(PRIORITIES).optional(),
-    maxAttempts: z.number().int().min(1).max(100).optional(),
-    timeoutMs: jobTimeoutMs.optional(),
-    queue: queueName.optional(),
-  })
-  .strict();
+/** What a node may set of its job's options: a template's or a schedule's (jobOptions); the rest is the flow's to decide. */
+export const flowNodeOptions = jobOptions;
 
 export const flowNodeDefinition = z
   .object({

@@ -35,17 +35,8 @@ export interface ChildJobSpec {
   options?: z.input<typeof flowNodeOptions>;
 }
 
-/** How a flow (or a job) starts one child job: its id, its flow node, the job it retries. */
-export interface ChildJobStartRequest {
-  name: string;
-  id: string;
-  type: string;
-  input: unknown;
-  options?: unknown;
-  flowNode?: string;
-  retryOf?: string;
-  announceParent?: boolean;
-}
+/** How a flow (or a job) starts one child job: all prepareChildJob takes but the parent, which is this workflow. */
+export type ChildJobStartRequest = Omit<ChildJobRequest, 'parent'>;
 
 /**
  * Starts one child job: the bookkeeping activity prepareChildJob checks it and builds its start, then
