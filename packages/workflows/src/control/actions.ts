@@ -7,7 +7,14 @@ import type { ControlDeps } from './deps';
 import { DomainError } from './errors';
 import { jobLogLine as log } from './job-log';
 import { mergeInput } from './merge-input';
-import { checkMayStart, enqueueOptions, startJobWorkflow } from './start';
+import {
+  backoffFields,
+  checkMayStart,
+  enqueueOptions,
+  maxAttempts,
+  startJobWorkflow,
+  withIntervalsInOrder,
+} from './start';
 
 const CLOSED_STATUS: Record<string, JobState> = {
   COMPLETED: 'completed',
@@ -99,19 +106,8 @@ export async function terminateJob(deps: ControlDeps, id: string, reason: string
 export const retryChanges = z
   .object({
     priority: z.enum(PRIORITIES).optional(),
-    maxAttempts: z.number().int().min(1).max(100).optional(),
-    backoff: z
-      .object({
-        initialIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
-        backoffCoefficient: z.number().min(1).max(10).optional(),
-        maximumIntervalMs: z.number().int().min(100).max(86_400_000).optional(),
-      })
-      .strict()
-      .refine((b) => !(b.initialIntervalMs && b.maximumIntervalMs && b.maximumIntervalMs < b.initialIntervalMs), {
-        message: 'maximumIntervalMs must not be below initialIntervalMs',
-        path: ['maximumIntervalMs'],
-      })
-      .optional(),
+    maxAttempts: maxAttempts.optional(),
+    backoff: withIntervalsInOrder(z.object(backoffFields).strict()).optional(),
     /** Merged into the original input (objects deeply), then validated again by the job type's schema. */
     input: z.record(z.string(), z.unknown()).optional(),
     /**

@@ -35,6 +35,26 @@ export const jobTimeoutMs = z
 
 export const queueName = z.string().regex(QUEUE_NAME_PATTERN, QUEUE_NAME_RULE);
 
+/** How many attempts each of a job's activities gets, as callers may set it. */
+export const maxAttempts = z.number().int().min(1).max(100);
+
+/** A retry policy's backoff as callers may change it, each field on its own (see withIntervalsInOrder). */
+export const backoffFields = {
+  initialIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
+  backoffCoefficient: z.number().min(1).max(10).optional(),
+  maximumIntervalMs: z.number().int().min(100).max(86_400_000).optional(),
+};
+
+/** Refuses a backoff whose maximum interval is below its initial one, when both are given. */
+export function withIntervalsInOrder<
+  Schema extends z.ZodType<{ initialIntervalMs?: number; maximumIntervalMs?: number }>,
+>(schema: Schema) {
+  return schema.refine(
+    (b) => !(b.initialIntervalMs && b.maximumIntervalMs && b.maximumIntervalMs < b.initialIntervalMs),
+    { message: 'maximumIntervalMs must not be below initialIntervalMs', path: ['maximumIntervalMs'] },
+  );
+}
+
 export const enqueueOptions = z
   .object({
     priority: z.enum(PRIORITIES).default('normal'),
@@ -51,7 +71,7 @@ export const enqueueOptions = z
       .optional(),
     /** The same key always answers with the same job: a retried request never enqueues twice. */
     idempotencyKey: z.string().min(1).max(200).optional(),
-    maxAttempts: z.number().int().min(1).max(100).optional(),
+    maxAttempts: maxAttempts.optional(),
     /** The whole job, retries included, must end within this; past it the job ends as timed out. */
     timeoutMs: jobTimeoutMs.optional(),
     /** Another queue than the job type's default, e.g. a dedicated worker pool. */
@@ -81,7 +101,7 @@ export type EnqueueOptions = z.input<typeof enqueueOptions>;
 export const jobOptions = z
   .object({
     priority: z.enum(PRIORITIES).optional(),
-    maxAttempts: z.number().int().min(1).max(100).optional(),
+    maxAttempts: maxAttempts.optional(),
     timeoutMs: jobTimeoutMs.optional(),
     queue: queueName.optional(),
   })

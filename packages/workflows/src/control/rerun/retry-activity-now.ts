@@ -3,26 +3,19 @@ import type { Actor } from '../../runtime/roles';
 import type { ControlDeps } from '../deps';
 import { DomainError } from '../errors';
 import { jobLogLine, temporalRefusal } from '../job-log';
+import { backoffFields, maxAttempts, withIntervalsInOrder } from '../start';
 import { BOOKKEEPING_STEPS, readJobHistory } from './steps';
 
 /** New retry options for the pending activity, from its next attempt on (Temporal's UpdateActivityOptions). */
-export const activityRetryChanges = z
-  .object({
-    /** Counted from the retry on: Temporal starts the attempt count again at 1. */
-    maxAttempts: z.number().int().min(1).max(100).optional(),
-    initialIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
-    backoffCoefficient: z.number().min(1).max(10).optional(),
-    maximumIntervalMs: z.number().int().min(100).max(86_400_000).optional(),
-  })
-  .strict()
-  .refine(
-    (retry) =>
-      !(retry.initialIntervalMs && retry.maximumIntervalMs && retry.maximumIntervalMs < retry.initialIntervalMs),
-    {
-      message: 'maximumIntervalMs must not be below initialIntervalMs',
-      path: ['maximumIntervalMs'],
-    },
-  );
+export const activityRetryChanges = withIntervalsInOrder(
+  z
+    .object({
+      /** Counted from the retry on: Temporal starts the attempt count again at 1. */
+      maxAttempts: maxAttempts.optional(),
+      ...backoffFields,
+    })
+    .strict(),
+);
 export type ActivityRetryChanges = z.output<typeof activityRetryChanges>;
 
 const PENDING_STARTED = 2; // PendingActivityState.STARTED: an attempt runs right now
