@@ -34,3 +34,12 @@ export function useFlow(id: string) {
   });
   return flow;
 }
+
+/** What a flow action calls once it succeeded: the flow's page and the flows list ask again. */
+export function useFlowChanged(id: string) {
+  const utils = trpc.useUtils();
+  return () => {
+    void utils.flows.get.invalidate({ id });
+    void utils.flows.list.invalidate();
+  };
+}

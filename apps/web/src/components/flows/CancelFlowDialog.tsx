@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { cli } from '../../lib/cli';
+import { useFlowChanged } from '../../lib/useFlow';
 import { trpc } from '../../trpc';
 import { MutationDialog } from '../dialog/MutationDialog';
 import { NoteField, noteInput } from '../dialog/NoteField';
@@ -7,13 +8,7 @@ import { DialogJobId } from '../job-actions/action-job';
 
 /** Cancels the flow's workflow: its running nodes are cancelled, pending ones never start. */
 export function CancelFlowDialog({ flowId, onClose }: { flowId: string; onClose: () => void }) {
-  const utils = trpc.useUtils();
-  const cancel = trpc.flows.cancel.useMutation({
-    onSuccess: () => {
-      void utils.flows.get.invalidate({ id: flowId });
-      void utils.flows.list.invalidate();
-    },
-  });
+  const cancel = trpc.flows.cancel.useMutation({ onSuccess: useFlowChanged(flowId) });
   const [reason, setReason] = useState('');
   return (
     <MutationDialog

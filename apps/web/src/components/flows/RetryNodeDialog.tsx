@@ -1,17 +1,12 @@
 import { useState } from 'react';
+import { useFlowChanged } from '../../lib/useFlow';
 import { trpc } from '../../trpc';
 import { MutationDialog } from '../dialog/MutationDialog';
 import { NoteField, noteInput } from '../dialog/NoteField';
 
 /** Retries a failed node: its failed jobs run again (a fan-out's completed items are kept), then the flow goes on. */
 export function RetryNodeDialog({ flowId, node, onClose }: { flowId: string; node: string; onClose: () => void }) {
-  const utils = trpc.useUtils();
-  const retry = trpc.flows.retryNode.useMutation({
-    onSuccess: () => {
-      void utils.flows.get.invalidate({ id: flowId });
-      void utils.flows.list.invalidate();
-    },
-  });
+  const retry = trpc.flows.retryNode.useMutation({ onSuccess: useFlowChanged(flowId) });
   const [reason, setReason] = useState('');
   return (
     <MutationDialog

@@ -1,10 +1,10 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { cli, reasons } from '../../lib/cli';
-import { httpStatusOf, issuesOf } from '../../lib/errors';
+import { httpStatusOf } from '../../lib/errors';
 import { trpc } from '../../trpc';
 import { ConfirmDialog } from '../dialog/ConfirmDialog';
+import { RequiredReasonField, useRequiredReason } from '../dialog/RequiredReason';
 import { useDialogOutcome } from '../dialog/useDialogOutcome';
-import { TextField } from '../TextField';
 import { DialogJobId, type JobDialogProps } from './action-job';
 import { useInvalidateJobs } from './useInvalidateJobs';
 
@@ -13,19 +13,17 @@ export function TerminateDialog({ job, actor, onClose }: JobDialogProps & { acto
   const outcome = useDialogOutcome(onClose);
   const invalidate = useInvalidateJobs();
   const terminate = trpc.jobs.terminate.useMutation();
-  const [reason, setReason] = useState('');
-  const [touched, setTouched] = useState(false);
-  const tooShort = reason.trim().length < 3;
-  const fieldError =
-    issuesOf(terminate.error).find((issue) => issue.path[0] === 'reason')?.message ??
-    (touched && tooShort ? 'say why, in a few words (3 characters at least)' : null);
+  const { reason, ready, field } = useRequiredReason(
+    terminate.error,
+    3,
+    'say why, in a few words (3 characters at least)',
+  );
   const refusedByField = httpStatusOf(terminate.error) === 400;
 
   const confirm = () => {
-    setTouched(true);
-    if (tooShort) return;
+    if (!ready()) return;
     terminate.mutate(
-      { id: job.id, reason: reason.trim() },
+      { id: job.id, reason },
       {
         onSuccess: (result) => {
           invalidate(job.id);
@@ -52,7 +50,7 @@ export function TerminateDialog({ job, actor, onClose }: JobDialogProps & { acto
       busy={terminate.isPending}
       onConfirm={confirm}
       onClose={onClose}
-      cli={cli.terminate(job.id, reasons.terminate(reason.trim() || '<reason>', actor))}
+      cli={cli.terminate(job.id, reasons.terminate(reason || '<reason>', actor))}
       error={terminate.error && !refusedByField ? terminate.error : null}
       testId="terminate-dialog"
     >
@@ -61,19 +59,11 @@ export function TerminateDialog({ job, actor, onClose }: JobDialogProps & { acto
         wherever it is, and the job ends as terminated with your reason recorded. Prefer Cancel unless the job ignores
         cancellation.
       </p>
-      <TextField
-        label="Reason (required)"
-        field="reason"
+      <RequiredReasonField
+        {...field}
         formId={id}
-        errors={{ reason: fieldError ? [fieldError] : [] }}
-        type="text"
-        value={reason}
-        onChange={(event) => setReason(event.target.value)}
-        onBlur={() => setTouched(true)}
-        maxLength={500}
         placeholder="e.g. stuck on a dead upstream, cancel ignored"
-        data-testid="terminate-reason"
-        data-autofocus
+        testId="terminate-reason"
       />
     </ConfirmDialog>
   );

@@ -1,11 +1,11 @@
-import { useId, useState } from 'react';
-import { httpStatusOf, issuesOf } from '../../lib/errors';
+import { useId } from 'react';
+import { httpStatusOf } from '../../lib/errors';
 import { trpc } from '../../trpc';
 import { ConfirmDialog } from '../dialog/ConfirmDialog';
+import { RequiredReasonField, useRequiredReason } from '../dialog/RequiredReason';
 import { useDialogOutcome } from '../dialog/useDialogOutcome';
 import { DialogJobId } from '../job-actions/action-job';
 import { useInvalidateJobs } from '../job-actions/useInvalidateJobs';
-import { TextField } from '../TextField';
 
 export interface RerunStep {
   eventId: number;
@@ -19,18 +19,16 @@ export function RerunFromStepDialog({ jobId, step, onClose }: { jobId: string; s
   const invalidate = useInvalidateJobs();
   const utils = trpc.useUtils();
   const rerun = trpc.jobs.rerunFromStep.useMutation();
-  const [reason, setReason] = useState('');
-  const [touched, setTouched] = useState(false);
-  const missing = reason.trim().length === 0;
-  const fieldError =
-    issuesOf(rerun.error).find((issue) => issue.path[0] === 'reason')?.message ??
-    (touched && missing ? 'say why: the reason is recorded on the job and in the audit log' : null);
+  const { reason, fieldError, ready, field } = useRequiredReason(
+    rerun.error,
+    1,
+    'say why: the reason is recorded on the job and in the audit log',
+  );
 
   const confirm = () => {
-    setTouched(true);
-    if (missing) return;
+    if (!ready()) return;
     rerun.mutate(
-      { id: jobId, eventId: step.eventId, reason: reason.trim() },
+      { id: jobId, eventId: step.eventId, reason },
       {
         onSuccess: (result) => {
           invalidate(jobId);
@@ -63,19 +61,11 @@ export function RerunFromStepDialog({ jobId, step, onClose }: { jobId: string; s
         history): the steps before it keep their results and are not done again; this step and the ones after it run
         anew. The job stays the same job, with a new run.
       </p>
-      <TextField
-        label="Reason (required)"
-        field="reason"
+      <RequiredReasonField
+        {...field}
         formId={id}
-        errors={{ reason: fieldError ? [fieldError] : [] }}
-        type="text"
-        value={reason}
-        onChange={(event) => setReason(event.target.value)}
-        onBlur={() => setTouched(true)}
-        maxLength={500}
         placeholder="e.g. upstream fixed, deliver again"
-        data-testid="rerun-step-reason"
-        data-autofocus
+        testId="rerun-step-reason"
       />
     </ConfirmDialog>
   );
