@@ -2,7 +2,7 @@
 // engine's own (the `jobdeck.flow` query) while the flow runs and answers within a short time, else
 // what the children's records say (source 'postgres'); each node's jobs and progress are the records'.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { FINAL_STATES, withTimeLimit, type JobState } from '@jobdeck/workflows';
+import { CLOSED_EXECUTION_STATES, FINAL_STATES, withTimeLimit, type JobState } from '@jobdeck/workflows';
 import { DomainError } from '@jobdeck/workflows/control';
 import { DEFAULT_RETRY_WINDOW_MS, flowQuery, type FlowDefinition, type FlowStatus } from '@jobdeck/workflows/flows';
 import { isTemporalUnavailable } from '../errors';
@@ -45,15 +45,6 @@ interface FlowRecord {
   finishedAt: Date | null;
   requestedBy: string;
 }
-
-const CLOSED: Record<string, JobState> = {
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
-  TERMINATED: 'terminated',
-  TIMED_OUT: 'timed_out',
-  CONTINUED_AS_NEW: 'completed',
-};
 
 /** The flow's record, or a 404 that says what the id is when it is not a flow. */
 export async function flowRecord(services: Services, id: string): Promise<FlowRecord> {
@@ -98,7 +89,7 @@ export async function getFlow(services: Services, id: string): Promise<FlowDetai
       ).catch(() => null)
     : null;
   // Temporal's word on whether the flow ended; the record's when Temporal does not answer.
-  const closedState = status ? CLOSED[status] : undefined;
+  const closedState = status ? CLOSED_EXECUTION_STATES[status] : undefined;
   const state: JobState = closedState ?? record.state;
   const flowClosed = status ? !running : (FINAL_STATES as readonly JobState[]).includes(record.state);
   const flow = {

@@ -1,4 +1,4 @@
-import { LIVE_STATES, type JobState, type LiveJobState } from '@jobdeck/workflows';
+import { CLOSED_EXECUTION_STATES, LIVE_STATES, type JobState, type LiveJobState } from '@jobdeck/workflows';
 
 /** Temporal's execution statuses, as the SDK names them. */
 export type ExecutionStatus =
@@ -15,14 +15,6 @@ export interface PendingActivityView {
   lastStartedAt: string | null;
   nextAttemptAt: string | null;
 }
-
-const CLOSED: Partial<Record<ExecutionStatus, JobState>> = {
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
-  TERMINATED: 'terminated',
-  TIMED_OUT: 'timed_out',
-};
 
 const LIVE = new Set<string>(LIVE_STATES);
 
@@ -42,7 +34,7 @@ export function deriveJobState(input: {
   startTime?: Date | null;
   now?: Date;
 }): JobState {
-  const closed = CLOSED[input.status];
+  const closed = CLOSED_EXECUTION_STATES[input.status];
   if (closed) return closed;
   const now = input.now ?? new Date();
   if (input.executionTime && input.executionTime > now) return 'delayed';

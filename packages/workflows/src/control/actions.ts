@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Actor } from '../runtime/roles';
-import { PRIORITIES, priorityFromKey, type JobState } from '../runtime/states';
+import { CLOSED_EXECUTION_STATES, PRIORITIES, priorityFromKey, type JobState } from '../runtime/states';
 import type { ControlDeps } from './deps';
 import { DomainError } from './errors';
 import { jobLogLine as log } from './job-log';
@@ -16,20 +16,13 @@ import {
   withIntervalsInOrder,
 } from './start';
 
-const CLOSED_STATUS: Record<string, JobState> = {
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
-  TERMINATED: 'terminated',
-  TIMED_OUT: 'timed_out',
-};
 export const RETRYABLE_STATES: readonly JobState[] = ['failed', 'cancelled', 'terminated', 'timed_out'];
 
 /** Whether Temporal still runs the job, and how it ended if not; null when Temporal no longer knows it. */
 export async function closedState(deps: ControlDeps, id: string): Promise<JobState | 'running' | null> {
   try {
     const description = await deps.temporal.workflow.getHandle(id).describe();
-    return CLOSED_STATUS[description.status.name] ?? 'running';
+    return CLOSED_EXECUTION_STATES[description.status.name] ?? 'running';
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return null;
     throw new DomainError('SERVICE_UNAVAILABLE', `Temporal did not answer: ${(error as Error).message}`);

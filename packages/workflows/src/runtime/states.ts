@@ -9,6 +9,15 @@ export const JOB_STATES = [...LIVE_STATES, ...FINAL_STATES] as const;
 
 export type LiveJobState = (typeof LIVE_STATES)[number];
 export type FinalJobState = (typeof FINAL_STATES)[number];
+
+/** A closed Temporal execution's status (its ExecutionStatus name) as the job state it ended in. */
+export const CLOSED_EXECUTION_STATES: Readonly<Record<string, FinalJobState>> = {
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+};
 export type JobState = (typeof JOB_STATES)[number];
 
 /**

@@ -1,5 +1,5 @@
 import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import type { FinalJobState } from '../../runtime/states';
+import { CLOSED_EXECUTION_STATES, type FinalJobState } from '../../runtime/states';
 
 export interface JobEnd {
   state: FinalJobState;
@@ -9,14 +9,6 @@ export interface JobEnd {
   attempts: number;
   startedAt: Date | null;
 }
-
-const STATES: Record<string, FinalJobState> = {
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
-  TERMINATED: 'terminated',
-  TIMED_OUT: 'timed_out',
-};
 
 function timestamp(value: { seconds?: unknown; nanos?: number | null } | null | undefined): Date | null {
   if (!value?.seconds) return null;
@@ -34,7 +26,7 @@ export async function jobEndFromHistory(
   temporal: Client,
   description: WorkflowExecutionDescription,
 ): Promise<JobEnd | null> {
-  const state = STATES[description.status.name];
+  const state = CLOSED_EXECUTION_STATES[description.status.name];
   if (!state) return null;
   const handle = temporal.workflow.getHandle(description.workflowId, description.runId);
   const events = (await handle.fetchHistory()).events ?? [];
