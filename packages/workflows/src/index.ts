@@ -52,6 +52,7 @@ export {
   SEARCH_ATTRIBUTES,
 } from './runtime/search-attributes';
 export * from './runtime/states';
+export { FLOW_JOB_TYPE } from './runtime/flow-vocabulary';
 export { ROLLUP_RETENTION_MS, type RollupGrain } from './runtime/rollups';
 export {
   workerReportKeys,

@@ -7,3 +7,4 @@ export * from './runtime/states';
 export * from './runtime/roles';
 export * from './runtime/search-vocabulary';
 export * from './runtime/alert-vocabulary';
+export * from './runtime/flow-vocabulary';

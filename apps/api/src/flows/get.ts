@@ -2,14 +2,13 @@
 // engine's own (the `jobdeck.flow` query) while the flow runs and answers within a short time, else
 // what the children's records say (source 'postgres'); each node's jobs and progress are the records'.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { CLOSED_EXECUTION_STATES, FINAL_STATES, withTimeLimit, type JobState } from '@jobdeck/workflows';
+import { CLOSED_EXECUTION_STATES, FINAL_STATES, FLOW_JOB_TYPE, withTimeLimit, type JobState } from '@jobdeck/workflows';
 import { DomainError } from '@jobdeck/workflows/control';
 import { DEFAULT_RETRY_WINDOW_MS, flowQuery, type FlowDefinition, type FlowStatus } from '@jobdeck/workflows/flows';
 import { isTemporalUnavailable } from '../errors';
 import type { Services } from '../services';
 import { childRecords, flowStatusFromRecords } from './records';
 import { flowNodeViews, type FlowNodeView } from './nodes';
-import { FLOW_TYPE } from './start';
 
 /** How long flows.get waits for the engine's snapshot before it answers from the records. */
 export const SNAPSHOT_TIME_LIMIT_MS = 2_000;
@@ -55,7 +54,7 @@ export async function flowRecord(services: Services, id: string): Promise<FlowRe
   );
   const record = rows[0];
   if (!record) throw new DomainError('NOT_FOUND', `no flow ${id}`);
-  if (record.type !== FLOW_TYPE)
+  if (record.type !== FLOW_JOB_TYPE)
     throw new DomainError('NOT_FOUND', `no flow ${id}: it is a ${record.type} job (see jobs.get)`);
   return record;
 }

@@ -1,10 +1,9 @@
 // flows.list: flow.run jobs from their Postgres records, newest first, in keyset pages; with what
 // their children's records say (counts by state, failed nodes), read for the whole page at once.
 import { z } from 'zod';
-import { JOB_STATES, type JobState } from '@jobdeck/workflows';
+import { FLOW_JOB_TYPE, JOB_STATES, type JobState } from '@jobdeck/workflows';
 import type { FlowNodeState, FlowStatus } from '@jobdeck/workflows/flows';
 import type { Services } from '../services';
-import { FLOW_TYPE } from './start';
 import { flowStatusFromRecords, nodeOf, nodeStateFromJobs } from './records';
 
 export const flowListRequest = z
@@ -58,7 +57,7 @@ export async function listFlows(services: Services, request: FlowListRequest) {
   // The cursor is bound to the state filter: a page of failed flows does not go on into all flows.
   const key = `flows.list:${request.state ?? '*'}`;
   const after = request.cursor ? cursors.decodeSearch(request.cursor, key) : null;
-  const params: unknown[] = [FLOW_TYPE];
+  const params: unknown[] = [FLOW_JOB_TYPE];
   const where = [`"type" = $1`];
   if (request.state) where.push(`"state" = $${params.push(request.state)}::"JobState"`);
   if (after)

@@ -3,14 +3,13 @@
 // here, so that a flow with a wrong node is refused whole instead of failing halfway.
 import { z } from 'zod';
 import { enqueueOptions, jobTimeoutMs, startJobWorkflow } from '@jobdeck/workflows/control';
-import { PRIORITIES } from '@jobdeck/workflows';
+import { FLOW_JOB_TYPE, PRIORITIES } from '@jobdeck/workflows';
 import { flowDefinition, type FlowDefinition } from '@jobdeck/workflows/flows';
 import type { Principal } from '../auth/tokens';
 import type { Services } from '../services';
 import { refuseInvalidFlow } from './refusals';
 
 /** The job type that runs flows (its workflow is the flow engine). */
-export const FLOW_TYPE = 'flow.run';
 
 /** The most a definition may weigh, as for any job's input (jobs.enqueue). */
 export const MAX_FLOW_BYTES = 256 * 1024;
@@ -51,7 +50,7 @@ export async function startFlow(services: Services, principal: Principal, reques
   refuseInvalidFlow(definition, services.catalog, actor);
   // Through the shared start: idempotency keys, the record, the live `added` event as for any job.
   const started = await startJobWorkflow(services, {
-    type: FLOW_TYPE,
+    type: FLOW_JOB_TYPE,
     input: definition,
     options: enqueueOptions.parse(options ?? {}),
     requestedBy: actor,

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { jobTypes } from '@jobdeck/workflows';
+import { FLOW_JOB_TYPE, jobTypes } from '@jobdeck/workflows';
 import { enqueueOptions, startJobWorkflow, type EnqueueOptions, type EnqueueResult } from '@jobdeck/workflows/control';
 import type * as registry from '@jobdeck/workflows/registry';
 import type { FlowDefinition } from '@jobdeck/workflows/flows';
 import type { Principal } from '../auth/tokens';
 import { refuseInvalidFlow } from '../flows/refusals';
-import { FLOW_TYPE } from '../flows/start';
 import type { Services } from '../services';
 
 export {
@@ -55,7 +54,7 @@ export async function enqueueJob(
 ): Promise<EnqueueResult> {
   const requestedBy = { name: principal.name, role: principal.role };
   // A flow enqueued as a job is refused exactly as flows.start refuses it (its shape zod checked already).
-  if (request.type === FLOW_TYPE)
+  if (request.type === FLOW_JOB_TYPE)
     refuseInvalidFlow(request.input as FlowDefinition, services.catalog, requestedBy, ['input']);
   return startJobWorkflow(services, {
     ...request,

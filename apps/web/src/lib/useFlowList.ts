@@ -1,4 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { FLOW_JOB_TYPE } from '@jobdeck/workflows/vocabulary';
 import { getQueryKey } from '@trpc/react-query';
 import { trpc, type RouterInputs } from '../trpc';
 import { useLiveScope } from './live-scope';
@@ -24,6 +25,6 @@ export function useFlowList(filter: FlowListFilter, refetchInterval: number | fa
     placeholderData: (previous) => previous,
   });
   const ids = list.data?.pages.flatMap((page) => page.items.map((item) => item.id)) ?? [];
-  useLiveScope({ ...(ids.length ? { jobIds: ids.slice(0, 200) } : {}), type: 'flow.run', kinds: ['state'] });
+  useLiveScope({ ...(ids.length ? { jobIds: ids.slice(0, 200) } : {}), type: FLOW_JOB_TYPE, kinds: ['state'] });
   return list;
 }

@@ -1,15 +1,15 @@
 import { Link } from 'react-router';
+import { FLOW_JOB_TYPE } from '@jobdeck/workflows/vocabulary';
 import type { JobDetail } from '../../trpc';
 
 /** The flow type: a flow's page is /flows/:id, its jobs link there rather than to the flow's own job page. */
-export const FLOW_TYPE = 'flow.run';
 
 /**
  * Where a job comes from, on its page: "Part of flow X, node key" for a flow's job, "Child of job X"
  * for one started by another job's code; and for a flow itself, the way to its graph.
  */
 export function JobParent({ job }: { job: Pick<JobDetail, 'id' | 'type' | 'parentId' | 'parentType' | 'flowNode'> }) {
-  if (job.type === FLOW_TYPE)
+  if (job.type === FLOW_JOB_TYPE)
     return (
       <p className="lineage" data-testid="job-flow">
         <span>
@@ -18,7 +18,7 @@ export function JobParent({ job }: { job: Pick<JobDetail, 'id' | 'type' | 'paren
       </p>
     );
   if (!job.parentId) return null;
-  const inFlow = job.parentType === FLOW_TYPE || job.flowNode !== null;
+  const inFlow = job.parentType === FLOW_JOB_TYPE || job.flowNode !== null;
   return (
     <p className="lineage" data-testid="job-parent">
       {inFlow ? (

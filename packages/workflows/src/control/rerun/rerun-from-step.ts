@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { temporal as proto } from '@temporalio/proto';
 import { z } from 'zod';
+import { FLOW_JOB_TYPE } from '../../runtime/flow-vocabulary';
 import type { Actor } from '../../runtime/roles';
 import type { ControlDeps } from '../deps';
 import { DomainError } from '../errors';
 import { jobLogLine, temporalRefusal } from '../job-log';
 import { readJobHistory, stepRefusal, type JobHistory, type StepWithResetPoint } from './steps';
-
-/** Job types that rerun otherwise: a flow retries its failed node (flows.retryNode), keeping the rest. */
-export const FLOW_JOB_TYPE = 'flow.run';
 
 /** Why a rerun is asked for: shown in Temporal's reset event and on the job, so one line of plain text. */
 export const rerunReason = z

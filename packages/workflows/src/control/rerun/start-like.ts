@@ -9,7 +9,7 @@ import { DomainError } from '../errors';
 import { mergeInput } from '../merge-input';
 import { checkMayStart, enqueueOptions, startJobWorkflow, type EnqueueOptions, type EnqueueResult } from '../start';
 import { jobLogLine } from '../job-log';
-import { FLOW_JOB_TYPE } from './rerun-from-step';
+import { FLOW_JOB_TYPE } from '../../runtime/flow-vocabulary';
 
 /** Changes to the original's input, merged into it (objects deeply) as a retry's are. */
 export const startLikeInput = z.record(z.string(), z.unknown());

@@ -1,4 +1,5 @@
 import { defineJob } from '../../runtime/define-job';
+import { FLOW_JOB_TYPE } from '../../runtime/flow-vocabulary';
 import { flowDefinition } from '../../flows/definition';
 
 /**
@@ -7,7 +8,7 @@ import { flowDefinition } from '../../flows/definition';
  * each node's job is checked again when it starts (prepareChildJob), references resolved.
  */
 export default defineJob(import.meta.url, {
-  type: 'flow.run',
+  type: FLOW_JOB_TYPE,
   description:
     'Runs a flow: a graph of jobs, each started when its parents completed, with fan-out, references to parent results, ' +
     'a failure policy and retries of failed nodes.',

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ActivityDeps } from '../../runtime/activity-deps';
 import { jobContext } from '../../runtime/job-context';
+import { FLOW_JOB_TYPE } from '../../runtime/flow-vocabulary';
 import { LIVE_STATES } from '../../runtime/states';
 import type { maintenanceStuckCheckInput } from './index';
 
@@ -39,7 +40,7 @@ export function lastSignOfLife(job: {
  * its nodes run or while it waits for a retry of a failed node, for hours if need be. Its silence is its
  * children's to tell, and they are checked themselves.
  */
-export const WAITING_JOB_TYPES: readonly string[] = ['flow.run'];
+export const WAITING_JOB_TYPES: readonly string[] = [FLOW_JOB_TYPE];
 
 /**
  * Whether a quiet job is only waiting on others: a flow, or any job with a child job still running (a
