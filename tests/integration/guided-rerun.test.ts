@@ -124,6 +124,19 @@ describe('guided rerun: rerun from a step', () => {
     expect(await wroteLines(id)).toBe(2);
     expect(receiver.requests).toHaveLength(3);
 
+    // Temporal keeps all three runs (`temporal workflow list` shows each); the jobs list shows the job once.
+    await eventually('three runs in Temporal', async () => {
+      const runs = await (await temporal()).workflow.count(`WorkflowId='${id}'`);
+      return runs.count === 3 || undefined;
+    });
+    const listed = await eventually('the job in the list', async () => {
+      const page = await operator.jobs.list.query({ type: 'report.generate', limit: 100 });
+      return page.items.some((item) => item.id === id) ? page : undefined;
+    });
+    expect(listed.items.filter((item) => item.id === id)).toEqual([
+      expect.objectContaining({ id, runId: again.runId, state: 'completed' }),
+    ]);
+
     // The reset run's history (a report with deliverTo, a reset in it) replays on today's workflow code.
     const bundle = process.env.JOBDECK_WORKFLOW_BUNDLE;
     const replay = {

@@ -67,6 +67,10 @@ async function listFromTemporal(services: Services, filter: ListFilter, limit: n
     for (const row of rows) {
       const record = byId.get(row.id);
       if (record?.supersededAt && !filter.includeSuperseded) continue;
+      // An earlier run of a job rerun from a step (jobs.rerunFromStep): Temporal's reset keeps it, closed
+      // with its end, beside the new run; the job is listed once, by the run its record follows. (A run
+      // still going is always listed: a reset made outside Jobdeck leaves the record on the old run.)
+      if (record?.runId && row.status !== 'RUNNING' && record.runId !== row.runId) continue;
       items.push(summaryOf(row, record));
     }
     token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken) : undefined;
