@@ -1,5 +1,5 @@
 // What the alert-rule tests share: rules and channels written straight to Postgres (as the API's
-// alerts procedures would), and one real evaluation of given rules as an alerts.evaluate job.
+// alerts procedures would), one real evaluation of given rules as an alerts.evaluate job, and the stuck check.
 import { randomUUID } from 'node:crypto';
 import type { JobdeckClient } from '@jobdeck/api/client';
 import { db, waitForState } from './harness';
@@ -54,3 +54,9 @@ export const firingsOf = (ruleId: string) =>
 export const ruleOf = (ruleId: string) => db.alertRule.findUniqueOrThrow({ where: { id: ruleId } });
 export const factsOf = (firing: { facts: unknown }): Record<string, string> =>
   Object.fromEntries((firing.facts as Array<{ label: string; value: string }>).map((fact) => [fact.label, fact.value]));
+
+/** maintenance.stuck-check with a 1-minute threshold, run now as a job. */
+export async function stuckCheck(admin: JobdeckClient) {
+  const { id } = await admin.jobs.enqueue.mutate({ type: 'maintenance.stuck-check', input: { thresholdMinutes: 1 } });
+  await waitForState(admin, id, ['completed'], 90_000);
+}
