@@ -1,5 +1,6 @@
 import { between, dateTime, duration } from '../lib/format';
 import type { JobDetail } from '../trpc';
+import { FactList } from './FactList';
 
 export function Timings({ job }: { job: JobDetail }) {
   const rows: Array<[string, string]> = [
@@ -12,14 +13,5 @@ export function Timings({ job }: { job: JobDetail }) {
     ['Last heartbeat', dateTime(job.lastHeartbeatAt)],
     ['Timeout', job.timeoutMs ? duration(job.timeoutMs) : 'none'],
   ];
-  return (
-    <dl className="facts" data-testid="job-timings">
-      {rows.map(([label, value]) => (
-        <div key={label}>
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList rows={rows} testId="job-timings" />;
 }

@@ -1,6 +1,7 @@
 import { between, dateTime, duration } from '../../lib/format';
 import { isLive } from '../../lib/states';
 import { CopyButton } from '../CopyButton';
+import { FactList } from '../FactList';
 import type { FlowDetail } from './FlowNodeCard';
 
 /** When the flow ran, how it handles failures, and where Temporal shows it (UI, CLI). */
@@ -19,14 +20,7 @@ export function FlowFacts({ flow }: { flow: FlowDetail }) {
     <>
       <section className="panel" aria-labelledby="flow-facts-title">
         <h2 id="flow-facts-title">Flow</h2>
-        <dl className="facts" data-testid="flow-facts">
-          {rows.map(([label, value]) => (
-            <div key={label}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <FactList rows={rows} testId="flow-facts" />
         {/* A finished flow is read from its records by design; a running one only when Temporal did not answer. */}
         {flow.source === 'postgres' && isLive(flow.state) && (
           <p className="notice notice-inline" role="status" data-testid="flow-source-note">
