@@ -1,5 +1,31 @@
 import { stateLabel, toneOf } from '../lib/states';
 
+/** The colours of the job states, which flow nodes and activity steps borrow for states of their own. */
+export type StateTone = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'cancelled';
+
+/** A state as a coloured pill that always carries its name: a job's, or a node's or step's in a job's colours. */
+export function ToneBadge({
+  tone,
+  state,
+  label,
+  testId,
+  large = false,
+}: {
+  tone: string;
+  /** Its `data-state`, for tests and styles; left out where the row around it carries it. */
+  state?: string;
+  label: string;
+  testId?: string;
+  large?: boolean;
+}) {
+  return (
+    <span className={`badge tone-${tone}${large ? ' badge-large' : ''}`} data-testid={testId} data-state={state}>
+      <span className="badge-dot" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}
+
 /** A job state as a coloured pill that always carries the state's name. */
 export function StateBadge({
   state,
@@ -10,16 +36,7 @@ export function StateBadge({
   testId?: string;
   large?: boolean;
 }) {
-  return (
-    <span
-      className={`badge tone-${toneOf(state)}${large ? ' badge-large' : ''}`}
-      data-testid={testId}
-      data-state={state}
-    >
-      <span className="badge-dot" aria-hidden="true" />
-      {stateLabel(state)}
-    </span>
-  );
+  return <ToneBadge tone={toneOf(state)} state={state} label={stateLabel(state)} testId={testId} large={large} />;
 }
 
 /** A status that is not a job state: ok / warn / bad / idle, with its own words. */

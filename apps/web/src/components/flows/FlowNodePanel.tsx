@@ -6,7 +6,7 @@ import { DataTable } from '../DataTable';
 import { JsonBlock } from '../JsonBlock';
 import { ProgressBar } from '../ProgressBar';
 import { RelativeTime } from '../RelativeTime';
-import { StateBadge } from '../StateBadge';
+import { StateBadge, ToneBadge } from '../StateBadge';
 import { nodeTone } from './flow-states';
 import type { FlowDetail, FlowNodeView } from './FlowNodeCard';
 import { RetryNodeDialog } from './RetryNodeDialog';
@@ -69,10 +69,7 @@ export function FlowNodePanel({ flow, node }: { flow: FlowDetail; node: FlowNode
       <div className="panel-header">
         <h2 id="node-title">
           Node <code>{node.key}</code>{' '}
-          <span className={`badge tone-${nodeTone(node.state)}`} data-testid="flow-node-state" data-state={node.state}>
-            <span className="badge-dot" aria-hidden="true" />
-            {node.state}
-          </span>
+          <ToneBadge tone={nodeTone(node.state)} state={node.state} label={node.state} testId="flow-node-state" />
         </h2>
         {retryable && (
           <button

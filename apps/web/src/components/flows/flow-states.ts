@@ -3,12 +3,10 @@
  * states (StateBadge's tones), so that a green node means what a green badge means.
  */
 
-export type FlowNodeState = 'pending' | 'blocked' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
-export type FlowStatus = 'running' | 'waiting_for_retry' | 'completed' | 'failed' | 'cancelled';
-type Tone = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'cancelled';
+import type { StateTone } from '../StateBadge';
 
 /** pending waits for its parents (like a waiting job); blocked waits on a failed parent's retry. */
-export function nodeTone(state: string): Tone {
+export function nodeTone(state: string): StateTone {
   switch (state) {
     case 'pending':
       return 'waiting';

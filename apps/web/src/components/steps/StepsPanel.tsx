@@ -6,6 +6,7 @@ import { trpc, type JobDetail } from '../../trpc';
 import { DataTable } from '../DataTable';
 import { ErrorBox } from '../ErrorBox';
 import { Loading } from '../Loading';
+import { ToneBadge } from '../StateBadge';
 import { RerunFromStepDialog, type RerunStep } from './RerunFromStepDialog';
 import { stepTone } from './step-words';
 import './Steps.css';
@@ -59,10 +60,7 @@ export function StepsPanel({ job }: { job: JobDetail }) {
                 <td className="num muted">{step.eventId}</td>
                 <td className="mono">{step.activity}</td>
                 <td>
-                  <span className={`badge tone-${stepTone(step.state)}`}>
-                    <span className="badge-dot" aria-hidden="true" />
-                    {step.state.replace('_', ' ')}
-                  </span>
+                  <ToneBadge tone={stepTone(step.state)} label={step.state.replace('_', ' ')} />
                 </td>
                 <td className="num">{step.attempt}</td>
                 <td>{clockTime(step.scheduledAt)}</td>

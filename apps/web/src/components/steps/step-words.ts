@@ -1,5 +1,7 @@
+import type { StateTone } from '../StateBadge';
+
 /** A step's state in the colour family of the job states (StateBadge's tones). */
-export function stepTone(state: string): 'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'cancelled' {
+export function stepTone(state: string): StateTone {
   switch (state) {
     case 'scheduled':
       return 'waiting';
