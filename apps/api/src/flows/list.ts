@@ -2,9 +2,9 @@
 // their children's records say (counts by state, failed nodes), read for the whole page at once.
 import { z } from 'zod';
 import { FLOW_JOB_TYPE, JOB_STATES, type JobState } from '@jobdeck/workflows';
-import type { FlowNodeState, FlowStatus } from '@jobdeck/workflows/flows';
+import { parseFlowNode, type FlowNodeState, type FlowStatus } from '@jobdeck/workflows/flows';
 import type { Services } from '../services';
-import { flowStatusFromRecords, nodeOf, nodeStateFromJobs } from './records';
+import { flowStatusFromRecords, nodeStateFromJobs } from './records';
 
 export const flowListRequest = z
   .object({
@@ -100,7 +100,7 @@ function summaryOf(row: FlowRow, groups: ChildGroup[]): FlowSummary {
   const latestByNode = new Map<string, JobState[]>();
   for (const group of groups) {
     for (const state of group.states) jobs[state] = (jobs[state] ?? 0) + 1;
-    const { key } = nodeOf(group.flowNode ?? '');
+    const { key } = parseFlowNode(group.flowNode ?? '');
     latestByNode.set(key, [...(latestByNode.get(key) ?? []), group.states.at(-1)!]);
   }
   const nodeStates = new Map<string, FlowNodeState>();

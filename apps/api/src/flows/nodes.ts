@@ -4,12 +4,14 @@
 import { redactSecrets, type JobState } from '@jobdeck/workflows';
 import {
   ancestorsOf,
+  flowJobAttempt,
   parentsOf,
+  parseFlowNode,
   type FlowDefinition,
   type FlowNodeState,
   type FlowSnapshot,
 } from '@jobdeck/workflows/flows';
-import { attemptOf, latestPerItem, neverStartedState, nodeOf, nodeStateFromJobs, type ChildRecord } from './records';
+import { latestPerItem, neverStartedState, nodeStateFromJobs, type ChildRecord } from './records';
 
 export interface FlowNodeJobView {
   id: string;
@@ -47,7 +49,7 @@ const SNAPSHOT_JOB_STATE: Record<string, JobState> = {
 function jobView(record: ChildRecord): FlowNodeJobView {
   return {
     id: record.id,
-    item: record.flowNode ? nodeOf(record.flowNode).item : null,
+    item: record.flowNode ? parseFlowNode(record.flowNode).item : null,
     state: record.state,
     progressPercent: record.progressPercent,
     progressStep: record.progressStep,
@@ -66,7 +68,7 @@ export function flowNodeViews(
   const byNode = new Map<string, ChildRecord[]>();
   for (const child of children) {
     if (!child.flowNode) continue;
-    const { key } = nodeOf(child.flowNode);
+    const { key } = parseFlowNode(child.flowNode);
     byNode.set(key, [...(byNode.get(key) ?? []), child]);
   }
   // From the records first: the state of each node that has jobs…
@@ -115,7 +117,7 @@ export function flowNodeViews(
       fanOut: node.fanOut !== undefined,
       continueOnFailure: node.continueOnFailure,
       state: live?.state ?? derived(node.key),
-      attempt: live?.attempt ?? Math.max(0, ...jobs.map((job) => attemptOf(job.id))),
+      attempt: live?.attempt ?? Math.max(0, ...jobs.map((job) => flowJobAttempt(job.id))),
       error: live?.error ?? lastFailed?.error ?? null,
       input: redactSecrets(node.input),
       jobs,

@@ -35,18 +35,6 @@ export async function childRecords(sql: Sql, flowId: string): Promise<ChildRecor
   return rows;
 }
 
-/** `send[2]` → the node `send`, item 2; `sync` → item null. */
-export function nodeOf(flowNode: string): { key: string; item: number | null } {
-  const match = /^(.*)\[(\d+)\]$/.exec(flowNode);
-  return match ? { key: match[1]!, item: Number(match[2]) } : { key: flowNode, item: null };
-}
-
-/** Which attempt of its node a job runs: a retry's id ends `.r<attempt>` (the contract's ids), else 1. */
-export function attemptOf(jobId: string): number {
-  const match = /\.r(\d+)$/.exec(jobId);
-  return match ? Number(match[1]) : 1;
-}
-
 /**
  * A node's state from the states of its items' latest jobs (one per item; a retry's job replaces the
  * job it retries). Null when it has none: whether it is pending, blocked or skipped depends on the

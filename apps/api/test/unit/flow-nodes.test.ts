@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { JobState } from '@jobdeck/workflows';
 import { flowNodeViews } from '../../src/flows/nodes';
-import { attemptOf, flowStatusFromRecords, nodeOf, nodeStateFromJobs, type ChildRecord } from '../../src/flows/records';
+import { flowJobAttempt, parseFlowNode } from '@jobdeck/workflows/flows';
+import { flowStatusFromRecords, nodeStateFromJobs, type ChildRecord } from '../../src/flows/records';
 import { plannedJobs } from '../../src/flows/start';
 
 const flow = {
@@ -41,10 +42,10 @@ function child(id: string, flowNode: string, state: JobState, error: string | nu
 
 describe('a flow read from its records', () => {
   it('names nodes, items and attempts from the contract ids', () => {
-    expect(nodeOf('send[12]')).toEqual({ key: 'send', item: 12 });
-    expect(nodeOf('sync')).toEqual({ key: 'sync', item: null });
-    expect(attemptOf('flow.run-x.send.3.r2')).toBe(2);
-    expect(attemptOf('flow.run-x.sync')).toBe(1);
+    expect(parseFlowNode('send[12]')).toEqual({ key: 'send', item: 12 });
+    expect(parseFlowNode('sync')).toEqual({ key: 'sync', item: null });
+    expect(flowJobAttempt('flow.run-x.send.3.r2')).toBe(2);
+    expect(flowJobAttempt('flow.run-x.sync')).toBe(1);
   });
 
   it('derives a node state from its items’ latest jobs', () => {

@@ -5,6 +5,7 @@ import type { Actor } from '../runtime/roles';
 import { CLOSED_EXECUTION_STATES, PRIORITIES, priorityFromKey, type JobState } from '../runtime/states';
 import type { ControlDeps } from './deps';
 import { DomainError } from './errors';
+import { parseFlowNode } from '../sandbox/flow/start-node';
 import { jobLogLine as log } from './job-log';
 import { mergeInput } from './merge-input';
 import {
@@ -197,7 +198,7 @@ async function refuseInsideRunningFlow(
 ) {
   if (!record.parentId || !record.flowNode) return;
   if ((await closedState(deps, record.parentId)) !== 'running') return;
-  const key = record.flowNode.replace(/\[\d+\]$/, '');
+  const { key } = parseFlowNode(record.flowNode);
   throw new DomainError(
     'PRECONDITION_FAILED',
     `job ${record.id} is node "${key}" of flow ${record.parentId}, which is still running: retry the node with ` +

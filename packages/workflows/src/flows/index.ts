@@ -31,7 +31,7 @@ export type {
   RetryNodeResult,
 } from './snapshot';
 export { flowQuery, retryNodeUpdate } from '../sandbox/flow/messages';
-export { flowJobId } from '../sandbox/flow/start-node';
+export { flowJobAttempt, flowJobId, flowNodeName, parseFlowNode } from '../sandbox/flow/start-node';
 export { ancestorsOf, findCycle, parentsOf, topologicalOrder, type FlowEdge } from '../sandbox/flow/graph';
 export { findReferences, parseReference, type Reference } from '../sandbox/flow/references';
 export type { ChildJobRequest, ChildJobStart } from './prepare-child';

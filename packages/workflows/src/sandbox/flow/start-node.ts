@@ -23,6 +23,23 @@ export function flowJobId(flowId: string, key: string, attempt: number, item?: n
   return attempt > 1 ? `${base}.r${attempt}` : base;
 }
 
+/** A node's job as its record names it (flowNode): `key`, or `key[item]` for a fan-out item. */
+export function flowNodeName(key: string, item?: number): string {
+  return item === undefined ? key : `${key}[${item}]`;
+}
+
+/** The node and item a flowNode names: `send[2]` → send, item 2; `sync` → item null. */
+export function parseFlowNode(flowNode: string): { key: string; item: number | null } {
+  const match = /^(.*)\[(\d+)\]$/.exec(flowNode);
+  return match ? { key: match[1]!, item: Number(match[2]) } : { key: flowNode, item: null };
+}
+
+/** Which attempt of its node a job runs, read from its id (flowJobId: a retry's ends `.r<attempt>`), else 1. */
+export function flowJobAttempt(jobId: string): number {
+  const match = /\.r(\d+)$/.exec(jobId);
+  return match ? Number(match[1]) : 1;
+}
+
 /**
  * What a reference reads: a node's result (`{{ sync.result.path }}`) or job id (`{{ sync.id }}`); a
  * fanned-out node's are the arrays of its items', in item order. A node that failed (continueOnFailure)
@@ -107,7 +124,7 @@ function plan(run: FlowRun, found: NodeRun, item: number | undefined, before: Jo
   );
   return {
     id: flowJobId(run.flowId, key, found.attempt, item),
-    flowNode: item === undefined ? key : `${key}[${item}]`,
+    flowNode: flowNodeName(key, item),
     ...(item !== undefined ? { item } : {}),
     type,
     input,
